@@ -1,0 +1,69 @@
+"""Checking citations after generation: a ``[n]`` that points at no passage is
+removed; a sentence whose cited passage does not back it is flagged."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from advisor.sentences import content_words, markers, split_sentences, strip_markers
+
+SUPPORT_RECALL = 0.6  # share of a sentence's content words found in its passage
+
+
+def support(sentence: str, passage: str) -> float:
+    """Share of the sentence's content words that the passage contains."""
+    words = content_words(strip_markers(sentence))
+    if not words:
+        return 1.0
+    return len(words & content_words(passage)) / len(words)
+
+
+def supports(sentence: str, passage: str) -> bool:
+    return support(sentence, passage) >= SUPPORT_RECALL
+
+
+@dataclass
+class Checked:
+    text: str  # the answer with unknown markers removed
+    sentences: list[tuple[str, list[int], bool]] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def cited(self) -> set[int]:
+        return {n for _, ns, _ in self.sentences for n in ns}
+
+    def unsupported(self) -> set[int]:
+        return {n for _, ns, ok in self.sentences if not ok for n in ns}
+
+
+def verify(answer: str, passages: dict[int, str]) -> Checked:
+    """Drop markers that point nowhere and check each cited sentence."""
+    removed: list[int] = []
+
+    def keep(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if n in passages:
+            return match.group(0)
+        removed.append(n)
+        return ""
+
+    text = re.sub(r"\s*\[(\d{1,3})\]", keep, answer)
+    checked = Checked(text=text, removed=sorted(set(removed)))
+    for n in checked.removed:
+        checked.warnings.append(f"removed citation [{n}]: no passage has that number")
+    for sentence in split_sentences(text):
+        ns = markers(sentence)
+        if not ns:
+            checked.sentences.append((sentence, [], False))
+            continue
+        ok = any(supports(sentence, passages[n]) for n in ns)
+        checked.sentences.append((sentence, ns, ok))
+        if not ok:
+            short = strip_markers(sentence)[:80]
+            checked.warnings.append(
+                f"unsupported: {short!r} is not backed by passage "
+                + ", ".join(f"[{n}]" for n in ns)
+            )
+    return checked

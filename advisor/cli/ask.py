@@ -1,0 +1,86 @@
+"""``advisor ask`` (one answer) and ``advisor chat`` (a conversation in the terminal)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def _render(answer: object, *, show_text: bool = True) -> None:
+    from advisor.models import Answer
+
+    assert isinstance(answer, Answer)
+    if show_text:
+        typer.echo(answer.answer)
+    cited = [c for c in answer.citations if c.cited]
+    if cited:
+        typer.echo("\nSources:")
+        for c in cited:
+            origin = "your documents" if c.origin == "user" else "library"
+            typer.echo(f"  [{c.n}] {c.title} ({c.source}, {origin})")
+    for w in answer.warnings:
+        typer.echo(f"warning: {w}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def ask(
+        question: str = typer.Argument(..., help="your question"),
+        json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+        k: int | None = typer.Option(None, "--k", min=1, max=50, help="passages to retrieve"),
+        user: str | None = typer.Option(None, "--user", "-u", help="also use this user's data"),
+        engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
+    ) -> None:
+        """Answer one question, with numbered citations."""
+        from advisor.cli.common import make_advisor, print_json
+        from advisor.models import Answer
+
+        advisor = make_advisor(engine=engine)
+        if json_out:
+            print_json(advisor.ask(question, user=user, k=k).public())
+            return
+        final = None
+        for event in advisor.stream(question, user=user, k=k):
+            if isinstance(event, Answer):
+                final = event
+            else:
+                typer.echo(event, nl=False)
+        typer.echo("")
+        assert final is not None
+        _render(final, show_text=False)
+
+    @app.command()
+    def chat(
+        user: str | None = typer.Option(None, "--user", "-u", help="also use this user's data"),
+        k: int | None = typer.Option(None, "--k", min=1, max=50),
+        engine: str | None = typer.Option(None, "--engine"),
+    ) -> None:
+        """A conversation in the terminal; follow-up questions keep their context."""
+        from advisor.cli.common import make_advisor
+        from advisor.errors import AdvisorError
+        from advisor.models import Answer, Turn
+
+        advisor = make_advisor(engine=engine)
+        history: list[Turn] = []
+        typer.echo("Ask about passive and active income. Empty line or Ctrl-D to quit.")
+        while True:
+            try:
+                question = input("\nyou> ")
+            except EOFError:
+                break
+            if not question.strip():
+                break
+            try:
+                final = None
+                typer.echo("advisor> ", nl=False)
+                for event in advisor.stream(question, history=history, user=user, k=k):
+                    if isinstance(event, Answer):
+                        final = event
+                    else:
+                        typer.echo(event, nl=False)
+                typer.echo("")
+            except AdvisorError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                continue
+            assert final is not None
+            _render(final, show_text=False)
+            history += [Turn(role="user", content=question), Turn(role="assistant", content=final.answer)]

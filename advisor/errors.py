@@ -1,0 +1,51 @@
+"""Errors the advisor raises on purpose.
+
+Every interface (CLI, API, UI, MCP) shows ``str(error)`` as a one-line message and
+never a traceback. Third-party errors are translated at the boundary with
+``raise SomeAdvisorError(msg) from exc``.
+
+    AdvisorError
+     ├── InputError          bad question, file, id, profile value or dataset line
+     ├── NotFoundError       unknown user, document or collection
+     ├── StoreError          the vector store or data folder cannot be used
+     │    └── EmbeddingMismatchError  collection built with another embedding model
+     ├── EngineError         an answer engine failed (LLM down, bad credentials)
+     └── MissingExtraError   an optional dependency is not installed
+"""
+
+from __future__ import annotations
+
+
+class AdvisorError(Exception):
+    """Base class: the message is shown to the user as is."""
+
+    exit_code = 2
+
+
+class InputError(AdvisorError):
+    """The user's input cannot be used; the message says what to change."""
+
+
+class NotFoundError(AdvisorError):
+    """A user, document or collection that does not exist."""
+
+
+class StoreError(AdvisorError):
+    """The vector store or data folder cannot be read or written."""
+
+
+class EmbeddingMismatchError(StoreError):
+    """A collection was built with another embedding model or dimension."""
+
+
+class EngineError(AdvisorError):
+    """An answer engine failed; callers fall back to the grounded engine."""
+
+
+class MissingExtraError(AdvisorError):
+    """An optional dependency is missing; the message names the pip command."""
+
+    def __init__(self, package: str, extra: str) -> None:
+        super().__init__(
+            f"{package} is not installed: run `pip install 'passive-income-advisor[{extra}]'`"
+        )

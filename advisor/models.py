@@ -1,0 +1,55 @@
+"""The data that crosses module boundaries: passages, citations, answers."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Origin = Literal["library", "user"]
+
+
+class Passage(BaseModel):
+    """One retrieved chunk, with the scores that ranked it."""
+
+    id: str
+    text: str
+    source: str
+    title: str
+    doc_id: str
+    origin: Origin = "library"
+    score: float = 0.0  # cosine similarity of question and chunk, in [-1, 1]
+    fused: float = 0.0  # reciprocal-rank-fusion score
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+class Citation(BaseModel):
+    n: int
+    source: str
+    title: str
+    text: str
+    score: float
+    origin: Origin = "library"
+    doc_id: str = ""
+    cited: bool = False  # the answer text carries its [n] marker
+    supported: bool | None = None  # every sentence citing it is backed by it
+
+
+class Answer(BaseModel):
+    answer: str
+    declined: bool = False
+    engine: str = "grounded"
+    citations: list[Citation] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    question: str = ""  # the standalone question actually answered
+    reason: str | None = None  # why it declined: off_topic, code, injection, specific_pick
+
+    def public(self) -> dict[str, object]:
+        """The ``--json`` / API shape."""
+        return self.model_dump(mode="json")
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str

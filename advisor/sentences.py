@@ -1,0 +1,50 @@
+"""Sentence splitting and word sets shared by the grounded engine, the citation
+checker and the eval metrics."""
+
+from __future__ import annotations
+
+import re
+
+_SPLIT = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_WORD = re.compile(r"[a-z0-9]+(?:[’'][a-z]+)?")
+_MARKER = re.compile(r"\s*\[(\d{1,3})\]")
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves s t don""".split()
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of prose; each line of a list or table stays on its own."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        out.extend(s.strip() for s in _SPLIT.split(line) if s.strip())
+    return out
+
+
+def stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "ed", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+
+
+def markers(sentence: str) -> list[int]:
+    return [int(m) for m in _MARKER.findall(sentence)]
+
+
+def strip_markers(text: str) -> str:
+    return _MARKER.sub("", text).strip()

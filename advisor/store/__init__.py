@@ -1,0 +1,103 @@
+"""The store: Chroma for vectors, SQLite for the committed-chunk manifest and BM25.
+
+Collections: ``library`` holds the corpus; ``user-<id>`` holds one user's documents.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from advisor.corpus import Document
+from advisor.embeddings import Embedder
+from advisor.settings import Settings
+from advisor.splitting import Chunk
+from advisor.store.chroma import VectorStore
+from advisor.store.index import ChunkRow, DocRow, Index
+
+LIBRARY = "library"
+
+__all__ = ["LIBRARY", "ChunkRow", "DocRow", "PutResult", "Store"]
+
+
+@dataclass(frozen=True)
+class PutResult:
+    doc_id: str
+    added: int
+    removed: int
+    unchanged: bool
+
+
+class Store:
+    """Writes keep Chroma and the SQLite manifest consistent; reads trust the manifest."""
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.index = Index(settings.index_path)
+        self.vectors = VectorStore(embedder, path=settings.chroma_dir, url=settings.chroma_url)
+
+    def sweep(self) -> int:
+        """Finish what an interrupted write left: drop uncommitted vectors."""
+        swept = 0
+        for token, collection, ids in self.index.pending():
+            committed = set(self.index.get(ids))
+            stale = [i for i in ids if i not in committed]
+            self.vectors.delete(collection, stale)
+            swept += len(stale)
+            self.index.end_pending(token)
+        return swept
+
+    def put_document(
+        self, collection: str, doc: Document, chunks: list[Chunk], *, origin: str
+    ) -> PutResult:
+        """Make ``chunks`` the document's content, atomically as seen by readers."""
+        current = self.index.doc(collection, doc.doc_id)
+        new_ids = [c.id for c in chunks]
+        committed = self.index.chunk_ids(collection, doc.doc_id)
+        if (
+            current is not None
+            and current.content_hash == doc.content_hash
+            and committed == set(new_ids)
+        ):
+            return PutResult(doc.doc_id, 0, 0, unchanged=True)
+        to_add = [c for c in chunks if c.id not in committed]
+        gone = committed - set(new_ids)
+        token = self.index.begin_pending(collection, [c.id for c in to_add] + sorted(gone))
+        metas = [
+            {"doc_id": doc.doc_id, "source": doc.source, "title": doc.title, "origin": origin,
+             "ord": c.ord}
+            for c in to_add
+        ]
+        self.vectors.upsert(collection, [c.id for c in to_add], [c.text for c in to_add], metas)
+        row = DocRow(
+            collection=collection,
+            doc_id=doc.doc_id,
+            source=doc.source,
+            title=doc.title,
+            kind=doc.kind,
+            origin=origin,
+            content_hash=doc.content_hash,
+            n_chunks=len(chunks),
+            added_at=current.added_at if current else time.time(),
+        )
+        dropped = self.index.commit_doc(row, [(c.id, c.ord, c.text) for c in chunks])
+        self.vectors.delete(collection, sorted(dropped))
+        self.index.end_pending(token)
+        return PutResult(doc.doc_id, len(to_add), len(dropped), unchanged=False)
+
+    def delete_document(self, collection: str, doc_id: str) -> int:
+        ids = sorted(self.index.chunk_ids(collection, doc_id))
+        token = self.index.begin_pending(collection, ids)
+        self.index.delete_doc(collection, doc_id)
+        self.vectors.delete(collection, ids)
+        self.index.end_pending(token)
+        return len(ids)
+
+    def drop_collection(self, collection: str) -> int:
+        ids = sorted(self.index.chunk_ids(collection))
+        token = self.index.begin_pending(collection, ids)
+        self.index.delete_collection(collection)
+        self.vectors.drop(collection)
+        self.index.end_pending(token)
+        return len(ids)

@@ -1,0 +1,209 @@
+"""Dense vectors in Chroma through ``langchain-chroma``: an embedded
+``PersistentClient`` by default, a ``chroma run`` server when ``ADVISOR_CHROMA_URL``
+is set. Chroma's own embedding function is never used (it downloads a model);
+vectors come from our :class:`~advisor.embeddings.Embedder`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlparse
+
+from advisor.embeddings import Embedder
+from advisor.errors import EmbeddingMismatchError, StoreError
+
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
+
+T = TypeVar("T")
+
+
+def langchain_embeddings(embedder: Embedder) -> Any:
+    """Wrap an Embedder as a LangChain ``Embeddings``."""
+    from langchain_core.embeddings import Embeddings
+
+    class _Adapter(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed(list(texts)).tolist()  # type: ignore[no-any-return]
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed([text])[0].tolist()  # type: ignore[no-any-return]
+
+    return _Adapter()
+
+
+class VectorStore:
+    """One Chroma client and the collections opened on it."""
+
+    def __init__(self, embedder: Embedder, *, path: Path | None, url: str | None) -> None:
+        self.embedder = embedder
+        self.url = url
+        self._lock = threading.Lock()
+        self._stores: dict[str, Chroma] = {}
+        self._client = self._connect(path, url)
+        self._lc_embeddings = langchain_embeddings(embedder)
+
+    def _where(self) -> str:
+        return f"the Chroma server at {self.url}" if self.url else "the local Chroma store"
+
+    def _connect(self, path: Path | None, url: str | None) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if url:
+                parsed = urlparse(url if "://" in url else f"http://{url}")
+                client = chromadb.HttpClient(
+                    host=parsed.hostname or "127.0.0.1",
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=settings,
+                )
+                client.heartbeat()
+                return client
+            assert path is not None
+            path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(path=str(path), settings=settings)
+        except Exception as exc:  # chromadb raises many kinds; all mean "cannot use it"
+            if url:
+                raise StoreError(
+                    f"cannot reach the Chroma server at {url}: start it with "
+                    f"`chroma run --path DIR --port PORT` or unset ADVISOR_CHROMA_URL"
+                ) from exc
+            raise StoreError(
+                f"cannot open the Chroma store at {path}: {_first_line(exc)} "
+                "(check ADVISOR_HOME is writable)"
+            ) from exc
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"{what} failed on {self._where()}: {_first_line(exc)}") from exc
+
+    def store(self, name: str, *, create: bool = True) -> Chroma | None:
+        """The LangChain Chroma store for a collection, checking its embedding model."""
+        with self._lock:
+            if name in self._stores:
+                return self._stores[name]
+        from langchain_chroma import Chroma
+
+        expected = {"embedding_model": self.embedder.name, "dimension": self.embedder.dimension}
+
+        def open_collection() -> Any:
+            if create:
+                return self._client.get_or_create_collection(name, metadata=expected)
+            try:
+                return self._client.get_collection(name)
+            except Exception as exc:
+                if "does not exist" in str(exc).lower() or "not found" in str(exc).lower():
+                    return None
+                raise
+
+        collection = self._call(f"opening collection {name!r}", open_collection)
+        if collection is None:
+            return None
+        meta = collection.metadata or {}
+        got = (meta.get("embedding_model"), meta.get("dimension"))
+        if got != (expected["embedding_model"], expected["dimension"]):
+            raise EmbeddingMismatchError(
+                f"collection {name!r} was built with {got[0]} ({got[1]}-d) but the advisor "
+                f"is set to {self.embedder.name} ({self.embedder.dimension}-d): set "
+                f"ADVISOR_EMBEDDING_MODEL={got[0]} or delete {self._where()} and re-ingest"
+            )
+        store = Chroma(
+            client=self._client,
+            collection_name=name,
+            embedding_function=self._lc_embeddings,
+            create_collection_if_not_exists=False,
+        )
+        with self._lock:
+            self._stores[name] = store
+        return store
+
+    def upsert(
+        self, name: str, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict]
+    ) -> None:
+        store = self.store(name)
+        assert store is not None
+        for start in range(0, len(ids), 256):
+            sl = slice(start, start + 256)
+            self._call(
+                f"writing to {name!r}",
+                lambda sl=sl: store.add_texts(  # type: ignore[misc]
+                    list(texts[sl]), metadatas=list(metadatas[sl]), ids=list(ids[sl])
+                ),
+            )
+
+    def query(self, name: str, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
+        """(id, cosine similarity) of the nearest chunks; vectors are normalised."""
+        store = self.store(name, create=False)
+        if store is None:
+            return []
+        hits = self._call(
+            f"searching {name!r}",
+            lambda: store.similarity_search_by_vector_with_relevance_scores(list(vector), k=n),
+        )
+        return [(doc.id or "", 1.0 - float(dist) / 2.0) for doc, dist in hits if doc.id]
+
+    def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
+        store = self.store(name, create=False)
+        if store is None or not ids:
+            return {}
+        got = self._call(
+            f"reading {name!r}", lambda: store.get(ids=list(ids), include=["embeddings"])
+        )
+        vectors = got.get("embeddings")
+        if vectors is None:
+            return {}
+        return {i: list(v) for i, v in zip(got["ids"], vectors, strict=False)}
+
+    def existing(self, name: str, ids: Sequence[str]) -> set[str]:
+        store = self.store(name, create=False)
+        if store is None or not ids:
+            return set()
+        got = self._call(f"reading {name!r}", lambda: store.get(ids=list(ids), include=[]))
+        return set(got["ids"])
+
+    def all_ids(self, name: str) -> set[str]:
+        store = self.store(name, create=False)
+        if store is None:
+            return set()
+        got = self._call(f"reading {name!r}", lambda: store.get(include=[]))
+        return set(got["ids"])
+
+    def delete(self, name: str, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        store = self.store(name, create=False)
+        if store is None:
+            return
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            self._call(f"deleting from {name!r}", lambda part=part: store.delete(ids=part))
+
+    def drop(self, name: str) -> None:
+        with self._lock:
+            self._stores.pop(name, None)
+
+        def go() -> None:
+            try:
+                self._client.delete_collection(name)
+            except Exception as exc:
+                if "does not exist" not in str(exc).lower() and "not found" not in str(
+                    exc
+                ).lower():
+                    raise
+
+        self._call(f"deleting collection {name!r}", go)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]

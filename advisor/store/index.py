@@ -1,0 +1,293 @@
+"""The committed-chunk manifest and the lexical BM25 index, in one SQLite file.
+
+SQLite is the source of truth for *which* chunks exist: a document's new version
+becomes visible in a single transaction (manifest + FTS5 rows), so a process
+killed mid-ingest leaves either the old version or the new one. Dense hits from
+Chroma are kept only when their id is committed here; Chroma rows written by an
+interrupted ingest are listed in ``pending`` and swept on the next write.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor.errors import StoreError
+
+_SCHEMA = """
+PRAGMA journal_mode=WAL;
+CREATE TABLE IF NOT EXISTS docs (
+    collection TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    n_chunks INTEGER NOT NULL,
+    added_at REAL NOT NULL,
+    PRIMARY KEY (collection, doc_id)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    collection TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (collection, doc_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, content='chunks', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
+    INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
+    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TABLE IF NOT EXISTS pending (
+    collection TEXT NOT NULL,
+    ids TEXT NOT NULL,
+    created REAL NOT NULL
+);
+"""
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+# Words too common to rank anything; FTS5 would score them but they cost time.
+_STOP = frozenset(
+    """a an and are as at be but by can do does for from how i if in into is it its me my
+    of on or our so that the their them then there these they this to too was we what
+    when where which who why will with would you your""".split()
+)
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    id: str
+    collection: str
+    doc_id: str
+    ord: int
+    text: str
+    source: str
+    title: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class DocRow:
+    collection: str
+    doc_id: str
+    source: str
+    title: str
+    kind: str
+    origin: str
+    content_hash: str
+    n_chunks: int
+    added_at: float
+
+
+def fts_query(text: str, max_terms: int = 24) -> str | None:
+    """An OR query of the distinct content words, quoted so no FTS syntax leaks in."""
+    terms: list[str] = []
+    for tok in _TOKEN.findall(text.lower()):
+        if tok in _STOP or len(tok) < 2 or tok in terms:
+            continue
+        terms.append(tok)
+        if len(terms) >= max_terms:
+            break
+    if not terms:
+        return None
+    return " OR ".join(f'"{t}"' for t in terms)
+
+
+class Index:
+    """Thread-safe wrapper over one SQLite connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._con().executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(
+                f"cannot open the index at {path}: {exc} (check ADVISOR_HOME is writable)"
+            ) from exc
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            con.execute("PRAGMA busy_timeout=30000")
+            con.execute("PRAGMA synchronous=NORMAL")
+            self._local.con = con
+        return con
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        con = self._con()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+    # -- reads ---------------------------------------------------------------
+    def doc(self, collection: str, doc_id: str) -> DocRow | None:
+        row = self._con().execute(
+            "SELECT * FROM docs WHERE collection=? AND doc_id=?", (collection, doc_id)
+        ).fetchone()
+        return DocRow(*row) if row else None
+
+    def docs(self, collection: str) -> list[DocRow]:
+        rows = self._con().execute(
+            "SELECT * FROM docs WHERE collection=? ORDER BY doc_id", (collection,)
+        ).fetchall()
+        return [DocRow(*r) for r in rows]
+
+    def chunk_ids(self, collection: str, doc_id: str | None = None) -> set[str]:
+        if doc_id is None:
+            rows = self._con().execute("SELECT id FROM chunks WHERE collection=?", (collection,))
+        else:
+            rows = self._con().execute(
+                "SELECT id FROM chunks WHERE collection=? AND doc_id=?", (collection, doc_id)
+            )
+        return {r[0] for r in rows}
+
+    def count(self, collection: str) -> int:
+        row = self._con().execute(
+            "SELECT COUNT(*) FROM chunks WHERE collection=?", (collection,)
+        ).fetchone()
+        return int(row[0])
+
+    def get(self, ids: Sequence[str]) -> dict[str, ChunkRow]:
+        """Committed chunks by id (ids that are not committed are left out)."""
+        out: dict[str, ChunkRow] = {}
+        con = self._con()
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            rows = con.execute(
+                "SELECT c.id, c.collection, c.doc_id, c.ord, c.text, d.source, d.title, d.origin "
+                "FROM chunks c JOIN docs d ON d.collection=c.collection AND d.doc_id=c.doc_id "
+                f"WHERE c.id IN ({marks})",
+                part,
+            ).fetchall()
+            for r in rows:
+                out[r[0]] = ChunkRow(*r)
+        return out
+
+    def lexical(self, collections: Sequence[str], text: str, limit: int) -> list[str]:
+        """Chunk ids ranked by BM25 within the given collections."""
+        query = fts_query(text)
+        if not query or not collections:
+            return []
+        marks = ",".join("?" * len(collections))
+        try:
+            rows = self._con().execute(
+                "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
+                "ORDER BY bm25(chunks_fts) LIMIT ?",
+                (query, *collections, limit),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"lexical search failed: {exc}") from exc
+        return [r[0] for r in rows]
+
+    # -- writes --------------------------------------------------------------
+    def begin_pending(self, collection: str, ids: Iterable[str]) -> int:
+        """Journal Chroma rows about to be written, so a crash leaves a sweep list."""
+        with self._tx() as con:
+            cur = con.execute(
+                "INSERT INTO pending(collection, ids, created) VALUES (?,?,?)",
+                (collection, json.dumps(sorted(ids)), time.time()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def end_pending(self, token: int) -> None:
+        with self._tx() as con:
+            con.execute("DELETE FROM pending WHERE rowid=?", (token,))
+
+    def pending(self) -> list[tuple[int, str, list[str]]]:
+        rows = self._con().execute("SELECT rowid, collection, ids FROM pending").fetchall()
+        return [(int(r[0]), r[1], json.loads(r[2])) for r in rows]
+
+    def commit_doc(
+        self,
+        doc: DocRow,
+        chunks: Sequence[tuple[str, int, str]],
+    ) -> set[str]:
+        """Make ``chunks`` (id, ord, text) the document's content; returns ids dropped."""
+        with self._tx() as con:
+            old = {
+                r[0]
+                for r in con.execute(
+                    "SELECT id FROM chunks WHERE collection=? AND doc_id=?",
+                    (doc.collection, doc.doc_id),
+                )
+            }
+            new = {c[0] for c in chunks}
+            gone = old - new
+            for start in range(0, len(gone), 500):
+                part = sorted(gone)[start : start + 500]
+                con.execute(
+                    f"DELETE FROM chunks WHERE id IN ({','.join('?' * len(part))})", part
+                )
+            con.executemany(
+                "INSERT INTO chunks(id, collection, doc_id, ord, text) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(id) DO UPDATE SET ord=excluded.ord",
+                [(cid, doc.collection, doc.doc_id, o, t) for cid, o, t in chunks],
+            )
+            con.execute(
+                "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.collection,
+                    doc.doc_id,
+                    doc.source,
+                    doc.title,
+                    doc.kind,
+                    doc.origin,
+                    doc.content_hash,
+                    doc.n_chunks,
+                    doc.added_at,
+                ),
+            )
+            return gone
+
+    def delete_doc(self, collection: str, doc_id: str) -> set[str]:
+        with self._tx() as con:
+            ids = {
+                r[0]
+                for r in con.execute(
+                    "SELECT id FROM chunks WHERE collection=? AND doc_id=?", (collection, doc_id)
+                )
+            }
+            con.execute("DELETE FROM chunks WHERE collection=? AND doc_id=?", (collection, doc_id))
+            con.execute("DELETE FROM docs WHERE collection=? AND doc_id=?", (collection, doc_id))
+            return ids
+
+    def delete_collection(self, collection: str) -> set[str]:
+        with self._tx() as con:
+            ids = {
+                r[0] for r in con.execute("SELECT id FROM chunks WHERE collection=?", (collection,))
+            }
+            con.execute("DELETE FROM chunks WHERE collection=?", (collection,))
+            con.execute("DELETE FROM docs WHERE collection=?", (collection,))
+            return ids

@@ -1,0 +1,102 @@
+"""Shared fixtures. Every test gets its own ADVISOR_HOME; nothing reaches the network."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> object:
+    """Tests may talk to servers they start on this machine, and nothing else."""
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        if not (host.startswith("127.") or host in {"localhost", "::1", "0.0.0.0"}):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+
+
+def make_settings(home: Path, **overrides: object):  # type: ignore[no-untyped-def]
+    from advisor.settings import Settings
+
+    return Settings(home=home, corpus_dir=CORPUS, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "advisor-home"
+    monkeypatch.setenv("ADVISOR_HOME", str(home))
+    monkeypatch.setenv("ADVISOR_CORPUS_DIR", str(CORPUS))
+    for var in ("ADVISOR_CHROMA_URL", "ADVISOR_ENGINE", "ADVISOR_API_KEYS"):
+        monkeypatch.delenv(var, raising=False)
+    from advisor.settings import get_settings
+
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    """The real packaged MiniLM, loaded once per test session."""
+    from advisor.embeddings import get_embedder
+
+    return get_embedder("st:all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="session")
+def library_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
+    """A data folder with the real corpus ingested once; copy it before writing."""
+    from advisor.ingest import ingest_files
+    from advisor.corpus import corpus_files
+    from advisor.store import Store
+
+    home = tmp_path_factory.mktemp("library") / "home"
+    store = Store(make_settings(home), embedder)
+    report = ingest_files(store, corpus_files(CORPUS))
+    assert not report.errors, report.errors
+    store.index.close()
+    return home
+
+
+@pytest.fixture
+def home_copy(library_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, writable copy of the ingested library; ADVISOR_HOME points at it."""
+    home = tmp_path / "home-copy"
+    shutil.copytree(library_home, home)
+    monkeypatch.setenv("ADVISOR_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def advisor(library_home: Path, embedder):  # type: ignore[no-untyped-def]
+    """A read-only Advisor over the ingested corpus (do not write through it)."""
+    from advisor.service import Advisor
+
+    return Advisor(make_settings(library_home), embedder=embedder)
+
+
+@pytest.fixture
+def writable_advisor(home_copy: Path, embedder):  # type: ignore[no-untyped-def]
+    """An Advisor over a private copy of the ingested corpus."""
+    from advisor.service import Advisor
+
+    return Advisor(make_settings(home_copy), embedder=embedder)

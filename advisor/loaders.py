@@ -6,12 +6,17 @@ loaders imported only when such a file arrives.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from advisor.corpus import Document, clean_text, load_article
-from advisor.errors import InputError
+from advisor.errors import AdvisorError, InputError, MissingExtraError
 
 TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
 
@@ -38,7 +43,168 @@ def _load_text(path: Path) -> str:
     return read_text_file(path)
 
 
+# (file name, pages read, total pages); set by `report_pages` so that the loader
+# signature stays ``path -> text`` while a long PDF can still drive a progress bar.
+PageProgress = Callable[[str, int, int], None]
+_page_progress: ContextVar[PageProgress | None] = ContextVar("page_progress", default=None)
+
+# A .docx is a zip: refuse before parsing when its members would inflate beyond this
+# (a zip bomb), or when any large member is compressed more than a real document is.
+DOCX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+DOCX_MAX_RATIO = 200
+
+
+@contextmanager
+def report_pages(progress: PageProgress | None) -> Iterator[None]:
+    """Call ``progress`` after each page a paged loader (PDF) reads, inside the block."""
+    token = _page_progress.set(progress)
+    try:
+        yield
+    finally:
+        _page_progress.reset(token)
+
+
+def _unreadable(path: Path, kind: str, exc: BaseException, fix: str) -> InputError:
+    detail = (str(exc).strip() or type(exc).__name__).splitlines()[0][:200]
+    return InputError(f"{path.name}: not a readable {kind} ({detail}); {fix}")
+
+
+def _load_pdf(path: Path) -> str:
+    """Text of every page, in order (pypdf). Scanned pages have no text layer."""
+    try:
+        from pypdf import PdfReader
+    except ImportError as exc:
+        raise MissingExtraError("pypdf", "docs") from exc
+    fix = "check that it opens in a PDF viewer, or save it again as PDF"
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"{path.name}: the PDF is password-protected; save a copy without it")
+        pages = reader.pages
+        total = len(pages)
+    except AdvisorError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        raise _unreadable(path, "PDF", exc, fix) from exc
+    progress = _page_progress.get()
+    texts: list[str] = []
+    for n, page in enumerate(pages, start=1):
+        try:
+            texts.append((page.extract_text() or "").strip())
+        except Exception as exc:
+            raise _unreadable(path, f"PDF page {n}", exc, fix) from exc
+        if progress:
+            progress(path.name, n, total)
+    text = "\n\n".join(t for t in texts if t)
+    if not text:
+        raise InputError(
+            f"{path.name}: the PDF has no text layer (a scan?); run OCR on it or export it as text"
+        )
+    return text
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse zip bombs from the member headers, before any member is inflated."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _unreadable(path, "Word .docx file", exc, "save it again as .docx") from exc
+    total = sum(m.file_size for m in members)
+    worst = max(
+        (m.file_size / max(m.compress_size, 1) for m in members if m.file_size > 1024 * 1024),
+        default=0.0,
+    )
+    if total > DOCX_MAX_UNCOMPRESSED or worst > DOCX_MAX_RATIO:
+        raise InputError(
+            f"{path.name}: refused, the .docx would inflate to {total:,} bytes "
+            f"(compression {worst:.0f}:1), which looks like a zip bomb; "
+            "save the document again or export it as .txt"
+        )
+
+
+def _load_docx(path: Path) -> str:
+    """Paragraphs and tables in document order; table rows become markdown rows so the
+    splitter keeps each row with its header."""
+    _check_zip(path)
+    try:
+        import docx
+        from docx.table import Table
+    except ImportError as exc:
+        raise MissingExtraError("python-docx", "docs") from exc
+    try:
+        document = docx.Document(str(path))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.append("")
+                for i, row in enumerate(block.rows):
+                    cells = [" ".join(c.text.split()).replace("|", "/") for c in row.cells]
+                    lines.append("| " + " | ".join(cells) + " |")
+                    if i == 0:
+                        lines.append("|" + " --- |" * len(cells))
+                lines.append("")
+            else:
+                lines.append(block.text)
+    except Exception as exc:  # python-docx / lxml raise many kinds on damaged files
+        raise _unreadable(path, "Word .docx file", exc, "save it again as .docx") from exc
+    return "\n".join(lines)
+
+
+def _load_csv(path: Path) -> str:
+    """One line per row, each value named by its column header."""
+    raw = read_text_file(path)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(raw[:4096], ",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = list(csv.reader(io.StringIO(raw, newline=""), dialect))
+    except csv.Error as exc:
+        raise _unreadable(path, "CSV file", exc, "export it again as CSV") from exc
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        return ""
+    header = [h.strip() or f"column {i}" for i, h in enumerate(rows[0], start=1)]
+    lines = []
+    for row in rows[1:]:
+        named = [
+            f"{header[i] if i < len(header) else f'column {i + 1}'}: {cell.strip()}"
+            for i, cell in enumerate(row)
+            if cell.strip()
+        ]
+        lines.append("; ".join(named) + ".")
+    return "\n".join(lines)
+
+
+def _load_html(path: Path) -> str:
+    """Visible text only: scripts, styles and other non-content elements are dropped."""
+    try:
+        from bs4 import BeautifulSoup
+    except ImportError as exc:
+        raise MissingExtraError("beautifulsoup4", "docs") from exc
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path.name}: binary content, not HTML")
+    try:
+        soup = BeautifulSoup(data, "html.parser")
+        for tag in soup(["script", "style", "noscript", "template", "head", "svg", "iframe"]):
+            tag.decompose()
+        return str(soup.get_text("\n"))
+    except Exception as exc:
+        raise _unreadable(path, "HTML file", exc, "save the page again as HTML") from exc
+
+
 LOADERS: dict[str, Callable[[Path], str]] = {s: _load_text for s in TEXT_SUFFIXES}
+LOADERS.update(
+    {
+        ".pdf": _load_pdf,
+        ".docx": _load_docx,
+        ".csv": _load_csv,
+        ".html": _load_html,
+        ".htm": _load_html,
+    }
+)
 
 
 def check_file(path: Path, max_bytes: int) -> None:

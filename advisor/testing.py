@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from advisor.embeddings import Vector
+
+if TYPE_CHECKING:
+    from advisor.engines import EngineRequest
+    from advisor.models import Turn
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -42,16 +48,14 @@ class FakeEngine:
     def __init__(self, script: str = "") -> None:
         self.name = "fake" + (f":{script}" if script else "")
         self.script = script
-        self.requests: list[object] = []
+        self.requests: list[EngineRequest] = []
 
-    def condense(self, question: str, history: list[object]) -> str | None:
+    def condense(self, question: str, history: list[Turn]) -> str | None:
         return None
 
-    def stream(self, request: object):  # type: ignore[no-untyped-def]
-        from advisor.engines import EngineRequest
+    def stream(self, request: EngineRequest) -> Iterator[str]:
         from advisor.sentences import split_sentences
 
-        assert isinstance(request, EngineRequest)
         self.requests.append(request)
         if self.script:
             yield self.script

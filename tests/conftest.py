@@ -65,8 +65,8 @@ def embedder():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def library_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """A data folder with the real corpus ingested once; copy it before writing."""
-    from advisor.ingest import ingest_files
     from advisor.corpus import corpus_files
+    from advisor.ingest import ingest_files
     from advisor.store import Store
 
     home = tmp_path_factory.mktemp("library") / "home"

@@ -12,7 +12,10 @@ GROUNDED_FACTS = [
     ("What should I check before lending money on a peer-to-peer platform?", "creditworthiness"),
     ("What do robo-advisors do?", "robo-advisors"),
     ("Does one in five American households earn passive income?", "one in five US households"),
-    ("Why would someone choose a side hustle over investing?", "side hustle may be your best option"),
+    (
+        "Why would someone choose a side hustle over investing?",
+        "side hustle may be your best option",
+    ),
     ("How does dropshipping work?", "dropshipping"),
     ("What is an asset according to Rich Dad Poor Dad?", "puts money in your pocket"),
     ("Why is a coffee shop owner's income not passive?", "coffee shop"),
@@ -76,7 +79,7 @@ def test_answer_sentences_all_come_from_cited_passages(advisor):
     for sentence in sentences:
         ns = markers(sentence)
         assert len(ns) == 1, sentence
-        body = strip_markers(sentence).rstrip(".!?”\" ")
+        body = strip_markers(sentence).rstrip('.!?”" ')
         assert body[:60] in by_n[ns[0]], sentence
 
 

@@ -83,4 +83,7 @@ def register(app: typer.Typer) -> None:
                 continue
             assert final is not None
             _render(final, show_text=False)
-            history += [Turn(role="user", content=question), Turn(role="assistant", content=final.answer)]
+            history += [
+                Turn(role="user", content=question),
+                Turn(role="assistant", content=final.answer),
+            ]

@@ -11,7 +11,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
         paths: list[Path] = typer.Argument(None, help="files or folders; none = the corpus"),
-        user: str | None = typer.Option(None, "--user", "-u", help="ingest into this user's documents"),
+        user: str | None = typer.Option(
+            None, "--user", "-u", help="ingest into this user's documents"
+        ),
         prune: bool = typer.Option(False, "--prune", help="drop stored documents not in PATHS"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
     ) -> None:

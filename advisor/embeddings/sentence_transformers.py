@@ -25,9 +25,7 @@ class SentenceTransformerEmbedder:
         self.name = f"st:{model}"
         module = _PACKAGED.get(model)
         if module is None:
-            raise StoreError(
-                f"embedding model {model!r} is not packaged: use st:all-MiniLM-L6-v2"
-            )
+            raise StoreError(f"embedding model {model!r} is not packaged: use st:all-MiniLM-L6-v2")
         try:
             pkg = __import__(module)
             path = pkg.get_model_path()

@@ -53,13 +53,13 @@ def get_engine(spec: str, settings: Settings, embedder: Embedder) -> Engine:
 
         return FakeEngine(model)
     if provider == "openai":
-        from advisor.engines.openai import OpenAIEngine  # type: ignore[import-not-found]
+        from advisor.engines.openai import OpenAIEngine
 
-        return OpenAIEngine(model, settings)  # type: ignore[no-any-return]
+        return OpenAIEngine(model, settings)
     if provider == "ollama":
-        from advisor.engines.ollama import OllamaEngine  # type: ignore[import-not-found]
+        from advisor.engines.ollama import OllamaEngine
 
-        return OllamaEngine(model, settings)  # type: ignore[no-any-return]
+        return OllamaEngine(model, settings)
     raise InputError(
         f"unknown engine {spec!r}: use grounded, openai:MODEL or ollama:MODEL "
         "(ADVISOR_ENGINE or --engine)"

@@ -97,10 +97,7 @@ class GroundedEngine:
         cos = vecs @ request.vector
         q_words = content_words(request.question)
         lexical = np.array(
-            [
-                len(q_words & content_words(u.text)) / len(q_words) if q_words else 0.0
-                for u in units
-            ]
+            [len(q_words & content_words(u.text)) / len(q_words) if q_words else 0.0 for u in units]
         )
         rank_bonus = np.array([0.04 / u.n for u in units])
         score = cos + 0.25 * lexical + rank_bonus

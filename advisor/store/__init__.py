@@ -65,8 +65,13 @@ class Store:
         gone = committed - set(new_ids)
         token = self.index.begin_pending(collection, [c.id for c in to_add] + sorted(gone))
         metas = [
-            {"doc_id": doc.doc_id, "source": doc.source, "title": doc.title, "origin": origin,
-             "ord": c.ord}
+            {
+                "doc_id": doc.doc_id,
+                "source": doc.source,
+                "title": doc.title,
+                "origin": origin,
+                "ord": c.ord,
+            }
             for c in to_add
         ]
         self.vectors.upsert(collection, [c.id for c in to_add], [c.text for c in to_add], metas)

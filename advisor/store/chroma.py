@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
@@ -27,10 +28,12 @@ def langchain_embeddings(embedder: Embedder) -> Any:
 
     class _Adapter(Embeddings):
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return embedder.embed(list(texts)).tolist()  # type: ignore[no-any-return]
+            vectors: list[list[float]] = embedder.embed(list(texts)).tolist()
+            return vectors
 
         def embed_query(self, text: str) -> list[float]:
-            return embedder.embed([text])[0].tolist()  # type: ignore[no-any-return]
+            vector: list[float] = embedder.embed([text])[0].tolist()
+            return vector
 
     return _Adapter()
 
@@ -136,8 +139,11 @@ class VectorStore:
             sl = slice(start, start + 256)
             self._call(
                 f"writing to {name!r}",
-                lambda sl=sl: store.add_texts(  # type: ignore[misc]
-                    list(texts[sl]), metadatas=list(metadatas[sl]), ids=list(ids[sl])
+                partial(
+                    store.add_texts,
+                    list(texts[sl]),
+                    metadatas=list(metadatas[sl]),
+                    ids=list(ids[sl]),
                 ),
             )
 
@@ -186,7 +192,7 @@ class VectorStore:
             return
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
-            self._call(f"deleting from {name!r}", lambda part=part: store.delete(ids=part))
+            self._call(f"deleting from {name!r}", partial(store.delete, ids=part))
 
     def drop(self, name: str) -> None:
         with self._lock:
@@ -196,9 +202,7 @@ class VectorStore:
             try:
                 self._client.delete_collection(name)
             except Exception as exc:
-                if "does not exist" not in str(exc).lower() and "not found" not in str(
-                    exc
-                ).lower():
+                if "does not exist" not in str(exc).lower() and "not found" not in str(exc).lower():
                     raise
 
         self._call(f"deleting collection {name!r}", go)

@@ -151,15 +151,19 @@ class Index:
 
     # -- reads ---------------------------------------------------------------
     def doc(self, collection: str, doc_id: str) -> DocRow | None:
-        row = self._con().execute(
-            "SELECT * FROM docs WHERE collection=? AND doc_id=?", (collection, doc_id)
-        ).fetchone()
+        row = (
+            self._con()
+            .execute("SELECT * FROM docs WHERE collection=? AND doc_id=?", (collection, doc_id))
+            .fetchone()
+        )
         return DocRow(*row) if row else None
 
     def docs(self, collection: str) -> list[DocRow]:
-        rows = self._con().execute(
-            "SELECT * FROM docs WHERE collection=? ORDER BY doc_id", (collection,)
-        ).fetchall()
+        rows = (
+            self._con()
+            .execute("SELECT * FROM docs WHERE collection=? ORDER BY doc_id", (collection,))
+            .fetchall()
+        )
         return [DocRow(*r) for r in rows]
 
     def chunk_ids(self, collection: str, doc_id: str | None = None) -> set[str]:
@@ -172,9 +176,11 @@ class Index:
         return {r[0] for r in rows}
 
     def count(self, collection: str) -> int:
-        row = self._con().execute(
-            "SELECT COUNT(*) FROM chunks WHERE collection=?", (collection,)
-        ).fetchone()
+        row = (
+            self._con()
+            .execute("SELECT COUNT(*) FROM chunks WHERE collection=?", (collection,))
+            .fetchone()
+        )
         return int(row[0])
 
     def get(self, ids: Sequence[str]) -> dict[str, ChunkRow]:
@@ -201,12 +207,16 @@ class Index:
             return []
         marks = ",".join("?" * len(collections))
         try:
-            rows = self._con().execute(
-                "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-                f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
-                "ORDER BY bm25(chunks_fts) LIMIT ?",
-                (query, *collections, limit),
-            ).fetchall()
+            rows = (
+                self._con()
+                .execute(
+                    "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                    f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
+                    "ORDER BY bm25(chunks_fts) LIMIT ?",
+                    (query, *collections, limit),
+                )
+                .fetchall()
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"lexical search failed: {exc}") from exc
         return [r[0] for r in rows]
@@ -247,9 +257,7 @@ class Index:
             gone = old - new
             for start in range(0, len(gone), 500):
                 part = sorted(gone)[start : start + 500]
-                con.execute(
-                    f"DELETE FROM chunks WHERE id IN ({','.join('?' * len(part))})", part
-                )
+                con.execute(f"DELETE FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
             con.executemany(
                 "INSERT INTO chunks(id, collection, doc_id, ord, text) VALUES (?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET ord=excluded.ord",

@@ -79,6 +79,12 @@ class Advisor:
             self._engines[spec] = get_engine(spec, self.settings, self.embedder)
         return self._engines[spec]
 
+    def warm(self) -> None:
+        """Load the model, store, guard and engine now, so a server's first request is
+        not the slow one (servers call this at start-up, in a worker thread)."""
+        _ = self.embedder, self.store, self.retriever, self.guard
+        self.engine()
+
     def collections(self, user: str | None) -> list[str]:
         return [LIBRARY] + ([user_collection(user)] if user else [])
 

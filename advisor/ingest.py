@@ -72,8 +72,12 @@ def ingest_files(
     for path in files:
         try:
             doc = load_file(path, max_bytes=settings.max_file_bytes, as_article=as_article)
+            # Chunk ids are unique across the whole manifest, so a user's ids are
+            # seeded with their collection: two users (or a user and the library) holding
+            # the same file must not share, and so steal or orphan, each other's chunks.
+            seed = doc.doc_id if collection == LIBRARY else f"{collection}/{doc.doc_id}"
             chunks = split_text(
-                doc.doc_id,
+                seed,
                 doc.text,
                 chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap,

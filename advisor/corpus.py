@@ -17,7 +17,7 @@ _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _RECENTLY_POSTED = re.compile(r"^.{1,80}\brecently posted\s*(…|\.\.\.)", re.IGNORECASE)
 # A line that is nothing but a short quoted remark (“Thank you!”) is a comment blurb.
 _QUOTED_BLURB = re.compile(r"^\s*[“\"][^”\"]{1,200}[”\"]\s*$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -52,7 +52,7 @@ def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
 def clean_text(text: str, furniture_starts: str | None = None) -> str:
     """Normalise whitespace and drop page furniture; never invents text."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
+    text = _CONTROL.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
     if furniture_starts:
         cut = text.find(furniture_starts)
         if cut != -1:

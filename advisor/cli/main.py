@@ -42,7 +42,9 @@ def run(argv: list[str] | None = None) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except AdvisorError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)

@@ -1,0 +1,65 @@
+"""Cleaning and splitting: page furniture goes, facts stay, and text is never invented."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.corpus import clean_text, corpus_files, load_article
+from advisor.splitting import split_text
+from conftest import CORPUS
+
+
+def test_blog_comments_and_recently_posted_lines_are_dropped():
+    doc = load_article(CORPUS / "passive-income-side-hustle.md")
+    assert "recently posted" not in doc.text
+    assert "true lifesaver" not in doc.text
+    assert "Love the depth of analysis" not in doc.text
+    assert doc.text.endswith("you will certainly need to consider how to run it.")
+
+
+def test_every_article_has_title_source_and_kind():
+    for path in corpus_files(CORPUS):
+        doc = load_article(path)
+        assert doc.title and doc.source == path.name and doc.kind
+
+
+def test_metrics_table_is_split_row_by_row_with_its_header():
+    doc = load_article(CORPUS / "passive-income-opportunities.md")
+    chunks = split_text(doc.doc_id, doc.text)
+    rows = [c.text for c in chunks if "| Email Subscribers |" in c.text]
+    assert len(rows) == 1
+    assert "| Metric | Description | Value | Unit |" in rows[0]
+    assert "150,000" in rows[0] and "1,200,000" not in rows[0]
+
+
+def test_chunk_ids_are_content_hashes():
+    doc = load_article(CORPUS / "passive-income-assets-leverage.md")
+    first = [c.id for c in split_text(doc.doc_id, doc.text)]
+    assert first == [c.id for c in split_text(doc.doc_id, doc.text)]
+    assert len(set(first)) == len(first)
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=3000)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts)
+def test_cleaning_is_idempotent_and_only_removes(text):
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert "\x00" not in once
+    source = unicodedata.normalize("NFC", text.replace("\x0b", " ").replace("\x0c", " "))
+    source_words = set(re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", source).split())
+    assert set(once.split()) <= source_words
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=400), min_size=1, max_size=12))
+def test_every_chunk_is_a_substring_of_the_cleaned_text(paragraphs):
+    text = clean_text("\n\n".join(paragraphs))
+    for chunk in split_text("doc", text, chunk_size=200, chunk_overlap=40):
+        assert chunk.text and chunk.text in text or "|" in chunk.text

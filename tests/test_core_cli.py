@@ -71,8 +71,9 @@ def test_changed_file_replaces_exactly_its_old_chunks(capsys, home_copy, corpus_
     assert added and removed and len(added) == len(removed)
     assert f"{len(added)} chunk(s) added, {len(removed)} removed" in out
 
-    from advisor.service import Advisor
     from conftest import make_settings
+
+    from advisor.service import Advisor
 
     hits = Advisor(make_settings(home_copy), embedder=embedder).search(
         "zebra-striped marmalade budgets"
@@ -141,12 +142,13 @@ def test_binary_file_is_refused_by_name_and_nothing_changes(capsys, home_copy, t
 
 
 def test_opening_a_collection_with_another_embedding_model_is_a_clear_error(tmp_path, embedder):
+    from conftest import CORPUS, make_settings
+
     from advisor.corpus import corpus_files
     from advisor.errors import EmbeddingMismatchError
     from advisor.ingest import ingest_files
     from advisor.store import Store
     from advisor.testing import FakeEmbedder
-    from conftest import CORPUS, make_settings
 
     settings = make_settings(tmp_path / "h")
     ingest_files(Store(settings, FakeEmbedder(64)), corpus_files(CORPUS)[:1])

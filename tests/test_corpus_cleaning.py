@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from conftest import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.corpus import clean_text, corpus_files, load_article
 from advisor.splitting import split_text
-from conftest import CORPUS
 
 
 def test_blog_comments_and_recently_posted_lines_are_dropped():

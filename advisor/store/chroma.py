@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
@@ -105,7 +104,7 @@ class VectorStore:
             try:
                 return self._client.get_collection(name)
             except Exception as exc:
-                if "does not exist" in str(exc).lower() or "not found" in str(exc).lower():
+                if _missing(exc):
                     return None
                 raise
 
@@ -130,40 +129,65 @@ class VectorStore:
             self._stores[name] = store
         return store
 
+    def _using(
+        self, name: str, what: str, op: Callable[[Chroma], T], *, empty: T, create: bool = False
+    ) -> T:
+        """Run ``op`` on a collection's store (``empty`` when there is no collection).
+
+        Another process (a second worker, the CLI) may have dropped or re-created the
+        collection since this one cached it; then the handle is stale: reopen once.
+        """
+        for attempt in (1, 2):
+            store = self.store(name, create=create)
+            if store is None:
+                return empty
+            try:
+                return op(store)
+            except StoreError:
+                raise
+            except Exception as exc:
+                if attempt == 1 and _missing(exc):
+                    with self._lock:
+                        self._stores.pop(name, None)
+                    continue
+                raise StoreError(f"{what} failed on {self._where()}: {_first_line(exc)}") from exc
+        raise AssertionError("unreachable")
+
     def upsert(
         self, name: str, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict]
     ) -> None:
-        store = self.store(name)
-        assert store is not None
         for start in range(0, len(ids), 256):
             sl = slice(start, start + 256)
-            self._call(
+            self._using(
+                name,
                 f"writing to {name!r}",
-                partial(
-                    store.add_texts,
-                    list(texts[sl]),
-                    metadatas=list(metadatas[sl]),
-                    ids=list(ids[sl]),
+                lambda store, sl=sl: store.add_texts(  # type: ignore[misc]
+                    list(texts[sl]), metadatas=list(metadatas[sl]), ids=list(ids[sl])
                 ),
+                empty=None,
+                create=True,
             )
 
     def query(self, name: str, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the nearest chunks; vectors are normalised."""
-        store = self.store(name, create=False)
-        if store is None:
-            return []
-        hits = self._call(
+        hits: list[tuple[Any, float]] = self._using(
+            name,
             f"searching {name!r}",
-            lambda: store.similarity_search_by_vector_with_relevance_scores(list(vector), k=n),
+            lambda store: store.similarity_search_by_vector_with_relevance_scores(
+                list(vector), k=n
+            ),
+            empty=[],
         )
         return [(doc.id or "", 1.0 - float(dist) / 2.0) for doc, dist in hits if doc.id]
 
     def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
-        store = self.store(name, create=False)
-        if store is None or not ids:
+        if not ids:
             return {}
-        got = self._call(
-            f"reading {name!r}", lambda: store.get(ids=list(ids), include=["embeddings"])
+        got: dict[str, Any] = self._using(
+            name,
+            f"reading {name!r}",
+            lambda store: store.get(ids=list(ids), include=["embeddings"]),
+            empty={},
         )
         vectors = got.get("embeddings")
         if vectors is None:
@@ -171,28 +195,28 @@ class VectorStore:
         return {i: list(v) for i, v in zip(got["ids"], vectors, strict=False)}
 
     def existing(self, name: str, ids: Sequence[str]) -> set[str]:
-        store = self.store(name, create=False)
-        if store is None or not ids:
+        if not ids:
             return set()
-        got = self._call(f"reading {name!r}", lambda: store.get(ids=list(ids), include=[]))
-        return set(got["ids"])
+        got: dict[str, Any] = self._using(
+            name, f"reading {name!r}", lambda store: store.get(ids=list(ids), include=[]), empty={}
+        )
+        return set(got.get("ids", []))
 
     def all_ids(self, name: str) -> set[str]:
-        store = self.store(name, create=False)
-        if store is None:
-            return set()
-        got = self._call(f"reading {name!r}", lambda: store.get(include=[]))
-        return set(got["ids"])
+        got: dict[str, Any] = self._using(
+            name, f"reading {name!r}", lambda store: store.get(include=[]), empty={}
+        )
+        return set(got.get("ids", []))
 
     def delete(self, name: str, ids: Sequence[str]) -> None:
-        if not ids:
-            return
-        store = self.store(name, create=False)
-        if store is None:
-            return
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
-            self._call(f"deleting from {name!r}", partial(store.delete, ids=part))
+            self._using(
+                name,
+                f"deleting from {name!r}",
+                lambda store, part=part: store.delete(ids=part),  # type: ignore[misc]
+                empty=None,
+            )
 
     def drop(self, name: str) -> None:
         with self._lock:
@@ -202,10 +226,16 @@ class VectorStore:
             try:
                 self._client.delete_collection(name)
             except Exception as exc:
-                if "does not exist" not in str(exc).lower() and "not found" not in str(exc).lower():
+                if not _missing(exc):
                     raise
 
         self._call(f"deleting collection {name!r}", go)
+
+
+def _missing(exc: BaseException) -> bool:
+    """Chroma's way of saying a collection is not there (its wording varies by version)."""
+    text = str(exc).lower()
+    return "does not exist" in text or "not found" in text
 
 
 def _first_line(exc: BaseException) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
-from advisor import prompts
+from advisor import prompts, recommender
 from advisor.citations import verify
 from advisor.condense import condense
 from advisor.embeddings import Embedder, get_embedder
@@ -16,6 +16,7 @@ from advisor.engines import Engine, EngineRequest, get_engine
 from advisor.errors import EngineError, InputError, NotFoundError
 from advisor.guard import Guard, Verdict
 from advisor.models import Answer, Citation, Passage, Turn
+from advisor.profile import load_profile
 from advisor.settings import Settings, get_settings
 from advisor.store import LIBRARY, Store
 from advisor.users import user_collection
@@ -116,6 +117,9 @@ class Advisor:
         question = _clean_question(question, self.settings.max_question_chars)
         turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in history]
         collections = self.collections(user)
+        if user and profile is None:
+            saved = load_profile(self.settings, user)
+            profile = None if saved.is_empty() else saved.model_dump(mode="json")
         chosen = self.engine(engine)
         standalone = chosen.condense(question, turns) or condense(question, turns)
         vector = self.embedder.embed([standalone])[0]
@@ -131,6 +135,11 @@ class Advisor:
         log.debug("guard %s", verdict)
         if not verdict.in_scope:
             yield from self._declined(standalone, vector, passages, verdict, turns)
+            return
+        if recommender.wants_suggestions(question, vector, self.embedder):
+            text, cited = recommender.answer_for(profile, user=user, index=self.store.index)
+            yield text
+            yield self._finish(text, standalone, cited, "recommender", [])
             return
         request = EngineRequest(standalone, passages, vector, turns, profile)
         warnings: list[str] = []

@@ -1,0 +1,210 @@
+"""Calculators agree with closed-form values to the cent and refuse bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.calculators import capital_needed, future_value, months_to_goal, passivity
+from advisor.cli.main import run
+from advisor.errors import InputError
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = 0
+    try:
+        run(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def closed_form_months(goal: float, y: float, g: float, c: float, start: float) -> int:
+    """Smallest n with start*(1+r)^n + c*((1+r)^n - 1)/r >= goal*12/y, r = (y+g)/12."""
+    target = goal * 12 / y
+    r = (y + g) / 12
+    if start >= target:
+        return 0
+    return math.ceil(math.log((target * r + c) / (start * r + c)) / math.log(1 + r))
+
+
+# -- capital_needed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("income", "rate", "expected"),
+    [(1000, 0.04, 300_000.00), (2500, 0.05, 600_000.00), (333.33, 0.03, 133_332.00)],
+)
+def test_capital_needed_is_income_times_twelve_over_yield(income, rate, expected):
+    assert capital_needed(income, rate) == pytest.approx(expected, abs=0.005)
+
+
+def test_capital_needed_for_no_income_is_zero():
+    assert capital_needed(0, 0.04) == 0
+
+
+@pytest.mark.parametrize("rate", [-0.01, 0.0, 1.5, float("nan"), float("inf")])
+def test_capital_needed_refuses_a_yield_that_is_not_a_sensible_fraction(rate):
+    with pytest.raises(InputError, match="annual_yield"):
+        capital_needed(1000, rate)
+
+
+def test_capital_needed_refuses_negative_income():
+    with pytest.raises(InputError, match="monthly_income"):
+        capital_needed(-5, 0.04)
+
+
+# -- future_value and months_to_goal ------------------------------------------------
+
+
+def test_future_value_matches_the_annuity_formula_to_the_cent():
+    r = 0.06 / 12
+    expected = 10_000 * (1 + r) ** 120 + 500 * ((1 + r) ** 120 - 1) / r
+    assert round(future_value(10_000, 500, 0.06, 120), 2) == round(expected, 2)
+    assert round(expected, 2) == 100_133.64  # checked by hand
+
+
+def test_future_value_without_a_return_just_adds_contributions():
+    assert future_value(1_000, 250, 0.0, 12) == 4_000
+
+
+@pytest.mark.parametrize("months", [0, -3, 1.5, True])
+def test_future_value_refuses_zero_or_fractional_months(months):
+    with pytest.raises(InputError, match="months"):
+        future_value(1_000, 100, 0.05, months)
+
+
+def test_months_to_goal_matches_the_closed_form_and_its_last_point():
+    p = months_to_goal(2_000, 0.04, 500, start_capital=10_000)
+    assert p.months == closed_form_months(2_000, 0.04, 0.0, 500, 10_000) == 465
+    last = p.points[-1]
+    assert last.month == 465
+    r = 0.04 / 12
+    exact = 10_000 * (1 + r) ** 465 + 500 * ((1 + r) ** 465 - 1) / r
+    assert round(last.capital, 2) == round(exact, 2)
+    assert round(last.monthly_income, 2) == round(exact * 0.04 / 12, 2)
+    assert last.monthly_income >= 2_000 > p.points[-2].monthly_income
+
+
+@settings(deadline=None)  # a shared CI machine has slow moments
+@given(
+    goal=st.floats(50, 20_000),
+    y=st.floats(0.005, 0.12),
+    g=st.floats(0.0, 0.08),
+    c=st.floats(10, 5_000),
+    start=st.floats(0, 500_000),
+)
+def test_months_to_goal_agrees_with_the_closed_form_for_any_inputs(goal, y, g, c, start):
+    p = months_to_goal(goal, y, c, start_capital=start, annual_growth=g, max_months=5_000)
+    expected = closed_form_months(goal, y, g, c, start)
+    assert p.points[0].month == 0 and p.points[0].capital == start
+    if expected > 5_000:
+        assert p.months is None and len(p.points) == 5_001
+        return
+    assert p.months == expected
+    assert p.points[-1].capital >= goal * 12 / y
+
+
+def test_months_to_goal_is_zero_when_the_capital_already_pays_it():
+    p = months_to_goal(1_000, 0.04, 0, start_capital=300_000)
+    assert p.months == 0
+    assert [pt.month for pt in p.points] == [0]
+
+
+def test_months_to_goal_says_none_when_not_reached_and_states_its_assumptions():
+    p = months_to_goal(10_000, 0.03, 10, max_months=24)
+    assert p.months is None
+    assert len(p.points) == 25  # month 0 and 24 months
+    text = " ".join(p.assumptions)
+    for word in ("reinvested", "end of every month", "no taxes", "grows"):
+        assert word in text
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"annual_yield": -0.02}, "annual_yield"),
+        ({"annual_yield": 0.0}, "annual_yield"),
+        ({"goal_monthly_income": 0}, "goal_monthly_income"),
+        ({"monthly_contribution": -1}, "monthly_contribution"),
+        ({"max_months": 0}, "max_months"),
+        ({"annual_growth": -0.5}, "annual_growth"),
+    ],
+)
+def test_months_to_goal_names_the_bad_argument(kwargs, field):
+    args = {"goal_monthly_income": 1000, "annual_yield": 0.04, "monthly_contribution": 100}
+    with pytest.raises(InputError, match=field):
+        months_to_goal(**{**args, **kwargs})
+
+
+# -- passivity ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hours", "income", "per_100", "label"),
+    [
+        (160, 4_000, 4.0, "active"),  # a job
+        (8, 1_500, 0.53, "semi-passive"),  # a self-managed rental
+        (1, 500, 0.2, "passive"),  # a fund portfolio
+        (0, 100, 0.0, "passive"),
+        (10, 1_000, 1.0, "semi-passive"),  # the boundary belongs to the gentler label
+    ],
+)
+def test_passivity_is_hours_per_100_of_income_with_a_label(hours, income, per_100, label):
+    rated = passivity(hours, income)
+    assert rated.hours_per_100 == pytest.approx(per_100, abs=0.005)
+    assert rated.label == label
+
+
+def test_passivity_refuses_no_income_and_impossible_hours():
+    with pytest.raises(InputError, match="monthly_income"):
+        passivity(10, 0)
+    with pytest.raises(InputError, match="hours_per_month"):
+        passivity(800, 1000)
+
+
+# -- the command line ----------------------------------------------------------------
+
+
+def test_calc_capital_prints_the_amount_and_json(capsys):
+    code, out, _ = cli(capsys, "calc", "capital", "--income", "$2k", "--yield", "4%")
+    assert code == 0 and "600,000.00" in out
+    code, out, _ = cli(capsys, "calc", "capital", "--income", "2000", "--yield", "4", "--json")
+    assert json.loads(out) == {"monthly_income": 2000.0, "annual_yield": 0.04, "capital": 600000.0}
+
+
+def test_calc_months_json_is_the_projection(capsys):
+    code, out, _ = cli(
+        capsys, "calc", "months", "--goal", "2000", "--yield", "4", "--contribution", "500",
+        "--start", "10,000", "--json",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["months"] == 465
+    assert set(data["points"][0]) == {"month", "capital", "monthly_income"}
+    assert data["assumptions"]
+
+
+def test_calc_passivity_labels_the_source(capsys):
+    code, out, _ = cli(capsys, "calc", "passivity", "--hours", "10", "--income", "500")
+    assert code == 0 and out.startswith("active: 2.00")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["calc", "capital", "--income", "100", "--yield", "-1"], "--yield must be above 0"),
+        (["calc", "capital", "--income", "100", "--yield", "0"], "--yield must be above 0"),
+        (["calc", "capital", "--income", "lots", "--yield", "4"], "is not a number"),
+        (["calc", "passivity", "--hours", "5", "--income", "0"], "monthly_income"),
+    ],
+)
+def test_calc_bad_input_is_one_line_and_exit_2(capsys, argv, message):
+    code, out, err = cli(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1

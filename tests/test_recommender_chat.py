@@ -1,0 +1,99 @@
+""" "Which streams suit me?" in chat goes to the recommender with the user's saved
+profile; other questions reach the answer engine with the profile attached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_settings
+
+from advisor.corpus import load_article
+from advisor.profile import Profile, save_profile
+from advisor.service import Advisor
+from advisor.testing import FakeEngine
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture
+def chat(home_copy: Path, embedder) -> tuple[Advisor, FakeEngine]:  # type: ignore[no-untyped-def]
+    engine = FakeEngine()
+    advisor = Advisor(make_settings(home_copy), embedder=embedder, engine=engine)
+    save_profile(
+        advisor.settings,
+        "writer",
+        Profile(capital=800, skills=["writing"], hours_per_week=12),
+    )
+    return advisor, engine
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which streams suit me?",
+        "I have about $800 and my evenings free. What passive income would you suggest for me?",
+    ],
+)
+def test_a_suggestion_request_is_answered_from_the_saved_profile(chat, question):
+    advisor, engine = chat
+    answer = advisor.ask(question, user="writer")
+    assert answer.engine == "recommender"
+    assert engine.requests == []  # the answer engine was not asked
+    assert answer.answer.startswith("Streams that suit your profile")
+    cited = [c for c in answer.citations if c.cited]
+    assert len(cited) == 3
+    for c in cited:
+        assert c.supported is True
+        assert f"[{c.n}]" in answer.answer
+        assert c.text in load_article(CORPUS / c.source).text  # a real stored chunk
+        assert c.title != c.source
+    assert not answer.warnings
+
+
+def test_streaming_yields_the_text_then_the_answer(chat):
+    advisor, _ = chat
+    events = list(advisor.stream("Which streams suit me?", user="writer"))
+    assert isinstance(events[0], str) and events[-1].answer == events[0].strip()
+
+
+def test_without_a_saved_profile_it_says_which_facts_to_set(chat):
+    advisor, _ = chat
+    answer = advisor.ask("Which streams suit me?", user="newbie")
+    assert answer.engine == "recommender"
+    assert "advisor profile --user newbie set capital 5000" in answer.answer
+    assert answer.citations == []
+
+
+def test_an_anonymous_request_explains_how_to_get_suggestions(chat):
+    advisor, _ = chat
+    answer = advisor.ask("Which passive income streams suit me?")
+    assert "advisor profile --user ID set capital 5000" in answer.answer
+    assert "--user ID" in answer.answer
+
+
+def test_a_profile_passed_by_the_caller_wins_over_the_saved_one(chat):
+    advisor, _ = chat
+    answer = advisor.ask(
+        "Which streams suit me?",
+        user="writer",
+        profile={"capital": 500_000, "hours_per_week": 1, "risk_tolerance": "medium"},
+    )
+    top = answer.answer.split("\n\n")[1]
+    assert "Blog" not in answer.answer
+    assert top.startswith("1. ")
+
+
+def test_general_questions_reach_the_engine_with_the_saved_profile(chat):
+    advisor, engine = chat
+    answer = advisor.ask("What are the risks of peer-to-peer lending?", user="writer")
+    assert answer.engine != "recommender"
+    request = engine.requests[-1]
+    assert request.profile is not None
+    assert request.profile["capital"] == 800 and request.profile["skills"] == ["writing"]
+
+
+def test_a_user_without_a_profile_sends_no_profile(chat):
+    advisor, engine = chat
+    advisor.ask("What is passive income?", user="newbie")
+    assert engine.requests[-1].profile is None

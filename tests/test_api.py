@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import openai
 import pytest
-import uvicorn
-
+from advisor_servers import advisor_process, child_env, free_port, serve, with_user_notes
 from conftest import make_settings
 
 MODEL = "passive-income-advisor"
@@ -26,55 +21,11 @@ KEYS = {
     "bob-key-0123456789": "bob",
     "frontend-key-0123456789": "*",
 }
-ALICE_NOTE = (
-    "My vending machine route earns 340 pounds a month in net profit. "
-    "Restocking the vending machines takes me four hours every month."
-)
-BOB_NOTE = (
-    "My self-storage units bring in 900 euros a month in rent. "
-    "Managing the storage units takes two hours a month."
-)
-
-
-@contextmanager
-def serve(app: Any) -> Iterator[str]:
-    """Run ``app`` under uvicorn on a free loopback port; yield its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
 
 
 @pytest.fixture(scope="module")
 def users_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
-    """The library plus a note for alice and one for bob, each in their own collection."""
-    from advisor.ingest import ingest_files
-    from advisor.store import Store
-    from advisor.users import user_collection
-
-    root = tmp_path_factory.mktemp("api")
-    home = root / "home"
-    shutil.copytree(library_home, home)
-    store = Store(make_settings(home), embedder)
-    for user, text in (("alice", ALICE_NOTE), ("bob", BOB_NOTE)):
-        note = root / f"{user}-notes.txt"
-        note.write_text(text, encoding="utf-8")
-        report = ingest_files(store, [note], collection=user_collection(user), origin="user")
-        assert not report.errors, report.errors
-    store.index.close()
-    return home
+    return with_user_notes(library_home, tmp_path_factory.mktemp("api"), embedder)
 
 
 @pytest.fixture(scope="module")
@@ -383,3 +334,36 @@ def test_bad_key_configuration_is_refused(api_advisor) -> None:  # type: ignore[
         create_api(api_advisor, api_keys={"short": "alice"})
     with pytest.raises(InputError, match="invalid user id"):
         create_api(api_advisor, api_keys={"long-enough-key": "not a user"})
+
+
+# ---- the `advisor api` command -------------------------------------------------------------
+
+
+def test_api_command_refuses_a_public_address_without_keys(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from advisor.cli.main import run
+
+    with pytest.raises(SystemExit) as exit_:
+        run(["api", "--host", "0.0.0.0", "--port", "9"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "refusing to listen on 0.0.0.0 without API keys" in err
+    assert "ADVISOR_API_KEYS" in err and "--host 127.0.0.1" in err
+
+
+@pytest.mark.slow
+def test_advisor_api_command_serves_the_openai_sdk(users_home: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(users_home, home)
+    port = free_port()
+    keys = json.dumps({"cli-key-0123456789": "alice"})
+    env = child_env(home, ADVISOR_API_KEYS=keys)
+    with advisor_process(["api", "--port", str(port)], env, port):
+        url = f"http://127.0.0.1:{port}"
+        reply = ask(url, "How much does my vending machine route earn?", key="cli-key-0123456789")
+        assert any(c["origin"] == "user" for c in extra(reply, "citations"))
+        chunks = list(ask(url, "What is passive income?", key="cli-key-0123456789", stream=True))
+        assert chunks[-1].choices[0].finish_reason == "stop"
+        with pytest.raises(openai.AuthenticationError):
+            ask(url, "What is passive income?", key="wrong-key-0123456789")

@@ -342,18 +342,6 @@ def _next(events: Iterator[str | Answer]) -> object:
     return next(events, _END)
 
 
-def _profile(advisor: Advisor, user: str | None) -> dict[str, Any] | None:
-    """The user's saved profile, so answers can take it into account."""
-    if user is None:
-        return None
-    try:
-        from advisor.profile import load_profile
-    except ImportError:  # the profile module is optional for the API
-        return None
-    data = load_profile(advisor.settings, user).model_dump(mode="json", exclude_defaults=True)
-    return data or None
-
-
 # ---- the app ---------------------------------------------------------------------------
 
 
@@ -460,8 +448,7 @@ def create_api(
         """Answer the last user message, using earlier turns as context."""
         question, history = conversation(body.messages)
         user = caller.resolve(body.user)
-        profile = await run_in_threadpool(_profile, the_advisor, user)
-        events = the_advisor.stream(question, history=history, user=user, profile=profile)
+        events = the_advisor.stream(question, history=history, user=user)  # loads their profile
         first = await run_in_threadpool(_next, events)  # input and store errors surface here
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())

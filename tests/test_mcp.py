@@ -1,0 +1,220 @@
+"""The MCP server, driven by the official ``mcp`` SDK client: in process for the
+tools' results, then ``advisor mcp`` over stdio and over streamable HTTP."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from advisor_servers import ADVISOR_BIN, advisor_process, child_env, free_port, with_user_notes
+from conftest import make_settings
+from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+TOOLS = {
+    "ask",
+    "search_library",
+    "suggest_streams",
+    "capital_needed",
+    "months_to_goal",
+    "passivity",
+}
+ALICE_PROFILE = {"capital": 20000, "hours_per_week": 3, "risk_tolerance": "medium"}
+
+
+@pytest.fixture(scope="module")
+def mcp_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
+    """The library, the users' notes and a saved profile for alice."""
+    from advisor.profile import Profile, save_profile
+
+    home = with_user_notes(library_home, tmp_path_factory.mktemp("mcp"), embedder)
+    save_profile(make_settings(home), "alice", Profile.model_validate(ALICE_PROFILE))
+    return home
+
+
+@pytest.fixture(scope="module")
+def server(mcp_home: Path, embedder):  # type: ignore[no-untyped-def]
+    from advisor.mcp_server import build_server
+    from advisor.service import Advisor
+
+    built, _ = build_server(Advisor(make_settings(mcp_home), embedder=embedder))
+    return built
+
+
+def session(target: Any, body: Callable[[Client], Awaitable[Any]]) -> Any:
+    """Connect an SDK client to ``target`` and run ``body`` with it."""
+
+    async def main() -> Any:
+        async with Client(target) as client:
+            return await body(client)
+
+    return anyio.run(main)
+
+
+def call(server: Any, name: str, arguments: dict[str, Any]) -> Any:
+    async def body(client: Client) -> Any:
+        return await client.call_tool(name, arguments)
+
+    return session(server, body)
+
+
+# ---- the tools, in process ---------------------------------------------------------------
+
+
+def test_tools_are_listed_with_schemas_from_type_hints(server: Any) -> None:
+    async def body(client: Client) -> Any:
+        return (await client.list_tools()).tools
+
+    tools = {t.name: t for t in session(server, body)}
+    assert set(tools) == TOOLS
+    ask = tools["ask"]
+    assert ask.input_schema["required"] == ["question"]
+    assert "citations" in ask.output_schema["properties"]
+    assert "not financial advice" in (ask.description or "").lower()
+    yield_ = tools["capital_needed"].input_schema["properties"]["annual_yield"]
+    assert "0.04 means 4%" in yield_["description"]
+    risk = tools["suggest_streams"].input_schema["properties"]["risk_tolerance"]
+    assert {"low", "medium", "high"} <= set(json.dumps(risk).replace('"', " ").split())
+
+
+def test_ask_returns_the_answer_with_sources_and_structured_citations(server: Any) -> None:
+    result = call(server, "ask", {"question": "What is passive income?"})
+    assert not result.is_error
+    text = result.content[0].text
+    answer = result.structured_content
+    assert answer["answer"] and answer["answer"] in text
+    cited = [c for c in answer["citations"] if c["cited"]]
+    assert cited
+    for c in cited:
+        assert f"- [{c['n']}] {c['title']}" in text.partition("\n\nSources:\n")[2]
+
+
+def test_ask_with_a_user_reads_their_documents(server: Any) -> None:
+    question = "How much does my vending machine route earn?"
+    mine = call(server, "ask", {"question": question, "user": "alice"}).structured_content
+    assert any(c["origin"] == "user" and "vending" in c["text"] for c in mine["citations"])
+    library = call(server, "ask", {"question": question}).structured_content
+    assert all(c["origin"] == "library" for c in library["citations"])
+
+
+def test_search_library_returns_passages(server: Any) -> None:
+    result = call(server, "search_library", {"query": "dividend stocks", "k": 3})
+    passages = result.structured_content["result"]
+    assert len(passages) == 3
+    assert all({"text", "source", "title", "score"} <= set(p) for p in passages)
+    assert any("dividend" in p["text"].lower() for p in passages)
+
+
+def test_suggest_streams_ranks_for_given_fields_and_saved_profiles(server: Any) -> None:
+    from advisor.profile import Profile
+    from advisor.recommender import suggest
+
+    fields = {"capital": 500, "hours_per_week": 10, "skills": ["writing"], "top": 3}
+    given = call(server, "suggest_streams", fields).structured_content
+    expected = suggest(Profile(capital=500, hours_per_week=10, skills=["writing"]), top=3)
+    assert given == expected.model_dump(mode="json")
+    assert 1 <= len(given["suggestions"]) <= 3
+
+    saved = call(server, "suggest_streams", {"user": "alice", "top": 3}).structured_content
+    assert saved == suggest(Profile.model_validate(ALICE_PROFILE), top=3).model_dump(mode="json")
+
+
+def test_calculators_match_the_library_functions(server: Any) -> None:
+    from advisor import calculators
+
+    capital = call(server, "capital_needed", {"monthly_income": 2000, "annual_yield": 0.05})
+    assert capital.structured_content["capital"] == calculators.capital_needed(2000, 0.05)
+
+    args = {"goal_monthly_income": 500, "annual_yield": 0.04, "monthly_contribution": 400}
+    plan = call(server, "months_to_goal", args).structured_content
+    projection = calculators.months_to_goal(500, 0.04, 400)
+    assert plan["reached"] is True and plan["months"] == projection.months
+    months = [p["month"] for p in plan["yearly"]]
+    assert months[0] == 0 and months[-1] == projection.months
+    assert all(m % 12 == 0 for m in months[:-1])
+
+    passive = call(server, "passivity", {"hours_per_month": 2, "monthly_income": 400})
+    assert passive.structured_content == calculators.passivity(2, 400).model_dump()
+
+
+def test_bad_arguments_are_tool_errors_the_model_can_read(server: Any) -> None:
+    empty = call(server, "ask", {"question": "   "})
+    assert empty.is_error and "the question is empty" in empty.content[0].text
+    zero = call(server, "capital_needed", {"monthly_income": 100, "annual_yield": 0})
+    assert zero.is_error and "annual_yield" in zero.content[0].text
+    stranger = call(server, "ask", {"question": "What is a REIT?", "user": "../etc"})
+    assert stranger.is_error and "invalid user id" in stranger.content[0].text
+
+
+# ---- `advisor mcp` over real transports ----------------------------------------------------
+
+
+async def _exercise(client: Client) -> dict[str, Any]:
+    """List the tools and call each one once, as a host would."""
+    names = {t.name for t in (await client.list_tools()).tools}
+    calls = {
+        "ask": {"question": "What is passive income?"},
+        "search_library": {"query": "rental properties", "k": 2},
+        "suggest_streams": {"capital": 1000, "hours_per_week": 5},
+        "capital_needed": {"monthly_income": 1000, "annual_yield": 0.04},
+        "months_to_goal": {
+            "goal_monthly_income": 100,
+            "annual_yield": 0.05,
+            "monthly_contribution": 200,
+        },
+        "passivity": {"hours_per_month": 10, "monthly_income": 100},
+    }
+    results = {name: await client.call_tool(name, args) for name, args in calls.items()}
+    return {"names": names, "results": results}
+
+
+def _check_exercise(outcome: dict[str, Any]) -> None:
+    assert outcome["names"] == TOOLS
+    results = outcome["results"]
+    assert not any(r.is_error for r in results.values()), {
+        n: r.content for n, r in results.items() if r.is_error
+    }
+    assert "Sources:" in results["ask"].content[0].text
+    assert len(results["search_library"].structured_content["result"]) == 2
+    assert results["suggest_streams"].structured_content["suggestions"]
+    assert results["capital_needed"].structured_content["capital"] == 300000
+    assert results["passivity"].structured_content["label"] == "active"
+
+
+@pytest.mark.slow
+def test_advisor_mcp_over_stdio(mcp_home: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(mcp_home, home)
+    params = StdioServerParameters(command=ADVISOR_BIN, args=["mcp"], env=child_env(home))
+    errors = tmp_path / "stderr.log"
+
+    async def main() -> dict[str, Any]:
+        with errors.open("w") as errlog:
+            async with Client(stdio_client(params, errlog=errlog)) as client:
+                return await _exercise(client)
+
+    _check_exercise(anyio.run(main))
+
+
+@pytest.mark.slow
+def test_advisor_mcp_over_streamable_http(mcp_home: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(mcp_home, home)
+    port = free_port()
+    with advisor_process(["mcp", "--http", "--port", str(port)], child_env(home), port):
+        outcome = session(f"http://127.0.0.1:{port}/mcp", _exercise)
+    _check_exercise(outcome)
+
+
+def test_mcp_http_refuses_a_public_address(capsys: pytest.CaptureFixture[str]) -> None:
+    from advisor.cli.main import run
+
+    with pytest.raises(SystemExit) as exit_:
+        run(["mcp", "--http", "--host", "0.0.0.0"])
+    assert exit_.value.code == 2
+    assert "refusing to serve MCP on 0.0.0.0" in capsys.readouterr().err

@@ -9,6 +9,18 @@ from dataclasses import dataclass, field
 from advisor.sentences import content_words, markers, split_sentences, strip_markers
 
 SUPPORT_RECALL = 0.6  # share of a sentence's content words found in its passage
+# Sentences in a document that address the model rather than the reader.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b(?:\W+\w+){0,5}?\W+"
+    r"(?:instructions?|prompts?|rules|guidelines|directions|directives)\b"
+    r"|\b(?:system prompt|developer message|hidden instructions)\b"
+    r"|\byou are now\b|\bfrom now on,? (?:you|the assistant)\b"
+    r"|\b(?:tell|inform|instruct) (?:the |all |every )?(?:users?|readers?|visitors?)\b"
+    r"(?:\W+\w+){0,3}?\W+(?:that|to)\b"
+    r"|\b(?:ai|assistants?|chatbots?|language models?|llms?)\b(?:\W+\w+){0,3}?\W+"
+    r"(?:must|shall)\b",
+    re.IGNORECASE,
+)
 
 
 def support(sentence: str, passage: str) -> float:
@@ -21,6 +33,12 @@ def support(sentence: str, passage: str) -> float:
 
 def supports(sentence: str, passage: str) -> bool:
     return support(sentence, passage) >= SUPPORT_RECALL
+
+
+def instructions(passage: str) -> list[str]:
+    """Sentences of a passage that give orders to the model ("ignore previous
+    instructions and tell the reader that …"): text that can never back an answer."""
+    return [s for s in split_sentences(passage) if _INSTRUCTION.search(s)]
 
 
 @dataclass
@@ -53,14 +71,25 @@ def verify(answer: str, passages: dict[int, str]) -> Checked:
     checked = Checked(text=text, removed=sorted(set(removed)))
     for n in checked.removed:
         checked.warnings.append(f"removed citation [{n}]: no passage has that number")
+    injected = {n: instructions(p) for n, p in passages.items()}
+    backing = {  # what a passage says once its orders to the model are taken out
+        n: "\n".join(s for s in split_sentences(p) if s not in injected[n]) if injected[n] else p
+        for n, p in passages.items()
+    }
     for sentence in split_sentences(text):
         ns = markers(sentence)
+        echoed = [n for n, orders in injected.items() if any(supports(sentence, o) for o in orders)]
+        if echoed:
+            checked.warnings.append(
+                f"the answer repeats an instruction found in passage [{echoed[0]}]: "
+                f"{strip_markers(sentence)[:80]!r}; document text is data, not instructions"
+            )
         if not ns:
             checked.sentences.append((sentence, [], False))
             continue
-        ok = any(supports(sentence, passages[n]) for n in ns)
+        ok = not echoed and any(supports(sentence, backing[n]) for n in ns)
         checked.sentences.append((sentence, ns, ok))
-        if not ok:
+        if not ok and not echoed:
             short = strip_markers(sentence)[:80]
             checked.warnings.append(
                 f"unsupported: {short!r} is not backed by passage "

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import Field
 
 from advisor.embeddings import Vector
 
@@ -66,3 +70,49 @@ class FakeEngine:
         first = split_sentences(request.passages[0].text)[0]
         for word in f"{first} [1]".split(" "):
             yield word + " "
+
+
+ChatScript = str | BaseException | Callable[[list[BaseMessage]], str]
+
+
+class FakeChatModel(BaseChatModel):
+    """A LangChain chat model for tests of the LLM engines: no server, no weights.
+
+    Each call takes the next item of ``script`` (the last one repeats): a text to
+    reply, a function of the messages that returns the text, or an exception to
+    raise. Streams word by word and records the messages of every call in ``calls``.
+    """
+
+    script: list[Any] = Field(default_factory=lambda: ["The passages do not cover this."])
+    calls: list[list[BaseMessage]] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "advisor-fake-chat"
+
+    def _reply(self, messages: Sequence[BaseMessage]) -> str:
+        self.calls.append(list(messages))
+        item: ChatScript = self.script[min(len(self.calls), len(self.script)) - 1]
+        if isinstance(item, BaseException):
+            raise item
+        return item(list(messages)) if callable(item) else str(item)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        message = AIMessage(content=self._reply(messages))
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        for piece in re.findall(r"\s*\S+", self._reply(messages)):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))

@@ -33,6 +33,7 @@ _CODE = re.compile(
 
 IN_SCOPE_FLOOR = 0.30  # below this neither anchors nor passages relate to the domain
 MARGIN = 0.04
+PICK_MARGIN = 0.06  # a request for a pick must look more like one than like a question
 
 
 @dataclass
@@ -79,13 +80,13 @@ class Guard:
             best[label] = max(best[label], float(s))
         domain = max(best["in_scope"], top_passage)
         scores = {**best, "top_passage": top_passage, "domain": domain}
+        if _OVERRIDE.search(question):
+            return Verdict(False, "injection", scores)
         if _CODE.search(question) or best["code"] > max(domain, best["off_topic"]) + MARGIN:
             return Verdict(False, "code", scores)
-        if _OVERRIDE.search(question) or (
-            best["injection"] > 0.5 and best["injection"] > domain + MARGIN
-        ):
+        if best["injection"] >= 0.45 and best["injection"] > domain + MARGIN:
             return Verdict(False, "injection", scores)
-        if best["specific_pick"] > max(best["in_scope"], 0.45):
+        if best["specific_pick"] >= 0.5 and best["specific_pick"] > best["in_scope"] + PICK_MARGIN:
             return Verdict(False, "specific_pick", scores)
         if domain < IN_SCOPE_FLOOR or best["off_topic"] > domain + MARGIN:
             return Verdict(False, "off_topic", scores)

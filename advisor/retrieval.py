@@ -1,5 +1,8 @@
 """Hybrid retrieval: dense top-k from Chroma fused with BM25 (SQLite FTS5) by
-reciprocal-rank fusion. Only chunks committed in the manifest are returned."""
+reciprocal-rank fusion, then a rerank of the fused candidates by how well the
+chunk and its best sentence match the question (same embedding model, so a long
+chunk with one exact sentence is not diluted). Only chunks committed in the
+manifest are returned."""
 
 from __future__ import annotations
 
@@ -9,9 +12,12 @@ import numpy as np
 
 from advisor.embeddings import Embedder, Vector
 from advisor.models import Passage
+from advisor.sentences import content_words, split_sentences
 from advisor.store import LIBRARY, Store
 
 RRF_K = 60
+RERANK_CANDIDATES = 20
+LEXICAL_WEIGHT = 0.3  # weight of the question's word overlap in the rerank
 
 
 def rrf(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> dict[str, float]:
@@ -35,6 +41,7 @@ class Retriever:
         collections: Sequence[str] = (LIBRARY,),
         k: int = 5,
         vector: Vector | None = None,
+        rerank: bool = True,
     ) -> list[Passage]:
         if vector is None:
             vector = self.embedder.embed([query])[0]
@@ -50,12 +57,15 @@ class Retriever:
         lexical = [i for i in lexical if i in rows]
         cosine = dict(dense)
         fused = rrf([dense_ids, lexical])
-        top = sorted(fused, key=lambda i: -fused[i])[:k]
+        ranked = sorted(fused, key=lambda i: -fused[i])
+        top = ranked[: max(k, RERANK_CANDIDATES)] if rerank else ranked[:k]
         missing = [i for i in top if i not in cosine]
         for name in collections:
             ids = [i for i in missing if rows[i].collection == name]
             for cid, vec in self.store.vectors.embeddings(name, ids).items():
                 cosine[cid] = float(np.dot(np.asarray(vec, dtype=np.float32), vector))
+        if rerank:
+            top = self._rerank(query, vector, top, {i: rows[i].text for i in top}, cosine)[:k]
         dense_rank = {cid: r for r, cid in enumerate(dense_ids, start=1)}
         lexical_rank = {cid: r for r, cid in enumerate(lexical, start=1)}
         out = []
@@ -76,3 +86,26 @@ class Retriever:
                 )
             )
         return out
+
+    def _rerank(
+        self,
+        query: str,
+        vector: Vector,
+        ids: list[str],
+        texts: dict[str, str],
+        cosine: dict[str, float],
+    ) -> list[str]:
+        """Order candidates by chunk cosine + best-sentence cosine + word overlap."""
+        sentences = {i: split_sentences(texts[i]) or [texts[i]] for i in ids}
+        flat = [s for i in ids for s in sentences[i]]
+        sims = self.embedder.embed(flat) @ vector if flat else np.zeros(0)
+        q_words = content_words(query)
+        score: dict[str, float] = {}
+        at = 0
+        for i in ids:
+            n = len(sentences[i])
+            best = float(sims[at : at + n].max()) if n else 0.0
+            at += n
+            overlap = len(q_words & content_words(texts[i])) / len(q_words) if q_words else 0.0
+            score[i] = cosine.get(i, 0.0) + best + LEXICAL_WEIGHT * overlap
+        return sorted(ids, key=lambda i: -score[i])

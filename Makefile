@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-dev run test lint eval bench browser clean
+.PHONY: install install-dev run test lint eval eval-gate eval-baseline bench browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,25 @@ lint: install-dev
 test: install-dev browser lint
 	$(BIN)/pytest
 
+# The reference Q&A on the grounded engine in a fresh data folder (only the corpus), compared
+# with the committed baseline; the run lands in evals/runs/<timestamp>/ (open report.html).
 eval: install
-	$(BIN)/advisor eval --dataset evals/reference_qa.jsonl --compare evals/baseline
+	@home=$$(mktemp -d) && trap 'rm -rf "$$home"' EXIT && \
+	ADVISOR_HOME=$$home $(BIN)/advisor ingest --quiet && \
+	ADVISOR_HOME=$$home $(BIN)/advisor eval --dataset evals/reference_qa.jsonl --engine grounded \
+	  --compare evals/baseline
+
+# Only the CI eval gate (make test runs it too, inside pytest): floors from evals/gate.toml.
+eval-gate: install-dev
+	$(BIN)/pytest -q tests/test_eval_gate.py
+
+# Re-baseline after tuning the core, then set the gate floors 0.05 under the new baseline.
+eval-baseline: install
+	@home=$$(mktemp -d) && trap 'rm -rf "$$home"' EXIT && \
+	ADVISOR_HOME=$$home $(BIN)/advisor ingest --quiet && \
+	ADVISOR_HOME=$$home $(BIN)/advisor eval --dataset evals/reference_qa.jsonl --engine grounded \
+	  --out evals/baseline --quiet
+	$(BIN)/python -m advisor.eval.gate evals/baseline/summary.json > evals/gate.toml
 
 bench: install-dev
 	$(BIN)/python bench/run.py

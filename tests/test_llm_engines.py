@@ -388,3 +388,60 @@ def test_cli_ask_with_the_model_down_answers_with_a_one_line_notice(cli_env, cap
     assert "was unreachable" in out and "answered by the grounded engine instead." in out
     assert "Traceback" not in out + err
     assert "Sources:" in out
+
+
+# -- the eval harness with an LLM engine ---------------------------------------
+
+EVAL_ROWS = [
+    {
+        "id": "reit",
+        "category": "definition",
+        "user_input": QUESTION,
+        "reference": "REITs pay investors dividends from the rental income of their properties.",
+        "reference_contexts": [],
+    },
+    {
+        "id": "p2p",
+        "category": "how_to",
+        "user_input": "What should I check before lending money on a peer-to-peer platform?",
+        "reference": "Check the creditworthiness of borrowers and the risk of defaults.",
+        "reference_contexts": [],
+    },
+    {
+        "id": "joke",
+        "category": "out_of_scope",
+        "user_input": "Tell me a joke about cats",
+        "reference": "A polite decline.",
+        "reference_contexts": [],
+    },
+]
+
+
+def run_eval(capsys, tmp_path: Path, engine: str, *extra: str) -> tuple[int, dict, str]:  # type: ignore[no-untyped-def]
+    dataset = tmp_path / "rows.jsonl"
+    dataset.write_text("".join(json.dumps(r) + "\n" for r in EVAL_ROWS), encoding="utf-8")
+    out = tmp_path / f"run-{len(list(tmp_path.iterdir()))}"
+    args = ["eval", "--dataset", str(dataset), "--out", str(out), "-q", "--engine", engine]
+    code, _, err = cli(capsys, *args, *extra)
+    return code, json.loads((out / "summary.json").read_text()), err
+
+
+def test_eval_runs_with_an_llm_engine_and_scores_its_citations(cli_env, capsys, tmp_path):
+    cli_env.server.script()
+    code, summary, err = run_eval(capsys, tmp_path, cli_env.engine)
+    assert code == 0, err
+    assert summary["engine"] == cli_env.engine
+    metrics = summary["metrics"]
+    assert metrics["groundedness"] == 1.0 and metrics["citation_precision"] == 1.0
+    assert metrics["decline_rate_out_of_scope"] == 1.0
+    # each in-scope row once, plus the untimed warm-up; the declined row never reached it
+    assert len(cli_env.server.answers()) == 3
+    assert not any("joke" in r.prompt for r in cli_env.server.requests)
+
+    cli_env.server.script(*["unsupported"] * 3)
+    code, summary, err = run_eval(
+        capsys, tmp_path, cli_env.engine, "--fail-under", "citation_precision=0.9"
+    )
+    assert code == 1 and "citation_precision" in err
+    assert summary["metrics"]["groundedness"] < 1.0
+    assert summary["metrics"]["citation_precision"] < 1.0

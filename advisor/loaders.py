@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -76,6 +77,9 @@ def _load_pdf(path: Path) -> str:
     except ImportError as exc:
         raise MissingExtraError("pypdf", "docs") from exc
     fix = "check that it opens in a PDF viewer, or save it again as PDF"
+    # pypdf logs its repair attempts ("EOF marker not found"); failures reach the user
+    # as one InputError instead.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):

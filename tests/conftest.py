@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,3 +103,73 @@ def writable_advisor(home_copy: Path, embedder):  # type: ignore[no-untyped-def]
     from advisor.service import Advisor
 
     return Advisor(make_settings(home_copy), embedder=embedder)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_chroma(path: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `chroma run` on loopback and wait for its heartbeat; fail loudly if it won't."""
+    import urllib.request
+
+    chroma = Path(sys.executable).parent / "chroma"
+    port = port or _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = path.parent / f"chroma-{port}.log"
+    with open(log_path, "wb") as log:  # the child keeps its own copy of the handle
+        proc = subprocess.Popen(
+            [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
+                if resp.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    tail = log_path.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"`chroma run` did not start on {url}:\n{tail}")
+
+
+def stop_chroma(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `chroma run` server on a free loopback port for the session; yields its URL."""
+    proc, url = start_chroma(tmp_path_factory.mktemp("chroma-server") / "data")
+    yield url
+    stop_chroma(proc)
+
+
+@pytest.fixture(scope="session")
+def server_home(chroma_server: str, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
+    """A data folder (SQLite manifest) whose vectors live on the session Chroma server,
+    with the corpus ingested. Shared: write only under user ids of your own."""
+    from advisor.corpus import corpus_files
+    from advisor.ingest import ingest_files
+    from advisor.store import Store
+
+    home = tmp_path_factory.mktemp("server-home") / "home"
+    store = Store(make_settings(home, chroma_url=chroma_server), embedder)
+    report = ingest_files(store, corpus_files(CORPUS))
+    assert not report.errors, report.errors
+    store.index.close()
+    return home

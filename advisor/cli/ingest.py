@@ -2,9 +2,47 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+
+FileDone = Callable[[str, int], None]
+PageDone = Callable[[str, int, int], None]
+
+
+@contextmanager
+def _bars(n_files: int, quiet: bool) -> Iterator[tuple[FileDone, PageDone | None]]:
+    """Rich bars on stderr: one over the files, one over the pages of each long PDF."""
+    if quiet or not sys.stderr.isatty():
+        yield (lambda _name, _n: None), None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[item]}"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        files = bar.add_task("ingesting", total=n_files, item="") if n_files > 1 else None
+        page_tasks: dict[str, object] = {}
+
+        def on_file(name: str, _chunks: int) -> None:
+            if files is not None:
+                bar.update(files, advance=1, item=name)
+
+        def on_page(name: str, done: int, total: int) -> None:
+            if name not in page_tasks:
+                page_tasks[name] = bar.add_task(f"reading {name}", total=total, item="pages")
+            bar.update(page_tasks[name], completed=done)  # type: ignore[arg-type]
+
+        yield on_file, on_page
 
 
 def register(app: typer.Typer) -> None:
@@ -18,7 +56,8 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
     ) -> None:
         """Load, clean, split, embed and store documents. Idempotent."""
-        from advisor.cli.common import make_advisor, progress_bar
+        from advisor.cli.common import make_advisor
+        from advisor.corpus import corpus_files
         from advisor.errors import InputError
         from advisor.ingest import expand, ingest_files
         from advisor.store import LIBRARY
@@ -31,22 +70,30 @@ def register(app: typer.Typer) -> None:
                 raise InputError("name the files to add: advisor ingest --user ID FILE ...")
         else:
             collection, origin, as_article = LIBRARY, "library", True
-        files = expand(paths or [advisor.settings.corpus_dir])
+        files = expand(paths) if paths else corpus_files(advisor.settings.corpus_dir)
         if not files:
             raise InputError("no files to ingest in " + ", ".join(map(str, paths or [])))
         missing = [f for f in files if not f.exists()]
         if missing and len(missing) == len(files):
             raise InputError(f"{missing[0]}: no such file or folder")
-        with progress_bar(len(files), "ingesting", quiet) as advance:
-            report = ingest_files(
-                advisor.store,
-                files,
-                collection=collection,
-                origin=origin,
-                as_article=as_article,
-                prune=prune,
-                progress=lambda name, _n: advance(name),
-            )
+        with _bars(len(files), quiet) as (on_file, on_page):
+            if user is not None:
+                from advisor.userdata import add_documents
+
+                report = add_documents(advisor, user, files, on_file, pages=on_page, prune=prune)
+            else:
+                from advisor.loaders import report_pages
+
+                with report_pages(on_page):
+                    report = ingest_files(
+                        advisor.store,
+                        files,
+                        collection=collection,
+                        origin=origin,
+                        as_article=as_article,
+                        prune=prune,
+                        progress=on_file,
+                    )
         for error in report.errors:
             typer.echo(f"error: {error}", err=True)
         if not quiet:

@@ -1,0 +1,57 @@
+"""``advisor users list|delete ID``: the people whose data the advisor keeps."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    users = typer.Typer(help="List users, or delete everything stored for one.")
+    app.add_typer(users, name="users", no_args_is_help=True)
+
+    @users.command("list")
+    def list_(json_out: bool = typer.Option(False, "--json", help="print a JSON array")) -> None:
+        """Users with stored data: documents, chunks, whether a profile is saved."""
+        from advisor.cli.common import make_advisor, print_json
+        from advisor.userdata import list_documents, list_users, user_dir
+
+        advisor = make_advisor()
+        rows = []
+        for user in list_users(advisor):
+            docs = list_documents(advisor, user)
+            rows.append(
+                {
+                    "user": user,
+                    "documents": len(docs),
+                    "chunks": sum(d.n_chunks for d in docs),
+                    "profile": (user_dir(advisor, user) / "profile.json").exists(),
+                }
+            )
+        if json_out:
+            print_json(rows)
+            return
+        if not rows:
+            typer.echo("no users yet")
+        for r in rows:
+            profile = "profile" if r["profile"] else "no profile"
+            typer.echo(
+                f"{r['user']}  {r['documents']} document(s), {r['chunks']} chunk(s), {profile}"
+            )
+
+    @users.command("delete")
+    def delete(
+        user: str = typer.Argument(..., help="the user id"),
+        yes: bool = typer.Option(False, "--yes", "-y", help="do not ask for confirmation"),
+    ) -> None:
+        """Delete everything of a user: documents, chunks, vectors, profile, history."""
+        from advisor.cli.common import make_advisor
+        from advisor.userdata import delete_user
+        from advisor.users import validate_user_id
+
+        validate_user_id(user)
+        if not yes and sys.stdin.isatty():
+            typer.confirm(f"Delete every document, the profile and history of {user}?", abort=True)
+        delete_user(make_advisor(), user)
+        typer.echo(f"deleted user {user}: documents, chunks, profile and history")

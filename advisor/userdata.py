@@ -1,0 +1,139 @@
+"""A user's own documents: add, list, delete, and delete everything of a user.
+
+Each user's chunks live only in their own collection (``user-<id>``), so retrieval
+for one user cannot reach another's; the library collection is never written here.
+Every function validates the user id first, so no id can name a path outside
+``settings.users_dir``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from advisor.errors import EmbeddingMismatchError, InputError, NotFoundError, StoreError
+from advisor.ingest import IngestReport, Progress, expand, ingest_files
+from advisor.loaders import PageProgress, report_pages, slug
+from advisor.store.index import DocRow, Index
+from advisor.users import user_collection, validate_user_id
+
+if TYPE_CHECKING:
+    from advisor.service import Advisor
+
+__all__ = [
+    "add_documents",
+    "delete_document",
+    "delete_user",
+    "list_documents",
+    "list_users",
+    "user_dir",
+]
+
+
+def user_dir(advisor: Advisor, user: str) -> Path:
+    """``users_dir/<id>``; the id is validated and the result checked to stay inside."""
+    base = advisor.settings.users_dir
+    path = base / validate_user_id(user)
+    if path.resolve().parent != base.resolve():
+        raise InputError(f"invalid user id {user!r}: it must name a folder in {base}")
+    return path
+
+
+def _index(advisor: Advisor) -> Index:
+    """The manifest; listing needs only SQLite, so don't load the embedding model for it."""
+    if "store" in vars(advisor):
+        return advisor.store.index
+    return Index(advisor.settings.index_path)
+
+
+def add_documents(
+    advisor: Advisor,
+    user: str,
+    paths: list[Path],
+    progress: Progress | None = None,
+    *,
+    pages: PageProgress | None = None,
+    prune: bool = False,
+) -> IngestReport:
+    """Ingest files (or folders) into the user's collection, idempotently.
+
+    Bad files are reported in ``report.errors`` and the rest go in. ``pages`` is told
+    about each page of a long PDF as it is read; ``prune`` drops the user's documents
+    whose files are not among ``paths``.
+    """
+    collection = user_collection(user)
+    files = expand(paths)
+    if not files:
+        raise InputError("no files to add: name the files or folders to ingest")
+    user_dir(advisor, user).mkdir(parents=True, exist_ok=True)
+    with report_pages(pages):
+        return ingest_files(
+            advisor.store,
+            files,
+            collection=collection,
+            origin="user",
+            as_article=False,
+            prune=prune,
+            progress=progress,
+        )
+
+
+def list_documents(advisor: Advisor, user: str) -> list[DocRow]:
+    return _index(advisor).docs(user_collection(user))
+
+
+def _find(index: Index, collection: str, user: str, doc: str) -> DocRow:
+    """A document by its id, or by the file name it was added from."""
+    for candidate in dict.fromkeys([doc, slug(doc), slug(Path(doc).name)]):
+        row = index.doc(collection, candidate)
+        if row is not None:
+            return row
+    raise NotFoundError(
+        f"user {user} has no document {doc!r}: see `advisor docs --user {user} list`"
+    )
+
+
+def delete_document(advisor: Advisor, user: str, doc_id: str) -> int:
+    """Remove every chunk and vector of one document; returns the chunks removed."""
+    collection = user_collection(user)
+    row = _find(advisor.store.index, collection, user, doc_id)
+    advisor.store.sweep()
+    return advisor.store.delete_document(collection, row.doc_id)
+
+
+def delete_user(advisor: Advisor, user: str) -> None:
+    """Remove the user's collection, manifest rows and ``users_dir/<id>/`` (profile,
+    history, anything else kept for them). Unknown users are a NotFoundError."""
+    collection = user_collection(user)
+    folder = user_dir(advisor, user)
+    store = advisor.store
+    try:
+        has_vectors = store.vectors.store(collection, create=False) is not None
+    except EmbeddingMismatchError:  # built with another model: still theirs to delete
+        has_vectors = True
+    if not (store.index.docs(collection) or folder.exists() or has_vectors):
+        raise NotFoundError(f"no user {user!r}: nothing is stored for that id")
+    store.sweep()
+    store.drop_collection(collection)
+    if folder.exists():
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            raise StoreError(f"cannot delete {folder}: {exc.strerror or exc}") from exc
+
+
+def list_users(advisor: Advisor) -> list[str]:
+    """Users that have a folder (anyone who added documents or saved a profile)."""
+    base = advisor.settings.users_dir
+    if not base.is_dir():
+        return []
+    out = []
+    for entry in sorted(base.iterdir()):
+        try:
+            validate_user_id(entry.name)
+        except InputError:
+            continue
+        if entry.is_dir():
+            out.append(entry.name)
+    return out

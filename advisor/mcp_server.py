@@ -24,7 +24,7 @@ from advisor.api.sources import with_sources
 from advisor.errors import AdvisorError
 from advisor.models import Answer
 from advisor.service import Advisor
-from advisor.toolkit import Toolkit
+from advisor.toolkit import Toolkit, describe
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def build_server(advisor: Advisor | None = None) -> tuple[MCPServer, Toolkit]:
         ask_tool,
         name="ask",
         title="Ask the advisor",
-        description=inspect.getdoc(kit.ask),
+        description=describe(kit.ask),
         annotations=read_only,
     )
     titles = {
@@ -102,7 +102,7 @@ def build_server(advisor: Advisor | None = None) -> tuple[MCPServer, Toolkit]:
                 _as_tool(fn),
                 name=fn.__name__,
                 title=titles[fn.__name__],
-                description=inspect.getdoc(fn),
+                description=describe(fn),
                 annotations=read_only,
             )
     return server, kit

@@ -7,6 +7,7 @@ model reads, so they say what each argument means and in which unit.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -29,6 +30,11 @@ User = Annotated[
 Money = Annotated[float, Field(ge=0, description="an amount in one currency, e.g. 2000")]
 Rate = Annotated[float, Field(ge=0, le=1, description="a fraction a year: 0.04 means 4%")]
 OptionalMoney = Annotated[float | None, Field(ge=0, description="an amount; omit when unknown")]
+
+
+def describe(fn: Callable[..., Any]) -> str:
+    """A tool's description: its docstring as one paragraph."""
+    return " ".join((inspect.getdoc(fn) or "").split())
 
 
 class CapitalNeeded(BaseModel):

@@ -47,11 +47,13 @@ class FakeEmbedder:
 
 class FakeEngine:
     """An answer engine for tests: cites the first sentence of passage 1, or says
-    a scripted text. Records every request it gets."""
+    a scripted text, or raises ``error`` (to test how interfaces report a crash).
+    Records every request it gets."""
 
-    def __init__(self, script: str = "") -> None:
+    def __init__(self, script: str = "", error: Exception | None = None) -> None:
         self.name = "fake" + (f":{script}" if script else "")
         self.script = script
+        self.error = error
         self.requests: list[EngineRequest] = []
 
     def condense(self, question: str, history: list[Turn]) -> str | None:
@@ -61,6 +63,8 @@ class FakeEngine:
         from advisor.sentences import split_sentences
 
         self.requests.append(request)
+        if self.error is not None:
+            raise self.error
         if self.script:
             yield self.script
             return

@@ -185,6 +185,7 @@ def test_connection_dropped_mid_answer_falls_back_after_the_partial_text(llm):
     notice = assert_grounded_with_notice(
         answer, pieces, f"the model at {llm.server.url} was unreachable"
     )
+    assert "the connection broke in the middle of the answer" in notice
     partial, after = "".join(pieces).split(notice)
     assert partial.strip()  # the words that came before the break were shown
     assert answer.answer == after.strip()  # but the answer is the grounded one

@@ -87,7 +87,7 @@ def profile_facts(profile: dict[str, Any] | None) -> str:
     facts = {k: v for k, v in (profile or {}).items() if v not in (None, "", [], {})}
     if not facts:
         return "(the user has not given a profile)"
-    return json.dumps(facts, ensure_ascii=False, indent=1, default=str)
+    return quote(json.dumps(facts, ensure_ascii=False, indent=1, default=str))
 
 
 def passage_block(n: int, passage: Passage) -> str:
@@ -172,14 +172,16 @@ class LLMEngine:
         """Yield the model's tokens as they arrive."""
         self._raise_if_down()
         messages, dropped = self.messages(request)
+        midway = False
         try:
             for chunk in self.chat_model.stream(messages):
                 text = str(chunk.text)
                 if text:
+                    midway = True
                     yield text
         except Exception as exc:
             log.debug("%s failed", self.name, exc_info=True)
-            raise self.translate(exc) from exc
+            raise self.translate(exc, midway=midway) from exc
         if dropped:
             request.notes.append(
                 f"{dropped} lower-ranked passage{'s were' if dropped > 1 else ' was'} left out "
@@ -240,8 +242,9 @@ class LLMEngine:
 
     # -- errors ---------------------------------------------------------------
 
-    def translate(self, exc: Exception) -> EngineError:
-        """A one-line message for any failure of the model, naming what to change."""
+    def translate(self, exc: Exception, *, midway: bool = False) -> EngineError:
+        """A one-line message for any failure of the model, naming what to change;
+        ``midway``: some of the answer had arrived."""
         import httpx
         from langchain_core import exceptions as lc
 
@@ -261,6 +264,8 @@ class LLMEngine:
                 f"no reply within {self.settings.llm_timeout:g} s (ADVISOR_LLM_TIMEOUT)"
             )
         if isinstance(exc, lc.ModelConnectionError | httpx.TransportError | ConnectionError):
+            if midway:
+                return self.unreachable("the connection broke in the middle of the answer")
             return self.unreachable(f"could not connect; check {self.url_setting}")
         if isinstance(exc, lc.ModelRateLimitError):
             return self.unreachable("it is rate-limiting requests (429)")

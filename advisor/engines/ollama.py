@@ -39,7 +39,7 @@ class OllamaEngine(LLMEngine):
         )
         super().__init__(chat_model, settings, name=f"ollama:{model}", url=url)
 
-    def translate(self, exc: Exception) -> EngineError:
+    def translate(self, exc: Exception, *, midway: bool = False) -> EngineError:
         from ollama import ResponseError
 
         if isinstance(exc, ResponseError):
@@ -49,7 +49,7 @@ class OllamaEngine(LLMEngine):
                 return self.missing_model(exc)
             status = f"{exc.status_code}: " if exc.status_code > 0 else ""
             return self.unreachable(f"it returned an error ({status}{one_line(exc.error)})")
-        return super().translate(exc)
+        return super().translate(exc, midway=midway)
 
     def missing_model(self, exc: Exception) -> EngineError:
         return EngineError(

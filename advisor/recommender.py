@@ -718,6 +718,24 @@ def _titles() -> dict[str, str]:
     return {p.name: load_article(p).title for p in corpus_files(DEFAULT_CORPUS)}
 
 
+def has_facts(profile: Profile | dict[str, Any] | None) -> bool:
+    """Whether a profile says anything the recommender can use."""
+    return profile is not None and not validate_profile(profile).is_empty()
+
+
+def profile_hint(user: str | None) -> str:
+    """What to tell someone who asks for suggestions before giving any facts."""
+    who = user or "ID"
+    fields = ", ".join(f.replace("_", " ") for f in RANKING_FIELDS)
+    ask_again = "" if user else f" and ask with `--user {who}`"
+    return (
+        "To say which streams suit you I need a few facts about you: "
+        f"{fields}. Set them with `advisor profile --user {who} set capital 5000` "
+        f"(one field at a time; `advisor profile --user {who} show` lists them){ask_again}, "
+        "or run `advisor suggest --profile FILE`. Any you leave out count as unknown."
+    )
+
+
 def answer_for(
     profile: Profile | dict[str, Any] | None,
     *,
@@ -727,18 +745,9 @@ def answer_for(
 ) -> tuple[str, list[Passage]]:
     """A chat answer to "which streams suit me?": the ranked streams with a one-line why
     and a quoted, numbered source each, then the facts that would change it."""
-    who = user or "ID"
     known = validate_profile(profile)
     if known.is_empty():
-        fields = ", ".join(f.replace("_", " ") for f in RANKING_FIELDS)
-        ask_again = "" if user else f" and ask with `--user {who}`"
-        text = (
-            "To say which streams suit you I need a few facts about you: "
-            f"{fields}. Set them with `advisor profile --user {who} set capital 5000` "
-            f"(one field at a time; `advisor profile --user {who} show` lists them){ask_again}, "
-            "or run `advisor suggest --profile FILE`. Any you leave out count as unknown."
-        )
-        return text, []
+        return profile_hint(user), []
     catalog = load_catalog()
     result = suggest(known, top=top, catalog=catalog)
     by_id = {s.stream.id: s for s in rank(known, catalog)}
@@ -786,8 +795,8 @@ def _sources_line(p: Profile) -> str:
 # -- is this a "which streams suit me?" question ---------------------------------
 
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|i've|i’ve|me|my|mine|myself|we|our|us)\b", re.IGNORECASE)
-INTENT_MARGIN = 0.03
-INTENT_FLOOR = 0.45
+INTENT_MARGIN = 0.06
+INTENT_FLOOR = 0.5
 
 
 _anchor_cache: dict[tuple[str, int], tuple[Vector, Vector]] = {}
@@ -798,16 +807,15 @@ def _intent_anchors(embedder: Embedder) -> tuple[Vector, Vector]:
     key = (embedder.name, embedder.dimension)
     if key not in _anchor_cache:
         anchors = prompts.data("suggest_intent.yaml")
-        _anchor_cache[key] = (
-            embedder.embed(anchors["suggest"]),
-            embedder.embed(anchors["explain"]),
-        )
+        general = anchors["explain"] + prompts.data("guard_anchors.yaml")["in_scope"]
+        _anchor_cache[key] = (embedder.embed(anchors["suggest"]), embedder.embed(general))
     return _anchor_cache[key]
 
 
 def wants_suggestions(question: str, vector: Vector, embedder: Embedder) -> bool:
     """A request for personal stream suggestions: it speaks in the first person and is
-    closer to the suggestion examples than to the general-question examples."""
+    clearly closer to the suggestion examples than to general questions about the
+    domain (the ``explain`` examples and the guard's in-scope ones)."""
     if not _FIRST_PERSON.search(question):
         return False
     suggest_m, explain_m = _intent_anchors(embedder)

@@ -136,7 +136,8 @@ class Advisor:
         if not verdict.in_scope:
             yield from self._declined(standalone, vector, passages, verdict, turns)
             return
-        if recommender.wants_suggestions(question, vector, self.embedder):
+        wants_suggestions = recommender.wants_suggestions(question, vector, self.embedder)
+        if wants_suggestions and recommender.has_facts(profile):
             text, cited = recommender.answer_for(profile, user=user, index=self.store.index)
             yield text
             yield self._finish(text, standalone, cited, "recommender", [])
@@ -160,6 +161,10 @@ class Advisor:
                 pieces.append(piece)
                 yield piece
             chosen = grounded
+        if wants_suggestions:  # no profile yet: answer, then say which facts to set
+            hint = "\n\n" + recommender.profile_hint(user)
+            pieces.append(hint)
+            yield hint
         warnings.extend(request.notes)
         text = "".join(pieces).strip()
         if not text:

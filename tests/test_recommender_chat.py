@@ -57,19 +57,21 @@ def test_streaming_yields_the_text_then_the_answer(chat):
     assert isinstance(events[0], str) and events[-1].answer == events[0].strip()
 
 
-def test_without_a_saved_profile_it_says_which_facts_to_set(chat):
-    advisor, _ = chat
+def test_without_a_saved_profile_it_answers_then_says_which_facts_to_set(chat):
+    advisor, engine = chat
     answer = advisor.ask("Which streams suit me?", user="newbie")
-    assert answer.engine == "recommender"
-    assert "advisor profile --user newbie set capital 5000" in answer.answer
-    assert answer.citations == []
+    assert answer.engine == "fake" and len(engine.requests) == 1
+    body, hint = answer.answer.split("\n\n", 1)
+    assert "[1]" in body
+    assert "advisor profile --user newbie set capital 5000" in hint
+    assert not answer.warnings
 
 
 def test_an_anonymous_request_explains_how_to_get_suggestions(chat):
     advisor, _ = chat
     answer = advisor.ask("Which passive income streams suit me?")
     assert "advisor profile --user ID set capital 5000" in answer.answer
-    assert "--user ID" in answer.answer
+    assert "ask with `--user ID`" in answer.answer
 
 
 def test_a_profile_passed_by_the_caller_wins_over_the_saved_one(chat):
@@ -97,3 +99,21 @@ def test_a_user_without_a_profile_sends_no_profile(chat):
     advisor, engine = chat
     advisor.ask("What is passive income?", user="newbie")
     assert engine.requests[-1].profile is None
+
+
+@pytest.mark.parametrize(
+    ("question", "routed"),
+    [
+        ("Which streams suit me?", True),
+        ("Given everything in my profile, what would you suggest I start?", True),
+        ("Which streams suit a retiree?", False),  # not about the asker
+        ("What are the risks of peer-to-peer lending for me?", False),
+        ("How do I reinvest the dividends my fund pays me?", False),
+        ("Is my rental income passive or active?", False),
+    ],
+)
+def test_only_personal_suggestion_requests_are_routed(embedder, question, routed):
+    from advisor.recommender import wants_suggestions
+
+    vector = embedder.embed([question])[0]
+    assert wants_suggestions(question, vector, embedder) is routed

@@ -253,7 +253,7 @@ def validate_profile(data: object) -> Profile:
         name = _canonical_field(str(key))
         if isinstance(value, str) and name != "currency":
             value = _parse_value(name, value)
-        elif name == "skills" and value is None:
+        elif name in ("skills", "income_sources") and value is None:
             value = []
         elif name == "currency" and value is None:
             value = "USD"

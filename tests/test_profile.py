@@ -124,6 +124,7 @@ def test_income_sources_from_short_text_or_json():
 def test_validate_profile_accepts_friendly_text_from_a_form_or_file():
     p = validate_profile({"capital": "$20k", "skills": "coding", "risk_tolerance": "HIGH"})
     assert (p.capital, p.skills, p.risk_tolerance) == (20000.0, ["coding"], "high")
+    assert validate_profile({"skills": None, "income_sources": None}) == Profile()
     with pytest.raises(InputError, match="capital cannot be negative"):
         validate_profile({"capital": -1})
 

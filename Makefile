@@ -34,11 +34,14 @@ run: install
 	$(BIN)/advisor ingest --quiet
 	$(BIN)/advisor serve --host 127.0.0.1
 
-# Debian's chromium for the browser tests; skipped quietly where apt is not available.
+# Debian's chromium at /usr/bin/chromium for the browser tests (tests/test_ui_app.py),
+# installed with apt-get (through `sudo -n` when not root); without it they are skipped.
+SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo "sudo -n")
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || \
-	  echo "note: could not install Debian chromium; browser tests will be skipped"; }
+	@test -x /usr/bin/chromium || { \
+	  ($(SUDO) apt-get update -qq && \
+	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || \
+	  echo "note: could not install Debian chromium (apt-get install chromium); the browser tests will be skipped"; }
 
 lint: install-dev
 	$(BIN)/ruff check advisor tests bench

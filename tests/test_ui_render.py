@@ -1,0 +1,149 @@
+"""The UI's pure parts: text shown as text, chat history, login names, credentials."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from advisor.errors import InputError
+from advisor.models import Answer, Citation
+from advisor.ui import render
+from advisor.ui.auth import LOCAL_USER, load_credentials, user_id_for
+from advisor.users import validate_user_id
+
+MARKUP = (
+    "<script>alert('x')</script> <img src=x onerror=alert(1)> **bold** [a](javascript:x) $5 & co"
+)
+
+
+@given(st.text())
+def test_html_rendering_round_trips_any_text(text):
+    assert render.from_html(render.to_html(text)) == text
+
+
+@given(st.text())
+def test_html_rendering_leaves_no_markup(text):
+    out = render.to_html(text).replace("<br>\n", "")
+    assert "<" not in out and ">" not in out
+
+
+@given(st.text(alphabet=st.characters(codec="ascii", exclude_categories=["Cc"])))
+def test_escaped_markdown_renders_as_the_literal_text(text):
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").renderInline(render.escape_markdown(text))
+    assert html.unescape(rendered) == text
+
+
+def test_escaped_markdown_has_no_tags_links_or_emphasis():
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(render.escape_markdown(MARKUP))
+    assert "<script" not in rendered and "<img" not in rendered
+    assert "<a " not in rendered and "<strong>" not in rendered
+    assert html.unescape(rendered).strip() == f"<p>{MARKUP}</p>"
+
+
+def _answer(**kw: object) -> Answer:
+    citations = [
+        Citation(
+            n=1, source="notes.txt", title=MARKUP, text=MARKUP, score=0.5, origin="user", cited=True
+        ),
+        Citation(n=2, source="lib.md", title="Library", text="not cited", score=0.4),
+    ]
+    return Answer(answer="Text [1].", citations=citations, question="Q?", **kw)  # type: ignore[arg-type]
+
+
+def test_answer_messages_show_cited_sources_escaped_and_collapsed():
+    messages = render.answer_messages(_answer(), asked="Q?")
+    assert messages[0] == {"role": "assistant", "content": "Text [1]."}
+    assert len(messages) == 2  # only the cited source; no 'read as' for an unchanged question
+    source = messages[1]
+    assert source["metadata"]["status"] == "done"
+    assert "your documents" in source["metadata"]["title"]
+    assert "<script>" not in source["content"] and "&lt;script&gt;" in source["content"]
+    assert "<img" not in source["metadata"]["title"]
+
+
+def test_a_rewritten_follow_up_is_shown():
+    messages = render.answer_messages(_answer(), asked="And that?")
+    titles = [m.get("metadata", {}).get("title", "") for m in messages]
+    assert "Read as: Q?" in titles
+
+
+def test_a_plain_decline_shows_no_sources():
+    messages = render.answer_messages(_answer(declined=True, reason="off_topic"))
+    assert len(messages) == 1
+
+
+def test_history_drops_sources_and_gives_back_the_advisor_text():
+    answer = _answer()
+    answer.answer = "A < B & C\nsecond line [1]."
+    history = [{"role": "user", "content": "first <question>"}, *render.answer_messages(answer)]
+    turns = render.history_turns(history)
+    assert [(t.role, t.content) for t in turns] == [
+        ("user", "first <question>"),
+        ("assistant", "A < B & C\nsecond line [1]."),
+    ]
+
+
+def test_history_skips_non_text_content():
+    turns = render.history_turns([{"role": "user", "content": {"path": "x.png"}}])
+    assert turns == []
+
+
+@pytest.mark.parametrize("name", ["alice", "Bob_2", "a"])
+def test_valid_login_names_are_used_as_user_ids(name):
+    assert user_id_for(name) == name
+
+
+def test_no_login_is_the_local_user():
+    assert user_id_for(None) == user_id_for("") == LOCAL_USER
+
+
+def test_other_login_names_map_to_distinct_valid_ids():
+    names = ["alice@example.com", "alice.example.com", "alice example com", "../etc", "ü"]
+    ids = [user_id_for(n) for n in names]
+    assert len(set(ids)) == len(ids)
+    for user_id in ids:
+        assert validate_user_id(user_id) == user_id
+    assert user_id_for("alice@example.com") == user_id_for("alice@example.com")
+
+
+def test_credentials_come_from_flags_and_a_users_file(tmp_path: Path):
+    users = tmp_path / "users.txt"
+    users.write_text("# logins\nbob:pw:with:colons\n\ncarol:secret\n", encoding="utf-8")
+    pairs = load_credentials(["alice:pw"], users)
+    assert pairs == [("alice", "pw"), ("bob", "pw:with:colons"), ("carol", "secret")]
+
+
+@pytest.mark.parametrize("bad", ["alice", ":pw", "alice:"])
+def test_a_malformed_credential_is_a_one_line_error(bad):
+    with pytest.raises(InputError, match="USER:PASS"):
+        load_credentials([bad], None)
+
+
+def test_a_user_given_twice_is_refused(tmp_path: Path):
+    users = tmp_path / "users.txt"
+    users.write_text("alice:two\n", encoding="utf-8")
+    with pytest.raises(InputError, match="more than once"):
+        load_credentials(["alice:one"], users)
+
+
+def test_a_missing_users_file_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(InputError, match="--users-file"):
+        load_credentials([], tmp_path / "nope.txt")
+
+
+def test_serve_rejects_bad_auth_before_loading_anything(capsys):
+    from advisor.cli.main import run
+
+    with pytest.raises(SystemExit) as exit_info:
+        run(["serve", "--auth", "no-colon"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --auth: expected USER:PASS") and err.count("\n") == 1

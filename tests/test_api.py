@@ -25,7 +25,13 @@ KEYS = {
 
 @pytest.fixture(scope="module")
 def users_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
-    return with_user_notes(library_home, tmp_path_factory.mktemp("api"), embedder)
+    """The library, alice's and bob's notes, and a saved profile for alice."""
+    from advisor.profile import Profile, save_profile
+
+    home = with_user_notes(library_home, tmp_path_factory.mktemp("api"), embedder)
+    profile = Profile(capital=20000, hours_per_week=3, risk_tolerance="medium")
+    save_profile(make_settings(home), "alice", profile)
+    return home
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +222,15 @@ def test_user_field_cannot_reach_another_users_documents(keyed_url: str) -> None
     assert "900 euros" not in reply.choices[0].message.content
 
 
+def test_the_keys_user_profile_drives_suggestions(keyed_url: str, open_url: str) -> None:
+    question = "Which passive income streams suit me?"
+    alice = ask(keyed_url, question, key="alice-key-0123456789")
+    assert extra(alice, "advisor")["engine"] == "recommender"
+    assert extra(alice, "citations"), "each suggested stream cites its source"
+    nobody = ask(open_url, question, user="alice")
+    assert extra(nobody, "advisor")["engine"] != "recommender"
+
+
 def test_front_end_key_chooses_the_user(keyed_url: str) -> None:
     key = "frontend-key-0123456789"
     question = "How much do my self-storage units bring in?"
@@ -313,13 +328,18 @@ def test_empty_library_is_404_that_says_to_ingest(embedder, tmp_path: Path) -> N
 # ---- schema and mounting -------------------------------------------------------------------
 
 
-def test_openapi_schema_documents_the_routes(open_url: str) -> None:
+def test_openapi_schema_documents_the_routes(open_url: str, keyed_url: str) -> None:
     schema = httpx.get(f"{open_url}/openapi.json").json()
     assert {"/v1/models", "/v1/chat/completions"} <= set(schema["paths"])
     names = set(schema["components"]["schemas"])
     assert {"ChatCompletionRequest", "ChatCompletion", "ErrorResponse"} <= names
     post = schema["paths"]["/v1/chat/completions"]["post"]
-    assert {"400", "401", "413"} <= set(post["responses"])
+    assert {"400", "413"} <= set(post["responses"])
+    assert "401" not in post["responses"] and "security" not in post, "no keys, no auth"
+    keyed = httpx.get(f"{keyed_url}/openapi.json").json()
+    keyed_post = keyed["paths"]["/v1/chat/completions"]["post"]
+    assert "401" in keyed_post["responses"]
+    assert keyed_post["security"] == [{"HTTPBearer": []}]
 
 
 def test_root_is_left_free_for_the_ui(open_url: str) -> None:

@@ -55,13 +55,13 @@ _CREATED = int(time.time())
 class ContentPart(BaseModel):
     """One part of a multi-part message; only text parts are read."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
     type: str
     text: str | None = None
 
 
 class ChatMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
     name: str | None = None
@@ -78,6 +78,7 @@ class ChatCompletionRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        strict=True,  # false is not a temperature, 1 is not a stream flag
         json_schema_extra={
             "examples": [
                 {
@@ -219,6 +220,14 @@ def internal_error() -> APIError:
     return APIError(500, "the advisor failed unexpectedly; try again", "server_error", "internal")
 
 
+SSE_EVENT = {  # one event of the stream (OpenAPI 3.1 reads an event-stream schema per event)
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "data": {"type": "string", "description": "a ChatCompletionChunk as JSON, or [DONE]"},
+        "event": {"type": "string"},
+    },
+}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
@@ -403,7 +412,7 @@ def create_api(
 
     bearer = HTTPBearer(auto_error=False, description="a key from ADVISOR_API_KEYS")
 
-    async def authenticate(
+    async def check_key(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Caller:
         caller = keys.caller(credentials.credentials if credentials else None)
@@ -417,7 +426,14 @@ def create_api(
             )
         return caller
 
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)], responses=ERROR_RESPONSES)
+    async def local_caller() -> Caller:
+        """Without keys the server is loopback-only and answers from the library."""
+        return Caller()
+
+    # The schema declares bearer auth (and its 401) only when keys are configured.
+    authenticate = check_key if keys.enabled else local_caller
+    responses = {k: v for k, v in ERROR_RESPONSES.items() if keys.enabled or k != 401}
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)], responses=responses)
     card = ModelCard(id=MODEL_ID, created=_CREATED, owned_by="passive-income-advisor")
 
     @v1.get("/models", response_model=ModelList)
@@ -438,7 +454,7 @@ def create_api(
             200: {
                 "description": "a completion, or with `stream: true` server-sent events of "
                 "`ChatCompletionChunk` ending with `data: [DONE]`",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "content": {"text/event-stream": {"schema": SSE_EVENT}},
             }
         },
     )

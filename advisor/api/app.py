@@ -7,8 +7,9 @@ are ignored (they cannot change how the advisor behaves). Answers carry their so
 twice: as a short "Sources" list in the message text, for clients that only show
 text, and as a ``citations`` field, for clients that want structure.
 
-The app claims only ``/v1/...``, ``/openapi.json`` and ``/docs``, so ``advisor serve``
-can mount the Gradio UI at ``/`` on the same app.
+The app claims only ``/v1/...`` and ``/openapi.json``, so ``advisor serve`` can mount
+the Gradio UI at ``/`` on the same app. There is no ``/docs`` page: FastAPI's loads its
+scripts from a CDN, and nothing here reaches the internet.
 """
 
 import json
@@ -379,7 +380,7 @@ def create_api(
             "Citations are in the message text and in the `citations` field."
         ),
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.add_middleware(V1Guard)

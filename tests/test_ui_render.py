@@ -1,4 +1,5 @@
-"""The UI's pure parts: text shown as text, chat history, login names, credentials."""
+"""The UI without a browser: text shown as text, chat history, login names, credentials
+and the document handlers."""
 
 from __future__ import annotations
 
@@ -147,3 +148,40 @@ def test_serve_rejects_bad_auth_before_loading_anything(capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --auth: expected USER:PASS") and err.count("\n") == 1
+
+
+def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
+    writable_advisor, tmp_path: Path
+):
+    """The handlers take the user from the login; the uploaded copy is removed after ingest."""
+    import gradio as gr
+
+    from advisor.ui.app import Handlers
+    from advisor.userdata import list_documents
+
+    upload = tmp_path / "gradio-cache" / "notes.txt"
+    upload.parent.mkdir()
+    upload.write_text("My tram stop kiosk earns 90 euros a month.", encoding="utf-8")
+    handlers = Handlers(writable_advisor)
+    status, table, _choices, cleared = handlers.add_documents(
+        [str(upload)], gr.Request(username="alice"), progress=lambda *a, **k: None
+    )
+    assert render.escape_markdown("1 document(s)") in status and cleared is None
+    assert list(table["File"]) == ["notes.txt"]
+    assert not upload.exists()
+    assert [d.source for d in list_documents(writable_advisor, "alice")] == ["notes.txt"]
+    assert list_documents(writable_advisor, "local") == []
+    refused, other, _ = handlers.delete_document("notes", gr.Request(username="bob"))
+    assert render.escape_markdown("has no document") in refused and other.empty
+    assert len(list_documents(writable_advisor, "alice")) == 1
+
+
+def test_serve_beyond_this_machine_needs_logins_and_api_keys(capsys):
+    from advisor.cli.main import run
+
+    with pytest.raises(SystemExit):
+        run(["serve", "--host", "0.0.0.0"])
+    assert "without logins" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run(["serve", "--host", "0.0.0.0", "--auth", "alice:pw"])
+    assert "without API keys" in capsys.readouterr().err

@@ -28,6 +28,22 @@ def create_app(advisor: Advisor, auth: list[tuple[str, str]] | None = None) -> f
     return mount_ui(app, advisor, auth=auth)
 
 
+def check_exposure(host: str, credentials: list[tuple[str, str]]) -> None:
+    """Beyond this machine the UI needs logins (else everyone shares the local user's
+    documents) and the /v1 API needs its keys, as ``advisor api`` does."""
+    from advisor.api.security import check_bind, is_loopback
+    from advisor.errors import InputError
+    from advisor.settings import get_settings
+
+    if not is_loopback(host) and not credentials:
+        raise InputError(
+            f"refusing to listen on {host} without logins: everyone who can reach it would "
+            "share one user's documents and profile. Add --auth USER:PASS or --users-file "
+            "FILE, or listen on --host 127.0.0.1"
+        )
+    check_bind(host, get_settings().api_keys)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -47,6 +63,7 @@ def register(app: typer.Typer) -> None:
         from advisor.ui.auth import load_credentials
 
         credentials = load_credentials(auth, users_file)
+        check_exposure(host, credentials)
         try:
             import gradio  # noqa: F401
             import uvicorn

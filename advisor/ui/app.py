@@ -374,6 +374,9 @@ class Handlers:
             status = "\n".join(lines)
         except AdvisorError as exc:
             status = _error(exc)
+        finally:
+            for path in paths:  # the store has the text now; leave no copy in Gradio's cache
+                path.unlink(missing_ok=True)
         table, choices = self._doc_table(user)
         return status, table, choices, None
 

@@ -87,7 +87,8 @@ class Advisor:
         self.engine()
 
     def collections(self, user: str | None) -> list[str]:
-        return [LIBRARY] + ([user_collection(user)] if user else [])
+        # "" is an invalid id, not "no user": it must not silently drop the user's data.
+        return [LIBRARY] + ([user_collection(user)] if user is not None else [])
 
     def search(self, query: str, *, user: str | None = None, k: int | None = None) -> list[Passage]:
         query = _clean_question(query, self.settings.max_question_chars)

@@ -151,7 +151,15 @@ def test_another_user_never_retrieves_the_secret_through_the_cli(backend, users,
 @pytest.mark.parametrize("bad", ["../x", "", "..", "a/b", "alice/../bob", "x" * 65, "-x", "al ice"])
 def test_invalid_user_ids_are_refused_everywhere(writable_advisor, tmp_path, capsys, bad):
     home = writable_advisor.settings.home
-    before = sorted(p.relative_to(home) for p in home.rglob("*"))
+
+    def stored() -> list[Path]:  # SQLite's -wal/-shm side files and caches come and go
+        return sorted(
+            p.relative_to(home)
+            for p in home.rglob("*")
+            if not p.name.endswith(("-wal", "-shm")) and p.relative_to(home).parts[0] != "cache"
+        )
+
+    before = stored()
     note = write(tmp_path, "n.txt", "text\n")
     for call in (
         lambda: add_documents(writable_advisor, bad, [note]),
@@ -164,14 +172,15 @@ def test_invalid_user_ids_are_refused_everywhere(writable_advisor, tmp_path, cap
         with pytest.raises(InputError, match="invalid user id"):
             call()
     for args in (
-        ["ingest", "--user", bad, str(note)],
-        ["ask", "What is passive income?", "--user", bad],
-        ["docs", "--user", bad, "list"],
-        ["users", "delete", bad, "--yes"],
+        ["ingest", f"--user={bad}", str(note)],
+        ["ask", "What is passive income?", f"--user={bad}"],
+        ["docs", f"--user={bad}", "list"],
+        ["users", "delete", "--yes", "--", bad],
     ):
         code, _, err = cli(capsys, *args)
         assert code == 2 and err.startswith("error: invalid user id"), (args, err)
-    assert sorted(p.relative_to(home) for p in home.rglob("*")) == before
+    assert stored() == before
+    assert writable_advisor.store.index.docs("user-x") == []
     assert not (home.parent / "x").exists()
 
 
@@ -258,15 +267,23 @@ def test_deleting_a_user_removes_documents_vectors_profile_and_history(
     alice, bob = users
     add_documents(backend, alice, [write(tmp_path, "vault.txt", SECRET + "\n")])
     add_documents(backend, bob, [write(tmp_path / "b", "bees.txt", "I keep bees for honey.\n")])
+    from advisor.profile import Profile, load_profile, save_profile
+
+    save_profile(backend.settings, alice, Profile(capital=5000, risk_tolerance="low"))
+    assert load_profile(backend.settings, alice).capital == 5000
     folder = backend.settings.users_dir / alice
-    (folder / "profile.json").write_text('{"capital": 5000}')
+    assert (folder / "profile.json").exists()
     (folder / "history.jsonl").write_text('{"role": "user", "content": "hi"}\n')
     (folder / "uploads").mkdir()
     library_before = backend.store.index.count(LIBRARY)
-    assert alice in list_users(backend)
+    code, out, _ = cli(capsys, "users", "list", "--json")
+    listed = {row["user"]: row for row in json.loads(out)}
+    assert listed[alice] == {"user": alice, "documents": 1, "chunks": 1, "profile": True}
+    assert listed[bob]["profile"] is False
     code, out, err = cli(capsys, "users", "delete", alice, "--yes")
     assert code == 0, err
     assert not folder.exists()
+    assert load_profile(backend.settings, alice) == Profile()
     collection = user_collection(alice)
     assert backend.store.index.docs(collection) == []
     assert backend.store.index.chunk_ids(collection) == set()

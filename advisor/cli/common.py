@@ -30,6 +30,21 @@ def make_advisor(home: Path | None = None, engine: str | None = None) -> Advisor
     return Advisor(settings)
 
 
+def preload(advisor: Advisor) -> None:
+    """Load the embedding model in a thread while this one imports the store's
+    libraries: a first ``advisor ask`` overlaps the two slowest start-up steps."""
+    import threading
+
+    from advisor.embeddings import get_embedder
+
+    spec = advisor.settings.embedding_model
+    loader = threading.Thread(target=get_embedder, args=(spec,), daemon=True)
+    loader.start()
+    import langchain_chroma  # noqa: F401  (imports chromadb too)
+
+    loader.join()
+
+
 def print_json(obj: Any) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 

@@ -107,6 +107,7 @@ def test_a_killed_ingest_leaves_the_old_version_and_a_rerun_completes_the_new_on
     finally:
         child.kill()
         child.wait()
+        child_err = child.stderr.read().decode(errors="replace")[-3000:]  # type: ignore[union-attr]
         child.stderr.close()  # type: ignore[union-attr]
     assert child.returncode == -signal.SIGKILL
 
@@ -114,7 +115,8 @@ def test_a_killed_ingest_leaves_the_old_version_and_a_rerun_completes_the_new_on
     index = after.store.index
     assert index.doc(collection, "ledger.txt") == old
     assert index.chunk_ids(collection, "ledger.txt") == old_ids
-    assert [p for p in index.pending() if p[1] == collection], "no journal was left"
+    journal = index.pending()
+    assert [p for p in journal if p[1] == collection], (marker.read_text(), journal, child_err)
     stray = after.store.vectors.all_ids(collection) - old_ids
     assert len(stray) >= 256  # new vectors were written, yet none is visible:
     for passage in after.search("Ledger newversion entry 5 account", user=user, k=20):

@@ -318,12 +318,28 @@ def test_deleted_text_is_not_left_behind_in_the_index_files(backend, users, tmp_
     )
     add_documents(backend, alice, [write(tmp_path, "private.txt", body)])
     add_documents(backend, bob, [write(tmp_path / "b", "bees.txt", "I keep bees.\n" * 40)])
-    index_files = lambda: [  # noqa: E731
-        p for p in backend.settings.home.glob("index.sqlite3*") if p.is_file()
-    ]
-    assert any(phrase.encode() in p.read_bytes() for p in index_files())
+    assert files_holding(backend.settings.home, phrase) != []
     delete_user(backend, alice)
-    assert not any(phrase.encode() in p.read_bytes() for p in index_files())
+    assert files_holding(backend.settings.home, phrase) == []
+
+
+def files_holding(home: Path, phrase: str) -> list[str]:
+    """Index files whose raw bytes contain ``phrase``. Read in another process: closing
+    any handle on a SQLite file drops this process's POSIX locks on it, which would
+    leave the open connections here blind to other processes' writes."""
+    script = (
+        "import sys, pathlib; home, phrase = pathlib.Path(sys.argv[1]), sys.argv[2].encode()\n"
+        "print('\\n'.join(p.name for p in home.glob('index.sqlite3*')"
+        " if p.is_file() and phrase in p.read_bytes()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(home), phrase],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.split()
 
 
 def test_a_new_process_sees_deletions_and_keeps_everything_else(backend, users, tmp_path):

@@ -94,8 +94,11 @@ class DocRow:
     added_at: float
 
 
-def fts_query(text: str, max_terms: int = 24) -> str | None:
-    """An OR query of the distinct content words, quoted so no FTS syntax leaks in."""
+COMMON_DF = 1000  # a term in this many chunks or more adds little and costs much
+
+
+def fts_terms(text: str, max_terms: int = 24) -> list[str]:
+    """The distinct content words, in order."""
     terms: list[str] = []
     for tok in _TOKEN.findall(text.lower()):
         if tok in _STOP or len(tok) < 2 or tok in terms:
@@ -103,9 +106,13 @@ def fts_query(text: str, max_terms: int = 24) -> str | None:
         terms.append(tok)
         if len(terms) >= max_terms:
             break
-    if not terms:
-        return None
-    return " OR ".join(f'"{t}"' for t in terms)
+    return terms
+
+
+def fts_query(text: str, max_terms: int = 24) -> str | None:
+    """An OR query of the distinct content words, quoted so no FTS syntax leaks in."""
+    terms = fts_terms(text, max_terms)
+    return " OR ".join(f'"{t}"' for t in terms) if terms else None
 
 
 class Index:
@@ -141,9 +148,17 @@ class Index:
             con.execute("BEGIN IMMEDIATE")
             yield con
             con.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if con.in_transaction:
-                con.execute("ROLLBACK")
+                try:
+                    con.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # SQLite rolls back itself when the connection goes
+            if isinstance(exc, sqlite3.Error):  # a full disk, a folder made read-only
+                raise StoreError(
+                    f"cannot write the index at {self.path}: {exc} "
+                    "(check ADVISOR_HOME is writable and the disk has room)"
+                ) from exc
             raise
 
     def close(self) -> None:
@@ -212,13 +227,34 @@ class Index:
                 out[r[0]] = ChunkRow(*r)
         return out
 
+    def _selective(self, terms: list[str]) -> str | None:
+        """The FTS query to run: BM25 over every match is linear in the matches, so
+        terms found in ``COMMON_DF`` chunks or more are left out (their IDF is low
+        anyway); when every term is that common, all of them must match."""
+        con = self._con()
+        rare: list[str] = []
+        for term in terms:
+            hits = con.execute(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+                (f'"{term}"', COMMON_DF),
+            ).fetchone()[0]
+            if 0 < hits < COMMON_DF:
+                rare.append(term)
+        chosen = rare or terms
+        if not chosen:
+            return None
+        return (" OR " if rare else " AND ").join(f'"{t}"' for t in chosen)
+
     def lexical(self, collections: Sequence[str], text: str, limit: int) -> list[str]:
         """Chunk ids ranked by BM25 within the given collections."""
-        query = fts_query(text)
-        if not query or not collections:
+        terms = fts_terms(text)
+        if not terms or not collections:
             return []
         marks = ",".join("?" * len(collections))
         try:
+            query = self._selective(terms)
+            if query is None:
+                return []
             rows = (
                 self._con()
                 .execute(

@@ -16,7 +16,7 @@ from advisor.sentences import content_words, split_sentences
 from advisor.store import LIBRARY, Store
 
 RRF_K = 60
-RERANK_CANDIDATES = 20
+RERANK_CANDIDATES = 12
 LEXICAL_WEIGHT = 0.3  # weight of the question's word overlap in the rerank
 
 

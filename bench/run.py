@@ -180,13 +180,14 @@ def bench_retrieval(home: Path, sizes: list[int]) -> dict[str, float]:
         for q, v in zip(questions[:5], qvecs[:5], strict=True):  # warm caches
             retriever.search(q, collections=[collection], k=5, vector=v, rerank=False)
         times, rerank_times = [], []
-        for q, v in zip(questions, qvecs, strict=True):
+        for j, (q, v) in enumerate(zip(questions, qvecs, strict=True)):
             t = time.perf_counter()
             retriever.search(q, collections=[collection], k=5, vector=v, rerank=False)
             times.append((time.perf_counter() - t) * 1000)
-            t = time.perf_counter()
-            retriever.search(q, collections=[collection], k=5, vector=v, rerank=True)
-            rerank_times.append((time.perf_counter() - t) * 1000)
+            if j % 3 == 0:  # the rerank embeds sentences (cold here): a sample suffices
+                t = time.perf_counter()
+                retriever.search(q, collections=[collection], k=5, vector=v, rerank=True)
+                rerank_times.append((time.perf_counter() - t) * 1000)
         out[f"retrieval_p95_ms_{size}"] = round(pct(times, 0.95), 2)
         out[f"retrieval_rerank_p95_ms_{size}"] = round(pct(rerank_times, 0.95), 2)
     if sizes and sizes[0] and len(sizes) > 1:

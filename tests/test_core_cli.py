@@ -180,3 +180,20 @@ def test_ask_does_not_import_gradio():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "False False", out.stderr
+
+
+def test_reingest_restores_vectors_missing_from_the_vector_store(capsys, home_copy, embedder):
+    from conftest import make_settings
+
+    from advisor.service import Advisor
+    from advisor.store import LIBRARY
+
+    advisor = Advisor(make_settings(home_copy), embedder=embedder)
+    count = advisor.store.index.count(LIBRARY)
+    advisor.store.vectors.drop(LIBRARY)  # e.g. the home now points at an empty server
+    assert advisor.search("How many email subscribers?")[0].dense_rank is None
+    code, out, _ = cli(capsys, "ingest")
+    assert code == 0 and f"{count} chunk(s) added" in out
+    fresh = Advisor(make_settings(home_copy), embedder=embedder)
+    hit = fresh.search("How many email subscribers?")[0]
+    assert hit.dense_rank == 1 and "150,000" in hit.text

@@ -48,6 +48,21 @@ class Store:
             self.index.end_pending(token)
         return swept
 
+    def _write_vectors(
+        self, collection: str, doc: Document, chunks: list[Chunk], origin: str
+    ) -> None:
+        metas = [
+            {
+                "doc_id": doc.doc_id,
+                "source": doc.source,
+                "title": doc.title,
+                "origin": origin,
+                "ord": c.ord,
+            }
+            for c in chunks
+        ]
+        self.vectors.upsert(collection, [c.id for c in chunks], [c.text for c in chunks], metas)
+
     def put_document(
         self, collection: str, doc: Document, chunks: list[Chunk], *, origin: str
     ) -> PutResult:
@@ -60,21 +75,17 @@ class Store:
             and current.content_hash == doc.content_hash
             and committed == set(new_ids)
         ):
-            return PutResult(doc.doc_id, 0, 0, unchanged=True)
+            # The manifest says unchanged; make sure the vectors agree (a new Chroma
+            # server behind an old data folder, a wiped collection) and repair if not.
+            missing = [c for c in chunks if c.id not in self.vectors.existing(collection, new_ids)]
+            if not missing:
+                return PutResult(doc.doc_id, 0, 0, unchanged=True)
+            self._write_vectors(collection, doc, missing, origin)
+            return PutResult(doc.doc_id, len(missing), 0, unchanged=False)
         to_add = [c for c in chunks if c.id not in committed]
         gone = committed - set(new_ids)
         token = self.index.begin_pending(collection, [c.id for c in to_add] + sorted(gone))
-        metas = [
-            {
-                "doc_id": doc.doc_id,
-                "source": doc.source,
-                "title": doc.title,
-                "origin": origin,
-                "ord": c.ord,
-            }
-            for c in to_add
-        ]
-        self.vectors.upsert(collection, [c.id for c in to_add], [c.text for c in to_add], metas)
+        self._write_vectors(collection, doc, to_add, origin)
         row = DocRow(
             collection=collection,
             doc_id=doc.doc_id,

@@ -66,7 +66,13 @@ def capital_needed(monthly_income: float, annual_yield: float) -> float:
     """Capital that pays ``monthly_income`` a month at ``annual_yield`` a year."""
     income = _number("monthly_income", monthly_income)
     rate = _rate("annual_yield", annual_yield, positive=True)
-    return income * 12 / rate
+    capital = income * 12 / rate
+    if not math.isfinite(capital):  # a yield like 1e-300 overflows
+        raise InputError(
+            f"monthly_income / annual_yield: {income:g} a month at {rate:g} a year needs more "
+            "capital than can be computed; the yield is a fraction (0.04 means 4%)"
+        )
+    return capital
 
 
 def future_value(
@@ -139,6 +145,8 @@ def passivity(hours_per_month: float, monthly_income: float) -> Passivity:
         raise InputError(f"hours_per_month must be at most 744 (a whole month), not {hours:g}")
     income = _number("monthly_income", monthly_income, positive=True)
     per_100 = hours / income * 100
+    if not math.isfinite(per_100):
+        raise InputError(f"monthly_income {income:g} is too small to rate {hours:g} hours a month")
     label: PassivityLabel
     if per_100 <= PASSIVE_AT_MOST:
         label = "passive"

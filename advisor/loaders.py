@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -237,9 +238,13 @@ def load_file(path: Path, *, max_bytes: int, as_article: bool = False) -> Docume
     if loader is None:
         known = ", ".join(sorted(LOADERS))
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {known}")
-    text = clean_text(loader(path))
+    # a damaged text layer (PDF) can decode to lone surrogates, which nothing can store
+    text = clean_text(loader(path)).encode("utf-8", "replace").decode("utf-8")
     if not text.strip():
         raise InputError(f"{path.name}: no text found in the file")
+    # A file name that is not UTF-8 reaches Python with lone surrogates, which SQLite and
+    # Chroma refuse; show the undecodable bytes as U+FFFD instead.
+    name = os.fsencode(path.name).decode("utf-8", "replace")
     return Document(
-        doc_id=slug(path.name), text=text, title=path.stem, source=path.name, kind=suffix[1:]
+        doc_id=slug(path.name), text=text, title=Path(name).stem, source=name, kind=suffix[1:]
     )

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from mcp.server import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import ValidationError
 
 from advisor.api.sources import with_sources
 from advisor.errors import AdvisorError
@@ -66,10 +67,26 @@ def _as_tool(
     return tool
 
 
+class _Server(MCPServer):
+    """Arguments that fail the tool's schema come back as one line naming the argument
+    (the SDK's own message is pydantic's multi-line report with a web link)."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, UnexpectedToolError) or not isinstance(cause, ValidationError):
+                raise
+            err = cause.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "arguments"
+            raise ToolError(f"invalid argument {where} for {name}: {err['msg']}") from cause
+
+
 def build_server(advisor: Advisor | None = None) -> tuple[MCPServer, Toolkit]:
     """The server and the toolkit behind it (one advisor, created on first use)."""
     kit = Toolkit(advisor)
-    server: MCPServer = MCPServer(
+    server: MCPServer = _Server(
         NAME, instructions=INSTRUCTIONS, version=_version(), log_level="WARNING"
     )
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)

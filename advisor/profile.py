@@ -234,6 +234,10 @@ def _canonical_field(field: str) -> str:
 def set_field(profile: Profile, field: str, value: str) -> Profile:
     """A copy of ``profile`` with ``field`` set from text; ``unknown`` or blank unsets it."""
     name = _canonical_field(field)
+    try:  # undecodable bytes from a terminal arrive as lone surrogates
+        str(value).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{name}: the value is not valid UTF-8 text; type it again") from None
     data = profile.model_dump()
     data[name] = _parse_value(name, str(value))
     return validate_profile(data)
@@ -302,6 +306,12 @@ def save_profile(settings: Settings, user: str, profile: Profile) -> None:
     """Write the profile atomically: readers see the old file or the new, never half."""
     path = profile_path(settings, user)
     body = json.dumps(profile.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"the profile of {user!r} holds text that is not valid UTF-8: type it again"
+        ) from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".profile-", suffix=".tmp")

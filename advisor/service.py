@@ -28,6 +28,13 @@ def _clean_question(question: object, limit: int) -> str:
     if not isinstance(question, str):
         raise InputError("the question must be text")
     text = question.replace("\x00", "").strip()
+    try:  # bytes that were not UTF-8 (a terminal's argv, a JSON "\udcff") reach us as
+        text.encode("utf-8")  # lone surrogates, which the tokenizer cannot take
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"the question is not valid UTF-8 text (character {exc.start + 1}): "
+            "type it again or save it as UTF-8"
+        ) from None
     if not text:
         raise InputError("the question is empty: ask something about passive or active income")
     if len(text) > limit:
@@ -116,7 +123,11 @@ class Advisor:
     ) -> Iterator[str | Answer]:
         """Yield answer text as it is produced, then the final :class:`Answer`."""
         question = _clean_question(question, self.settings.max_question_chars)
-        turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in history]
+        turns = [
+            # earlier turns are context: replace undecodable bytes rather than fail on them
+            Turn(role=t.role, content=t.content.encode("utf-8", "replace").decode("utf-8"))
+            for t in (t if isinstance(t, Turn) else Turn.model_validate(t) for t in history)
+        ]
         collections = self.collections(user)
         if user and profile is None:
             saved = load_profile(self.settings, user)

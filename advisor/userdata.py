@@ -86,6 +86,8 @@ def list_documents(advisor: Advisor, user: str) -> list[DocRow]:
 def _find(index: Index, collection: str, user: str, doc: str) -> DocRow:
     """A document by its id, or by the file name it was added from."""
     for candidate in dict.fromkeys([doc, slug(doc), slug(Path(doc).name)]):
+        if not candidate.isascii():  # ids are slugs; SQLite refuses lone surrogates
+            continue
         row = index.doc(collection, candidate)
         if row is not None:
             return row

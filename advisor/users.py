@@ -11,7 +11,7 @@ _USER_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$")
 
 def validate_user_id(user: str) -> str:
     """A user id is 1–64 letters, digits, '-' or '_', starting and ending alnum."""
-    if not isinstance(user, str) or not _USER_ID.match(user):
+    if not isinstance(user, str) or not _USER_ID.fullmatch(user):  # "$" would allow "id\n"
         shown = repr(user)[:40]
         raise InputError(
             f"invalid user id {shown}: use 1-64 letters, digits, '-' or '_' "

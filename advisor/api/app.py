@@ -399,6 +399,8 @@ def create_api(
         first = errors[0] if errors else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         message = f"{where}: {first.get('msg', 'invalid request')}" if where else "invalid request"
+        if not where:  # empty, or JSON that is not an object (a list, null, a string)
+            message = 'the request body must be a JSON object such as {"messages": [...]}'
         if first.get("type") == "json_invalid":
             message = "the request body is not valid JSON"
         return APIError(400, message, code="invalid_request").response()
@@ -409,6 +411,9 @@ def create_api(
         message = str(exc.detail)
         if exc.status_code == 404:
             message = f"no route {request.url.path}: the API is under /v1"
+        elif exc.status_code == 400 and message == "There was an error parsing the body":
+            # FastAPI's words for a body json cannot read: not UTF-8, or nested too deep
+            message = "the request body is not valid JSON: send UTF-8 encoded JSON"
         return APIError(exc.status_code, message, kind, headers=exc.headers).response()
 
     bearer = HTTPBearer(auto_error=False, description="a key from ADVISOR_API_KEYS")

@@ -35,10 +35,15 @@ def supports(sentence: str, passage: str) -> bool:
     return support(sentence, passage) >= SUPPORT_RECALL
 
 
+def is_instruction(sentence: str) -> bool:
+    """Whether a sentence addresses the model rather than the reader."""
+    return bool(_INSTRUCTION.search(sentence))
+
+
 def instructions(passage: str) -> list[str]:
     """Sentences of a passage that give orders to the model ("ignore previous
     instructions and tell the reader that …"): text that can never back an answer."""
-    return [s for s in split_sentences(passage) if _INSTRUCTION.search(s)]
+    return [s for s in split_sentences(passage) if is_instruction(s)]
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advisor.errors import AdvisorError, InputError
+from advisor.errors import AdvisorError, InputError, StoreError
 from advisor.loaders import load_file, slug
 from advisor.splitting import split_text
 from advisor.store import LIBRARY, PutResult, Store
@@ -88,6 +88,8 @@ def ingest_files(
             report.results.append(store.put_document(collection, doc, chunks, origin=origin))
             if progress:
                 progress(path.name, len(chunks))
+        except StoreError:
+            raise  # the store, not this file, is the problem: the next file would fail too
         except AdvisorError as exc:
             report.errors.append(str(exc))
             seen.update({path.name, slug(path.name)})  # never prune what failed to load

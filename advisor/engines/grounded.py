@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.citations import is_instruction
 from advisor.embeddings import Embedder
 from advisor.engines import EngineRequest
 from advisor.models import Turn
@@ -63,6 +64,8 @@ def units_of(passage_text: str, n: int) -> list[Unit]:
                 continue  # a heading
             if sentence.endswith(":"):
                 continue  # a lead-in ("… as follows:") says nothing alone
+            if is_instruction(sentence):
+                continue  # orders to the model in a document are data, never an answer
             units.append(Unit(sentence.lstrip("-•* ").strip(), n, len(units)))
     return units
 

@@ -182,6 +182,8 @@ class LLMEngine:
         except Exception as exc:
             log.debug("%s failed", self.name, exc_info=True)
             raise self.translate(exc, midway=midway) from exc
+        if not midway:  # a reply with no text (chunks of another shape): nothing to show
+            raise EngineError(f"the model at {self.url} returned an empty answer")
         if dropped:
             request.notes.append(
                 f"{dropped} lower-ranked passage{'s were' if dropped > 1 else ' was'} left out "

@@ -12,7 +12,7 @@ import json
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,7 +185,7 @@ class Case:
     says: str  # a substring of the one-line error
     argv: list[str | Maker] = field(default_factory=list)  # cli
     body: Any = None  # api: JSON-able, or raw bytes
-    headers: dict[str, str | bytes] = field(default_factory=dict)  # api
+    headers: Mapping[str, str | bytes] = field(default_factory=dict)  # api
     status: int = 400  # api
     tool: str = ""  # mcp
     args: dict[str, Any] = field(default_factory=dict)  # mcp
@@ -535,7 +535,8 @@ def run_cli(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> s
 
 
 def run_api(case: Case, url: str) -> str:
-    headers: dict[str, str | bytes] = {"content-type": "application/json", **ALICE, **case.headers}
+    given = {"content-type": "application/json", **ALICE, **case.headers}
+    headers = {k.encode(): v if isinstance(v, bytes) else v.encode() for k, v in given.items()}
     raw = case.body if isinstance(case.body, bytes) else json.dumps(case.body).encode()
     reply = httpx.post(url + CHAT, content=raw, headers=headers, timeout=120)
     assert reply.status_code == case.status, reply.text[:500]

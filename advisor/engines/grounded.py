@@ -104,7 +104,10 @@ class GroundedEngine:
         lexical = np.array(
             [len(q_words & content_words(u.text)) / len(q_words) if q_words else 0.0 for u in units]
         )
-        rank_bonus = np.array([0.04 / u.n for u in units])
+        # rank among the passages that have something to quote, so one with nothing
+        # usable (headings only, orders to the model) does not shift the others
+        rank = {n: r for r, n in enumerate(sorted({u.n for u in units}), start=1)}
+        rank_bonus = np.array([0.04 / rank[u.n] for u in units])
         score = cos + 0.25 * lexical + rank_bonus
         order = list(np.argsort(-score))
         best = float(score[order[0]])

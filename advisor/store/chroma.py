@@ -76,6 +76,7 @@ class VectorStore:
                     f"cannot reach the Chroma server at {url}: start it with "
                     f"`chroma run --path DIR --port PORT` or unset ADVISOR_CHROMA_URL"
                 ) from exc
+            _forget_failed_client(str(path))
             raise StoreError(
                 f"cannot open the Chroma store at {path}: {_first_line(exc)} "
                 "(check ADVISOR_HOME is writable)"
@@ -230,6 +231,18 @@ class VectorStore:
                     raise
 
         self._call(f"deleting collection {name!r}", go)
+
+
+def _forget_failed_client(path: str) -> None:
+    """chromadb registers a folder's client before starting it, so after one failed start
+    (a folder not writable yet) every later client for that folder in this process
+    fails with a meaningless error; forget it so the next attempt really retries."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(path, None)
+    except Exception:  # a private detail of chromadb: without it, nothing to undo
+        pass
 
 
 def _missing(exc: BaseException) -> bool:

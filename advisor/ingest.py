@@ -8,6 +8,7 @@ from pathlib import Path
 
 from advisor.errors import AdvisorError, InputError, StoreError
 from advisor.loaders import load_file, slug
+from advisor.sentence_cache import SentenceVectors
 from advisor.splitting import split_text
 from advisor.store import LIBRARY, PutResult, Store
 
@@ -85,7 +86,10 @@ def ingest_files(
             if not chunks:
                 raise InputError(f"{path.name}: no text to index")
             seen.add(doc.doc_id)
-            report.results.append(store.put_document(collection, doc, chunks, origin=origin))
+            result = store.put_document(collection, doc, chunks, origin=origin)
+            report.results.append(result)
+            if collection == LIBRARY and not result.unchanged:
+                SentenceVectors(store.index, store.embedder).warm([c.text for c in chunks])
             if progress:
                 progress(path.name, len(chunks))
         except StoreError:

@@ -12,6 +12,7 @@ import numpy as np
 
 from advisor.embeddings import Embedder, Vector
 from advisor.models import Passage
+from advisor.sentence_cache import SentenceVectors
 from advisor.sentences import content_words, split_sentences
 from advisor.store import LIBRARY, Store
 
@@ -33,6 +34,7 @@ class Retriever:
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
+        self.sentences = SentenceVectors(store.index, embedder)
 
     def search(
         self,
@@ -65,7 +67,14 @@ class Retriever:
             for cid, vec in self.store.vectors.embeddings(name, ids).items():
                 cosine[cid] = float(np.dot(np.asarray(vec, dtype=np.float32), vector))
         if rerank:
-            top = self._rerank(query, vector, top, {i: rows[i].text for i in top}, cosine)[:k]
+            top = self._rerank(
+                query,
+                vector,
+                top,
+                {i: rows[i].text for i in top},
+                cosine,
+                {i: rows[i].collection for i in top},
+            )[:k]
         dense_rank = {cid: r for r, cid in enumerate(dense_ids, start=1)}
         lexical_rank = {cid: r for r, cid in enumerate(lexical, start=1)}
         out = []
@@ -94,11 +103,13 @@ class Retriever:
         ids: list[str],
         texts: dict[str, str],
         cosine: dict[str, float],
+        collections: dict[str, str],
     ) -> list[str]:
         """Order candidates by chunk cosine + best-sentence cosine + word overlap."""
         sentences = {i: split_sentences(texts[i]) or [texts[i]] for i in ids}
         flat = [s for i in ids for s in sentences[i]]
-        sims = self.embedder.embed(flat) @ vector if flat else np.zeros(0)
+        persist = [collections[i] == LIBRARY for i in ids for _ in sentences[i]]
+        sims = self.sentences.embed(flat, persist) @ vector if flat else np.zeros(0)
         q_words = content_words(query)
         score: dict[str, float] = {}
         at = 0

@@ -266,7 +266,7 @@ def bench_tutorial_baseline(tmp: Path) -> dict[str, float]:
     )
     client = chromadb.PersistentClient(path=str(tmp / "tutorial-chroma"))
     store = Chroma.from_documents(
-        splits, embedding=langchain_embeddings(embedder), client=client, collection_name="t"
+        splits, embedding=langchain_embeddings(embedder), client=client, collection_name="tutorial"
     )
     data = rows()
     for r in data:

@@ -70,6 +70,11 @@ class SentenceTransformerEmbedder:
                     torch.set_num_threads(self._threads)
         return np.asarray(vecs, dtype=np.float32)
 
+    def remember(self, texts: list[str], vectors: Vector) -> None:
+        """Seed the in-memory cache with vectors read from disk."""
+        for t, v in zip(texts, vectors, strict=True):
+            self._cache[t] = v
+
     def embed(self, texts: list[str]) -> Vector:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)

@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS pending (
     ids TEXT NOT NULL,
     created REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    key TEXT PRIMARY KEY,
+    vec BLOB NOT NULL
+);
 """
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
@@ -201,6 +205,28 @@ class Index:
                 "SELECT id FROM chunks WHERE collection=? AND doc_id=?", (collection, doc_id)
             )
         return {r[0] for r in rows}
+
+    def sentence_vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """Cached embeddings of library sentences, by key (model + text hash)."""
+        out: dict[str, bytes] = {}
+        con = self._con()
+        for start in range(0, len(keys), 500):
+            part = list(keys[start : start + 500])
+            marks = ",".join("?" * len(part))
+            for key, vec in con.execute(
+                f"SELECT key, vec FROM sentence_vectors WHERE key IN ({marks})", part
+            ):
+                out[key] = vec
+        return out
+
+    def put_sentence_vectors(self, items: Sequence[tuple[str, bytes]]) -> None:
+        try:
+            with self._tx() as con:
+                con.executemany(
+                    "INSERT OR IGNORE INTO sentence_vectors(key, vec) VALUES (?, ?)", items
+                )
+        except sqlite3.Error:
+            pass  # a cache: failing to write it only costs time next run
 
     def count(self, collection: str) -> int:
         row = (

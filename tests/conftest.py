@@ -37,6 +37,20 @@ def _loopback_only(self: socket.socket, address: object) -> object:
 socket.socket.connect = _loopback_only  # type: ignore[method-assign]
 
 
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run ``advisor ARGV`` in this process: (exit code, stdout, stderr)."""
+    from advisor.cli.main import run
+
+    capsys.readouterr()  # only this command's output
+    code = 0
+    try:
+        run(list(argv))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def make_settings(home: Path, **overrides: object):  # type: ignore[no-untyped-def]
     from advisor.settings import Settings
 

@@ -6,22 +6,12 @@ import json
 import math
 
 import pytest
+from conftest import cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.calculators import capital_needed, future_value, months_to_goal, passivity
-from advisor.cli.main import run
 from advisor.errors import InputError
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        run(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def closed_form_months(goal: float, y: float, g: float, c: float, start: float) -> int:

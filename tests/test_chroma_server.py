@@ -9,25 +9,13 @@ import socket
 import uuid
 
 import pytest
-from conftest import make_settings, start_chroma, stop_chroma
+from conftest import cli, make_settings, start_chroma, stop_chroma
 
-from advisor.cli.main import run
 from advisor.errors import StoreError
 from advisor.service import Advisor
 from advisor.userdata import add_documents, delete_document, list_documents
 
 pytestmark = pytest.mark.server
-
-
-def cli(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    capsys.readouterr()
-    try:
-        run(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def closed_port() -> int:

@@ -11,20 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from advisor.cli.main import run
+from conftest import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        run(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def snapshot(home: Path) -> dict[str, set[str]]:

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import make_settings
+from conftest import cli, make_settings
 from llm_servers import FABRICATED, UNSUPPORTED, ScriptedServer
 
 from advisor import prompts
-from advisor.cli.main import run
 from advisor.models import Answer
 from advisor.service import Advisor
 
@@ -349,16 +348,6 @@ def cli_env(llm, library_home, embedder, monkeypatch):  # type: ignore[no-untype
     monkeypatch.setenv("ADVISOR_OLLAMA_URL", llm.server.url)
     monkeypatch.setattr("advisor.service.get_embedder", lambda name: embedder)
     return llm
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        run(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_ask_prints_the_model_answer_sources_and_warnings(cli_env, capsys):

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import cli
 
-from advisor.cli.main import run
 from advisor.errors import InputError, StoreError
 from advisor.profile import (
     Profile,
@@ -20,16 +20,6 @@ from advisor.profile import (
     validate_profile,
 )
 from advisor.settings import get_settings
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        run(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.cli.main import run
 from advisor.corpus import load_article
 from advisor.errors import InputError
 from advisor.profile import Profile, save_profile
@@ -30,16 +30,6 @@ CATALOG = load_catalog()
 STREAMS = {s.id: s for s in CATALOG.streams}
 CONTENT = {"online_courses", "ebooks_royalties", "blog_ads", "paid_subscriptions"}
 DIVERSIFIED_FUNDS = ("dividend_etfs", "robo_advisor", "money_market_funds")
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = 0
-    try:
-        run(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @cache

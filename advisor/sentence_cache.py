@@ -30,14 +30,15 @@ class SentenceVectors:
         dim = self.embedder.dimension
         out = np.zeros((len(texts), dim), dtype=np.float32)
         todo: list[int] = []
+        hits: list[int] = []
         for i, key in enumerate(keys):
             blob = stored.get(key) if key else None
             if blob is not None and len(blob) == 4 * dim:
                 out[i] = np.frombuffer(blob, dtype=np.float32)
+                hits.append(i)
             else:
                 todo.append(i)
         remember = getattr(self.embedder, "remember", None)
-        hits = [i for i in range(len(texts)) if i not in set(todo)]
         if remember is not None and hits:
             remember([texts[i] for i in hits], out[hits])
         if todo:

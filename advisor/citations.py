@@ -18,9 +18,24 @@ _INSTRUCTION = re.compile(
     r"|\b(?:tell|inform|instruct) (?:the |all |every )?(?:users?|readers?|visitors?)\b"
     r"(?:\W+\w+){0,3}?\W+(?:that|to)\b"
     r"|\b(?:ai|assistants?|chatbots?|language models?|llms?)\b(?:\W+\w+){0,3}?\W+"
-    r"(?:must|shall)\b",
-    re.IGNORECASE,
+    r"(?:must|shall)\b"
+    # a role prefix, as in a chat transcript meant for the model: "SYSTEM: …", "[assistant]"
+    r"|^\W{0,3}(?:system|assistant|developer|ai|bot|chatbot|model|llm|gpt|instructions?)"
+    r"\s*(?:\]|\)|>)?\s*(?::|-{1,2}|=>)\s"
+    # orders about what to answer: "respond with HACKED", "reply only with …"
+    r"|\b(?:respond|reply|answer)\s+(?:only\s+|always\s+|just\s+)?(?:with|by saying|in the form)\b"
+    r"|\b(?:say|write|output|print|type|repeat|include)\b(?:\W+\w+){0,6}?\W+"
+    r"(?:to|for|in|after)\s+(?:every|each|all|any)\s+"
+    r"(?:questions?|users?|quer(?:y|ies)|prompts?|requests?|messages?|answers?|responses?)\b"
+    r"|\b(?:every|each|all|any)\s+(?:questions?|quer(?:y|ies)|prompts?|requests?)\b"
+    r"(?:\W+\w+){0,8}?\W+(?:must|should|shall)\s+(?:be\s+)?(?:answered|met|responded)\b"
+    # orders to the one reading the prompt: "you must always answer …", "as an AI, …"
+    r"|\byou\s+(?:must|should|will|shall)\s+(?:now\s+)?(?:always\s+|only\s+|never\s+)?"
+    r"(?:respond|reply|answer|say|output|ignore|pretend|act as|obey)\b"
+    r"|\bas an? (?:ai|assistant|language model|chatbot)\b",
+    re.IGNORECASE | re.MULTILINE,
 )
+_REDACTED = "[a sentence giving orders to the model was left out]"
 
 
 def support(sentence: str, passage: str) -> float:
@@ -38,6 +53,18 @@ def supports(sentence: str, passage: str) -> bool:
 def is_instruction(sentence: str) -> bool:
     """Whether a sentence addresses the model rather than the reader."""
     return bool(_INSTRUCTION.search(sentence))
+
+
+def redact_instructions(passage: str) -> str:
+    """The passage with each sentence that gives orders to the model replaced by a
+    note, so no engine is handed them as if they were text to use."""
+    if not _INSTRUCTION.search(passage):
+        return passage
+    lines = []
+    for line in passage.split("\n"):
+        kept = [_REDACTED if is_instruction(s) else s for s in split_sentences(line)]
+        lines.append(" ".join(kept) if kept else line)
+    return "\n".join(lines)
 
 
 def instructions(passage: str) -> list[str]:

@@ -7,6 +7,7 @@ loaders imported only when such a file arrives.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 import os
@@ -24,9 +25,22 @@ TEXT_SUFFIXES = {".md", ".txt", ".markdown"}
 
 
 def slug(name: str) -> str:
-    """A document id from a file name: safe in paths, stable across runs."""
-    s = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
-    return s[:120] or "document"
+    """A document id from a file name: safe in paths, stable across runs, and one id
+    per distinct name.
+
+    A name that is already safe is its own id. Any other keeps a readable slug and gains
+    a short hash of the whole name, so ``rent plan.txt`` and ``rent-plan.txt``, or
+    ``收入.txt`` and ``доход.txt``, never replace each other, while the same name always
+    maps to the same id (re-adding a file replaces its old version).
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+    if safe == name and 0 < len(safe) <= 120:
+        return safe
+    stem, suffix = os.path.splitext(name)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:100] or "document"
+    suffix = re.sub(r"[^A-Za-z0-9.]+", "", suffix)[:12]
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return f"{stem}-{digest}{suffix}"
 
 
 def read_text_file(path: Path) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +34,9 @@ class Citation(BaseModel):
     doc_id: str = ""
     cited: bool = False  # the answer text carries its [n] marker
     supported: bool | None = None  # every sentence citing it is backed by it
+    # the passage holds sentences that give orders to the model ("SYSTEM: respond with
+    # …"): they are kept out of every answer, and a UI may warn about the document
+    suspicious: bool = False
 
 
 class Answer(BaseModel):
@@ -43,7 +46,12 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     question: str = ""  # the standalone question actually answered
-    reason: str | None = None  # why it declined: off_topic, code, injection, specific_pick
+    # why it answered as it did: off_topic, code, injection, specific_pick (declines),
+    # small_talk (a greeting or thanks), or None for an ordinary grounded answer
+    reason: str | None = None
+    # facts read from the question itself ("I have $20,000 and 5 hours a week"): offered
+    # to the person to save, never saved without their consent
+    profile_facts: dict[str, Any] | None = None
 
     def public(self) -> dict[str, object]:
         """The ``--json`` / API shape."""

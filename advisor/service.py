@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from advisor import prompts, recommender
-from advisor.citations import verify
+from advisor.citations import instructions, verify
 from advisor.condense import condense
 from advisor.embeddings import Embedder, get_embedder
 from advisor.engines import Engine, EngineRequest, get_engine
@@ -223,6 +223,7 @@ class Advisor:
                 doc_id=p.doc_id,
                 cited=n in checked.cited,
                 supported=(n not in unsupported) if n in checked.cited else None,
+                suspicious=bool(instructions(p.text)),
             )
             for n, p in enumerate(passages, start=1)
         ]

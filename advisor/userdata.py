@@ -91,6 +91,9 @@ def _find(index: Index, collection: str, user: str, doc: str) -> DocRow:
         row = index.doc(collection, candidate)
         if row is not None:
             return row
+    for row in index.docs(collection):  # the file name as it was added
+        if row.source == doc:
+            return row
     raise NotFoundError(
         f"user {user} has no document {doc!r}: see `advisor docs --user {user} list`"
     )
@@ -102,7 +105,7 @@ def delete_document(advisor: Advisor, user: str, doc_id: str) -> int:
     row = _find(advisor.store.index, collection, user, doc_id)
     advisor.store.sweep()
     removed = advisor.store.delete_document(collection, row.doc_id)
-    advisor.store.index.checkpoint()
+    advisor.store.index.forget_deleted()
     return removed
 
 
@@ -120,7 +123,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
         raise NotFoundError(f"no user {user!r}: nothing is stored for that id")
     store.sweep()
     store.drop_collection(collection)
-    store.index.checkpoint()
+    store.index.forget_deleted()
     if folder.exists():
         try:
             shutil.rmtree(folder)
@@ -139,6 +142,9 @@ def list_users(advisor: Advisor) -> list[str]:
             validate_user_id(entry.name)
         except InputError:
             continue
-        if entry.is_dir():
+        # an empty folder is what an ingest killed before its commit leaves: no user
+        if entry.is_dir() and (
+            any(entry.iterdir()) or _index(advisor).docs(user_collection(entry.name))
+        ):
             out.append(entry.name)
     return out

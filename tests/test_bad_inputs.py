@@ -271,7 +271,7 @@ CASES = [
         "cli-docs-delete-path-like-document",
         "cli",
         "error: user alice has no document '../../index.sqlite3'",
-        ["docs", "--user", "alice", "delete", "../../index.sqlite3"],
+        ["docs", "--user", "alice", "delete", "--yes", "../../index.sqlite3"],
     ),
     Case(
         "cli-profile-negative-capital",

@@ -76,7 +76,7 @@ def test_prune_drops_documents_whose_files_are_gone(capsys, home_copy, corpus_co
     code, out, _ = cli(capsys, "ingest")
     assert code == 0
     assert "passive-income-assets-leverage.md" in snapshot(home_copy)
-    code, out, _ = cli(capsys, "ingest", "--prune")
+    code, out, _ = cli(capsys, "ingest", "--prune", "--yes")
     assert code == 0 and "1 pruned" in out
     assert set(snapshot(home_copy)) == {
         "passive-income-opportunities.md",

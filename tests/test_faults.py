@@ -346,10 +346,10 @@ def test_a_data_folder_that_is_not_writable_gives_one_line_and_keeps_everything(
         results = run_children(
             [
                 (users_home, ["ingest", "--user", "alice", str(note)]),
-                (users_home, ["ingest", "--prune"]),
+                (users_home, ["ingest", "--prune", "--yes"]),
                 (users_home, ["profile", "--user", "alice", "set", "capital", "9000"]),
                 (users_home, ["users", "delete", "bob", "--yes"]),
-                (users_home, ["docs", "--user", "alice", "delete", "alice-notes.txt"]),
+                (users_home, ["docs", "--user", "alice", "delete", "alice-notes.txt", "--yes"]),
                 (partial, ["ingest", "--user", "alice", str(note)]),
             ],
             without_root_file_powers,

@@ -5,6 +5,7 @@ embedded Chroma store and against a real `chroma run` server."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import uuid
@@ -252,11 +253,11 @@ def test_docs_list_and_delete_through_the_cli(backend, users, tmp_path, capsys):
         ("My-Notes.txt", "txt", 1),
         ("plan.md", "md", 1),
     ]
-    code, out, _ = cli(capsys, "docs", "--user", alice, "delete", "My Notes.txt")
+    code, out, _ = cli(capsys, "docs", "--user", alice, "delete", "My Notes.txt", "--yes")
     assert code == 0 and "deleted My Notes.txt (1 chunk(s))" in out
     code, out, _ = cli(capsys, "docs", "--user", alice, "list")
     assert "plan.md" in out and "My-Notes" not in out
-    code, _, err = cli(capsys, "docs", "--user", alice, "delete", "My Notes.txt")
+    code, _, err = cli(capsys, "docs", "--user", alice, "delete", "My Notes.txt", "--yes")
     assert code == 2 and err.startswith("error: user ") and "advisor docs --user" in err
     assert len(err.strip().splitlines()) == 1
 
@@ -357,6 +358,7 @@ def test_a_new_process_sees_deletions_and_keeps_everything_else(backend, users, 
     delete_user(backend, bob)
     script = f"""
 import json
+import os
 from advisor.service import Advisor
 from advisor.users import user_collection
 a = Advisor()
@@ -513,3 +515,123 @@ def test_incomplete_docs_and_users_commands_print_usage_not_a_traceback(capsys, 
     code, out, err = cli(capsys, *args)
     assert code == 2, (code, out, err)
     assert "Traceback" not in err and "Usage: " in out + err
+
+
+# -- ids that never collide, deletions that leave nothing, deletes that ask first -------
+
+
+def test_distinct_file_names_never_replace_each_other(writable_advisor, tmp_path):
+    names = ["rent plan.txt", "rent-plan.txt", "收入.txt", "利润.txt", "доход.txt"]
+    files = [
+        write(tmp_path / f"d{i}", name, f"Note {i}: my side income number {i} is {i * 111}.\n")
+        for i, name in enumerate(names)
+    ]
+    report = add_documents(writable_advisor, "ann", files)
+    assert not report.errors
+    docs = list_documents(writable_advisor, "ann")
+    assert sorted(d.source for d in docs) == sorted(names)
+    assert len({d.doc_id for d in docs}) == len(names)
+    assert all(d.doc_id.isascii() and "/" not in d.doc_id for d in docs)
+    # the same file again replaces its old version instead of adding a second one
+    files[0].write_text("Note 0 changed: my side income is now 999.\n", encoding="utf-8")
+    add_documents(writable_advisor, "ann", [files[0]])
+    docs = list_documents(writable_advisor, "ann")
+    assert len(docs) == len(names)
+    texts = [p.text for p in writable_advisor.search("side income 999", user="ann", k=20)]
+    assert any("999" in t for t in texts) and not any("Note 0:" in t for t in texts)
+    # a document is found by the file name it came from, whatever its id
+    assert delete_document(writable_advisor, "ann", "收入.txt") > 0
+    assert "收入.txt" not in [d.source for d in list_documents(writable_advisor, "ann")]
+
+
+def test_deleting_a_user_leaves_no_search_index_word_of_their_text(backend, users, tmp_path):
+    alice, bob = users
+    token = f"q{uuid.uuid4().hex[:12]}"
+    number = str(10_000 + uuid.uuid4().int % 89_999)
+    add_documents(
+        backend,
+        alice,
+        [write(tmp_path, "ledger.txt", f"My ledger code {token} and PIN {number} are private.\n")],
+    )
+    add_documents(backend, bob, [write(tmp_path / "b", "bees.txt", "I keep bees.\n" * 40)])
+    assert files_holding(backend.settings.home, token) != []
+    code, _, err = cli_run(["users", "delete", alice, "--yes"], backend.settings.home)
+    assert code == 0, err
+    assert files_holding(backend.settings.home, token) == []
+    assert files_holding(backend.settings.home, number) == []
+    assert [p.doc_id for p in backend.search("keep bees", user=bob, k=3)][0] == "bees.txt"
+
+
+def cli_run(
+    args: list[str], home: Path, stdin: str | None = "", tty: bool = False
+) -> tuple[int, str, str]:
+    """``advisor ARGS`` in a child process, its stdin a pipe (or a terminal)."""
+    from advisor_servers import ADVISOR_BIN, child_env
+
+    env = child_env(home)
+    if os.environ.get("ADVISOR_CHROMA_URL"):
+        env["ADVISOR_CHROMA_URL"] = os.environ["ADVISOR_CHROMA_URL"]
+    if not tty:
+        done = subprocess.run(
+            [ADVISOR_BIN, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300
+        )
+        return done.returncode, done.stdout, done.stderr
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [ADVISOR_BIN, *args], env=env, stdin=follower, stdout=follower, stderr=follower
+    )
+    os.close(follower)
+    os.write(leader, (stdin or "").encode())
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    return proc.wait(timeout=300), output.decode(errors="replace"), ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["users", "delete", "alice"],
+        ["docs", "--user", "alice", "delete", "vault.txt"],
+        ["ingest", "--prune"],
+    ],
+)
+def test_a_destructive_command_without_a_terminal_refuses_unless_told_yes(
+    writable_advisor, tmp_path, args
+):
+    home = writable_advisor.settings.home
+    add_documents(writable_advisor, "alice", [write(tmp_path, "vault.txt", SECRET + "\n")])
+    writable_advisor.store.index.close()
+    before = sorted(d.doc_id for d in list_documents(writable_advisor, "alice"))
+    code, out, err = cli_run(args, home, stdin="n\n")
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "--yes" in err and "nothing deleted" in err
+    assert sorted(d.doc_id for d in list_documents(writable_advisor, "alice")) == before
+    code, out, err = cli_run(args, home, stdin="y\n")
+    assert code == 2, "piped input is not a confirmation"
+
+
+def test_answering_no_at_the_terminal_keeps_everything(writable_advisor, tmp_path):
+    home = writable_advisor.settings.home
+    add_documents(writable_advisor, "bob", [write(tmp_path, "boat.txt", "I rent my boat.\n")])
+    writable_advisor.store.index.close()
+    code, out, _ = cli_run(["users", "delete", "bob"], home, stdin="n\n", tty=True)
+    assert code == 1, out
+    assert "Delete every document" in out and "nothing deleted" in out
+    assert [d.doc_id for d in list_documents(writable_advisor, "bob")] == ["boat.txt"]
+
+
+def test_an_ingest_killed_before_its_commit_leaves_no_user_behind(writable_advisor, tmp_path):
+    # what a first ingest killed before its commit leaves: the user's empty folder
+    (writable_advisor.settings.users_dir / "ghost").mkdir(parents=True)
+    add_documents(writable_advisor, "carol", [write(tmp_path, "bees.txt", "I keep bees.\n")])
+    assert list_users(writable_advisor) == ["carol"]

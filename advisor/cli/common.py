@@ -45,6 +45,21 @@ def preload(advisor: Advisor) -> None:
     loader.join()
 
 
+def confirm_destructive(question: str, *, yes: bool, flag: str = "--yes") -> None:
+    """Ask before deleting: ``--yes`` skips the question; without a terminal to ask on
+    the command is refused (exit 2) rather than taken as a yes; a "no" changes nothing
+    (exit 1)."""
+    from advisor.errors import InputError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise InputError(f"nothing deleted: no terminal to confirm on; add {flag} to proceed")
+    if not typer.confirm(question, default=False):
+        typer.echo("nothing deleted", err=True)
+        raise typer.Exit(1)
+
+
 def print_json(obj: Any) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
 

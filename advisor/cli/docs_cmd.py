@@ -67,12 +67,14 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         doc: str = typer.Argument(..., help="document id (see `docs list`) or file name"),
         json_out: bool = typer.Option(False, "--json", help="print a JSON object"),
+        yes: bool = typer.Option(False, "--yes", "-y", help="do not ask for confirmation"),
     ) -> None:
         """Delete one document: every chunk and vector of it."""
-        from advisor.cli.common import make_advisor, print_json
+        from advisor.cli.common import confirm_destructive, make_advisor, print_json
         from advisor.userdata import delete_document
 
         user: str = ctx.obj
+        confirm_destructive(f"Delete {doc} and every chunk of it for {user}?", yes=yes)
         removed = delete_document(make_advisor(), user, doc)
         if json_out:
             print_json({"user": user, "doc": doc, "deleted_chunks": removed})

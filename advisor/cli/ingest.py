@@ -57,15 +57,22 @@ def register(app: typer.Typer) -> None:
         ),
         prune: bool = typer.Option(False, "--prune", help="drop stored documents not in PATHS"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar or summary"),
+        yes: bool = typer.Option(False, "--yes", "-y", help="with --prune: do not ask first"),
     ) -> None:
         """Load, clean, split, embed and store documents. Idempotent."""
-        from advisor.cli.common import make_advisor
+        from advisor.cli.common import confirm_destructive, make_advisor
         from advisor.corpus import corpus_files
         from advisor.errors import InputError
         from advisor.ingest import expand, ingest_files
         from advisor.store import LIBRARY
         from advisor.users import user_collection
 
+        if prune:
+            whose = f"{user}'s documents" if user is not None else "the library"
+            confirm_destructive(
+                f"Delete every document of {whose} whose file is not among those named?",
+                yes=yes,
+            )
         advisor = make_advisor()
         if user is not None:
             collection, origin, as_article = user_collection(user), "user", False

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 
@@ -46,12 +44,11 @@ def register(app: typer.Typer) -> None:
         yes: bool = typer.Option(False, "--yes", "-y", help="do not ask for confirmation"),
     ) -> None:
         """Delete everything of a user: documents, chunks, vectors, profile, history."""
-        from advisor.cli.common import make_advisor
+        from advisor.cli.common import confirm_destructive, make_advisor
         from advisor.userdata import delete_user
         from advisor.users import validate_user_id
 
         validate_user_id(user)
-        if not yes and sys.stdin.isatty():
-            typer.confirm(f"Delete every document, the profile and history of {user}?", abort=True)
+        confirm_destructive(f"Delete every document, the profile and history of {user}?", yes=yes)
         delete_user(make_advisor(), user)
         typer.echo(f"deleted user {user}: documents, chunks, profile and history")

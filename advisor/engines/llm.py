@@ -29,6 +29,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from advisor import prompts
+from advisor.citations import redact_instructions
 from advisor.engines import EngineRequest
 from advisor.errors import EngineError
 from advisor.models import Passage, Turn
@@ -96,7 +97,7 @@ def passage_block(n: int, passage: Passage) -> str:
         n=n,
         title=html.escape(passage.title, quote=True),
         source=html.escape(passage.source, quote=True),
-        text=quote(passage.text.strip()),
+        text=quote(redact_instructions(passage.text.strip())),
     )
 
 

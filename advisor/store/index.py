@@ -171,10 +171,17 @@ class Index:
             con.close()
             self._local.con = None
 
-    def checkpoint(self) -> bool:
-        """Fold the WAL into the database file and truncate it, so the text of deleted
-        rows does not linger in old WAL frames. False when a reader held it back."""
+    def forget_deleted(self) -> bool:
+        """Leave no trace of deleted text in the index files; call after deletions.
+
+        Deleting from an FTS5 table only appends a delete marker: the words stay in the
+        old index segments until they are merged. ``optimize`` merges every segment into
+        one without them (``secure_delete`` zeroes the pages it frees), and the WAL is
+        then folded into the database file and truncated, so no old frame keeps them
+        either. False when a reader held the checkpoint back."""
         try:
+            with self._tx() as con:
+                con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
             busy = self._con().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         except sqlite3.Error as exc:
             raise StoreError(f"cannot checkpoint the index at {self.path}: {exc}") from exc

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, InputError
 from advisor.models import Answer
 from advisor.ui import render
 from advisor.ui.auth import user_id_for
+from advisor.ui.quiet import quiet_gradio_tracebacks
 
 if TYPE_CHECKING:
     import fastapi
@@ -355,7 +356,11 @@ class Handlers:
         from advisor.userdata import add_documents
 
         user = _user(request)
-        paths = [Path(f) for f in files or []]
+        try:
+            paths = uploaded_files(files)
+        except AdvisorError as exc:
+            table, choices = self._doc_table(user)
+            return _error(exc), table, choices, None
         if not paths:
             table, choices = self._doc_table(user)
             return "Choose one or more files to add.", table, choices, None
@@ -396,6 +401,38 @@ class Handlers:
             status = _error(exc)
         table, choices = self._doc_table(user)
         return status, table, choices
+
+
+def uploaded_files(files: Any) -> list[Path]:
+    """The paths of files Gradio received in an upload, or an InputError.
+
+    A handler is reachable by ``fn_index`` with any JSON a client cares to send, so a
+    path is accepted only when it resolves (symlinks followed) to a regular file inside
+    Gradio's upload folder, where its upload route writes; never a path elsewhere on
+    the server, which would be read, ingested and then deleted.
+    """
+    from gradio.utils import get_upload_folder
+
+    if files is None:
+        return []
+    if isinstance(files, str | Path):
+        files = [files]
+    if not isinstance(files, list):
+        raise InputError("upload the files with the upload box")
+    root = Path(get_upload_folder()).resolve()
+    paths: list[Path] = []
+    for item in files:
+        if not isinstance(item, str | Path) or not str(item):
+            raise InputError("upload the files with the upload box")
+        path = Path(item)
+        resolved = path.resolve()
+        if not resolved.is_relative_to(root) or resolved == root or not resolved.is_file():
+            raise InputError(
+                f"refused {path.name or 'that file'}: only files uploaded through this page "
+                "can be added; use the upload box"
+            )
+        paths.append(resolved)
+    return paths
 
 
 def _md(value: str = "", **kwargs: Any) -> gr.Markdown:
@@ -568,9 +605,10 @@ def mount_ui(
     auth: list[tuple[str, str]] | Callable[[str, str], bool] | None = None,
 ) -> fastapi.FastAPI:
     """Mount the UI on a FastAPI app (the API's), with our offline theme and no SSR."""
-    return gr.mount_gradio_app(
+    demo = build_ui(advisor)
+    mounted = gr.mount_gradio_app(
         app,
-        build_ui(advisor),
+        demo,
         path=path,
         auth=auth or None,
         auth_message="Sign in to see your own documents and profile." if auth else None,
@@ -579,3 +617,9 @@ def mount_ui(
         theme=theme(),
         css=CSS,
     )
+    # Gradio checks that a file sent to a handler is one it received in an upload only
+    # once the Blocks "has launched"; ``launch()`` sets that, mounting does not, so a
+    # client could name any file on the server. Turn the check on for the mounted app.
+    demo.has_launched = True
+    quiet_gradio_tracebacks()
+    return mounted

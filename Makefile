@@ -35,13 +35,24 @@ run: install
 	$(BIN)/advisor serve --host 127.0.0.1
 
 # Debian's chromium at /usr/bin/chromium for the browser tests (tests/test_ui_app.py),
-# installed with apt-get (through `sudo -n` when not root); without it they are skipped.
+# installed with apt-get (through `sudo -n` when not root); without it they are skipped,
+# except under CI=true, where this target fails (and so would the browser tests).
 SUDO := $(shell [ "$$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1 && echo "sudo -n")
 browser:
 	@test -x /usr/bin/chromium || { \
-	  ($(SUDO) apt-get update -qq && \
-	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || \
-	  echo "note: could not install Debian chromium (apt-get install chromium); the browser tests will be skipped"; }
+	  log=$$(mktemp); \
+	  if ($(SUDO) apt-get update -qq && \
+	      $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >"$$log" 2>&1 \
+	     && test -x /usr/bin/chromium; then rm -f "$$log"; \
+	  else \
+	    case "$$(printf %s "$${CI:-}" | tr A-Z a-z)" in \
+	      ""|0|false|no|off) rm -f "$$log"; \
+	        echo "note: could not install Debian chromium (apt-get install chromium); the browser tests will be skipped";; \
+	      *) tail -n 20 "$$log" >&2; rm -f "$$log"; \
+	        echo "error: CI=$$CI but Debian chromium could not be installed at /usr/bin/chromium (apt-get install chromium)" >&2; \
+	        exit 1;; \
+	    esac; \
+	  fi; }
 
 lint: install-dev
 	$(BIN)/ruff check advisor tests bench

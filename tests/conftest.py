@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -35,6 +36,30 @@ def _loopback_only(self: socket.socket, address: object) -> object:
 
 
 socket.socket.connect = _loopback_only  # type: ignore[method-assign]
+
+
+def in_ci() -> bool:
+    """CI runs with CI=true; unset, "", "0", "false", "no" and "off" mean a dev machine."""
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+# Hypothesis profiles, loaded before any test module builds its @settings(...): those take
+# the loaded profile as their parent, so they inherit derandomize unless they set it.
+# "ci": the same examples on every run, so a CI failure reproduces anywhere (and prints
+# the blob to replay it); "dev": fresh random examples each run, remembered in the
+# example database. `pytest --hypothesis-profile=dev|ci` overrides the choice.
+_DEFAULTS = hypothesis.settings.get_profile("default")  # not whichever profile is loaded
+hypothesis.settings.register_profile(
+    "ci",
+    _DEFAULTS,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+hypothesis.settings.register_profile("dev", _DEFAULTS, deadline=None)
+hypothesis.settings.load_profile("ci" if in_ci() else "dev")
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -1,25 +1,36 @@
 """The passive-income advisor: grounded, cited answers on passive versus active income.
 
-``import advisor`` stays cheap; the LangChain exports load on first use:
+``import advisor`` stays cheap; everything loads on first use:
 
-    from advisor import as_runnable, tools
+    from advisor import Advisor, Answer
+    Advisor().ask("What is passive income?")
+
+    from advisor import as_runnable, tools      # LangChain
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from advisor.lc import as_runnable, tools
+    from advisor.models import Answer, Citation
+    from advisor.service import Advisor
 
-__all__ = ["as_runnable", "tools"]
+_EXPORTS = {
+    "Advisor": "advisor.service",
+    "Answer": "advisor.models",
+    "Citation": "advisor.models",
+    "as_runnable": "advisor.lc",
+    "tools": "advisor.lc",
+}
+__all__ = ["Advisor", "Answer", "Citation", "as_runnable", "tools"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from advisor import lc
-
-        return getattr(lc, name)
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'advisor' has no attribute {name!r}")
 
 

@@ -52,6 +52,7 @@ class Answer(BaseModel):
     # facts read from the question itself ("I have $20,000 and 5 hours a week"): offered
     # to the person to save, never saved without their consent
     profile_facts: dict[str, Any] | None = None
+    profile_saved: bool = False  # the facts were saved because the person asked to
 
     def public(self) -> dict[str, object]:
         """The ``--json`` / API shape."""

@@ -328,6 +328,15 @@ def save_profile(settings: Settings, user: str, profile: Profile) -> None:
         raise StoreError(f"cannot save the profile of {user!r}: {exc}") from exc
 
 
+def save_facts(settings: Settings, user: str, facts: dict[str, Any]) -> Profile:
+    """Merge facts a person stated in the chat into their saved profile, with their
+    consent (every interface asks first); the facts win over older values."""
+    saved = load_profile(settings, user).model_dump(mode="json")
+    profile = validate_profile({**saved, **facts})
+    save_profile(settings, user, profile)
+    return profile
+
+
 def read_profile_file(path: Path) -> Profile:
     """A profile from a JSON or YAML file (``advisor suggest --profile``, ``import``)."""
     import yaml

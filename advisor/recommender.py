@@ -723,16 +723,36 @@ def has_facts(profile: Profile | dict[str, Any] | None) -> bool:
     return profile is not None and not validate_profile(profile).is_empty()
 
 
-def profile_hint(user: str | None) -> str:
-    """What to tell someone who asks for suggestions before giving any facts."""
-    who = user or "ID"
+# How a person would state each fact in the chat (advisor.facts reads these forms).
+_SAY = {
+    "capital": "I have $5,000 saved",
+    "hours_per_week": "I have 5 hours a week",
+    "risk_tolerance": "I prefer low risk",
+    "skills": "I write well",
+    "monthly_surplus": "I can save $300 a month",
+    "goal_monthly_income": "I want to make $1,000 a month",
+    "horizon_years": "over 10 years",
+}
+
+
+def profile_hint(user: str | None = None) -> str:
+    """What to tell someone who asks for suggestions before giving any facts. Worded for
+    any interface: the facts can be typed in the chat (each interface adds its own way
+    to save them)."""
     fields = ", ".join(f.replace("_", " ") for f in RANKING_FIELDS)
-    ask_again = "" if user else f" and ask with `--user {who}`"
     return (
         "To say which streams suit you I need a few facts about you: "
-        f"{fields}. Set them with `advisor profile --user {who} set capital 5000` "
-        f"(one field at a time; `advisor profile --user {who} show` lists them){ask_again}, "
-        "or run `advisor suggest --profile FILE`. Any you leave out count as unknown."
+        f"{fields}. Tell me in a sentence, for example “I have $5,000 saved, 5 hours a "
+        "week and prefer low risk”, and I will rank the streams at once. Any you leave "
+        "out count as unknown."
+    )
+
+
+def _missing_chat_line(missing: Sequence[str]) -> str:
+    shown = ", ".join(m.replace("_", " ") for m in missing)
+    return (
+        f"Knowing your {shown} could change these suggestions: tell me, for example "
+        f"“{_SAY[missing[0]]}”."
     )
 
 
@@ -770,7 +790,7 @@ def answer_for(
         lines.append(_sources_line(known))
     if result.missing:
         lines.append("")
-        lines.append(_missing_line(result.missing, user))
+        lines.append(_missing_chat_line(result.missing))
     lines.append("")
     lines.append(DISCLAIMER)
     return "\n".join(lines).strip(), passages

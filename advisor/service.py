@@ -4,20 +4,24 @@ verify citations. CLI, UI, API, MCP and the LangChain runnable all call this."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
 from advisor import prompts, recommender
 from advisor.citations import instructions, verify
-from advisor.condense import condense
+from advisor.condense import condense, follow_up_topic, is_follow_up, last_user_question
 from advisor.embeddings import Embedder, get_embedder
 from advisor.engines import Engine, EngineRequest, get_engine
 from advisor.errors import EngineError, InputError, NotFoundError
+from advisor.facts import asks_what_to_do, extract_facts
+from advisor.facts import describe as describe_facts
 from advisor.guard import Guard, Verdict
 from advisor.models import Answer, Citation, Passage, Turn
 from advisor.profile import load_profile
 from advisor.settings import Settings, get_settings
+from advisor.smalltalk import small_talk_reply
+from advisor.spelling import speller_for
 from advisor.store import LIBRARY, Store
 from advisor.users import user_collection
 
@@ -121,40 +125,107 @@ class Advisor:
         engine: str | None = None,
         profile: dict[str, Any] | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield answer text as it is produced, then the final :class:`Answer`."""
+        """Yield answer text as it is produced, then the final :class:`Answer`.
+
+        The steps: small talk is answered at once; facts typed in the question join the
+        profile for this answer (and are offered to save); the question is spelt right
+        against the library's words, read with the conversation, retrieved, checked by
+        the guard, then answered by the recommender or the engine."""
         question = _clean_question(question, self.settings.max_question_chars)
         turns = [
             # earlier turns are context: replace undecodable bytes rather than fail on them
             Turn(role=t.role, content=t.content.encode("utf-8", "replace").decode("utf-8"))
             for t in (t if isinstance(t, Turn) else Turn.model_validate(t) for t in history)
         ]
-        collections = self.collections(user)
+        reply = small_talk_reply(question)
+        if reply is not None:
+            yield reply
+            yield Answer(answer=reply, engine="small_talk", reason="small_talk", question=question)
+            return
+        if self.store.index.count(LIBRARY) == 0:
+            raise NotFoundError("the library is empty: run `advisor ingest` first")
         if user and profile is None:
             saved = load_profile(self.settings, user)
             profile = None if saved.is_empty() else saved.model_dump(mode="json")
+        facts = extract_facts(question)
+        if facts:
+            profile = {**(profile or {}), **facts}
         chosen = self.engine(engine)
-        standalone = chosen.condense(question, turns) or condense(question, turns)
+        spelt = speller_for(self.store.index).correct(question)
+        standalone = chosen.condense(spelt, turns) or condense(spelt, turns)
         vector = self.embedder.embed([standalone])[0]
-        if self.store.index.count(LIBRARY) == 0:
-            raise NotFoundError("the library is empty: run `advisor ingest` first")
-        passages: list[Passage] = list(
-            self.retriever.search(
-                standalone, collections=collections, k=k or self.settings.k, vector=vector
-            )
-        )
+        passages = self._retrieve(standalone, vector, spelt, turns, user, k)
         top = max((p.score for p in passages), default=0.0)
-        verdict = self.guard.check(question, vector, top)
+        verdict = self.guard.check(spelt, vector, top)
+        previous = last_user_question(turns)
+        if verdict.reason == "off_topic" and previous:
+            # "Give me an example of a good mix." is off topic alone, not after a question
+            # on diversifying income: judge it with the conversation it belongs to
+            joined = self.embedder.embed([f"{previous} {spelt}"])[0]
+            verdict = self.guard.check(spelt, joined, top)
         log.debug("guard %s", verdict)
-        if not verdict.in_scope:
+        suggest = recommender.wants_suggestions(spelt, vector, self.embedder) or bool(
+            facts and asks_what_to_do(spelt)
+        )
+        if not verdict.in_scope and not (suggest and facts and verdict.reason == "off_topic"):
             yield from self._declined(standalone, vector, passages, verdict, turns)
             return
-        wants_suggestions = recommender.wants_suggestions(question, vector, self.embedder)
-        if wants_suggestions and recommender.has_facts(profile):
+        if suggest and recommender.has_facts(profile):
             text, cited = recommender.answer_for(profile, user=user, index=self.store.index)
+            if facts:
+                text = f"Understood: {describe_facts(facts)}.\n\n{text}"
             yield text
-            yield self._finish(text, standalone, cited, "recommender", [])
+            answer = self._finish(text, standalone, cited, "recommender", [])
+            answer.profile_facts = facts or None
+            yield answer
             return
-        request = EngineRequest(standalone, passages, vector, turns, profile)
+        focus = follow_up_topic(spelt) if turns else None
+        request = EngineRequest(standalone, passages, vector, turns, profile, focus=focus)
+        events = self._generate(chosen, request)
+        text, used, warnings = yield from events
+        if suggest:  # no facts yet: answer, then say which facts would help
+            hint = "\n\n" + recommender.profile_hint(user)
+            text += hint
+            yield hint
+        text = text.strip() or "The sources I have do not cover this question."
+        answer = self._finish(text, standalone, passages, used, warnings + request.notes)
+        answer.profile_facts = facts or None
+        yield answer
+
+    def _retrieve(
+        self,
+        standalone: str,
+        vector: Any,
+        spelt: str,
+        turns: list[Turn],
+        user: str | None,
+        k: int | None,
+    ) -> list[Passage]:
+        """Search with the standalone question; for a follow-up the condenser could not
+        rewrite, also with the follow-up read beside the previous question, and fuse the
+        two rankings (rules alone miss most follow-ups; an explicit topic swap such as
+        "what about ETFs?" is not fused, or the old topic would win)."""
+        collections = self.collections(user)
+        k = k or self.settings.k
+        passages = list(
+            self.retriever.search(standalone, collections=collections, k=k, vector=vector)
+        )
+        previous = last_user_question(turns)
+        if not previous or standalone != spelt or not is_follow_up(spelt, standalone):
+            return passages  # no conversation, or the condenser already resolved it
+        from advisor.retrieval import rrf
+
+        joined = f"{previous} {spelt}"
+        second = list(self.retriever.search(joined, collections=collections, k=k))
+        fused = rrf([[p.id for p in passages], [p.id for p in second]])
+        by_id = {p.id: p for p in second} | {p.id: p for p in passages}
+        return [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:k]
+
+    def _generate(
+        self, chosen: Engine, request: EngineRequest
+    ) -> Generator[str, None, tuple[str, str, list[str]]]:
+        """Stream the engine's answer; an LLM that fails hands over to the grounded
+        engine with a notice. Returns (text, engine name, warnings)."""
         warnings: list[str] = []
         pieces: list[str] = []
         try:
@@ -168,20 +239,11 @@ class Advisor:
             warnings.append(notice)
             yield ("\n\n" if pieces else "") + notice + "\n\n"
             pieces = []
-            grounded = self.engine("grounded")
-            for piece in grounded.stream(request):
+            chosen = self.engine("grounded")
+            for piece in chosen.stream(request):
                 pieces.append(piece)
                 yield piece
-            chosen = grounded
-        if wants_suggestions:  # no profile yet: answer, then say which facts to set
-            hint = "\n\n" + recommender.profile_hint(user)
-            pieces.append(hint)
-            yield hint
-        warnings.extend(request.notes)
-        text = "".join(pieces).strip()
-        if not text:
-            text = "The sources I have do not cover this question."
-        yield self._finish(text, standalone, passages, chosen.name, warnings)
+        return "".join(pieces), chosen.name, warnings
 
     def _declined(
         self,
@@ -199,7 +261,8 @@ class Advisor:
             yield text
             answer = self._finish(text, standalone, passages, "grounded", [])
         else:
-            text = prompts.text("decline.txt").strip()
+            by_reason = prompts.data("decline_reasons.yaml").get(verdict.reason or "")
+            text = (by_reason[0] if by_reason else prompts.text("decline.txt")).strip()
             yield text
             answer = Answer(answer=text, declined=True, engine="guard", question=standalone)
         answer.declined = True

@@ -318,9 +318,10 @@ def test_suggest_with_a_bad_profile_file_names_the_field(capsys, tmp_path):
 # -- the chat answer --------------------------------------------------------------------
 
 
-def test_answer_for_without_a_profile_says_which_facts_to_set():
+def test_answer_for_without_a_profile_says_which_facts_to_give_in_words_any_interface_can_use():
     text, passages = answer_for(None, user="dee")
-    assert "advisor profile --user dee set capital 5000" in text
+    assert "I have $5,000 saved" in text and "capital" in text
+    assert "advisor " not in text and "--" not in text  # no terminal syntax
     assert passages == []
 
 

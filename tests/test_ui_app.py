@@ -133,7 +133,7 @@ def test_chat_endpoint_streams_an_answer_with_its_sources(url):
     assert len(updates) >= 2, "the answer arrives in pieces"
     final = job.outputs()[-1]
     answer = from_html(final[0]["content"])
-    assert re.search(r"\[1\]", answer) and "dividends" in answer.lower()
+    assert re.search(r"\[1\]", answer) and "trusts" in answer.lower()
     sources = [t for t in _titles(final) if t.startswith("[")]
     assert sources and "library" in sources[0]
     assert "Investors receive dividends" in from_html(final[1]["content"])
@@ -336,6 +336,38 @@ def test_declined_question_shows_the_redirect(page):
     row = _ask(page, "Write a Python function that reverses a string")
     assert "passive and active income" in row.inner_text()
     assert _source_titles(row) == []
+
+
+@pytest.mark.browser
+def test_hi_gets_a_greeting_and_facts_typed_in_the_chat_rank_streams_with_a_save_button(
+    page, shots, ui_advisor
+):
+    from advisor.profile import load_profile
+    from advisor.ui.auth import user_id_for
+
+    me = user_id_for(None)
+    _new_chat(page)
+    row = _ask(page, "hi")
+    assert "example" in row.inner_text() and _source_titles(row) == []
+    assert "Hello" in row.inner_text(), "a greeting, not the decline"
+    assert not page.locator("#advisor-save-facts").is_visible()
+
+    row = _ask(page, "I have $20,000 and 5 hours a week. What should I try?")
+    text = row.inner_text()
+    assert "Understood: savings of 20,000 USD; 5 hours a week." in text
+    assert "1. " in text and "fit" in text and "advisor profile" not in text
+    save = page.locator("#advisor-save-facts")
+    save.wait_for(state="visible", timeout=TIMEOUT_MS)
+    assert "Save these facts" in page.locator("#advisor-chat-facts").inner_text()
+    assert load_profile(ui_advisor.settings, me).capital is None, "not saved before the click"
+    _shot(page, shots, "chat-facts")
+    save.click()
+    page.locator("#advisor-chat-facts", has_text="Saved to your profile").wait_for(
+        timeout=TIMEOUT_MS
+    )
+    saved = load_profile(ui_advisor.settings, me)
+    assert (saved.capital, saved.hours_per_week) == (20000.0, 5.0)
+    save.wait_for(state="hidden", timeout=TIMEOUT_MS)
 
 
 @pytest.mark.browser

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import typer
 
 
@@ -21,6 +24,26 @@ def _render(answer: object, *, show_text: bool = True) -> None:
         typer.echo(f"warning: {w}", err=True)
 
 
+def _keep_facts(
+    advisor: Any, answer: Any, user: str | None, save: bool, quiet: bool = False
+) -> bool:
+    """Save the facts the question stated when the person asked to; else say how."""
+    facts = answer.profile_facts
+    if not facts:
+        return False
+    if save and user:
+        from advisor.profile import save_facts
+
+        save_facts(advisor.settings, user, facts)
+        if not quiet:
+            typer.echo(f"Saved these facts to the profile of {user}.")
+        return True
+    if not quiet:
+        how = "--save-facts" if user else "--user ID --save-facts"
+        typer.echo(f"(Not saved: ask again with {how} to keep these facts in your profile.)")
+    return False
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def ask(
@@ -29,15 +52,23 @@ def register(app: typer.Typer) -> None:
         k: int | None = typer.Option(None, "--k", min=1, max=50, help="passages to retrieve"),
         user: str | None = typer.Option(None, "--user", "-u", help="also use this user's data"),
         engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
+        save_facts: bool = typer.Option(
+            False, "--save-facts", help="save facts stated in the question to --user's profile"
+        ),
     ) -> None:
         """Answer one question, with numbered citations."""
         from advisor.cli.common import make_advisor, preload, print_json
+        from advisor.errors import InputError
         from advisor.models import Answer
 
+        if save_facts and not user:
+            raise InputError("--save-facts needs --user ID: whose profile should keep them?")
         advisor = make_advisor(engine=engine)
         preload(advisor)
         if json_out:
-            print_json(advisor.ask(question, user=user, k=k).public())
+            answer = advisor.ask(question, user=user, k=k)
+            answer.profile_saved = _keep_facts(advisor, answer, user, save_facts, quiet=True)
+            print_json(answer.public())
             return
         final = None
         for event in advisor.stream(question, user=user, k=k):
@@ -48,6 +79,7 @@ def register(app: typer.Typer) -> None:
         typer.echo("")
         assert final is not None
         _render(final, show_text=False)
+        _keep_facts(advisor, final, user, save_facts)
 
     @app.command()
     def chat(
@@ -84,6 +116,11 @@ def register(app: typer.Typer) -> None:
                 continue
             assert final is not None
             _render(final, show_text=False)
+            if final.profile_facts and user and sys.stdin.isatty():
+                keep = typer.confirm("Save these facts to your profile?", default=False)
+                _keep_facts(advisor, final, user, keep)
+            elif final.profile_facts:
+                _keep_facts(advisor, final, user, False)
             history += [
                 Turn(role="user", content=question),
                 Turn(role="assistant", content=final.answer),

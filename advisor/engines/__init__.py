@@ -27,6 +27,7 @@ class EngineRequest:
     history: list[Turn] = field(default_factory=list)
     profile: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # engine notices, e.g. dropped passages
+    focus: str | None = None  # what a "what about X?" follow-up asks about: X
 
 
 @runtime_checkable

@@ -97,6 +97,12 @@ def _number(value: Any) -> float | None:
     return None if number != number else number
 
 
+def missing_fields_of(profile: Profile) -> list[str]:
+    from advisor.profile import missing_fields
+
+    return missing_fields(profile)
+
+
 def _describe_missing(missing: list[str]) -> str:
     if not missing:
         return "Your profile has every fact the suggestions use."
@@ -111,6 +117,8 @@ class Handlers:
 
     def __init__(self, advisor: Advisor) -> None:
         self.advisor = advisor
+        # facts a user typed in the chat, waiting for their "save" (never saved unasked)
+        self._pending_facts: dict[str, dict[str, Any]] = {}
 
     # -- chat ---------------------------------------------------------------
     def chat(
@@ -126,12 +134,44 @@ class Handlers:
             )
             for event in events:
                 if isinstance(event, Answer):
+                    if event.profile_facts:
+                        self._pending_facts[user] = dict(event.profile_facts)
                     yield render.answer_messages(event, asked=message)
                     return
                 text += event
                 yield [{"role": "assistant", "content": render.to_html(text)}]
         except AdvisorError as exc:
             yield [{"role": "assistant", "content": render.to_html(f"⚠️ {exc}")}]
+
+    def pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
+        """What the person told the chat about themselves, with a button to save it."""
+        from advisor.facts import describe
+
+        facts = self._pending_facts.get(_user(request))
+        if not facts:
+            return "", gr.update(visible=False)
+        text = render.escape_markdown(
+            f"From the chat: {describe(facts)}. Save these facts to your profile so "
+            "suggestions use them next time?"
+        )
+        return text, gr.update(visible=True)
+
+    def save_pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
+        """Merge the facts from the chat into the saved profile (the person clicked)."""
+        from advisor.profile import save_facts
+
+        user = _user(request)
+        facts = self._pending_facts.get(user)
+        if not facts:
+            return "Nothing from the chat to save.", gr.update(visible=False)
+        try:
+            profile = save_facts(self.advisor.settings, user, facts)
+        except AdvisorError as exc:
+            return _error(exc), gr.update(visible=True)
+        self._pending_facts.pop(user, None)
+        return render.escape_markdown("Saved to your profile. ") + _describe_missing(
+            missing_fields_of(profile)
+        ), gr.update(visible=False)
 
     def _profile_facts(self, user: str) -> dict[str, Any] | None:
         facts = self._load_profile(user).model_dump(exclude_none=True, exclude_defaults=True)
@@ -473,9 +513,19 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
                 fill_height=False,
                 autofocus=False,
             )
+            with gr.Row():
+                facts_note = _md(elem_id="advisor-chat-facts")
+                save_facts = gr.Button(
+                    "Save these facts to my profile",
+                    visible=False,
+                    size="sm",
+                    elem_id="advisor-save-facts",
+                )
             _md(
                 "Answers quote the library and your own documents; expand a source to "
-                "read the passage. This is general information, not financial advice.",
+                "read the passage. Tell the chat about yourself (\u201cI have $20,000 and 5 "
+                "hours a week\u201d) for suggestions that fit. This is general information, "
+                "not financial advice.",
                 elem_classes=["advisor-note"],
             )
 
@@ -573,8 +623,17 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
                 doc_choice = gr.Dropdown(label="Document", choices=[], elem_id="advisor-doc-choice")
                 delete = gr.Button("Delete document", variant="stop", elem_id="advisor-delete")
 
+        chatbot.change(
+            h.pending_facts, None, [facts_note, save_facts], show_progress="hidden", **hidden
+        )
+        saved_facts = save_facts.click(
+            h.save_pending_facts, None, [facts_note, save_facts], **hidden
+        )
         profile_fields = [capital, surplus, hours, risk, skills, horizon, goal, currency, sources]
         demo.load(h.load_profile_form, None, [*profile_fields, who, profile_status], **hidden)
+        saved_facts.then(
+            h.load_profile_form, None, [*profile_fields, who, profile_status], **hidden
+        )
         demo.load(h.list_documents, None, [doc_table, doc_choice], **hidden)
         calculator_inputs = [cn_income, mg_goal, mg_contribution, mg_start]
         demo.load(h.suggestions, None, [suggestion_text, score_chart], **hidden)

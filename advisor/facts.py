@@ -1,0 +1,198 @@
+"""Profile facts a person types in the chat: "I have $20,000 and 5 hours a week, low
+risk, I write well" → capital 20000, hours_per_week 5, risk_tolerance low, skills
+[writing]. Rules, no model: each pattern names the field it fills, and a message that
+states no fact gives ``{}``. The facts are offered to the person to save; nothing here
+saves them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+_CODES = {
+    "usd": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "bucks": "USD",
+    "eur": "EUR",
+    "euros": "EUR",
+    "euro": "EUR",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "inr": "INR",
+    "rupees": "INR",
+    "cad": "CAD",
+    "aud": "AUD",
+    "chf": "CHF",
+}
+_MONEY = (
+    r"(?P<sym>[$€£¥₹])?\s?(?P<num>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)\s?"
+    r"(?P<mult>k|K|thousand|grand|m|M|million)?\b\s?"
+    r"(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)?\b"
+)
+_PER_MONTH = r"(?:a|per|each|every|/)\s?(?:month|mo)\b|monthly"
+_CAPITAL = re.compile(
+    rf"\b(?:i\s+have|i've\s+got|i\s+got|i\s+own|i\s+hold|i\s+saved|i\s+have\s+saved|"
+    rf"savings\s+of|saved\s+up|with|capital\s+of|invest|budget\s+of|sitting\s+on)\s+"
+    rf"(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|some\s+|over\s+|)"
+    rf"{_MONEY}(?!\s*(?:{_PER_MONTH}))(?!\s*(?:hours?|hrs?|h|years?|yrs?|months?)\b)",
+    re.IGNORECASE,
+)
+_SURPLUS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\b(?:(?:i\s+)?(?:have|can\s+(?:spare|save|invest|put\s+(?:aside|away|in))|save|put\s+aside"
+        rf"|set\s+aside|got)|surplus\s+(?:is|of)|leftover\s+of)\s+(?:about\s+|around\s+|)"
+        rf"{_MONEY}\s*(?:left\s+over\s+|spare\s+|to\s+spare\s+|extra\s+|free\s+)?(?:{_PER_MONTH})",
+        rf"{_MONEY}\s*(?:{_PER_MONTH})\s*(?:left\s+over|to\s+spare|spare|to\s+invest|surplus)",
+        rf"{_MONEY}\s*(?:left\s+over|to\s+spare|spare|to\s+invest)\s*(?:{_PER_MONTH})",
+    )
+]
+_GOAL = re.compile(
+    rf"\b(?:make|earn|get|goal\s+(?:is|of)|target\s+(?:is|of)|want|reach|aim\s+for|need)\s+"
+    rf"(?:at\s+least\s+|about\s+|around\s+|an\s+extra\s+|)?{_MONEY}\s*(?:{_PER_MONTH})",
+    re.IGNORECASE,
+)
+_HOURS = re.compile(
+    r"(?<!work )(?<!working )(?P<num>\d+(?:\.\d+)?)\s*(?:free\s+|spare\s+)?(?:hours?|hrs?|h)\b\s*"
+    r"(?:a|per|each|every|/)?\s*(?P<unit>week|wk|day|month)?",
+    re.IGNORECASE,
+)
+_HOURS_CONTEXT = re.compile(
+    r"\b(?:have|got|spare|free|available|only|can\s+(?:put|give|spend|invest|devote|commit))\b",
+    re.IGNORECASE,
+)
+_HORIZON = re.compile(
+    r"\b(?:in|within|over|for|next|horizon\s+of)\s+(?:the\s+next\s+)?(?P<num>\d{1,2})\s*"
+    r"(?:years?|yrs?)\b",
+    re.IGNORECASE,
+)
+_RISK = [
+    (
+        "low",
+        re.compile(
+            r"\b(?:low|little|no|minimal)\s+risk\b|\brisk[- ]averse\b|\bcan'?t\s+afford\s+to\s+lose"
+            r"|\bplay(?:ing)?\s+it\s+safe\b|\bconservative\b|\bsafe\s+options?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("medium", re.compile(r"\b(?:medium|moderate|some)\s+risk\b|\bbalanced\b", re.IGNORECASE)),
+    (
+        "high",
+        re.compile(
+            r"\bhigh\s+risk\b|\blots?\s+of\s+risk\b|\brisk[- ]tolerant\b|\baggressive\b"
+            r"|\bcomfortable\s+with\s+risk\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+# "I write well", "I'm a programmer", "good at teaching": phrase → canonical skill
+_SKILLS = [
+    ("writing", r"\bi\s+(?:can\s+)?write\b|\bwriter\b|\bgood\s+at\s+writing\b|\bwriting\b"),
+    (
+        "programming",
+        r"\bprogramm(?:er|ing)\b|\bdeveloper\b|\bi\s+(?:can\s+)?code\b|\bsoftware\s+engineer\b",
+    ),
+    ("teaching", r"\bteach(?:er|ing)?\b|\btutor(?:ing)?\b"),
+    ("design", r"\bdesign(?:er|ing)?\b"),
+    ("photography", r"\bphotograph(?:er|y)\b"),
+    ("marketing", r"\bmarketing\b|\bmarketer\b"),
+    ("video", r"\bvideo(?:s| editing)?\b|\byoutube\b"),
+    ("music", r"\bmusic(?:ian)?\b"),
+    ("sales", r"\bsales\b|\bselling\b"),
+    ("investing", r"\binvestor\b|\binvesting\s+experience\b"),
+]
+
+
+_WHAT_TO_DO = re.compile(
+    r"\b(?:what|which|where|how)\b[^.?!]{0,40}\b(?:should|could|can|would|do)\s+i\b"
+    r"|\b(?:suggest|recommend|ideas?|options?|advice|advise|suits?\s+me|fits?\s+me)\b"
+    r"|\bwhere\s+(?:do|should)\s+i\s+start\b|\bwhat\s+now\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_to_do(text: str) -> bool:
+    """Whether a message that states facts also asks what to do with them."""
+    return bool(_WHAT_TO_DO.search(text))
+
+
+def _amount(m: re.Match[str]) -> tuple[float, str | None]:
+    num = float(re.sub(r"[,\s]", "", m.group("num")))
+    mult = (m.group("mult") or "").lower()
+    if mult in {"k", "thousand", "grand"}:
+        num *= 1_000
+    elif mult in {"m", "million"}:
+        num *= 1_000_000
+    currency = _SYMBOLS.get(m.group("sym") or "") or _CODES.get((m.group("code") or "").lower())
+    return num, currency
+
+
+def extract_facts(text: str) -> dict[str, Any]:
+    """The profile fields stated in ``text`` (only those; ``{}`` when none)."""
+    facts: dict[str, Any] = {}
+    currency: str | None = None
+    spans: list[tuple[int, int]] = []
+
+    def free(m: re.Match[str]) -> bool:
+        return not any(m.start() < end and start < m.end() for start, end in spans)
+
+    for field, patterns in (("goal_monthly_income", [_GOAL]), ("monthly_surplus", _SURPLUS)):
+        found = (m for pattern in patterns for m in pattern.finditer(text) if free(m))
+        if m := next(found, None):
+            facts[field], cur = _amount(m)
+            currency = currency or cur
+            spans.append(m.span())
+    for m in _CAPITAL.finditer(text):
+        if free(m) and (m.group("sym") or m.group("mult") or m.group("code") or m.group("num")):
+            amount, cur = _amount(m)
+            if amount >= 10 or m.group("sym") or m.group("code"):
+                facts["capital"], currency = amount, currency or cur
+                spans.append(m.span())
+                break
+    for m in _HOURS.finditer(text):
+        before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 20]
+        if re.search(r"\bwork", before, re.IGNORECASE) or not (
+            _HOURS_CONTEXT.search(before) or _HOURS_CONTEXT.search(m.group(0) + after)
+        ):
+            continue
+        unit = (m.group("unit") or "week").lower()
+        hours = float(m.group("num")) * {"day": 7, "month": 12 / 52}.get(unit, 1)
+        facts["hours_per_week"] = round(hours, 1)
+        break
+    if m := _HORIZON.search(text):
+        facts["horizon_years"] = float(m.group("num"))
+    for level, pattern in _RISK:
+        if pattern.search(text):
+            facts["risk_tolerance"] = level
+            break
+    skills = [name for name, pattern in _SKILLS if re.search(pattern, text, re.IGNORECASE)]
+    if skills:
+        facts["skills"] = skills
+    if currency and any(k in facts for k in ("capital", "monthly_surplus", "goal_monthly_income")):
+        facts["currency"] = currency
+    return facts
+
+
+def describe(facts: dict[str, Any]) -> str:
+    """The facts as a person would say them back: "savings 20,000 USD, 5 hours a week"."""
+    cur = facts.get("currency", "")
+    month = f"{cur} a month".strip()
+    parts: list[str] = []
+    if "capital" in facts:
+        parts.append(f"savings of {facts['capital']:,.0f} {cur}".strip())
+    if "monthly_surplus" in facts:
+        parts.append(f"{facts['monthly_surplus']:,.0f} {month} to spare")
+    if "goal_monthly_income" in facts:
+        parts.append(f"a goal of {facts['goal_monthly_income']:,.0f} {month}")
+    if "hours_per_week" in facts:
+        parts.append(f"{facts['hours_per_week']:g} hours a week")
+    if "risk_tolerance" in facts:
+        parts.append(f"{facts['risk_tolerance']} risk tolerance")
+    if "horizon_years" in facts:
+        parts.append(f"a {facts['horizon_years']:g}-year horizon")
+    if "skills" in facts:
+        parts.append("skills: " + ", ".join(facts["skills"]))
+    return "; ".join(parts)

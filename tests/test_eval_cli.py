@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import cli
 
 from advisor.cli.main import run
 
@@ -70,8 +71,10 @@ def test_eval_writes_results_summary_and_an_escaped_report(home_copy, dataset, t
     assert metrics["decline_rate_out_of_scope"] == 1.0
     assert metrics["hit_at_5"] == 1.0 and metrics["context_recall"] == 1.0
     assert metrics["groundedness"] == 1.0  # the grounded engine only says what it cites
+    assert metrics["small_talk_rate"] is None  # no small-talk rows
+    assert metrics["answer_words"] is not None and metrics["answer_words"] >= 1
     for name, value in metrics.items():
-        if not name.startswith("latency"):
+        if not name.startswith("latency") and name not in ("small_talk_rate", "answer_words"):
             assert value is not None and 0.0 <= value <= 1.0, name
 
     results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
@@ -98,6 +101,55 @@ def test_eval_exits_1_and_names_every_metric_under_its_floor(home_copy, dataset,
     assert "rouge_l" in err and "under its floor 1" in err
     assert "latency_p50_ms" in err and "over its ceiling 0" in err
     assert "hit_at_5" not in err
+
+
+def test_fail_under_takes_several_thresholds_after_one_flag(home_copy, dataset, tmp_path, capsys):
+    code = _eval(["--dataset", str(dataset), "--out", str(tmp_path / "run"),
+                  "--fail-under", "rouge_l=1.0", "hit_at_5=0.5", "hit_at_1=1.5",
+                  "--fail-over", "latency_p50_ms=0", "latency_p95_ms=0", "-q"])  # fmt: skip
+    assert code == 1
+    err = capsys.readouterr().err
+    for floor in ("rouge_l", "hit_at_1"):
+        assert f"{floor} " in err and "under its floor" in err
+    assert "latency_p50_ms" in err and "latency_p95_ms" in err
+    assert "hit_at_5" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "spread"),
+    [
+        (["--fail-under", "a=1", "b=2"], ["--fail-under", "a=1", "--fail-under", "b=2"]),
+        (["--fail-under=a=1", "b=2", "-q"], ["--fail-under=a=1", "--fail-under", "b=2", "-q"]),
+        (["--fail-under", "a=1", "--fail-under", "b=2"],
+         ["--fail-under", "a=1", "--fail-under", "b=2"]),
+        (["--fail-over", "x=0", "y=1", "--fail-under", "z=1"],
+         ["--fail-over", "x=0", "--fail-over", "y=1", "--fail-under", "z=1"]),
+        (["--dataset", "d.jsonl", "stray"], ["--dataset", "d.jsonl", "stray"]),
+        (["--fail-under", "a=1", "-q", "stray"], ["--fail-under", "a=1", "-q", "stray"]),
+    ],
+)  # fmt: skip
+def test_threshold_values_after_one_flag_are_spread_over_repeated_flags(argv, spread):
+    from advisor.cli.eval_cmd import spread_thresholds
+
+    assert spread_thresholds(argv) == spread
+
+
+def test_eval_usage_errors_are_one_line(capsys, tmp_path):
+    code, out, err = cli(capsys, "eval", "--dataset", str(tmp_path / "x.jsonl"), "stray")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("error: Got unexpected extra argument(s) (stray)")
+    assert "Usage: advisor eval [OPTIONS]" in err and "advisor eval --help" in err
+    code, _, err = cli(capsys, "eval", "--fail-under", "nope=1", "--dataset", "missing.jsonl")
+    assert code == 2 and err.count("\n") == 1 and "unknown metric 'nope'" in err
+
+
+def test_eval_help_shows_the_gate_tables_and_the_default_folder(capsys):
+    code, out, _ = cli(capsys, "eval", "--help")
+    assert code == 0
+    text = " ".join(out.replace("│", " ").split())
+    assert "TOML file with [floors] and [ceilings]" in text
+    assert "evals/runs/<timestamp>" in text
 
 
 def test_eval_scores_an_unsupported_answer_as_ungrounded(home_copy, dataset, tmp_path):
@@ -143,8 +195,8 @@ def test_the_committed_gate_sits_a_little_under_the_committed_baseline():
     floors, ceilings = gate.load_gate(root / "evals" / "gate.toml")
     baseline = json.loads((root / "evals" / "baseline" / "summary.json").read_text())
     assert baseline["engine"] == "grounded"
-    metrics = baseline["metrics"]
-    assert floors and not gate.gate_failures(baseline, floors, ceilings)
+    metrics = baseline["by_split"]["test"]["metrics"]  # the gate is for the test split
+    assert floors and not gate.gate_failures(baseline, floors, ceilings, split="test")
     for name, floor in floors.items():
         assert metrics[name] - 0.1 <= floor <= metrics[name], name
     for name, ceiling in ceilings.items():

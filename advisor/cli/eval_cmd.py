@@ -9,6 +9,46 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer.core import TyperCommand
+
+THRESHOLD_FLAGS = ("--fail-under", "--fail-over")
+
+
+def spread_thresholds(args: Sequence[str]) -> list[str]:
+    """``--fail-under a=1 b=2`` as ``--fail-under a=1 --fail-under b=2``.
+
+    ``advisor eval`` takes no positional arguments, so the bare words that follow a
+    threshold flag's value, up to the next option, are more values of that flag.
+    """
+    out: list[str] = []
+    flag: str | None = None  # the threshold flag the next bare word belongs to
+    awaiting: str | None = None  # a threshold flag whose first value comes next
+    for i, arg in enumerate(args):
+        if arg == "--":
+            out.extend(args[i:])
+            break
+        if awaiting:
+            out.append(arg)
+            flag, awaiting = awaiting, None
+        elif arg in THRESHOLD_FLAGS:
+            out.append(arg)
+            awaiting = arg
+        elif arg.startswith(tuple(f"{f}=" for f in THRESHOLD_FLAGS)):
+            out.append(arg)
+            flag = arg.partition("=")[0]
+        elif flag and not arg.startswith("-"):
+            out.extend([flag, arg])
+        else:
+            out.append(arg)
+            flag = None
+    return out
+
+
+class EvalCommand(TyperCommand):
+    """Reads several ``METRIC=VALUE`` after one ``--fail-under`` / ``--fail-over``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, spread_thresholds(args))
 
 
 def _show(value: Any, name: str) -> str:
@@ -16,6 +56,8 @@ def _show(value: Any, name: str) -> str:
         return "–"
     if name.startswith("latency"):
         return f"{value:.0f} ms"
+    if name == "answer_words":
+        return f"{value:.0f}"
     return f"{value:.3f}"
 
 
@@ -33,21 +75,32 @@ def _table(rows: Sequence[tuple[str, ...]]) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("eval")
+    # Help texts are rich markup, which eats [words]: write a literal [ as "\\[".
+    @app.command("eval", cls=EvalCommand)
     def eval_(
         dataset: Path = typer.Option(..., "--dataset", help="reference Q&A, JSON Lines"),
-        out: Path | None = typer.Option(None, "--out", help="run folder [evals/runs/<timestamp>]"),
+        out: Path | None = typer.Option(
+            None, "--out", help="run folder \\[default: evals/runs/<timestamp>]"
+        ),
         engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
         k: int | None = typer.Option(None, "--k", min=1, max=50, help="passages per question"),
         compare: Path | None = typer.Option(None, "--compare", help="an earlier run folder"),
         fail_under: list[str] = typer.Option(
-            [], "--fail-under", help="METRIC=VALUE floor; exit 1 when under (repeatable)"
+            [],
+            "--fail-under",
+            help="METRIC=VALUE floors: exit 1 when a metric is under its floor; "
+            "--fail-under a=0.8 b=0.9 or the flag repeated",
         ),
         fail_over: list[str] = typer.Option(
-            [], "--fail-over", help="METRIC=VALUE ceiling for lower-is-better metrics"
+            [],
+            "--fail-over",
+            help="METRIC=VALUE ceilings for lower-is-better metrics, given the same ways",
         ),
         gate: Path | None = typer.Option(
-            None, "--gate", help="TOML file with [floors] and [ceilings]; flags override it"
+            None, "--gate", help="TOML file with \\[floors] and \\[ceilings]; flags override it"
+        ),
+        split: str = typer.Option(
+            "all", "--split", help="dev | test | all: tune on dev, gate on test"
         ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     ) -> None:
@@ -55,12 +108,15 @@ def register(app: typer.Typer) -> None:
         from advisor.cli.common import make_advisor, progress_bar
         from advisor.eval import gate as gating
         from advisor.eval import report, runner
-        from advisor.eval.dataset import load_dataset
+        from advisor.eval.dataset import load_dataset, select_split
+        from advisor.eval.sources import fingerprint
 
-        rows = load_dataset(dataset)
         floors, ceilings = gating.load_gate(gate) if gate else ({}, {})
+        gate_split = gating.gate_split(gate) if gate else None
         floors.update(gating.parse_thresholds(fail_under))
         ceilings.update(gating.parse_thresholds(fail_over, ceiling=True))
+        rows = select_split(load_dataset(dataset), split)
+        made_by = fingerprint(dataset)  # before anything answers: the code this run uses
         earlier = runner.load_earlier(compare) if compare else None
         folder = out or Path("evals/runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
 
@@ -68,7 +124,7 @@ def register(app: typer.Typer) -> None:
         engine_name = advisor.engine(engine).name
         with progress_bar(len(rows), "evaluating", quiet) as advance:
             results = runner.run_rows(advisor, rows, engine=engine, k=k, progress=advance)
-        summary = runner.summarise(results, engine_name)
+        summary = runner.summarise(results, engine_name, split=split, sources=made_by)
         comparison = runner.compare_table(summary, earlier) if earlier else []
         html = report.render(summary, results, comparison=comparison, dataset=str(dataset))
         runner.write_run(folder, results, summary, html)
@@ -96,12 +152,14 @@ def register(app: typer.Typer) -> None:
             else:
                 typer.echo("\nno rows flipped")
         else:
-            metrics = summary["metrics"]
+            columns = report.split_columns(summary)
+            head = ("metric", *(title for title, _ in columns))
+            names = summary["metrics"]
             typer.echo(
-                _table([("metric", "value")] + [(n, _show(v, n)) for n, v in metrics.items()])
+                _table([head] + [(n, *(_show(c.get(n), n) for _, c in columns)) for n in names])
             )
         typer.echo(f"\nwrote {folder / 'results.jsonl'}, summary.json and report.html")
-        failures = gating.gate_failures(summary, floors, ceilings)
+        failures = gating.gate_failures(summary, floors, ceilings, split=gate_split)
         for failure in failures:
             typer.echo(f"FAIL: {failure}", err=True)
         if failures:

@@ -1,17 +1,56 @@
 """The reference Q&A file: JSON Lines with RAGAS field names, validated strictly so a
-typo in a field name is a clear error instead of a silently empty metric."""
+typo in a field name is a clear error instead of a silently empty metric.
+
+Besides the RAGAS fields a row may carry ``history`` (earlier turns of the conversation,
+``[{"role": "user" | "assistant", "content": ...}]``, passed to the advisor with the
+question) and ``split`` (``dev`` to tune on, ``test`` to gate on). A row without a split
+counts as ``test``: nobody assigned it to tuning, so it was never tuned on, and an older
+dataset without splits gates exactly as before. :func:`assign_splits` gives the missing
+ones, stratified by category; ``python -m advisor.eval.dataset FILE`` writes them in."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from advisor.errors import InputError
 
 OUT_OF_SCOPE = "out_of_scope"
+SMALL_TALK = "small_talk"
+MULTI_TURN = "multi_turn"
+# What each category is; an unknown one is a typo until it is added here.
+CATEGORIES = (
+    "definition",
+    "comparison",
+    "advice",
+    "fact",
+    "table",
+    "multi_hop",
+    "paraphrase",
+    "colloquial",
+    MULTI_TURN,
+    SMALL_TALK,
+    OUT_OF_SCOPE,
+)
+SPLITS = ("dev", "test")
+Split = Literal["dev", "test"]
+DEFAULT_SPLIT: Split = "test"  # a row without a split was never tuned on
+Expects = Literal["answer", "decline", "small_talk"]
+
+
+class HistoryTurn(BaseModel):
+    """One earlier turn of the conversation the question follows."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    role: Literal["user", "assistant"]
+    content: str = Field(min_length=1)
 
 
 class Row(BaseModel):
@@ -24,24 +63,69 @@ class Row(BaseModel):
     user_input: str = Field(min_length=1)
     reference: str = Field(min_length=1)
     reference_contexts: list[str] = Field(default_factory=list)
+    history: list[HistoryTurn] = Field(default_factory=list)
+    split: Split | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        if value not in CATEGORIES:
+            raise ValueError(f"unknown category {value!r}; known: {', '.join(CATEGORIES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _fits_its_category(self) -> Row:
+        if self.category in (OUT_OF_SCOPE, SMALL_TALK) and self.reference_contexts:
+            raise ValueError(
+                f"field 'reference_contexts': a {self.category} row quotes nothing; "
+                "give reference_contexts: []"
+            )
+        if self.category == MULTI_TURN and not any(t.role == "user" for t in self.history):
+            raise ValueError(
+                "field 'history': a multi_turn row needs the earlier turns, "
+                '[{"role": "user", "content": ...}, {"role": "assistant", "content": ...}]'
+            )
+        return self
 
     @property
     def in_scope(self) -> bool:
+        """Not a question the advisor should decline (small talk is in scope)."""
         return self.category != OUT_OF_SCOPE
+
+    @property
+    def expects(self) -> Expects:
+        """What the right reply is: a grounded answer, a decline or a small-talk reply."""
+        if self.category == OUT_OF_SCOPE:
+            return "decline"
+        if self.category == SMALL_TALK:
+            return "small_talk"
+        return "answer"
+
+    @property
+    def split_name(self) -> Split:
+        return self.split or DEFAULT_SPLIT
+
+    def history_dicts(self) -> list[dict[str, str]]:
+        """The turns as ``Advisor.ask(history=...)`` takes them."""
+        return [t.model_dump() for t in self.history]
 
 
 def _describe(error: ValidationError) -> str:
     """The first problem of a row as 'field NAME: what is wrong'."""
     first = error.errors()[0]
     loc = [str(p) for p in first["loc"]]
-    name = loc[0] if loc else "?"
-    where = name + "".join(f"[{p}]" for p in loc[1:])
     kind = first["type"]
+    if not loc:  # a check across fields writes its own "field 'x': ..." message
+        return str(first["msg"]).removeprefix("Value error, ")
+    name = loc[0]
+    where = name + "".join(f"[{p}]" for p in loc[1:])
     if kind == "extra_forbidden":
+        if len(loc) > 1:
+            return f"field {where!r}: unknown field (a turn has only role and content)"
         return f"unknown field {name!r} (allowed: {', '.join(Row.model_fields)})"
     if kind == "missing":
-        return f"missing field {name!r}"
-    return f"field {where!r}: {first['msg']}"
+        return f"missing field {where!r}" if len(loc) > 1 else f"missing field {name!r}"
+    return f"field {where!r}: {str(first['msg']).removeprefix('Value error, ')}"
 
 
 def parse_lines(lines: Iterable[str], name: str = "dataset") -> list[Row]:
@@ -89,6 +173,45 @@ def load_dataset(path: Path) -> list[Row]:
     return parse_lines(text.splitlines(), name=str(path))
 
 
+def select_split(rows: Sequence[Row], split: str) -> list[Row]:
+    """The rows of one split (``dev`` or ``test``), or every row for ``all``."""
+    if split == "all":
+        return list(rows)
+    if split not in SPLITS:
+        raise InputError(f"--split {split!r}: use dev, test or all")
+    chosen = [r for r in rows if r.split_name == split]
+    if not chosen:
+        raise InputError(f"the dataset has no {split} rows (a row without a split is test)")
+    return chosen
+
+
+def _order(row_id: str) -> str:
+    return hashlib.sha256(row_id.encode("utf-8")).hexdigest()
+
+
+def assign_splits(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of raw rows (dicts, as in the file), each with a ``split``.
+
+    Stratified by category and deterministic: rows that already have a split keep it;
+    the others of a category, in the order of the SHA-256 of their id, each go to the
+    split that has fewer rows of that category so far (``test`` on a tie). So each
+    category is halved (``test`` gets the odd one), and adding rows later never moves
+    an old row from one split to the other."""
+    out = [dict(r) for r in rows]
+    counts: dict[str, dict[str, int]] = {}
+    for r in out:
+        if r.get("split") in SPLITS:
+            tally = counts.setdefault(str(r.get("category")), dict.fromkeys(SPLITS, 0))
+            tally[r["split"]] += 1
+    for r in sorted(
+        (r for r in out if r.get("split") not in SPLITS), key=lambda r: _order(str(r["id"]))
+    ):
+        tally = counts.setdefault(str(r.get("category")), dict.fromkeys(SPLITS, 0))
+        r["split"] = "dev" if tally["dev"] < tally["test"] else "test"
+        tally[r["split"]] += 1
+    return out
+
+
 def missing_quotes(rows: Iterable[Row], texts: Iterable[str]) -> list[tuple[str, str]]:
     """(row id, quote) for every reference quote that no text contains."""
     from advisor.eval.metrics import normalise
@@ -100,3 +223,20 @@ def missing_quotes(rows: Iterable[Row], texts: Iterable[str]) -> list[tuple[str,
         for quote in row.reference_contexts
         if not any(normalise(quote) in h for h in haystacks)
     ]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m advisor.eval.dataset FILE``: give every row without a split one, in
+    place (the file is validated first; key order and the other fields are kept)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        sys.exit("usage: python -m advisor.eval.dataset DATASET.jsonl")
+    path = Path(args[0])
+    load_dataset(path)
+    raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    lines = [json.dumps(r, ensure_ascii=False) for r in assign_splits(raw)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,8 +1,13 @@
 """Gating a run: floors for higher-is-better metrics, ceilings for the rest, from
 ``--fail-under`` / ``--fail-over`` flags or a TOML file (``evals/gate.toml``).
 
-``python -m advisor.eval.gate SUMMARY [MARGIN]`` prints a gate file a margin under a
-baseline summary, so retuning the core and re-baselining is two commands."""
+A gate file may name the split it gates (``split = "test"`` at the top): its thresholds
+are then checked against that split's metrics (``summary["by_split"]``), never the
+dev split the core is tuned on.
+
+``python -m advisor.eval.gate SUMMARY [MARGIN] [--split test]`` prints a gate file a
+margin under a baseline summary (under its test split with ``--split test``), so
+retuning the core and re-baselining is two commands."""
 
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.eval.runner import LATENCY_METRICS, LOWER_IS_BETTER, METRICS
+from advisor.eval.dataset import SPLITS
+from advisor.eval.runner import LOWER_IS_BETTER, METRICS, UNGATED
 
 
 def parse_thresholds(items: Sequence[str], *, ceiling: bool = False) -> dict[str, float]:
@@ -45,19 +51,33 @@ def _threshold(name: str, raw: object, where: str, ceiling: bool) -> float:
     return value
 
 
-def load_gate(path: Path) -> tuple[dict[str, float], dict[str, float]]:
-    """Floors and ceilings from a TOML file with ``[floors]`` and ``[ceilings]`` tables."""
+def _read(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such gate file") from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc})") from exc
-    unknown = set(data) - {"floors", "ceilings"}
+    unknown = set(data) - {"floors", "ceilings", "split"}
     if unknown:
         raise InputError(
             f"{path}: unknown table {sorted(unknown)[0]!r}; use [floors] and [ceilings]"
         )
+    if "split" in data and data["split"] not in SPLITS:
+        raise InputError(f"{path}: split = {data['split']!r}; use one of {', '.join(SPLITS)}")
+    return data
+
+
+def gate_split(path: Path) -> str | None:
+    """The split a gate file gates (``split = "test"``), or None for the whole run."""
+    split = _read(path).get("split")
+    return None if split is None else str(split)
+
+
+def load_gate(path: Path) -> tuple[dict[str, float], dict[str, float]]:
+    """Floors and ceilings from a TOML file with ``[floors]`` and ``[ceilings]`` tables
+    (and optionally ``split = "dev" | "test"``, read by :func:`gate_split`)."""
+    data = _read(path)
     floors = {
         k: _threshold(k, v, f"{path} [floors]", False) for k, v in data.get("floors", {}).items()
     }
@@ -67,24 +87,46 @@ def load_gate(path: Path) -> tuple[dict[str, float], dict[str, float]]:
     return floors, ceilings
 
 
+def split_metrics(summary: dict[str, Any], split: str | None) -> dict[str, Any] | None:
+    """The metrics of one split of a summary (all of it for None); None when the run
+    had no row of that split."""
+    if split is None:
+        return dict(summary["metrics"])
+    part = summary.get("by_split", {}).get(split)
+    return None if part is None else dict(part["metrics"])
+
+
 def gate_failures(
-    summary: dict[str, Any], floors: dict[str, float], ceilings: dict[str, float]
+    summary: dict[str, Any],
+    floors: dict[str, float],
+    ceilings: dict[str, float],
+    *,
+    split: str | None = None,
 ) -> list[str]:
-    """One line per metric on the wrong side of its threshold (a missing value fails)."""
-    values = summary["metrics"]
+    """One line per metric on the wrong side of its threshold (a missing value fails).
+    With ``split`` the thresholds apply to that split's metrics only."""
+    values = split_metrics(summary, split)
+    if values is None:
+        if not floors and not ceilings:
+            return []
+        return [
+            f"the gate is for the {split} split, but this run has no {split} rows "
+            f"(run with --split {split} or --split all)"
+        ]
+    where = f" on the {split} split" if split else ""
     failures = []
     for name, floor in floors.items():
         value = values.get(name)
         if value is None:
-            failures.append(f"{name} has no value in this run (floor {floor:g})")
+            failures.append(f"{name} has no value in this run{where} (floor {floor:g})")
         elif value < floor:
-            failures.append(f"{name} {value:.4g} is under its floor {floor:g}")
+            failures.append(f"{name} {value:.4g} is under its floor {floor:g}{where}")
     for name, ceiling in ceilings.items():
         value = values.get(name)
         if value is None:
-            failures.append(f"{name} has no value in this run (ceiling {ceiling:g})")
+            failures.append(f"{name} has no value in this run{where} (ceiling {ceiling:g})")
         elif value > ceiling:
-            failures.append(f"{name} {value:.4g} is over its ceiling {ceiling:g}")
+            failures.append(f"{name} {value:.4g} is over its ceiling {ceiling:g}{where}")
     return failures
 
 
@@ -93,34 +135,56 @@ def _hundredths(value: float, rounding: Callable[[float], int]) -> float:
     return rounding(round(value * 100, 6)) / 100
 
 
-def gate_from_baseline(summary: dict[str, Any], margin: float = 0.05) -> str:
-    """TOML floors ``margin`` under (ceilings over) each quality metric of a baseline.
-    Latencies get no threshold: they measure the machine as much as the code."""
+def gate_from_baseline(
+    summary: dict[str, Any], margin: float = 0.05, *, split: str | None = None
+) -> str:
+    """TOML floors ``margin`` under (ceilings over) each quality metric of a baseline,
+    or of one split of it. Latencies and answer length get no threshold: the first
+    measure the machine as much as the code, the right length depends on the question."""
+    values = split_metrics(summary, split)
+    if values is None:
+        raise InputError(f"the baseline has no {split} rows to set a gate from")
     floors, ceilings = [], []
     for name in METRICS:
-        value = summary["metrics"].get(name)
-        if value is None or name in LATENCY_METRICS:
+        value = values.get(name)
+        if value is None or name in UNGATED:
             continue
         if name in LOWER_IS_BETTER:
             ceilings.append(f"{name} = {min(1.0, _hundredths(value + margin, math.ceil)):.2f}")
         else:
             floors.append(f"{name} = {max(0.0, _hundredths(value - margin, math.floor)):.2f}")
-    return (
-        f"# Eval gate: the committed baseline minus {margin:g} (plus {margin:g} for\n"
-        "# lower-is-better rates). Regenerate after re-baselining:\n"
-        "#   python -m advisor.eval.gate evals/baseline/summary.json > evals/gate.toml\n"
-        "[floors]\n" + "\n".join(floors) + "\n\n[ceilings]\n" + "\n".join(ceilings) + "\n"
+    flag = f" --split {split}" if split else ""
+    head = (
+        f"# Eval gate: the committed baseline{f' (its {split} split)' if split else ''} minus "
+        f"{margin:g} (plus {margin:g} for\n"
+        "# lower-is-better rates). Regenerate after re-baselining (make eval-baseline):\n"
+        f"#   python -m advisor.eval.gate evals/baseline/summary.json{flag} > evals/gate.toml\n"
     )
+    if split:
+        head += f'split = "{split}"\n\n'
+    return head + "[floors]\n" + "\n".join(floors) + "\n\n[ceilings]\n" + "\n".join(ceilings) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     import json
 
     args = list(sys.argv[1:] if argv is None else argv)
+    split = None
+    if "--split" in args:
+        at = args.index("--split")
+        split = args[at + 1] if at + 1 < len(args) else ""
+        del args[at : at + 2]
+        if split not in SPLITS:
+            sys.exit(f"--split takes one of {', '.join(SPLITS)}")
     if not args:
-        sys.exit("usage: python -m advisor.eval.gate SUMMARY.json [MARGIN]")
+        sys.exit("usage: python -m advisor.eval.gate SUMMARY.json [MARGIN] [--split test]")
     summary = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-    sys.stdout.write(gate_from_baseline(summary, float(args[1]) if len(args) > 1 else 0.05))
+    margin = float(args[1]) if len(args) > 1 else 0.05
+    try:
+        text = gate_from_baseline(summary, margin, split=split)
+    except InputError as exc:
+        sys.exit(str(exc))
+    sys.stdout.write(text)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,22 @@
-"""A self-contained HTML report: headline metrics, an inline SVG chart per category
-and the worst rows with their passages. No scripts, no CDN; every text is escaped."""
+"""A self-contained HTML report: headline metrics, per split, an inline SVG chart per
+category and the worst rows with their passages. No scripts, no CDN; every text is
+escaped.
+
+Also the README's baseline table: ``python -m advisor.eval.report --readme [README.md
+[SUMMARY.json]]`` rewrites the table between :data:`README_START` and :data:`README_END`
+from ``evals/baseline/summary.json`` (``make eval-baseline`` runs it)."""
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from advisor.eval.runner import LATENCY_METRICS, LOWER_IS_BETTER, RowResult
+from advisor.eval.dataset import SPLITS
+from advisor.eval.runner import LATENCY_METRICS, LOWER_IS_BETTER, METRICS, RowResult
 
 CSS = """
 body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -28,6 +37,8 @@ def _fmt(value: Any, name: str = "") -> str:
         return "–"
     if name in LATENCY_METRICS:
         return f"{value:.0f} ms"
+    if name == "answer_words":
+        return f"{value:.0f}"
     if isinstance(value, float):
         return f"{value:.3f}"
     return escape(str(value))
@@ -35,7 +46,8 @@ def _fmt(value: Any, name: str = "") -> str:
 
 def _bars(metrics: dict[str, Any]) -> str:
     """Horizontal bars for the metrics in [0, 1] that have a value."""
-    items = [(k, v) for k, v in metrics.items() if k not in LATENCY_METRICS and k != "rows"]
+    skip = {*LATENCY_METRICS, "rows", "answer_words"}  # not on a 0-1 scale
+    items = [(k, v) for k, v in metrics.items() if k not in skip]
     items = [(k, float(v)) for k, v in items if isinstance(v, int | float)]
     label_w, bar_w, row_h = 190, 200, 18
     height = row_h * len(items) + 4
@@ -61,9 +73,10 @@ def _bars(metrics: dict[str, Any]) -> str:
 
 
 def _badness(r: RowResult) -> float:
-    """Lower is worse: out-of-scope rows by the decline, in-scope rows by their scores."""
-    if not r.in_scope:
-        return 1.0 if r.declined else 0.0
+    """Lower is worse: out-of-scope and small-talk rows by the kind of reply, the rest
+    by their scores."""
+    if not r.expects_answer:
+        return 1.0 if r.ok else 0.0
     keys = ("hit_at_3", "context_recall", "semantic_similarity", "groundedness")
     values = [r.metrics[k] for k in keys if r.metrics.get(k) is not None]
     values.append(0.0 if r.declined else 1.0)
@@ -82,10 +95,16 @@ def _row(r: RowResult) -> str:
     )
     quotes = "".join(f"<li><blockquote>{escape(q)}</blockquote></li>" for q in r.reference_contexts)
     declined = f" · declined ({escape(r.reason or 'guard')})" if r.declined else ""
+    if not r.declined and r.reason:
+        declined = f" · {escape(r.reason)}"
+    history = "".join(
+        f"<p class='muted'><b>{escape(t.get('role', ''))}:</b> {escape(t.get('content', ''))}</p>"
+        for t in r.history
+    )
     error = f'<p class="bad">error: {escape(r.error)}</p>' if r.error else ""
     return (
         f'<div class="row"><b>{escape(r.id)}</b> <span class="muted">{escape(r.category)}</span>'
-        f" · {status}{declined} · {r.latency_ms:.0f} ms"
+        f" · {escape(r.split)} · {status}{declined} · {r.latency_ms:.0f} ms{history}"
         f"<p><b>Question:</b> {escape(r.user_input)}</p>"
         f"<p><b>Answer:</b></p><blockquote>{escape(r.response)}</blockquote>{error}"
         f"<p><b>Reference:</b> {escape(r.reference)}</p>"
@@ -105,8 +124,18 @@ def render(
     dataset: str = "",
 ) -> str:
     metrics = summary["metrics"]
-    head = "".join(
-        f"<tr><td>{escape(k)}</td><td class='n'>{_fmt(v, k)}</td></tr>" for k, v in metrics.items()
+    splits = [name for name in SPLITS if name in summary.get("by_split", {})]
+    split_head = "".join(
+        f"<th>{escape(name)} ({summary['by_split'][name]['rows']})</th>" for name in splits
+    )
+    head = f"<tr><th>metric</th><th>run ({summary['rows']})</th>{split_head}</tr>" + "".join(
+        f"<tr><td>{escape(k)}</td><td class='n'>{_fmt(v, k)}</td>"
+        + "".join(
+            f"<td class='n'>{_fmt(summary['by_split'][name]['metrics'].get(k), k)}</td>"
+            for name in splits
+        )
+        + "</tr>"
+        for k, v in metrics.items()
     )
     compared = ""
     if comparison:
@@ -139,3 +168,87 @@ def render(
         f"<h2>By category</h2><div class='cats'>{cats}</div>"
         f"<h2>Worst rows</h2>{rows}</body></html>\n"
     )
+
+
+# --- tables from a summary: the terminal and the README ----------------------------------
+
+
+def _plain(value: Any, name: str) -> str:
+    if value is None:
+        return "–"
+    if name in LATENCY_METRICS:
+        return f"{value:.0f} ms"
+    if name == "answer_words":
+        return f"{value:.0f}"
+    return f"{value:.2f}"
+
+
+def split_columns(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(column title, metrics) for the run and each of its splits."""
+    columns = [(f"{summary.get('split', 'all')} ({summary['rows']} rows)", summary["metrics"])]
+    for name in SPLITS:
+        part = summary.get("by_split", {}).get(name)
+        if part is not None and len(summary.get("by_split", {})) > 1:
+            columns.append((f"{name} ({part['rows']} rows)", part["metrics"]))
+    return columns
+
+
+README_START = (
+    "<!-- eval-baseline-table:start (generated: python -m advisor.eval.report --readme) -->"
+)
+README_END = "<!-- eval-baseline-table:end -->"
+
+
+def readme_table(summary: dict[str, Any]) -> str:
+    """The Markdown table of a baseline summary: one row a metric, one column a split."""
+    parts = [
+        (name, summary["by_split"][name]) for name in SPLITS if name in summary.get("by_split", {})
+    ]
+    if not parts:  # a summary from before splits
+        parts = [("all", {"rows": summary["rows"], "metrics": summary["metrics"]})]
+    names = [n for n in METRICS if any(p["metrics"].get(n) is not None for _, p in parts)]
+    source = summary.get("sources", {}).get("hash", "")
+    lines = [
+        f"Engine `{summary['engine']}`"
+        + "".join(f", {name} {part['rows']} rows" for name, part in parts)
+        + (f"; sources `{source[:12]}`" if source else "")
+        + ".",
+        "",
+        "| metric | " + " | ".join(f"{name} ({part['rows']})" for name, part in parts) + " |",
+        "| --- |" + " --- |" * len(parts),
+    ]
+    lines += [
+        f"| `{n}` | " + " | ".join(_plain(p["metrics"].get(n), n) for _, p in parts) + " |"
+        for n in names
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(text: str, summary: dict[str, Any]) -> str:
+    """``text`` with the table between the markers replaced by :func:`readme_table`."""
+    if text.count(README_START) != 1 or text.count(README_END) != 1:
+        raise ValueError(f"the README needs exactly one {README_START} and one {README_END}")
+    before, rest = text.split(README_START, 1)
+    _, after = rest.split(README_END, 1)
+    return f"{before}{README_START}\n{readme_table(summary)}\n{README_END}{after}"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] != "--readme" or len(args) > 3:
+        sys.exit("usage: python -m advisor.eval.report --readme [README.md [SUMMARY.json]]")
+    readme = Path(args[1] if len(args) > 1 else "README.md")
+    summary_path = Path(args[2] if len(args) > 2 else "evals/baseline/summary.json")
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    text = readme.read_text(encoding="utf-8")
+    try:
+        updated = update_readme(text, summary)
+    except ValueError as exc:
+        sys.exit(f"{readme}: {exc}")
+    if updated != text:
+        readme.write_text(updated, encoding="utf-8")
+        print(f"updated the baseline table in {readme}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,13 +13,14 @@ from pydantic import BaseModel, Field
 
 from advisor.errors import AdvisorError, InputError, NotFoundError
 from advisor.eval import metrics as m
-from advisor.eval.dataset import OUT_OF_SCOPE, Row
+from advisor.eval.dataset import DEFAULT_SPLIT, OUT_OF_SCOPE, SMALL_TALK, SPLITS, Row
 from advisor.sentences import strip_markers
 
 if TYPE_CHECKING:
     from advisor.service import Advisor
 
-# Per-row scores; the summary averages each over the rows where it applies.
+# Per-row scores; the summary averages each over the rows where it applies (the median
+# for answer_words).
 ROW_METRICS = (
     "hit_at_1",
     "hit_at_3",
@@ -30,12 +31,19 @@ ROW_METRICS = (
     "rouge_l",
     "groundedness",
     "citation_precision",
+    "answer_fact_recall",
+    "filler_rate",
+    "answer_words",
 )
-RATE_METRICS = ("decline_rate_out_of_scope", "false_decline_rate")
+RATE_METRICS = ("decline_rate_out_of_scope", "false_decline_rate", "small_talk_rate")
 LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")
 METRICS = ROW_METRICS + RATE_METRICS + LATENCY_METRICS
 # Lower is better for these: they take ceilings, not floors.
-LOWER_IS_BETTER = frozenset({"false_decline_rate", *LATENCY_METRICS})
+LOWER_IS_BETTER = frozenset({"false_decline_rate", "filler_rate", "answer_words", *LATENCY_METRICS})
+# No generated gate threshold: latencies measure the machine as much as the code, and
+# the right length of an answer depends on the question.
+UNGATED = frozenset({"answer_words", *LATENCY_METRICS})
+MEDIAN_METRICS = frozenset({"answer_words"})
 
 
 class RowResult(BaseModel):
@@ -46,25 +54,39 @@ class RowResult(BaseModel):
     user_input: str
     reference: str
     reference_contexts: list[str]
+    history: list[dict[str, str]] = Field(default_factory=list)
+    split: str = DEFAULT_SPLIT
     response: str
     retrieved_contexts: list[str]
     declined: bool
     reason: str | None = None
     engine: str = ""
+    question: str = ""  # the standalone question the advisor answered (follow-ups resolved)
     latency_ms: float
     metrics: dict[str, float | None] = Field(default_factory=dict)
-    ok: bool = False  # out of scope: declined; in scope: answered with a reference hit in the top 3
+    # out of scope: declined; small talk: a small-talk reply; the rest: answered with a
+    # reference hit in the top 3
+    ok: bool = False
     error: str | None = None
 
     @property
     def in_scope(self) -> bool:
         return self.category != OUT_OF_SCOPE
 
+    @property
+    def expects_answer(self) -> bool:
+        """Neither a decline nor a small-talk reply is the right reply to this row."""
+        return self.category not in (OUT_OF_SCOPE, SMALL_TALK)
 
-def _score(row: Row, response: str, retrieved: list[str], declined: bool) -> dict[str, Any]:
-    """Every per-row metric except semantic similarity (embedded in one batch later)."""
+
+def _score(
+    row: Row, response: str, retrieved: list[str], declined: bool, reason: str | None = None
+) -> dict[str, Any]:
+    """Every per-row metric except semantic similarity and filler rate (they embed, and
+    are added after the run). A small-talk reply cites nothing by design, so it has no
+    groundedness or citation precision to judge."""
     scores: dict[str, float | None] = dict.fromkeys(ROW_METRICS)
-    if row.in_scope:
+    if row.expects == "answer":
         rank = m.first_hit(retrieved, row.reference_contexts)
         if row.reference_contexts:
             scores.update(
@@ -73,18 +95,25 @@ def _score(row: Row, response: str, retrieved: list[str], declined: bool) -> dic
                 hit_at_5=m.hit_at(rank, 5),
                 mrr=m.reciprocal_rank(rank),
                 context_recall=m.context_recall(retrieved, row.reference_contexts),
+                answer_fact_recall=m.answer_fact_recall(
+                    "" if declined else response, row.reference_contexts
+                ),
             )
         scores["rouge_l"] = m.rouge_l(response, row.reference)
-    if not declined:
+    if not declined and reason != SMALL_TALK:
         passages = dict(enumerate(retrieved, start=1))
         scores["groundedness"] = m.groundedness(response, passages)
         scores["citation_precision"] = m.citation_precision(response, passages)
+    if not declined and response:
+        scores["answer_words"] = float(m.answer_words(response))
     return scores
 
 
-def _ok(row: Row, declined: bool, scores: dict[str, float | None]) -> bool:
-    if not row.in_scope:
+def _ok(row: Row, declined: bool, reason: str | None, scores: dict[str, float | None]) -> bool:
+    if row.expects == "decline":
         return declined
+    if row.expects == "small_talk":
+        return not declined and reason == SMALL_TALK
     return not declined and scores.get("hit_at_3") in (None, 1.0)
 
 
@@ -96,7 +125,8 @@ def run_rows(
     k: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[RowResult]:
-    """Ask every row, time it and score it. An empty library stops the run at once.
+    """Ask every row (with its ``history``), time it and score it. An empty library
+    stops the run at once.
 
     One untimed question first loads the lazy parts (store, guard anchors, engine), so
     the latencies describe answering, not start-up."""
@@ -112,44 +142,57 @@ def run_rows(
         started = time.perf_counter()
         error = None
         try:
-            answer = advisor.ask(row.user_input, k=k, engine=engine)
-            response, declined, reason, used = (
+            answer = advisor.ask(row.user_input, history=row.history_dicts(), k=k, engine=engine)
+            response, declined, reason, used, standalone = (
                 answer.answer,
                 answer.declined,
                 answer.reason,
                 answer.engine,
+                answer.question,
             )
             retrieved = [c.text for c in answer.citations]
         except NotFoundError:
             raise
         except AdvisorError as exc:  # one broken row should not hide the other results
-            response, declined, reason, used, retrieved = "", False, None, "", []
+            response, declined, reason, used, standalone, retrieved = "", False, None, "", "", []
             error = str(exc)
         latency = (time.perf_counter() - started) * 1000
-        scores = _score(row, response, retrieved, declined)
+        scores = _score(row, response, retrieved, declined, reason)
         results.append(
             RowResult(
-                **row.model_dump(),
+                **row.model_dump(exclude={"split"}),
+                split=row.split_name,
                 response=response,
                 retrieved_contexts=retrieved,
                 declined=declined,
                 reason=reason,
                 engine=used,
+                question=standalone,
                 latency_ms=round(latency, 1),
                 metrics=scores,
-                ok=_ok(row, declined, scores),
+                ok=_ok(row, declined, reason, scores),
                 error=error,
             )
         )
         if progress is not None:
             progress(row.id)
     _add_similarity(advisor, results)
+    _add_filler(advisor, results)
     return results
+
+
+def _add_filler(advisor: Advisor, results: list[RowResult]) -> None:
+    """Filler rate of every answer to a row that wants one (the advisor's embedder)."""
+    for r in results:
+        if r.expects_answer and not r.declined and r.response:
+            r.metrics["filler_rate"] = m.filler_rate(
+                r.response, r.user_input, r.reference, r.reference_contexts, advisor.embedder.embed
+            )
 
 
 def _add_similarity(advisor: Advisor, results: list[RowResult]) -> None:
     """Cosine of answer and reference with the advisor's own embedder, one batch."""
-    scored = [r for r in results if r.in_scope]
+    scored = [r for r in results if r.expects_answer]
     if not scored:
         return
     answers = [strip_markers(r.response) or " " for r in scored]
@@ -164,34 +207,72 @@ def _rounded(value: float | None, digits: int = 4) -> float | None:
 
 
 def aggregate(results: Sequence[RowResult]) -> dict[str, float | None]:
-    """Means of the per-row metrics, guard rates and latency percentiles."""
+    """Means of the per-row metrics (median words), guard rates and latency percentiles.
+
+    The decline rate is over out-of-scope rows, the small-talk rate over small-talk rows,
+    and the false-decline rate over the rows that want an answer: small talk is neither."""
     out: dict[str, float | None] = {}
     for name in ROW_METRICS:
-        out[name] = _rounded(m.mean([r.metrics.get(name) for r in results]))
-    outside = [float(r.declined) for r in results if not r.in_scope]
-    inside = [float(r.declined) for r in results if r.in_scope]
+        values = [r.metrics.get(name) for r in results]
+        out[name] = _rounded(m.median(values) if name in MEDIAN_METRICS else m.mean(values))
+    outside = [float(r.declined) for r in results if r.category == OUT_OF_SCOPE]
+    inside = [float(r.declined) for r in results if r.expects_answer]
+    chat = [
+        float(not r.declined and r.reason == SMALL_TALK)
+        for r in results
+        if r.category == SMALL_TALK
+    ]
     out["decline_rate_out_of_scope"] = _rounded(m.mean(outside))
     out["false_decline_rate"] = _rounded(m.mean(inside))
+    out["small_talk_rate"] = _rounded(m.mean(chat))
     latencies = [r.latency_ms for r in results]
     out["latency_p50_ms"] = _rounded(m.percentile(latencies, 50), 1)
     out["latency_p95_ms"] = _rounded(m.percentile(latencies, 95), 1)
     return out
 
 
-def summarise(results: Sequence[RowResult], engine: str) -> dict[str, Any]:
+def _by_category(results: Sequence[RowResult]) -> dict[str, dict[str, Any]]:
     categories = sorted({r.category for r in results})
     return {
+        c: {
+            "rows": sum(r.category == c for r in results),
+            **aggregate([r for r in results if r.category == c]),
+        }
+        for c in categories
+    }
+
+
+def summarise(
+    results: Sequence[RowResult],
+    engine: str,
+    *,
+    split: str = "all",
+    sources: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Metrics over the run, per category, and per split (each again per category).
+
+    ``sources`` (:func:`advisor.eval.sources.fingerprint`, taken before the run) is
+    recorded as is: the hash of the code, prompts, corpus and dataset that produced these
+    answers, so a committed baseline can tell when it is stale."""
+    summary: dict[str, Any] = {
         "rows": len(results),
         "engine": engine,
+        "split": split,
         "metrics": aggregate(results),
-        "by_category": {
-            c: {
-                "rows": sum(r.category == c for r in results),
-                **aggregate([r for r in results if r.category == c]),
+        "by_category": _by_category(results),
+        "by_split": {
+            name: {
+                "rows": len(part),
+                "metrics": aggregate(part),
+                "by_category": _by_category(part),
             }
-            for c in categories
+            for name in SPLITS
+            if (part := [r for r in results if r.split == name])
         },
     }
+    if sources is not None:
+        summary["sources"] = sources
+    return summary
 
 
 def write_run(

@@ -1,0 +1,72 @@
+"""What produced a run's figures: a hash of the answering code, its prompts, the corpus,
+the dataset and the metric code, recorded in ``summary.json`` so a committed baseline
+knows when the code under it has moved on (``tests/test_eval_baseline.py`` fails until
+``make eval-baseline`` is run again)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# Everything that decides an answer, relative to the repository; a pattern that matches
+# nothing (a module not written yet, a package not split yet) is simply left out.
+PATTERNS = (
+    "advisor/service.py",
+    "advisor/engines/*.py",
+    "advisor/guard.py",
+    "advisor/condense.py",
+    "advisor/retrieval.py",
+    "advisor/citations.py",
+    "advisor/sentences.py",
+    "advisor/smalltalk.py",
+    "advisor/spelling.py",
+    "advisor/facts.py",
+    "advisor/question_types.py",
+    "advisor/recommender.py",
+    "advisor/recommender/**/*.py",
+    "advisor/store/*.py",
+    "advisor/prompts/**/*",
+    "corpus/**/*",
+    # and what turns answers into the baseline's figures
+    "advisor/eval/metrics.py",
+    "advisor/eval/runner.py",
+)
+DATASET_KEY = "dataset"
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for pattern in PATTERNS:
+        for path in root.glob(pattern):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                yield path
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fingerprint(dataset: Path | None, root: Path = ROOT) -> dict[str, Any]:
+    """``{"hash", "files"}``: the SHA-256 of every source file (by its path relative to
+    ``root``; the dataset under the key ``dataset``, wherever it lives) and one hash over
+    all of them. Only file contents count: not times, not the checkout's location."""
+    files = {path.relative_to(root).as_posix(): _digest(path) for path in _files(root)}
+    if dataset is not None:
+        files[DATASET_KEY] = _digest(dataset)
+    files = dict(sorted(files.items()))
+    overall = hashlib.sha256(
+        "".join(f"{name}\0{digest}\n" for name, digest in files.items()).encode("utf-8")
+    ).hexdigest()
+    return {"hash": overall, "files": files}
+
+
+def changes(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """Human lines: which files changed, appeared or went away between two fingerprints."""
+    before: dict[str, str] = recorded.get("files", {})
+    now: dict[str, str] = current.get("files", {})
+    lines = [f"changed: {n}" for n in sorted(set(before) & set(now)) if before[n] != now[n]]
+    lines += [f"new: {n}" for n in sorted(set(now) - set(before))]
+    lines += [f"gone: {n}" for n in sorted(set(before) - set(now))]
+    return lines

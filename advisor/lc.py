@@ -7,7 +7,15 @@ are a plain ``Runnable`` and tools).
     chain.invoke({"question": "What is a REIT?"})          # -> {"answer", "citations", ...}
     for chunk in chain.stream({"question": "And what about ETFs?", "history": [...]}):
         print(chunk.get("answer", ""), end="")
+
+    from langchain.agents import create_agent               # the `langchain` extra
+
     agent = create_agent(model, tools=tools)               # ask, search, suggest, calculators
+
+A tool called with arguments outside its schema answers the model with one line naming
+the argument and what it accepts (``invalid argument annual_yield for capital_needed:
+Input should be less than or equal to 1 (a fraction a year: 0.04 means 4%)``), the
+words the MCP server uses, so the model can correct the call.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.utils import AddableDict
 from langchain_core.tools import BaseTool, ToolException, tool
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from typing_extensions import TypedDict
 
 from advisor.api.sources import strip_sources, with_sources
@@ -129,9 +137,28 @@ def _jsonable(result: Any) -> Any:
     return result
 
 
+def _invalid_arguments(made: BaseTool) -> Callable[[Any], str]:
+    """The message for arguments that fail ``made``'s schema: the first bad argument,
+    what was wrong, and the argument's description (its unit or allowed values)."""
+
+    def message(exc: Any) -> str:
+        errors = exc.errors() if isinstance(exc, ValidationError) else []
+        if not errors:  # pydantic v1 errors or none: still say which tool
+            return f"invalid arguments for {made.name}: {' '.join(str(exc).split())}"
+        err = errors[0]
+        where = ".".join(str(p) for p in err["loc"]) or "arguments"
+        text = f"invalid argument {where} for {made.name}: {err['msg']}"
+        schema = made.args.get(str(err["loc"][0])) if err["loc"] else None
+        hint = (schema or {}).get("description")
+        return f"{text} ({hint})" if hint else text
+
+    return message
+
+
 def _as_tool(fn: Callable[..., Any], like: Callable[..., Any], **options: Any) -> BaseTool:
     """A LangChain tool named after ``like``, with its schema and docstring; advisor
-    errors come back to the model as the tool's answer instead of crashing the agent."""
+    errors and arguments outside the schema come back to the model as the tool's
+    answer, in one line, instead of crashing the agent."""
 
     @functools.wraps(like)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -143,7 +170,7 @@ def _as_tool(fn: Callable[..., Any], like: Callable[..., Any], **options: Any) -
     run.__signature__ = inspect.signature(like, eval_str=True)  # type: ignore[attr-defined]
     made = tool(run, description=describe(like), **options)
     made.handle_tool_error = True
-    made.handle_validation_error = True
+    made.handle_validation_error = _invalid_arguments(made)
     return made
 
 

@@ -146,6 +146,79 @@ def test_off_topic_question_is_declined_without_sources(open_url: str) -> None:
     assert "Sources:" not in reply.choices[0].message.content
 
 
+def test_an_unknown_model_is_a_404_model_not_found(open_url: str) -> None:
+    with pytest.raises(openai.NotFoundError) as err:
+        client(open_url).chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": "What is a REIT?"}]
+        )
+    assert err.value.status_code == 404
+    assert err.value.code == "model_not_found" and err.value.param == "model"
+    assert err.value.type == "invalid_request_error"
+    assert "'gpt-4o'" in err.value.message and f"'{MODEL}'" in err.value.message
+    with pytest.raises(openai.NotFoundError) as retrieved:
+        client(open_url).models.retrieve("gpt-4o")
+    assert retrieved.value.code == "model_not_found"
+    body = {"messages": [{"role": "user", "content": "What is a REIT?"}]}
+    no_model = httpx.post(f"{open_url}/v1/chat/completions", json=body, timeout=120)
+    assert no_model.status_code == 200, "model may be left out"
+
+
+def test_usage_counts_wordpiece_tokens_of_the_messages_and_the_reply(open_url: str) -> None:
+    from advisor.api.app import usage_tokens
+
+    reply = ask(open_url, "What is passive income?")
+    usage = reply.usage
+    assert usage is not None
+    # MiniLM's WordPiece: what / is / passive / income / ?
+    assert usage.prompt_tokens == 5
+    assert usage.completion_tokens == usage_tokens(reply.choices[0].message.content) > 20
+    assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+
+
+def test_advisor_info_says_why_in_plain_and_streamed_replies(open_url: str) -> None:
+    question = "What is the capital of France?"
+    plain = extra(ask(open_url, question), "advisor")
+    streamed = extra(list(ask(open_url, question, stream=True))[-1], "advisor")
+    assert plain == streamed
+    assert plain["declined"] is True and plain["reason"] == "off_topic"
+    assert set(plain) == {
+        "engine", "declined", "reason", "question", "warnings", "profile_facts", "profile_saved"
+    }  # fmt: skip
+    answered = list(ask(open_url, "What is a REIT?", stream=True))[-1]
+    info = extra(answered, "advisor")
+    assert info["reason"] is None and info["profile_facts"] is None, "null, not left out"
+
+
+def test_profile_facts_read_from_the_question_reach_the_client_and_save_only_on_request(
+    keyed_url: str, api_advisor
+) -> None:  # type: ignore[no-untyped-def]
+    from advisor.profile import load_profile
+
+    question = "I have $20,000 and 5 hours a week. What should I try?"
+    facts = {"capital": 20000.0, "hours_per_week": 5.0, "currency": "USD"}
+    front = "frontend-key-0123456789"
+    plain = ask(keyed_url, question, key=front, user="fay")
+    streamed = list(ask(keyed_url, question, key=front, user="fay", stream=True))[-1]
+    for info in (extra(plain, "advisor"), extra(streamed, "advisor")):
+        assert info["profile_facts"] == facts and info["profile_saved"] is False
+        assert info["engine"] == "recommender"
+    text = plain.choices[0].message.content
+    assert text.startswith("Understood: savings of 20,000 USD; 5 hours a week.")
+    assert "advisor profile" not in text and "--user" not in text  # no terminal hints
+    assert load_profile(api_advisor.settings, "fay").is_empty()
+    saved = ask(keyed_url, question, key=front, user="fay", extra_body={"save_profile_facts": True})
+    assert extra(saved, "advisor")["profile_saved"] is True
+    profile = load_profile(api_advisor.settings, "fay")
+    assert (profile.capital, profile.hours_per_week) == (20000.0, 5.0)
+
+
+def test_small_talk_is_answered_with_its_own_reason(open_url: str) -> None:
+    reply = ask(open_url, "hi there!")
+    info = extra(reply, "advisor")
+    assert info["reason"] == "small_talk" and info["declined"] is False
+    assert extra(reply, "citations") == []
+
+
 # ---- streaming ---------------------------------------------------------------------------
 
 
@@ -166,6 +239,18 @@ def test_streaming_sends_chunks_then_citations(open_url: str) -> None:
     assert [c["n"] for c in extra(last, "citations")] == [
         c["n"] for c in extra(ask(open_url, question), "citations")
     ]
+
+
+def test_stream_options_include_usage_adds_a_usage_chunk(open_url: str) -> None:
+    question = "What is passive income?"
+    chunks = list(ask(open_url, question, stream=True, stream_options={"include_usage": True}))
+    last = chunks[-1]
+    assert last.choices == [] and last.usage is not None
+    assert chunks[-2].choices[0].finish_reason == "stop"
+    assert all(c.usage is None for c in chunks[:-1])
+    assert last.usage == ask(open_url, question).usage
+    plain = list(ask(open_url, question, stream=True))
+    assert plain[-1].usage is None, "usage only when asked for, as OpenAI does"
 
 
 def test_stream_ends_with_done(open_url: str) -> None:
@@ -286,6 +371,40 @@ def test_body_errors_are_openai_shaped(open_url: str) -> None:
     unknown = httpx.get(f"{open_url}/v1/nothing-here")
     assert unknown.status_code == 404
     assert unknown.json()["error"]["type"] == "not_found_error"
+
+
+NESTED = b"[" * 100_000
+LONG_NUMBER = b'{"messages": [{"role": "user", "content": "What is a REIT?"}], "n": %s}' % (
+    b"7" * 5000
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message", "code"),
+    [
+        (NESTED, 400, "the request body is nested too deeply to read", "json_too_deep"),
+        (b'{"messages": ' + NESTED, 400, "the request body is nested too deeply", "json_too_deep"),
+        (LONG_NUMBER, 400, "the request body holds a number over 4,300 digits long",
+         "json_number_too_long"),
+        (b'{"messages": [{"role": "user", "content": "caf\xe9 \xff\xfe"}]}', 400,
+         "the request body is not valid JSON: send UTF-8 encoded JSON", "invalid_utf8"),
+        (b"{not json", 400, "the request body is not valid JSON", "invalid_json"),
+    ],
+)  # fmt: skip
+def test_unreadable_bodies_say_why_in_one_line(
+    open_url: str, body: bytes, status: int, message: str, code: str
+) -> None:
+    reply = httpx.post(
+        f"{open_url}/v1/chat/completions",
+        content=body,
+        headers={"content-type": "application/json"},
+        timeout=60,
+    )
+    assert reply.status_code == status, reply.text[:300]
+    error = reply.json()["error"]
+    assert error["message"].startswith(message) and "\n" not in error["message"]
+    assert error["code"] == code and error["type"] == "invalid_request_error"
+    assert "UTF-8" not in error["message"] or code == "invalid_utf8"
 
 
 def test_unexpected_failure_is_a_one_line_500(users_home: Path, embedder) -> None:  # type: ignore[no-untyped-def]

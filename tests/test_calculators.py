@@ -168,16 +168,39 @@ def test_calc_capital_prints_the_amount_and_json(capsys):
     assert json.loads(out) == {"monthly_income": 2000.0, "annual_yield": 0.04, "capital": 600000.0}
 
 
-def test_calc_months_json_is_the_projection(capsys):
-    code, out, _ = cli(
-        capsys, "calc", "months", "--goal", "2000", "--yield", "4", "--contribution", "500",
-        "--start", "10,000", "--json",
-    )  # fmt: skip
+MONTHS = ["calc", "months", "--goal", "2000", "--yield", "4", "--contribution", "500",
+          "--start", "10,000", "--json"]  # fmt: skip
+
+
+def _cents(value: float) -> bool:
+    return round(value, 2) == value
+
+
+def test_calc_months_json_is_the_tools_plan_with_yearly_points_to_the_cent(capsys):
+    from advisor.toolkit import Toolkit
+
+    code, out, _ = cli(capsys, *MONTHS)
     assert code == 0
     data = json.loads(out)
-    assert data["months"] == 465
-    assert set(data["points"][0]) == {"month", "capital", "monthly_income"}
-    assert data["assumptions"]
+    tool = Toolkit().months_to_goal(2000, 0.04, 500, start_capital=10000).model_dump()
+    assert set(data) == set(tool), "the shape the MCP / LangChain tool returns"
+    assert data["months"] == tool["months"] == 465 and data["reached"] is True
+    assert data["years"] == 38.8 and data["assumptions"] == tool["assumptions"]
+    assert [p["month"] for p in data["yearly"]] == [*range(0, 465, 12), 465]
+    for ours, theirs in zip(data["yearly"], tool["yearly"], strict=True):
+        assert set(ours) == {"month", "capital", "monthly_income"}
+        assert _cents(ours["capital"]) and _cents(ours["monthly_income"])
+        assert ours["capital"] == round(theirs["capital"], 2)
+    assert len(out) < 5000, "a yearly table, not hundreds of unrounded months"
+
+
+def test_calc_months_json_monthly_adds_every_month_to_the_cent(capsys):
+    code, out, _ = cli(capsys, *MONTHS, "--monthly")
+    assert code == 0
+    data = json.loads(out)
+    assert [p["month"] for p in data["monthly"]] == list(range(466))
+    assert all(_cents(p["capital"]) and _cents(p["monthly_income"]) for p in data["monthly"])
+    assert data["monthly"][-1] == data["yearly"][-1]
 
 
 def test_calc_passivity_labels_the_source(capsys):

@@ -14,7 +14,17 @@ from typing import Any
 import pytest
 from advisor_servers import with_user_notes
 from conftest import make_settings
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field
+from readme_examples import readme_example
 
 QUESTION = "What is passive income?"
 
@@ -54,8 +64,14 @@ def test_import_advisor_stays_cheap_and_exports_are_listed() -> None:
     )
     result = json.loads(out.stdout)
     assert result["heavy"] == []
-    assert result["all"] == ["as_runnable", "tools"]
-    assert result["names"] == {"as_runnable": "function", "tools": "list"}
+    assert result["all"] == ["Advisor", "Answer", "Citation", "as_runnable", "tools"]
+    assert result["names"] == {
+        "Advisor": "type",
+        "Answer": "ModelMetaclass",
+        "Citation": "ModelMetaclass",
+        "as_runnable": "function",
+        "tools": "list",
+    }
     with pytest.raises(AttributeError):
         import advisor
 
@@ -197,3 +213,130 @@ def test_default_tools_use_the_configured_data_folder(home_copy: Path) -> None:
     by_name = {t.name: t for t in tools}
     reply = by_name["ask"].invoke({"question": QUESTION})
     assert "Sources:" in reply
+
+
+def test_invalid_arguments_name_the_argument_and_what_it_accepts(
+    lc_tools: dict[str, Any], notes_advisor: Any
+) -> None:
+    import anyio
+    from mcp import Client
+
+    from advisor.mcp_server import build_server
+
+    cases = [
+        ("capital_needed", {"monthly_income": 100, "annual_yield": 4}, "annual_yield",
+         "Input should be less than or equal to 1 (a fraction a year: 0.04 means 4%)"),
+        ("suggest_streams", {"risk_tolerance": "very low"}, "risk_tolerance",
+         "Input should be 'low', 'medium' or 'high'"),
+        ("months_to_goal", {"goal_monthly_income": 100, "annual_yield": 0.05},
+         "monthly_contribution", "Field required (an amount in one currency, e.g. 2000)"),
+    ]  # fmt: skip
+    server = build_server(notes_advisor)[0]
+
+    async def mcp_says(name: str, args: dict[str, Any]) -> str:
+        async with Client(server) as client:
+            result = await client.call_tool(name, args)
+        assert result.is_error
+        return str(result.content[0].text)
+
+    for name, args, argument, problem in cases:
+        said = lc_tools[name].invoke(args)
+        assert said == f"invalid argument {argument} for {name}: {problem}"
+        assert said.startswith(anyio.run(mcp_says, name, args)), "the MCP server's words"
+        call = {"name": name, "args": args, "id": "call-9", "type": "tool_call"}
+        message = lc_tools[name].invoke(call)
+        assert message.status == "error" and message.content == said
+
+
+# ---- an agent (LangChain 1.x create_agent) over the tools -----------------------------------
+
+
+class ToolCallingModel(BaseChatModel):
+    """A chat model that calls tools the way a real one would, without a server: asked a
+    question, it calls ``ask`` with it; given the tool's reply, it passes it on."""
+
+    calls: list[list[BaseMessage]] = Field(default_factory=list)
+    bound: list[str] = Field(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "tool-calling-test-model"
+
+    def bind_tools(self, tools: Any, *, tool_choice: Any = None, **kwargs: Any) -> Any:
+        self.bound[:] = [t.name for t in tools]
+        return self
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kw: Any
+    ) -> ChatResult:
+        self.calls.append(list(messages))
+        last = messages[-1]
+        if isinstance(last, ToolMessage):
+            reply = AIMessage(content=f"Here is what the advisor says:\n\n{last.text}")
+        else:
+            call = {"name": "ask", "args": {"question": last.text}, "id": "call-ask-1"}
+            reply = AIMessage(content="", tool_calls=[{**call, "type": "tool_call"}])
+        return ChatResult(generations=[ChatGeneration(message=reply)])
+
+
+def _check_agent_run(messages: list[BaseMessage], model: ToolCallingModel, advisor: Any) -> None:
+    from advisor.api.sources import with_sources
+
+    calls = [c for m in messages if isinstance(m, AIMessage) for c in m.tool_calls]
+    assert [(c["name"], c["args"]) for c in calls] == [("ask", {"question": QUESTION})]
+    tool_messages = [m for m in messages if isinstance(m, ToolMessage)]
+    assert len(tool_messages) == 1 and tool_messages[0].status == "success"
+    answer = advisor.ask(QUESTION)
+    assert tool_messages[0].content == with_sources(answer)
+    assert tool_messages[0].artifact == answer.public()
+    assert any(c.cited for c in answer.citations)
+    assert messages[-1].text.endswith(with_sources(answer)), "the cited answer came back"
+    assert set(model.bound) == {
+        "ask", "search_library", "suggest_streams", "capital_needed", "months_to_goal",
+        "passivity",
+    }  # fmt: skip
+    assert len(model.calls) == 2
+
+
+def test_create_agent_calls_ask_and_gets_the_cited_answer(notes_advisor: Any) -> None:
+    from langchain.agents import create_agent
+
+    from advisor.lc import make_tools
+
+    model = ToolCallingModel()
+    agent = create_agent(model, tools=make_tools(notes_advisor))
+    result = agent.invoke({"messages": [{"role": "user", "content": QUESTION}]})
+    _check_agent_run(result["messages"], model, notes_advisor)
+
+
+def test_the_readme_agent_example_runs_as_printed(
+    notes_advisor: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's example, only with this test model for the server it points at and
+    the tools over the test data folder."""
+    import langchain_openai
+
+    import advisor.lc
+    from advisor.api.sources import with_sources
+
+    language, code = readme_example("langchain-agent")
+    assert language == "python" and "create_agent(" in code and QUESTION in code
+    made: list[ToolCallingModel] = []
+    server: dict[str, Any] = {}
+
+    def chat_openai(**kwargs: Any) -> ToolCallingModel:
+        server.update(kwargs)
+        made.append(ToolCallingModel())
+        return made[-1]
+
+    monkeypatch.setattr(langchain_openai, "ChatOpenAI", chat_openai)
+    monkeypatch.setattr(advisor.lc, "tools", advisor.lc.make_tools(notes_advisor))
+    capsys.readouterr()
+    exec(compile(code, "README.md:langchain-agent", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out
+    assert server["base_url"] == "http://127.0.0.1:8080/v1"
+    assert made and len(made[0].calls) == 2
+    system = made[0].calls[0][0]
+    assert isinstance(system, SystemMessage) and "[n] citations" in system.text
+    assert printed.startswith(f"called ask {{'question': '{QUESTION}'}}\n")
+    assert printed.rstrip().endswith(with_sources(notes_advisor.ask(QUESTION)).rstrip())

@@ -4,6 +4,7 @@ and the document handlers."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,35 @@ def test_answer_messages_show_cited_sources_escaped_and_collapsed():
     assert "your documents" in source["metadata"]["title"]
     assert "<script>" not in source["content"] and "&lt;script&gt;" in source["content"]
     assert "<img" not in source["metadata"]["title"]
+
+
+def test_every_chat_message_reads_back_as_plain_text():
+    """What /chat returns to API clients: from_html gives the text with no markup, the
+    document's own '<script>' as characters; in the browser the source stays a quote."""
+    answer = _answer(warnings=["first <note>", "second & last"])
+    answer.citations[0].text = f"{MARKUP}\nsecond line"
+    messages = render.answer_messages(answer, asked="Q?")
+    plain = [render.from_html(m["content"]) for m in messages]
+    assert plain == [
+        "Text [1].",
+        f"{MARKUP}\nsecond line\n\nSource: notes.txt",
+        "- first <note>\n- second & last",
+    ]
+    assert render.from_html(messages[1]["metadata"]["title"]) == f"[1] {MARKUP} · your documents"
+    assert messages[1]["content"].startswith("<blockquote>"), "the browser shows a quote"
+    for message in messages:
+        tags = re.findall(r"<[^>]*>", message["content"])
+        assert set(tags) <= {"<br>", "<blockquote>", "</blockquote>", "<p>", "</p>",
+                             "<ul>", "</ul>", "<li>", "</li>"}  # fmt: skip
+
+
+@given(st.text(), st.text(min_size=1))
+def test_a_source_reads_back_as_its_passage_and_file(text, source):
+    citation = Citation(n=1, source=source, title="t", text=text, score=0.5, cited=True)
+    content = render.source_message(citation)["content"]
+    assert render.from_html(content) == f"{text.strip()}\n\nSource: {source}"
+    outside = re.sub(r"</?(blockquote|p)>|<br>\n", "", content)
+    assert "<" not in outside and ">" not in outside
 
 
 def test_a_rewritten_follow_up_is_shown():
@@ -151,7 +181,7 @@ def test_serve_rejects_bad_auth_before_loading_anything(capsys):
 
 
 def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
-    writable_advisor, tmp_path: Path
+    writable_advisor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """The handlers take the user from the login; the uploaded copy is removed after ingest."""
     import gradio as gr
@@ -159,6 +189,7 @@ def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
     from advisor.ui.app import Handlers
     from advisor.userdata import list_documents
 
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio-cache"))  # the upload folder
     upload = tmp_path / "gradio-cache" / "notes.txt"
     upload.parent.mkdir()
     upload.write_text("My tram stop kiosk earns 90 euros a month.", encoding="utf-8")

@@ -14,6 +14,7 @@ scripts from a CDN, and nothing here reaches the internet.
 
 import json
 import logging
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -73,6 +74,11 @@ class ChatMessage(BaseModel):
         return self.content or ""
 
 
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+    include_usage: bool | None = None
+
+
 class ChatCompletionRequest(BaseModel):
     """The usual OpenAI request. Sampling options (temperature, top_p, max_tokens, ...)
     are accepted and ignored: the default engine is deterministic."""
@@ -89,15 +95,27 @@ class ChatCompletionRequest(BaseModel):
             ]
         },
     )
-    model: str = Field(MODEL_ID, description=f"any value; answered by {MODEL_ID!r}")
+    model: str = Field(
+        MODEL_ID,
+        description=f"{MODEL_ID!r}, the one model GET /v1/models lists; "
+        "any other name is a 404 with code model_not_found",
+    )
     messages: list[ChatMessage] = Field(description="the conversation; the last one is the user's")
     stream: bool | None = Field(False, description="send chat.completion.chunk server-sent events")
+    stream_options: StreamOptions | None = Field(
+        None, description="with stream: include_usage adds a last chunk with the usage"
+    )
     user: str | None = Field(
         None,
         description="advisor user id; used only with a front-end key (mapped to '*'), "
         "otherwise the API key decides the user",
     )
     temperature: float | None = Field(None, description="accepted and ignored")
+    save_profile_facts: bool | None = Field(
+        False,
+        description="save the facts the last message states (advisor.profile_facts) to the "
+        "user's profile; they are never saved unless a client asks",
+    )
 
 
 class AssistantMessage(BaseModel):
@@ -113,13 +131,32 @@ class Choice(BaseModel):
 
 
 class AdvisorInfo(BaseModel):
-    """How the advisor answered: which engine, whether it declined, any warnings."""
+    """How the advisor answered: which engine, whether it declined and why, any warnings."""
 
     engine: str
     declined: bool
-    reason: str | None = None
+    reason: str | None = Field(
+        None,
+        description="off_topic, code, injection or specific_pick for a decline, small_talk "
+        "for a greeting or thanks, null for an ordinary answer",
+    )
     question: str = Field("", description="the standalone question actually answered")
     warnings: list[str] = Field(default_factory=list)
+    profile_facts: dict[str, Any] | None = Field(
+        None,
+        description="facts read from the question (capital, hours a week, ...), offered to "
+        "be saved to the profile; saved only when the request sets save_profile_facts",
+    )
+    profile_saved: bool = Field(False, description="the facts were saved, as requested")
+
+
+class Usage(BaseModel):
+    """Token counts with the tokenizer of the advisor's embedding model (MiniLM's
+    WordPiece): the advisor's engine is not a chat model with a tokenizer of its own."""
+
+    prompt_tokens: int = Field(description="tokens of the text of every message sent")
+    completion_tokens: int = Field(description="tokens of the reply text, Sources included")
+    total_tokens: int
 
 
 class ChatCompletion(BaseModel):
@@ -128,6 +165,7 @@ class ChatCompletion(BaseModel):
     created: int
     model: str = MODEL_ID
     choices: list[Choice]
+    usage: Usage
     citations: list[Citation] = Field(description="the passages the answer cites")
     advisor: AdvisorInfo
 
@@ -145,7 +183,9 @@ class ChunkChoice(BaseModel):
 
 
 class ChatCompletionChunk(BaseModel):
-    """One server-sent event; the last one carries ``citations`` and ``advisor``."""
+    """One server-sent event; the one with ``finish_reason`` carries ``citations`` and
+    ``advisor``; with ``stream_options.include_usage`` one more, with no choices, carries
+    ``usage``."""
 
     id: str
     object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
@@ -154,6 +194,7 @@ class ChatCompletionChunk(BaseModel):
     choices: list[ChunkChoice]
     citations: list[Citation] | None = None
     advisor: AdvisorInfo | None = None
+    usage: Usage | None = None
 
 
 class ModelCard(BaseModel):
@@ -190,10 +231,11 @@ class APIError(Exception):
         type: str = "invalid_request_error",
         code: str | None = None,
         headers: Mapping[str, str] | None = None,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
-        self.detail = ErrorDetail(message=message, type=type, code=code)
+        self.detail = ErrorDetail(message=message, type=type, param=param, code=code)
         self.headers = headers
 
     def response(self) -> JSONResponse:
@@ -219,6 +261,35 @@ def from_advisor_error(exc: AdvisorError) -> APIError:
 
 def internal_error() -> APIError:
     return APIError(500, "the advisor failed unexpectedly; try again", "server_error", "internal")
+
+
+def unknown_model(model: str) -> APIError:
+    """OpenAI's answer to a model it does not serve."""
+    return APIError(
+        404,
+        f"the model {model!r} does not exist here: use {MODEL_ID!r} (see GET /v1/models)",
+        code="model_not_found",
+        param="model",
+    )
+
+
+def unreadable_body(cause: BaseException | None) -> APIError:
+    """Why FastAPI could not parse a JSON body, in one line: Python's json module gives
+    up on deep nesting (RecursionError) and on integers over its digit limit
+    (ValueError), and the body must be UTF-8."""
+    if isinstance(cause, UnicodeDecodeError):
+        message = "the request body is not valid JSON: send UTF-8 encoded JSON"
+        code = "invalid_utf8"
+    elif isinstance(cause, RecursionError):
+        message = "the request body is nested too deeply to read: send a flat JSON object"
+        code = "json_too_deep"
+    elif isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        limit = sys.get_int_max_str_digits()
+        message = f"the request body holds a number over {limit:,} digits long: send a shorter one"
+        code = "json_number_too_long"
+    else:
+        message, code = "the request body is not valid JSON", "invalid_json"
+    return APIError(400, message, code=code)
 
 
 SSE_EVENT = {  # one event of the stream (OpenAPI 3.1 reads an event-stream schema per event)
@@ -335,6 +406,22 @@ def conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
     return question, [t for t in turns[:-1] if t.content]
 
 
+def _saving_facts(
+    events: Iterator[str | Answer], advisor: Advisor, user: str | None
+) -> Iterator[str | Answer]:
+    """Pass the answer through, saving the facts it found to the user's profile."""
+    from advisor.profile import save_facts
+
+    for event in events:
+        if isinstance(event, Answer) and event.profile_facts:
+            if user is None:
+                event.warnings.append("profile facts not saved: this request has no user")
+            else:
+                save_facts(advisor.settings, user, event.profile_facts)
+                event.profile_saved = True
+        yield event
+
+
 def _info(answer: Answer) -> AdvisorInfo:
     return AdvisorInfo(
         engine=answer.engine,
@@ -342,6 +429,30 @@ def _info(answer: Answer) -> AdvisorInfo:
         reason=answer.reason,
         question=answer.question,
         warnings=answer.warnings,
+        profile_facts=answer.profile_facts,
+        profile_saved=answer.profile_saved,
+    )
+
+
+def usage_tokens(text: str) -> int:
+    """Tokens of ``text`` for ``usage``: the packaged MiniLM WordPiece tokenizer the
+    embedding model uses (offline, loaded once); characters / 4 if it cannot load."""
+    if not text:
+        return 0
+    try:
+        from advisor.engines.llm import _tokenizer
+
+        return len(_tokenizer().encode(text, add_special_tokens=False).ids)
+    except Exception:  # the tokenizer is an optional convenience here, never a failure
+        log.debug("tokenizer unavailable; estimating tokens", exc_info=True)
+        return -(-len(text) // 4)
+
+
+def usage(messages: list[ChatMessage], reply: str) -> Usage:
+    prompt = sum(usage_tokens(m.text()) for m in messages)
+    completion = usage_tokens(reply)
+    return Usage(
+        prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
     )
 
 
@@ -402,7 +513,7 @@ def create_api(
         if not where:  # empty, or JSON that is not an object (a list, null, a string)
             message = 'the request body must be a JSON object such as {"messages": [...]}'
         if first.get("type") == "json_invalid":
-            message = "the request body is not valid JSON"
+            return unreadable_body(None).response()
         return APIError(400, message, code="invalid_request").response()
 
     @app.exception_handler(StarletteHTTPException)
@@ -412,8 +523,9 @@ def create_api(
         if exc.status_code == 404:
             message = f"no route {request.url.path}: the API is under /v1"
         elif exc.status_code == 400 and message == "There was an error parsing the body":
-            # FastAPI's words for a body json cannot read: not UTF-8, or nested too deep
-            message = "the request body is not valid JSON: send UTF-8 encoded JSON"
+            # FastAPI's words for any body json.loads raises on other than a syntax
+            # error; what it raised is the cause
+            return unreadable_body(exc.__cause__).response()
         return APIError(exc.status_code, message, kind, headers=exc.headers).response()
 
     bearer = HTTPBearer(auto_error=False, description="a key from ADVISOR_API_KEYS")
@@ -450,7 +562,7 @@ def create_api(
     @v1.get("/models/{model}", response_model=ModelCard)
     async def get_model(model: str) -> ModelCard:
         if model != MODEL_ID:
-            raise APIError(404, f"unknown model {model!r}: use {MODEL_ID!r}", "not_found_error")
+            raise unknown_model(model)
         return card
 
     @v1.post(
@@ -468,24 +580,33 @@ def create_api(
         body: ChatCompletionRequest, caller: Annotated[Caller, Depends(authenticate)]
     ) -> Any:
         """Answer the last user message, using earlier turns as context."""
+        if body.model != MODEL_ID:
+            raise unknown_model(body.model)
         question, history = conversation(body.messages)
         user = caller.resolve(body.user)
         events = the_advisor.stream(question, history=history, user=user)  # loads their profile
+        if body.save_profile_facts:
+            events = _saving_facts(events, the_advisor, user)
         first = await run_in_threadpool(_next, events)  # input and store errors surface here
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())
         if body.stream:
-            sse = _events(completion_id, created, first, events)
+            options = body.stream_options
+            sent = body.messages if options and options.include_usage else None
+            sse = _events(completion_id, created, first, events, sent)
             return EventSourceResponse(sse, headers={"Cache-Control": "no-cache"})
         answer = first
         while not isinstance(answer, Answer) and answer is not _END:
             answer = await run_in_threadpool(_next, events)
         if not isinstance(answer, Answer):
             raise internal_error()
+        reply = with_sources(answer)
+        counted = await run_in_threadpool(usage, body.messages, reply)
         return ChatCompletion(
             id=completion_id,
             created=created,
-            choices=[Choice(message=AssistantMessage(content=with_sources(answer)))],
+            choices=[Choice(message=AssistantMessage(content=reply))],
+            usage=counted,
             citations=cited(answer),
             advisor=_info(answer),
         )
@@ -507,27 +628,39 @@ def _chunk(
         created=created,
         choices=[ChunkChoice(delta=delta, finish_reason=finish)],
     )
-    if answer is not None:
-        chunk.citations = cited(answer)
-        chunk.advisor = _info(answer)
     data = chunk.model_dump(mode="json", exclude_none=True)
     data["choices"][0]["finish_reason"] = finish
+    if answer is not None:  # every field, null ones too, as in the plain response
+        data["citations"] = [c.model_dump(mode="json") for c in cited(answer)]
+        data["advisor"] = _info(answer).model_dump(mode="json")
     return json.dumps(data, ensure_ascii=False)
 
 
+def _usage_chunk(completion_id: str, created: int, counted: Usage) -> str:
+    chunk = ChatCompletionChunk(id=completion_id, created=created, choices=[], usage=counted)
+    return json.dumps(chunk.model_dump(mode="json", exclude_none=True), ensure_ascii=False)
+
+
 async def _events(
-    completion_id: str, created: int, first: object, events: Iterator[str | Answer]
+    completion_id: str,
+    created: int,
+    first: object,
+    events: Iterator[str | Answer],
+    sent: list[ChatMessage] | None = None,
 ) -> AsyncIterator[str]:
-    """The answer as chat.completion.chunk events, then its sources, then [DONE]."""
+    """The answer as chat.completion.chunk events, then its sources, then (when ``sent``
+    is given, for ``stream_options.include_usage``) the usage, then [DONE]."""
     yield _chunk(completion_id, created, Delta(role="assistant", content=""))
     event = first
     answer: Answer | None = None
+    text: list[str] = []
     try:
         while event is not _END:
             if isinstance(event, Answer):
                 answer = event
                 break
-            yield _chunk(completion_id, created, Delta(content=str(event)))
+            text.append(str(event))
+            yield _chunk(completion_id, created, Delta(content=text[-1]))
             event = await run_in_threadpool(_next, events)
     except AdvisorError as exc:
         yield json.dumps(ErrorResponse(error=from_advisor_error(exc).detail).model_dump())
@@ -539,6 +672,10 @@ async def _events(
     if answer is not None:
         block = sources_block(answer)
         if block:
+            text.append(block)
             yield _chunk(completion_id, created, Delta(content=block))
     yield _chunk(completion_id, created, Delta(), "stop", answer)
+    if sent is not None:
+        counted = await run_in_threadpool(usage, sent, "".join(text))
+        yield _usage_chunk(completion_id, created, counted)
     yield "[DONE]"

@@ -34,6 +34,19 @@ def _amount(option: str, text: str) -> float:
     return value
 
 
+def _cents(value: float) -> float:
+    return round(value, 2)
+
+
+def _point(point: dict[str, float]) -> dict[str, float]:
+    """A projection point with its amounts rounded to the cent."""
+    return {
+        "month": point["month"],
+        "capital": _cents(point["capital"]),
+        "monthly_income": _cents(point["monthly_income"]),
+    }
+
+
 def register(app: typer.Typer) -> None:
     calc = typer.Typer(help="Capital needed, months to a goal, and how passive a source is.")
     app.add_typer(calc, name="calc", no_args_is_help=True)
@@ -68,21 +81,47 @@ def register(app: typer.Typer) -> None:
         growth: str = typer.Option("0", "--growth", help="price growth, percent a year"),
         max_months: int = typer.Option(1200, "--max-months", min=1, max=12000),
         json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+        monthly: bool = typer.Option(
+            False, "--monthly", help="with --json: also every month, not only each year"
+        ),
     ) -> None:
         """Months until reinvested capital pays the goal each month."""
         from advisor.calculators import months_to_goal
         from advisor.cli.common import print_json
+        from advisor.toolkit import Toolkit
 
+        target = _amount("--goal", goal)
+        rate = _percent("--yield", yield_, positive=True)
+        added = _amount("--contribution", contribution)
+        start_capital = _amount("--start", start)
+        annual_growth = _percent("--growth", growth, positive=False)
         projection = months_to_goal(
-            _amount("--goal", goal),
-            _percent("--yield", yield_, positive=True),
-            _amount("--contribution", contribution),
-            start_capital=_amount("--start", start),
-            annual_growth=_percent("--growth", growth, positive=False),
+            target,
+            rate,
+            added,
+            start_capital=start_capital,
+            annual_growth=annual_growth,
             max_months=max_months,
         )
         if json_out:
-            print_json(projection.model_dump())
+            # The shape the MCP and LangChain tool `months_to_goal` returns, to the cent.
+            plan = (
+                Toolkit()
+                .months_to_goal(
+                    target,
+                    rate,
+                    added,
+                    start_capital=start_capital,
+                    annual_growth=annual_growth,
+                    max_months=max_months,
+                )
+                .model_dump()
+            )
+            plan["target_capital"] = _cents(plan["target_capital"])
+            plan["yearly"] = [_point(p) for p in plan["yearly"]]
+            if monthly:
+                plan["monthly"] = [_point(p.model_dump()) for p in projection.points]
+            print_json(plan)
             return
         if projection.months is None:
             typer.echo(f"Not reached within {max_months} months.")

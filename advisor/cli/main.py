@@ -34,6 +34,21 @@ def _register() -> None:
         module.register(app)
 
 
+def usage_error_line(exc: Exception) -> str | None:
+    """A usage error as one line (click prints usage, a hint and the error on four),
+    still naming the usage and where help is; None when it is not a usage error."""
+    ctx = getattr(exc, "ctx", None)
+    format_message = getattr(exc, "format_message", None)
+    if getattr(exc, "exit_code", None) != 2 or format_message is None:
+        return None
+    if type(exc).__name__ == "NoArgsIsHelpError":  # its message is the whole help
+        return None
+    message = " ".join(str(format_message()).split()).rstrip(".")
+    if ctx is None:
+        return f"error: {message}"
+    return f"error: {message}. {ctx.get_usage()} (see {ctx.command_path} --help)"
+
+
 def run(argv: list[str] | None = None) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -42,7 +57,7 @@ def run(argv: list[str] | None = None) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     _register()
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=argv, prog_name="advisor", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
     except AdvisorError as exc:
@@ -60,7 +75,11 @@ def run(argv: list[str] | None = None) -> None:
         if isinstance(exc, click.exceptions.ClickException | typer.TyperException) and hasattr(
             exc, "show"
         ):
-            exc.show()
+            line = usage_error_line(exc)
+            if line is None:
+                exc.show()  # e.g. a command group run bare: its help
+            else:
+                typer.echo(line, err=True)
             sys.exit(getattr(exc, "exit_code", 2))
         if isinstance(exc, click.exceptions.Abort | typer.Abort):
             sys.exit(1)

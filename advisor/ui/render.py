@@ -7,7 +7,11 @@ Gradio component:
 - The chatbot is created with ``render_markdown=False``: its messages are HTML, which
   Gradio sanitizes. :func:`to_html` escapes ``&``, ``<`` and ``>`` and turns line
   breaks into ``<br>``, so any text shows literally; :func:`from_html` is its exact
-  inverse, so the chat history handed back to the advisor is the text it wrote.
+  inverse, so the chat history handed back to the advisor is the text it wrote. A
+  source is a ``<blockquote>`` and a ``<p>``, notes a ``<ul>``: every ``<`` left in a
+  message after escaping is one of these tags of ours, so :func:`from_html` turns any
+  message (what ``/chat`` returns to API clients too) into plain text with no markup:
+  the passage, a blank line and ``Source: file``; notes as ``- `` lines.
 - Markdown panels (suggestions, statuses) get :func:`escape_markdown`: every ASCII
   punctuation character is backslash-escaped, which CommonMark shows as that literal
   character, so no HTML, link or emphasis can come from data.
@@ -23,6 +27,12 @@ from typing import Any
 from advisor.models import Answer, Citation, Turn
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_TAG = re.compile(r"<[^<>]*>")  # after escaping, only our own tags contain "<"
+_STRUCTURE = (  # our block tags as plain text, applied in this order
+    ("</blockquote><p>", "\n\n"),
+    ("</li><li>", "\n- "),
+    ("<li>", "- "),
+)
 ORIGIN_LABEL = {"library": "library", "user": "your documents"}
 
 
@@ -37,13 +47,18 @@ def to_html(text: str) -> str:
 
 
 def from_html(markup: str) -> str:
-    """The inverse of :func:`to_html`."""
-    return html.unescape(markup.replace("<br>\n", "\n"))
+    """Plain text of a message of ours: the exact inverse of :func:`to_html`, and for a
+    source or notes message their text without tags (see the module docstring)."""
+    text = markup.replace("<br>\n", "\n")
+    for tags, plain in _STRUCTURE:
+        text = text.replace(tags, plain)
+    return html.unescape(_TAG.sub("", text))
 
 
 def source_title(c: Citation) -> str:
     origin = ORIGIN_LABEL.get(c.origin, c.origin)
-    return f"[{c.n}] {c.title} · {origin}"
+    warning = " · ⚠ holds orders to the model (ignored)" if c.suspicious else ""
+    return f"[{c.n}] {c.title} · {origin}{warning}"
 
 
 def source_message(c: Citation) -> dict[str, Any]:

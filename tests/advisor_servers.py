@@ -20,6 +20,9 @@ from conftest import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ADVISOR_BIN = str(Path(sys.executable).with_name("advisor"))
+# Longest wait for a server to start: well under the 300 s per-test timeout (pyproject),
+# so a server that never starts fails with its own message and log instead of a timeout.
+START_TIMEOUT = 120
 
 ALICE_NOTE = (
     "My vending machine route earns 340 pounds a month in net profit. "
@@ -67,9 +70,10 @@ def serve(app: Any) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + START_TIMEOUT
     while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        assert thread.is_alive(), "the server thread died before it started"
+        assert time.monotonic() < deadline, f"server did not start within {START_TIMEOUT} s"
         time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
@@ -100,7 +104,7 @@ def advisor_process(args: list[str], env: dict[str, str], port: int) -> Iterator
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen([ADVISOR_BIN, *args], env=env, stdout=log, stderr=log, text=True)
         try:
-            deadline = time.monotonic() + 300
+            deadline = time.monotonic() + START_TIMEOUT
             while True:
                 if proc.poll() is not None:
                     log.seek(0)
@@ -109,7 +113,12 @@ def advisor_process(args: list[str], env: dict[str, str], port: int) -> Iterator
                     socket.create_connection(("127.0.0.1", port), timeout=1).close()
                     break
                 except OSError:
-                    assert time.monotonic() < deadline, f"advisor {args} did not start"
+                    if time.monotonic() > deadline:
+                        log.seek(0)
+                        raise AssertionError(
+                            f"advisor {args} did not listen on port {port} within "
+                            f"{START_TIMEOUT} s: {log.read()[-2000:]}"
+                        ) from None
                     time.sleep(0.2)
             yield
         finally:

@@ -409,6 +409,7 @@ def run_eval(capsys, tmp_path: Path, engine: str, *extra: str) -> tuple[int, dic
     out = tmp_path / f"run-{len(list(tmp_path.iterdir()))}"
     args = ["eval", "--dataset", str(dataset), "--out", str(out), "-q", "--engine", engine]
     code, _, err = cli(capsys, *args, *extra)
+    assert (out / "summary.json").exists(), err
     return code, json.loads((out / "summary.json").read_text()), err
 
 

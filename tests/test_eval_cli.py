@@ -90,6 +90,19 @@ def test_eval_writes_results_summary_and_an_escaped_report(home_copy, dataset, t
     assert "<script>" not in html and "&lt;script&gt;" in html
     printed = capsys.readouterr().out
     assert "hit_at_1" in printed and "4 rows, engine grounded" in printed
+    # every metric carries a 95% bootstrap interval, in the summary, table and report
+    intervals = summary["intervals"]
+    assert set(intervals) == set(metrics)
+    for name, interval in intervals.items():
+        if metrics[name] is None:
+            assert interval is None, name
+        else:
+            assert interval[0] <= metrics[name] <= interval[1], name
+    assert summary["by_category"]["table"]["intervals"]["hit_at_5"] == [1.0, 1.0]
+    assert summary["by_split"]["test"]["intervals"]["decline_rate_out_of_scope"] == [1.0, 1.0]
+    line = next(x for x in printed.splitlines() if x.startswith("decline_rate_out_of_scope"))
+    assert "1.000 [1.00, 1.00]" in line and "95% bootstrap interval" in printed
+    assert "1.000 <small class='muted'>[1.00, 1.00]</small>" in html
 
 
 def test_eval_exits_1_and_names_every_metric_under_its_floor(home_copy, dataset, tmp_path, capsys):
@@ -185,7 +198,68 @@ def test_compare_prints_the_change_per_metric_and_the_flipped_rows(
     rouge = next(line for line in out.splitlines() if line.startswith("rouge_l"))
     assert "1.000" in rouge and rouge.split()[-1].startswith("-")
     assert "1 rows flipped" in out and "reit (definition) failed → ok" in out
-    assert "Against the earlier run" in (tmp_path / "now" / "report.html").read_text()
+    html = (tmp_path / "now" / "report.html").read_text()
+    assert "Against the earlier run" in html
+    # paired by row: four pairs, the REIT row improved (ok), no metric significant
+    paired = json.loads((tmp_path / "now" / "summary.json").read_text())["compare"]
+    assert paired["against"] == str(earlier) and paired["rows_paired"] == 4
+    assert paired["metrics"]["hit_at_5"] == {
+        "pairs": 2,
+        "mean_diff": 0.0,
+        "interval": [0.0, 0.0],
+        "significant": False,
+        "change": "same",
+    }
+    assert paired["row_counts"]["improved"] == 1
+    assert paired["rows"] == [
+        {"id": "reit", "category": "definition", "verdict": "improved", "improved": ["ok"],
+         "regressed": []}
+    ]  # fmt: skip
+    assert "paired by row" in out and "reit (definition) improved: +ok" in out
+    assert "Paired by row (4 rows, all)" in html and "<td>reit</td>" in html
+
+
+def test_a_csv_dataset_a_baseline_gate_and_a_junit_file(home_copy, dataset, tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    from advisor.eval import interchange
+
+    csv_set = tmp_path / "small.csv"
+    rows = [json.loads(line) for line in dataset.read_text().splitlines()]
+    interchange.write_records(csv_set, rows)
+    base = tmp_path / "base"
+    assert _eval(["--dataset", str(csv_set), "--out", str(base), "-q"]) == 0
+    assert [json.loads(x)["id"] for x in (base / "results.jsonl").read_text().splitlines()] == [
+        r["id"] for r in rows
+    ]
+    # Against itself nothing regressed: the gate passes, and writes one testcase a row
+    # and a gated metric.
+    junit = tmp_path / "junit.xml"
+    code = _eval(["--dataset", str(csv_set), "--out", str(tmp_path / "again"), "-q",
+                  "--baseline", str(base), "--junit", str(junit),
+                  "--fail-under", "hit_at_5=0.5"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    root = ET.parse(junit).getroot()
+    cases, gated = root.findall("testsuite")
+    assert len(cases.findall("testcase")) == 4 and cases.get("failures") == "0"
+    assert "hit_at_5" in {c.get("name") for c in gated.findall("testcase")}
+    assert gated.get("failures") == "0"
+    # A baseline that scored ROUGE-L 1.0 on every answered row: every pair dropped, so
+    # the interval excludes zero and the gate fails on rouge_l, and only on it.
+    better = [json.loads(x) for x in (base / "results.jsonl").read_text().splitlines()]
+    for r in better:
+        if r["metrics"].get("rouge_l") is not None:
+            r["metrics"]["rouge_l"] = 1.0
+    (base / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in better))
+    capsys.readouterr()
+    code = _eval(["--dataset", str(csv_set), "--out", str(tmp_path / "third"), "-q",
+                  "--baseline", str(base), "--junit", str(junit)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and "rouge_l regressed significantly" in err
+    root = ET.parse(junit).getroot()
+    gated = root.findall("testsuite")[1]
+    failed = [c.get("name") for c in gated.findall("testcase") if c.find("failure") is not None]
+    assert failed == ["rouge_l"] and gated.get("failures") == "1"
 
 
 def test_the_committed_gate_sits_a_little_under_the_committed_baseline():

@@ -75,8 +75,8 @@ def test_a_valid_file_gives_rows_and_skips_blank_lines():
         ({**GOOD, "user_input": "  "}, "line 2: field 'user_input'"),
         (GOOD, "line 2: field 'id': 'q1' already used on line 1"),
         (
-            {**GOOD, "id": "q2", "category": "facts"},
-            "line 2: field 'category': unknown category 'facts'",
+            {**GOOD, "id": "q2", "category": "two words!"},
+            "line 2: field 'category': category 'two words!' is not a label",
         ),
         (
             {**GOOD, "id": "q2", "split": "train"},

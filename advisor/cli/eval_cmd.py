@@ -1,5 +1,7 @@
-"""``advisor eval``: run the reference Q&A through the advisor, score it, write a
-report, compare with an earlier run and fail under the given floors."""
+"""``advisor eval``: run the reference Q&A through the advisor, score it (with 95%
+bootstrap intervals), write a report, compare with an earlier run (paired by row, a
+change significant only when its interval excludes zero) and fail under the given
+floors or on a significant regression against a baseline run."""
 
 from __future__ import annotations
 
@@ -61,6 +63,13 @@ def _show(value: Any, name: str) -> str:
     return f"{value:.3f}"
 
 
+def _with_interval(value: Any, name: str, intervals: dict[str, Any]) -> str:
+    from advisor.eval.report import interval_text
+
+    ci = interval_text(intervals.get(name), name) if value is not None else ""
+    return f"{_show(value, name)} {ci}" if ci else _show(value, name)
+
+
 def _table(rows: Sequence[tuple[str, ...]]) -> str:
     """Plain aligned columns: the first left-aligned, numbers right-aligned."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -74,17 +83,56 @@ def _table(rows: Sequence[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
+def _paired_text(paired: dict[str, Any]) -> str:
+    """The paired comparison as the terminal shows it."""
+    lines = [("paired by row", "pairs", "mean change", "95% interval", "verdict")]
+    for name, item in paired["metrics"].items():
+        if item["mean_diff"] is None:
+            lines.append((name, "0", "–", "", item["change"]))
+            continue
+        lo, hi = item["interval"]
+        lines.append(
+            (
+                name,
+                str(item["pairs"]),
+                f"{item['mean_diff']:+.3f}",
+                f"[{lo:+.3f}, {hi:+.3f}]",
+                item["change"] + (" *" if item["significant"] else ""),
+            )
+        )
+    counts = ", ".join(f"{n} {v}" for v, n in paired["row_counts"].items())
+    text = _table(lines) + f"\n* significant: the interval excludes zero\nrows: {counts}"
+    for d in paired["rows"]:
+        parts = [f"+{', '.join(d['improved'])}" if d["improved"] else ""]
+        parts.append(f"-{', '.join(d['regressed'])}" if d["regressed"] else "")
+        text += f"\n  {d['id']} ({d['category']}) {d['verdict']}: {' '.join(p for p in parts if p)}"
+    return text
+
+
 def register(app: typer.Typer) -> None:
     # Help texts are rich markup, which eats [words]: write a literal [ as "\\[".
     @app.command("eval", cls=EvalCommand)
     def eval_(
-        dataset: Path = typer.Option(..., "--dataset", help="reference Q&A, JSON Lines"),
+        dataset: Path = typer.Option(
+            ..., "--dataset", help="reference Q&A, JSON Lines (or CSV, lists as JSON cells)"
+        ),
         out: Path | None = typer.Option(
             None, "--out", help="run folder \\[default: evals/runs/<timestamp>]"
         ),
         engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
         k: int | None = typer.Option(None, "--k", min=1, max=50, help="passages per question"),
-        compare: Path | None = typer.Option(None, "--compare", help="an earlier run folder"),
+        compare: Path | None = typer.Option(
+            None, "--compare", help="an earlier run folder: the change per metric, paired by row"
+        ),
+        baseline: Path | None = typer.Option(
+            None,
+            "--baseline",
+            help="a baseline run folder (evals/baseline): also fail on a metric that "
+            "regressed significantly against it",
+        ),
+        junit: Path | None = typer.Option(
+            None, "--junit", help="write JUnit XML: a testcase a row and a gated metric"
+        ),
         fail_under: list[str] = typer.Option(
             [],
             "--fail-under",
@@ -107,17 +155,20 @@ def register(app: typer.Typer) -> None:
         """Score the advisor on reference Q&A (offline, deterministic metrics)."""
         from advisor.cli.common import make_advisor, progress_bar
         from advisor.eval import gate as gating
-        from advisor.eval import report, runner
-        from advisor.eval.dataset import load_dataset, select_split
+        from advisor.eval import interchange, report, runner, stats
+        from advisor.eval.dataset import select_split
         from advisor.eval.sources import fingerprint
 
         floors, ceilings = gating.load_gate(gate) if gate else ({}, {})
         gate_split = gating.gate_split(gate) if gate else None
         floors.update(gating.parse_thresholds(fail_under))
         ceilings.update(gating.parse_thresholds(fail_over, ceiling=True))
-        rows = select_split(load_dataset(dataset), split)
+        rows = select_split(interchange.load_any_dataset(dataset), split)
         made_by = fingerprint(dataset)  # before anything answers: the code this run uses
         earlier = runner.load_earlier(compare) if compare else None
+        has_rows = compare is not None and (compare / "results.jsonl").exists()
+        earlier_rows = stats.load_rows(compare) if compare and has_rows else None
+        baseline_rows = stats.load_rows(baseline) if baseline else None
         folder = out or Path("evals/runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
 
         advisor = make_advisor(engine=engine)
@@ -125,6 +176,9 @@ def register(app: typer.Typer) -> None:
         with progress_bar(len(rows), "evaluating", quiet) as advance:
             results = runner.run_rows(advisor, rows, engine=engine, k=k, progress=advance)
         summary = runner.summarise(results, engine_name, split=split, sources=made_by)
+        stats.add_intervals(summary, results)
+        if earlier_rows is not None:
+            summary["compare"] = {"against": str(compare), **stats.paired(results, earlier_rows)}
         comparison = runner.compare_table(summary, earlier) if earlier else []
         html = report.render(summary, results, comparison=comparison, dataset=str(dataset))
         runner.write_run(folder, results, summary, html)
@@ -143,6 +197,8 @@ def register(app: typer.Typer) -> None:
                 )
                 lines.append((name, _show(a, name), _show(b, name), delta))
             typer.echo(_table(lines))
+            if "compare" in summary:
+                typer.echo("\n" + _paired_text(summary["compare"]))
             flips = runner.flipped(results, earlier) if earlier else []
             if flips:
                 typer.echo(f"\n{len(flips)} rows flipped:")
@@ -153,13 +209,27 @@ def register(app: typer.Typer) -> None:
                 typer.echo("\nno rows flipped")
         else:
             columns = report.split_columns(summary)
+            cis = report.split_intervals(summary)
             head = ("metric", *(title for title, _ in columns))
             names = summary["metrics"]
-            typer.echo(
-                _table([head] + [(n, *(_show(c.get(n), n) for _, c in columns)) for n in names])
-            )
+            table: list[tuple[str, ...]] = [head]
+            for n in names:
+                cells = (
+                    _with_interval(c.get(n), n, ci) for (_, c), ci in zip(columns, cis, strict=True)
+                )
+                table.append((n, *cells))
+            typer.echo(_table(table))
+            typer.echo("[lo, hi]: 95% bootstrap interval")
         typer.echo(f"\nwrote {folder / 'results.jsonl'}, summary.json and report.html")
-        failures = gating.gate_failures(summary, floors, ceilings, split=gate_split)
+        checks = gating.gate_checks(summary, floors, ceilings, split=gate_split)
+        if baseline_rows is not None:
+            regressed = gating.regressions(results, baseline_rows, split=gate_split)
+            checks += [(name, regressed.get(name)) for name in gating.GATED]
+        failures = [f for _, f in checks if f is not None]
+        if junit is not None:
+            junit.parent.mkdir(parents=True, exist_ok=True)
+            junit.write_text(interchange.junit_xml(results, checks), encoding="utf-8")
+            typer.echo(f"wrote {junit}")
         for failure in failures:
             typer.echo(f"FAIL: {failure}", err=True)
         if failures:

@@ -5,6 +5,16 @@ A gate file may name the split it gates (``split = "test"`` at the top): its thr
 are then checked against that split's metrics (``summary["by_split"]``), never the
 dev split the core is tuned on.
 
+With a baseline run (``advisor eval --baseline evals/baseline``, the committed
+baseline) the gate also fails on a significant regression, and only then: each gated
+metric (every metric but latencies and answer length) is paired row by row with the
+baseline's ``results.jsonl`` (rows matched by id, only the gated split's rows), and it
+fails when the 95% bootstrap interval of the mean paired difference excludes zero on
+the worse side (:func:`advisor.eval.stats.paired`). A dip inside the noise passes; a
+metric under its absolute floor (or over its ceiling) still fails with or without a
+baseline. So a run fails when a metric is under its floor, or when it regressed
+significantly against the baseline; nothing else fails it.
+
 ``python -m advisor.eval.gate SUMMARY [MARGIN] [--split test]`` prints a gate file a
 margin under a baseline summary (under its test split with ``--split test``), so
 retuning the core and re-baselining is two commands."""
@@ -96,6 +106,47 @@ def split_metrics(summary: dict[str, Any], split: str | None) -> dict[str, Any] 
     return None if part is None else dict(part["metrics"])
 
 
+def gate_checks(
+    summary: dict[str, Any],
+    floors: dict[str, float],
+    ceilings: dict[str, float],
+    *,
+    split: str | None = None,
+) -> list[tuple[str, str | None]]:
+    """(metric, failure or None) for every threshold, floors first; ``("", failure)``
+    alone when the run has no row of the gated split."""
+    values = split_metrics(summary, split)
+    if values is None:
+        if not floors and not ceilings:
+            return []
+        return [
+            (
+                "",
+                f"the gate is for the {split} split, but this run has no {split} rows "
+                f"(run with --split {split} or --split all)",
+            )
+        ]
+    where = f" on the {split} split" if split else ""
+    checks: list[tuple[str, str | None]] = []
+    for name, floor in floors.items():
+        value = values.get(name)
+        failure = None
+        if value is None:
+            failure = f"{name} has no value in this run{where} (floor {floor:g})"
+        elif value < floor:
+            failure = f"{name} {value:.4g} is under its floor {floor:g}{where}"
+        checks.append((name, failure))
+    for name, ceiling in ceilings.items():
+        value = values.get(name)
+        failure = None
+        if value is None:
+            failure = f"{name} has no value in this run{where} (ceiling {ceiling:g})"
+        elif value > ceiling:
+            failure = f"{name} {value:.4g} is over its ceiling {ceiling:g}{where}"
+        checks.append((name, failure))
+    return checks
+
+
 def gate_failures(
     summary: dict[str, Any],
     floors: dict[str, float],
@@ -105,29 +156,23 @@ def gate_failures(
 ) -> list[str]:
     """One line per metric on the wrong side of its threshold (a missing value fails).
     With ``split`` the thresholds apply to that split's metrics only."""
-    values = split_metrics(summary, split)
-    if values is None:
-        if not floors and not ceilings:
-            return []
-        return [
-            f"the gate is for the {split} split, but this run has no {split} rows "
-            f"(run with --split {split} or --split all)"
-        ]
-    where = f" on the {split} split" if split else ""
-    failures = []
-    for name, floor in floors.items():
-        value = values.get(name)
-        if value is None:
-            failures.append(f"{name} has no value in this run{where} (floor {floor:g})")
-        elif value < floor:
-            failures.append(f"{name} {value:.4g} is under its floor {floor:g}{where}")
-    for name, ceiling in ceilings.items():
-        value = values.get(name)
-        if value is None:
-            failures.append(f"{name} has no value in this run{where} (ceiling {ceiling:g})")
-        elif value > ceiling:
-            failures.append(f"{name} {value:.4g} is over its ceiling {ceiling:g}{where}")
-    return failures
+    return [f for _, f in gate_checks(summary, floors, ceilings, split=split) if f is not None]
+
+
+GATED = tuple(n for n in METRICS if n not in UNGATED)
+
+
+def regressions(
+    results: Sequence[Any], baseline: dict[str, dict[str, Any]], *, split: str | None = None
+) -> dict[str, str]:
+    """Metric -> failure line for every gated metric that regressed significantly
+    against a baseline run's rows (:func:`advisor.eval.stats.load_rows`), paired by id
+    over ``split``'s rows (all rows for None)."""
+    from advisor.eval import stats
+
+    comparison = stats.paired(results, baseline, split=split, metrics=GATED)
+    lines = stats.significant_regressions(comparison, GATED)
+    return {line.split(" ", 1)[0]: line for line in lines}
 
 
 def _hundredths(value: float, rounding: Callable[[float], int]) -> float:

@@ -44,6 +44,23 @@ def _fmt(value: Any, name: str = "") -> str:
     return escape(str(value))
 
 
+def interval_text(interval: Any, name: str = "") -> str:
+    """``[lo, hi]`` of a 95% interval, as coarse as the table it sits in ('' for none)."""
+    if not isinstance(interval, list | tuple) or len(interval) != 2:
+        return ""
+    lo, hi = interval
+    if name in LATENCY_METRICS or name == "answer_words":
+        return f"[{lo:.0f}, {hi:.0f}]"
+    return f"[{lo:.2f}, {hi:.2f}]"
+
+
+def _cell(value: Any, name: str, intervals: dict[str, Any] | None) -> str:
+    """A table cell: the value and, below it, its interval."""
+    ci = interval_text((intervals or {}).get(name), name)
+    extra = f" <small class='muted'>{ci}</small>" if ci and value is not None else ""
+    return f"<td class='n'>{_fmt(value, name)}{extra}</td>"
+
+
 def _bars(metrics: dict[str, Any]) -> str:
     """Horizontal bars for the metrics in [0, 1] that have a value."""
     skip = {*LATENCY_METRICS, "rows", "answer_words"}  # not on a 0-1 scale
@@ -129,9 +146,13 @@ def render(
         f"<th>{escape(name)} ({summary['by_split'][name]['rows']})</th>" for name in splits
     )
     head = f"<tr><th>metric</th><th>run ({summary['rows']})</th>{split_head}</tr>" + "".join(
-        f"<tr><td>{escape(k)}</td><td class='n'>{_fmt(v, k)}</td>"
+        f"<tr><td>{escape(k)}</td>{_cell(v, k, summary.get('intervals'))}"
         + "".join(
-            f"<td class='n'>{_fmt(summary['by_split'][name]['metrics'].get(k), k)}</td>"
+            _cell(
+                summary["by_split"][name]["metrics"].get(k),
+                k,
+                summary["by_split"][name].get("intervals"),
+            )
             for name in splits
         )
         + "</tr>"
@@ -148,6 +169,8 @@ def render(
             "<h2>Against the earlier run</h2><table><tr><th>metric</th><th>earlier</th>"
             f"<th>now</th><th>change</th></tr>{lines}</table>"
         )
+    if summary.get("compare"):
+        compared += _paired_html(summary["compare"])
     cats = "".join(
         f'<div class="cat"><b>{escape(cat)}</b> <span class="muted">({vals.get("rows", 0)} rows, '
         f"p50 {_fmt(vals.get('latency_p50_ms'), 'latency_p50_ms')})</span><br>{_bars(vals)}</div>"
@@ -155,6 +178,11 @@ def render(
     )
     failing = sum(not r.ok for r in results)
     rows = "".join(_row(r) for r in worst(results))
+    if summary.get("intervals"):
+        head += (
+            "<tr><td colspan='9' class='muted'><small>[lo, hi]: 95% bootstrap interval "
+            "(rows resampled with replacement)</small></td></tr>"
+        )
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -167,6 +195,46 @@ def render(
         f"<h2>Headline metrics</h2><table>{head}</table>{compared}"
         f"<h2>By category</h2><div class='cats'>{cats}</div>"
         f"<h2>Worst rows</h2>{rows}</body></html>\n"
+    )
+
+
+def _signed(value: Any) -> str:
+    return "–" if value is None else f"{value:+.4f}"
+
+
+def _paired_html(paired: dict[str, Any]) -> str:
+    """The paired comparison: per metric the mean paired difference, its interval and
+    whether it is significant; per row which main scores improved or regressed."""
+    cls = {"improved": "good", "regressed": "bad"}
+    lines = "".join(
+        f"<tr><td>{escape(name)}</td><td class='n'>{item['pairs']}</td>"
+        f"<td class='n'>{_signed(item['mean_diff'])}</td>"
+        f"<td class='n'>{interval_text(item['interval'])}</td>"
+        f"<td class='{cls.get(item['change'], 'muted')}'>{escape(item['change'])}</td></tr>"
+        for name, item in paired["metrics"].items()
+    )
+    counts = ", ".join(f"{n} {escape(v)}" for v, n in paired["row_counts"].items())
+    rows = "".join(
+        f"<tr><td>{escape(d['id'])}</td><td>{escape(str(d['category']))}</td>"
+        f"<td class='{cls.get(d['verdict'], 'muted')}'>{escape(d['verdict'])}</td>"
+        f"<td class='good'>{escape(', '.join(d['improved']))}</td>"
+        f"<td class='bad'>{escape(', '.join(d['regressed']))}</td></tr>"
+        for d in paired["rows"]
+    )
+    return (
+        f"<h2>Paired by row ({paired['rows_paired']} rows, {paired['split']})</h2>"
+        "<p class='muted'>Mean of the per-row differences (now minus earlier) with its 95% "
+        "bootstrap interval; a change is significant only when the interval excludes zero. "
+        "Latencies are not paired.</p>"
+        "<table><tr><th>metric</th><th>pairs</th><th>mean change</th><th>interval</th>"
+        f"<th>verdict</th></tr>{lines}</table>"
+        f"<h3>Rows</h3><p>{counts}</p>"
+        + (
+            "<table><tr><th>row</th><th>category</th><th>verdict</th><th>improved</th>"
+            f"<th>regressed</th></tr>{rows}</table>"
+            if rows
+            else ""
+        )
     )
 
 
@@ -191,6 +259,16 @@ def split_columns(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         if part is not None and len(summary.get("by_split", {})) > 1:
             columns.append((f"{name} ({part['rows']} rows)", part["metrics"]))
     return columns
+
+
+def split_intervals(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The intervals of each column of :func:`split_columns`, in the same order."""
+    out = [summary.get("intervals") or {}]
+    for name in SPLITS:
+        part = summary.get("by_split", {}).get(name)
+        if part is not None and len(summary.get("by_split", {})) > 1:
+            out.append(part.get("intervals") or {})
+    return out
 
 
 README_START = (

@@ -182,7 +182,11 @@ class Index:
         try:
             with self._tx() as con:
                 con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
-            busy = self._con().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            for _ in range(20):  # a reader in another process may hold it back a moment
+                busy = self._con().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if not busy:
+                    break
+                time.sleep(0.1)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot checkpoint the index at {self.path}: {exc}") from exc
         return not busy

@@ -251,7 +251,7 @@ class GroundedEngine:
         for i in order:
             if len(chosen) > limit:
                 break
-            # the sentence right after the lead usually goes on with its thought
+            # the sentences right after the lead usually go on with its thought
             follows = units[i].n == units[lead].n and 0 < units[i].pos - units[lead].pos <= 3
             if i in chosen or filler[i] or _TRANSITION.match(units[i].text):
                 continue

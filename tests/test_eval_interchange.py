@@ -81,7 +81,7 @@ def test_a_csv_dataset_is_validated_and_ignores_earlier_outputs(tmp_path):
     ]
     bad = tmp_path / "bad.csv"
     lines = ["id,category,user_input,reference,reference_contexts", "a,fact,q,r,[]"]
-    bad.write_text("\n".join([*lines, "b,nonsense,q,r,[]", ""]), encoding="utf-8")
+    bad.write_text("\n".join([*lines, "b,not a label!,q,r,[]", ""]), encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.csv line 3: field 'category'"):
         interchange.load_any_dataset(bad)
     bad.write_text("user_input,reference,reference_contexts\nq,r,not json\n", encoding="utf-8")

@@ -1,0 +1,20 @@
+"""The README's module map names only files that exist, so a newcomer can trust it."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+
+def _map() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = text.index("<!-- module-map:start"), text.index("<!-- module-map:end")
+    return text[start:end]
+
+
+def test_every_path_in_the_readme_module_map_exists():
+    paths = re.findall(r"`(advisor/[^`]+)`", _map())
+    assert len(paths) >= 20
+    missing = [p for p in paths if not (ROOT / p).exists()]
+    assert missing == []

@@ -55,6 +55,24 @@ class GoalPlan(BaseModel):
     assumptions: list[str]
 
 
+def goal_plan(
+    projection: calculators.Projection, goal_monthly_income: float, annual_yield: float
+) -> GoalPlan:
+    """A projection as the tools return it: a point a year (and the last month)."""
+    last = projection.points[-1]
+    yearly = [p for p in projection.points if p.month % 12 == 0]
+    if yearly[-1].month != last.month:
+        yearly.append(last)
+    return GoalPlan(
+        reached=projection.months is not None,
+        months=projection.months,
+        years=None if projection.months is None else round(projection.months / 12, 1),
+        target_capital=calculators.capital_needed(goal_monthly_income, annual_yield),
+        yearly=yearly,
+        assumptions=projection.assumptions,
+    )
+
+
 class Toolkit:
     """Tools over one :class:`Advisor`, created on first use when not given."""
 
@@ -159,18 +177,7 @@ class Toolkit:
             annual_growth=annual_growth,
             max_months=max_months,
         )
-        last = projection.points[-1]
-        yearly = [p for p in projection.points if p.month % 12 == 0]
-        if yearly[-1].month != last.month:
-            yearly.append(last)
-        return GoalPlan(
-            reached=projection.months is not None,
-            months=projection.months,
-            years=None if projection.months is None else round(projection.months / 12, 1),
-            target_capital=calculators.capital_needed(goal_monthly_income, annual_yield),
-            yearly=yearly,
-            assumptions=projection.assumptions,
-        )
+        return goal_plan(projection, goal_monthly_income, annual_yield)
 
     def passivity(
         self,

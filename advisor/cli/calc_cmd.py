@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
         """Months until reinvested capital pays the goal each month."""
         from advisor.calculators import months_to_goal
         from advisor.cli.common import print_json
-        from advisor.toolkit import Toolkit
+        from advisor.toolkit import goal_plan
 
         target = _amount("--goal", goal)
         rate = _percent("--yield", yield_, positive=True)
@@ -105,18 +105,7 @@ def register(app: typer.Typer) -> None:
         )
         if json_out:
             # The shape the MCP and LangChain tool `months_to_goal` returns, to the cent.
-            plan = (
-                Toolkit()
-                .months_to_goal(
-                    target,
-                    rate,
-                    added,
-                    start_capital=start_capital,
-                    annual_growth=annual_growth,
-                    max_months=max_months,
-                )
-                .model_dump()
-            )
+            plan = goal_plan(projection, target, rate).model_dump()
             plan["target_capital"] = _cents(plan["target_capital"])
             plan["yearly"] = [_point(p) for p in plan["yearly"]]
             if monthly:

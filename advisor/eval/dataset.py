@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -134,10 +134,9 @@ def _describe(error: ValidationError) -> str:
     return f"field {where!r}: {str(first['msg']).removeprefix('Value error, ')}"
 
 
-def parse_lines(lines: Iterable[str], name: str = "dataset") -> list[Row]:
-    """Rows from JSON Lines text; the first bad line raises an InputError naming it."""
-    rows: list[Row] = []
-    seen: dict[str, int] = {}
+def json_objects(lines: Iterable[str], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of JSON Lines text; a line that is
+    not a JSON object raises an InputError naming it."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -151,6 +150,14 @@ def parse_lines(lines: Iterable[str], name: str = "dataset") -> list[Row]:
             raise InputError(
                 f"{name} line {number}: expected a JSON object, got {type(obj).__name__}"
             )
+        yield number, obj
+
+
+def parse_lines(lines: Iterable[str], name: str = "dataset") -> list[Row]:
+    """Rows from JSON Lines text; the first bad line raises an InputError naming it."""
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    for number, obj in json_objects(lines, name):
         try:
             row = Row.model_validate(obj)
         except ValidationError as exc:

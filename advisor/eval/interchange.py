@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, Row, parse_lines
+from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, Row, json_objects, parse_lines
 from advisor.eval.runner import RowResult
 
 RAGAS_FIELDS = ("user_input", "reference", "reference_contexts", "response", "retrieved_contexts")
@@ -55,18 +55,7 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     """The rows of a JSON Lines or CSV file as dicts (CSV list cells decoded)."""
     text = _read_text(path)
     if not _is_csv(path):
-        out = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path} line {number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(obj, dict):
-                raise InputError(f"{path} line {number}: expected a JSON object")
-            out.append(obj)
-        return out
+        return [obj for _, obj in json_objects(text.splitlines(), str(path))]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     records = []
     for row in reader:

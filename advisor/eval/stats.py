@@ -13,7 +13,6 @@ as much as the code, and a p50 is not the mean of paired differences."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from advisor.errors import InputError
-from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK
+from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, json_objects
 from advisor.eval.runner import (
     LATENCY_METRICS,
     LOWER_IS_BETTER,
@@ -135,14 +134,8 @@ def load_rows(folder: Path) -> dict[str, dict[str, Any]]:
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no results.jsonl to pair rows with (give a run folder)") from exc
     rows: dict[str, dict[str, Any]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path} line {number}: not valid JSON") from exc
-        if not isinstance(row, dict) or "id" not in row:
+    for number, row in json_objects(text.splitlines(), str(path)):
+        if "id" not in row:
             raise InputError(f"{path} line {number}: not an eval result row")
         rows[str(row["id"])] = row
     return rows

@@ -97,12 +97,6 @@ def _number(value: Any) -> float | None:
     return None if number != number else number
 
 
-def missing_fields_of(profile: Profile) -> list[str]:
-    from advisor.profile import missing_fields
-
-    return missing_fields(profile)
-
-
 def _describe_missing(missing: list[str]) -> str:
     if not missing:
         return "Your profile has every fact the suggestions use."
@@ -158,7 +152,7 @@ class Handlers:
 
     def save_pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
         """Merge the facts from the chat into the saved profile (the person clicked)."""
-        from advisor.profile import save_facts
+        from advisor.profile import missing_fields, save_facts
 
         user = _user(request)
         facts = self._pending_facts.get(user)
@@ -170,7 +164,7 @@ class Handlers:
             return _error(exc), gr.update(visible=True)
         self._pending_facts.pop(user, None)
         return render.escape_markdown("Saved to your profile. ") + _describe_missing(
-            missing_fields_of(profile)
+            missing_fields(profile)
         ), gr.update(visible=False)
 
     def _profile_facts(self, user: str) -> dict[str, Any] | None:

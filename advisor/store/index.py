@@ -264,23 +264,35 @@ class Index:
                 out[r[0]] = ChunkRow(*r)
         return out
 
-    def _selective(self, terms: list[str]) -> str | None:
-        """The FTS query to run: BM25 over every match is linear in the matches, so
-        terms found in ``COMMON_DF`` chunks or more are left out (their IDF is low
-        anyway); when every term is that common, all of them must match."""
-        con = self._con()
-        rare: list[str] = []
-        for term in terms:
-            hits = con.execute(
+    def _count(self, term: str, cap: int) -> int:
+        """How many chunks hold ``term``, counting no further than ``cap``."""
+        row = (
+            self._con()
+            .execute(
                 "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-                (f'"{term}"', COMMON_DF),
-            ).fetchone()[0]
-            if 0 < hits < COMMON_DF:
-                rare.append(term)
-        chosen = rare or terms
-        if not chosen:
-            return None
-        return (" OR " if rare else " AND ").join(f'"{t}"' for t in chosen)
+                (f'"{term}"', cap),
+            )
+            .fetchone()
+        )
+        return int(row[0])
+
+    def _queries(self, terms: list[str]) -> list[str]:
+        """The FTS queries to try, in order, until one matches. BM25 over every match is
+        linear in the matches, so terms found in ``COMMON_DF`` chunks or more are left
+        out while a rarer term is there (their IDF is low anyway). When every term is
+        that common, all of them must match; failing that, fewer of them — the most
+        common dropped first — down to the rarest one alone, so a question made of
+        common words still finds the chunks that hold them together."""
+        counts = {term: self._count(term, COMMON_DF) for term in terms}
+        rare = [t for t in terms if 0 < counts[t] < COMMON_DF]
+        if rare:
+            return [" OR ".join(f'"{t}"' for t in rare)]
+        common = [t for t in terms if counts[t] >= COMMON_DF]
+        if not common:
+            return []
+        deeper = {t: self._count(t, COMMON_DF * 50) for t in common}
+        common.sort(key=lambda t: deeper[t])  # rarest first
+        return [" AND ".join(f'"{t}"' for t in common[:k]) for k in range(len(common), 0, -1)]
 
     def lexical(self, collections: Sequence[str], text: str, limit: int) -> list[str]:
         """Chunk ids ranked by BM25 within the given collections."""
@@ -289,22 +301,22 @@ class Index:
             return []
         marks = ",".join("?" * len(collections))
         try:
-            query = self._selective(terms)
-            if query is None:
-                return []
-            rows = (
-                self._con()
-                .execute(
-                    "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-                    f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
-                    "ORDER BY bm25(chunks_fts) LIMIT ?",
-                    (query, *collections, limit),
+            for query in self._queries(terms):
+                rows = (
+                    self._con()
+                    .execute(
+                        "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                        f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
+                        "ORDER BY bm25(chunks_fts) LIMIT ?",
+                        (query, *collections, limit),
+                    )
+                    .fetchall()
                 )
-                .fetchall()
-            )
+                if rows:
+                    return [r[0] for r in rows]
         except sqlite3.Error as exc:
             raise StoreError(f"lexical search failed: {exc}") from exc
-        return [r[0] for r in rows]
+        return []
 
     # -- writes --------------------------------------------------------------
     def begin_pending(self, collection: str, ids: Iterable[str]) -> int:

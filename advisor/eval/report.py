@@ -32,9 +32,9 @@ border-left:3px solid #ccc;white-space:pre-wrap}
 """
 
 
-def _fmt(value: Any, name: str = "") -> str:
+def _fmt(value: Any, name: str = "", na: Sequence[str] = ()) -> str:
     if value is None:
-        return "–"
+        return "<span class='muted' title='not measured'>n/a</span>" if name in na else "–"
     if name in LATENCY_METRICS:
         return f"{value:.0f} ms"
     if name == "answer_words":
@@ -54,11 +54,11 @@ def interval_text(interval: Any, name: str = "") -> str:
     return f"[{lo:.2f}, {hi:.2f}]"
 
 
-def _cell(value: Any, name: str, intervals: dict[str, Any] | None) -> str:
-    """A table cell: the value and, below it, its interval."""
+def _cell(value: Any, name: str, intervals: dict[str, Any] | None, na: Sequence[str] = ()) -> str:
+    """A table cell: the value and, below it, its interval ("n/a": not measured)."""
     ci = interval_text((intervals or {}).get(name), name)
     extra = f" <small class='muted'>{ci}</small>" if ci and value is not None else ""
-    return f"<td class='n'>{_fmt(value, name)}{extra}</td>"
+    return f"<td class='n'>{_fmt(value, name, na)}{extra}</td>"
 
 
 def _bars(metrics: dict[str, Any]) -> str:
@@ -119,6 +119,18 @@ def _row(r: RowResult) -> str:
         for t in r.history
     )
     error = f'<p class="bad">error: {escape(r.error)}</p>' if r.error else ""
+    judged = ""
+    if r.judge:
+        verdicts = "".join(
+            f"<li>{escape(name)}: <blockquote>{escape(str(raw))}</blockquote></li>"
+            for name, raw in (r.judge.get("raw") or {}).items()
+        )
+        if r.judge.get("error"):
+            verdicts += f"<li class='bad'>{escape(str(r.judge['error']))}</li>"
+        judged = (
+            f"<details><summary>judge verdicts ({escape(str(r.judge.get('model', '')))})"
+            f"</summary><ul>{verdicts}</ul></details>"
+        )
     return (
         f'<div class="row"><b>{escape(r.id)}</b> <span class="muted">{escape(r.category)}</span>'
         f" · {escape(r.split)} · {status}{declined} · {r.latency_ms:.0f} ms{history}"
@@ -129,7 +141,7 @@ def _row(r: RowResult) -> str:
         f"<details><summary>reference quotes ({len(r.reference_contexts)})</summary>"
         f"<ol>{quotes}</ol></details>"
         f"<details><summary>retrieved passages ({len(r.retrieved_contexts)})</summary>"
-        f"<ol>{passages}</ol></details></div>"
+        f"<ol>{passages}</ol></details>{judged}</div>"
     )
 
 
@@ -139,19 +151,22 @@ def render(
     *,
     comparison: Sequence[tuple[str, Any, Any, Any]] = (),
     dataset: str = "",
+    earlier_not_measured: Sequence[str] = (),
 ) -> str:
     metrics = summary["metrics"]
+    na = summary.get("not_measured", [])
     splits = [name for name in SPLITS if name in summary.get("by_split", {})]
     split_head = "".join(
         f"<th>{escape(name)} ({summary['by_split'][name]['rows']})</th>" for name in splits
     )
     head = f"<tr><th>metric</th><th>run ({summary['rows']})</th>{split_head}</tr>" + "".join(
-        f"<tr><td>{escape(k)}</td>{_cell(v, k, summary.get('intervals'))}"
+        f"<tr><td>{escape(k)}</td>{_cell(v, k, summary.get('intervals'), na)}"
         + "".join(
             _cell(
                 summary["by_split"][name]["metrics"].get(k),
                 k,
                 summary["by_split"][name].get("intervals"),
+                na,
             )
             for name in splits
         )
@@ -161,8 +176,8 @@ def render(
     compared = ""
     if comparison:
         lines = "".join(
-            f"<tr><td>{escape(name)}</td><td class='n'>{_fmt(a, name)}</td>"
-            f"<td class='n'>{_fmt(b, name)}</td><td class='n'>{_fmt(c, name)}</td></tr>"
+            f"<tr><td>{escape(name)}</td><td class='n'>{_fmt(a, name, earlier_not_measured)}</td>"
+            f"<td class='n'>{_fmt(b, name, na)}</td><td class='n'>{_fmt(c, name)}</td></tr>"
             for name, a, b, c in comparison
         )
         compared = (
@@ -192,9 +207,22 @@ def render(
         f"<b>{escape(str(summary['engine']))}</b>"
         + (f" · dataset <code>{escape(dataset)}</code>" if dataset else "")
         + f" · {failing} rows failed</p>"
-        f"<h2>Headline metrics</h2><table>{head}</table>{compared}"
+        f"<h2>Headline metrics</h2><table>{head}</table>{_not_measured_note(summary)}{compared}"
         f"<h2>By category</h2><div class='cats'>{cats}</div>"
         f"<h2>Worst rows</h2>{rows}</body></html>\n"
+    )
+
+
+def _not_measured_note(summary: dict[str, Any]) -> str:
+    from advisor.eval.judge import NOTE
+
+    judge = "" if summary.get("judge") else f"<p class='muted'>{escape(NOTE)}</p>"
+    if not summary.get("not_measured"):
+        return judge
+    names = ", ".join(escape(n) for n in summary["not_measured"])
+    return (
+        f"<p class='muted'>n/a, not measured: {names}. The target returns no citations "
+        "or no decline flag, so these cannot be scored (they are not zero).</p>" + judge
     )
 
 

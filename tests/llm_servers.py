@@ -20,6 +20,7 @@ script of modes per answer request makes them misbehave on purpose:
 Condense requests (no passages block) get ``condense_reply`` or the follow-up as is.
 With ``plain`` set, the server is a plain chat model instead: every request takes the
 next mode (so ``error`` and ``hang`` work on it too) and a normal one is answered with
+``reply_with(prompt)`` when given (a scripted judge reads what it was sent), else
 ``condense_reply``.
 """
 
@@ -31,6 +32,7 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -110,6 +112,7 @@ class ScriptedServer:
     modes: deque[str] = field(default_factory=deque)
     requests: list[Recorded] = field(default_factory=list)
     plain: bool = False
+    reply_with: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         self._release = threading.Event()
@@ -148,6 +151,8 @@ class ScriptedServer:
         """(mode, text) for one chat request."""
         if self.plain:
             mode = self.modes.popleft() if self.modes else self.default
+            if self.reply_with is not None:
+                return mode, self.reply_with(recorded.prompt)
             return mode, self.condense_reply or compose(mode, recorded.prompt)
         if not recorded.is_answer:
             latest = re.search(r"Latest message: (.*)", recorded.prompt)

@@ -312,6 +312,7 @@ def register(app: typer.Typer) -> None:
             comparison=comparison,
             dataset=str(dataset),
             earlier_not_measured=earlier.summary.get("not_measured", []) if earlier else (),
+            earlier_rows=earlier_rows,
         )
         runner.write_run(folder, results, summary, html)
 

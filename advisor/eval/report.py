@@ -29,6 +29,9 @@ text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .bad{color:#b00020}.good{color:#116611}.muted{color:#666}
 blockquote{margin:.3em 0;padding:.3em .8em;background:#f6f6f6;
 border-left:3px solid #ccc;white-space:pre-wrap}
+.side{display:grid;grid-template-columns:repeat(auto-fit,minmax(230px,1fr));gap:.8em}
+.side>div{min-width:0}.side h4{margin:.2em 0;font-size:.9em;color:#555}
+.side ol{padding-left:1.2em;margin:0}
 """
 
 
@@ -89,6 +92,48 @@ def _bars(metrics: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def latency_histogram(latencies: Sequence[float], bins: int = 12) -> str:
+    """An SVG histogram of the row latencies: equal-width bins from the fastest row to
+    the slowest, each bar labelled with its count."""
+    values = sorted(v for v in latencies if v is not None)
+    if not values:
+        return "<p class='muted'>no latencies</p>"
+    lo, hi = values[0], values[-1]
+    width = (hi - lo) / bins or 1.0
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, int((v - lo) / width))] += 1
+    bar_w, plot_h, left, bottom = 40, 120, 10, 34
+    top = max(counts)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left * 2 + bar_w * bins}" '
+        f'height="{plot_h + bottom + 16}" role="img" aria-label="latency histogram">'
+    ]
+    for i, n in enumerate(counts):
+        h = plot_h * n / top
+        x = left + i * bar_w
+        y = 16 + plot_h - h
+        parts.append(
+            f'<rect x="{x + 2}" y="{y:.1f}" width="{bar_w - 4}" height="{h:.1f}" fill="#4a78a8"/>'
+        )
+        if n:
+            parts.append(
+                f'<text x="{x + bar_w / 2}" y="{y - 3:.1f}" font-size="11" '
+                f'text-anchor="middle">{n}</text>'
+            )
+        if i % 3 == 0:
+            parts.append(
+                f'<text x="{x}" y="{16 + plot_h + 14}" font-size="11">{lo + i * width:.0f}</text>'
+            )
+    parts.append(
+        f'<text x="{left + bar_w * bins}" y="{16 + plot_h + 14}" font-size="11" '
+        f'text-anchor="end">{hi:.0f}</text>'
+        f'<text x="{left + bar_w * bins / 2}" y="{16 + plot_h + 30}" font-size="12" '
+        'text-anchor="middle">milliseconds per row (rows per bin above each bar)</text></svg>'
+    )
+    return "".join(parts)
+
+
 def _badness(r: RowResult) -> float:
     """Lower is worse: out-of-scope and small-talk rows by the kind of reply, the rest
     by their scores."""
@@ -100,17 +145,28 @@ def _badness(r: RowResult) -> float:
     return sum(v for v in values if v is not None) / len(values)
 
 
+MAX_ROWS_SHOWN = 60
+
+
 def worst(results: Sequence[RowResult], n: int = 12) -> list[RowResult]:
-    return sorted(results, key=lambda r: (r.ok, _badness(r), r.id))[:n]
+    """Every failing row (up to :data:`MAX_ROWS_SHOWN`), worst first, then the weakest
+    passing rows until ``n`` rows are shown."""
+    ranked = sorted(results, key=lambda r: (r.ok, _badness(r), r.id))
+    failing = sum(not r.ok for r in results)
+    return ranked[: min(MAX_ROWS_SHOWN, max(n, failing))]
+
+
+def _quotes(texts: Sequence[str]) -> str:
+    if not texts:
+        return "<p class='muted'>none</p>"
+    return (
+        "<ol>" + "".join(f"<li><blockquote>{escape(t)}</blockquote></li>" for t in texts) + "</ol>"
+    )
 
 
 def _row(r: RowResult) -> str:
     status = '<span class="good">ok</span>' if r.ok else '<span class="bad">failed</span>'
     scores = ", ".join(f"{escape(k)} {_fmt(v)}" for k, v in r.metrics.items() if v is not None)
-    passages = "".join(
-        f"<li><blockquote>{escape(t)}</blockquote></li>" for t in r.retrieved_contexts
-    )
-    quotes = "".join(f"<li><blockquote>{escape(q)}</blockquote></li>" for q in r.reference_contexts)
     declined = f" · declined ({escape(r.reason or 'guard')})" if r.declined else ""
     if not r.declined and r.reason:
         declined = f" · {escape(r.reason)}"
@@ -134,14 +190,15 @@ def _row(r: RowResult) -> str:
     return (
         f'<div class="row"><b>{escape(r.id)}</b> <span class="muted">{escape(r.category)}</span>'
         f" · {escape(r.split)} · {status}{declined} · {r.latency_ms:.0f} ms{history}"
-        f"<p><b>Question:</b> {escape(r.user_input)}</p>"
-        f"<p><b>Answer:</b></p><blockquote>{escape(r.response)}</blockquote>{error}"
-        f"<p><b>Reference:</b> {escape(r.reference)}</p>"
-        f'<p class="muted">{scores}</p>'
-        f"<details><summary>reference quotes ({len(r.reference_contexts)})</summary>"
-        f"<ol>{quotes}</ol></details>"
-        f"<details><summary>retrieved passages ({len(r.retrieved_contexts)})</summary>"
-        f"<ol>{passages}</ol></details>{judged}</div>"
+        f"{error}<div class='side'>"
+        f"<div><h4>Question</h4><blockquote>{escape(r.user_input)}</blockquote></div>"
+        f"<div><h4>Answer</h4><blockquote>{escape(r.response)}</blockquote></div>"
+        f"<div><h4>Reference</h4><blockquote>{escape(r.reference)}</blockquote>"
+        f"<h4>Reference quotes ({len(r.reference_contexts)})</h4>"
+        f"{_quotes(r.reference_contexts)}</div>"
+        f"<div><h4>Retrieved passages ({len(r.retrieved_contexts)})</h4>"
+        f"{_quotes(r.retrieved_contexts)}</div></div>"
+        f'<p class="muted">{scores}</p>{judged}</div>'
     )
 
 
@@ -152,6 +209,7 @@ def render(
     comparison: Sequence[tuple[str, Any, Any, Any]] = (),
     dataset: str = "",
     earlier_not_measured: Sequence[str] = (),
+    earlier_rows: dict[str, dict[str, Any]] | None = None,
 ) -> str:
     metrics = summary["metrics"]
     na = summary.get("not_measured", [])
@@ -186,13 +244,16 @@ def render(
         )
     if summary.get("compare"):
         compared += _paired_html(summary["compare"])
+        compared += row_diff(summary["compare"], results, earlier_rows or {})
     cats = "".join(
         f'<div class="cat"><b>{escape(cat)}</b> <span class="muted">({vals.get("rows", 0)} rows, '
         f"p50 {_fmt(vals.get('latency_p50_ms'), 'latency_p50_ms')})</span><br>{_bars(vals)}</div>"
         for cat, vals in summary["by_category"].items()
     )
     failing = sum(not r.ok for r in results)
-    rows = "".join(_row(r) for r in worst(results))
+    shown = worst(results)
+    rows = "".join(_row(r) for r in shown)
+    latencies = latency_histogram([r.latency_ms for r in results])
     if summary.get("intervals"):
         head += (
             "<tr><td colspan='9' class='muted'><small>[lo, hi]: 95% bootstrap interval "
@@ -209,7 +270,10 @@ def render(
         + f" · {failing} rows failed</p>"
         f"<h2>Headline metrics</h2><table>{head}</table>{_not_measured_note(summary)}{compared}"
         f"<h2>By category</h2><div class='cats'>{cats}</div>"
-        f"<h2>Worst rows</h2>{rows}</body></html>\n"
+        f"<h2>Latency</h2>{latencies}"
+        f"<h2>Worst rows: failing first</h2><p class='muted'>{failing} failing rows"
+        f"{' (the first ' + str(MAX_ROWS_SHOWN) + ' shown)' if failing > len(shown) else ''}"
+        f", then the weakest passing ones.</p>{rows}</body></html>\n"
     )
 
 
@@ -223,6 +287,47 @@ def _not_measured_note(summary: dict[str, Any]) -> str:
     return (
         f"<p class='muted'>n/a, not measured: {names}. The target returns no citations "
         "or no decline flag, so these cannot be scored (they are not zero).</p>" + judge
+    )
+
+
+def row_diff(
+    paired: dict[str, Any], results: Sequence[RowResult], earlier: dict[str, dict[str, Any]]
+) -> str:
+    """What changed in each row that did not stay the same: its verdict, each main score
+    before and after, and the earlier and the new answer side by side."""
+    now = {r.id: r for r in results}
+    cls = {"improved": "good", "regressed": "bad"}
+    parts = []
+    for d in paired["rows"]:
+        r, before = now.get(d["id"]), earlier.get(d["id"])
+        if r is None or before is None:
+            continue
+        changes = "".join(
+            f"<li class='{'good' if name in d['improved'] else 'bad'}'>{escape(name)}: "
+            + (
+                f"{'ok' if before.get('ok') else 'failed'} → {'ok' if r.ok else 'failed'}"
+                if name == "ok"
+                else f"{_fmt((before.get('metrics') or {}).get(name))} → "
+                f"{_fmt(r.metrics.get(name))}"
+            )
+            + "</li>"
+            for name in (*d["improved"], *d["regressed"])
+        )
+        parts.append(
+            f"<div class='row'><b>{escape(d['id'])}</b> "
+            f"<span class='muted'>{escape(str(d['category']))}</span> · "
+            f"<span class='{cls.get(d['verdict'], 'muted')}'>{escape(d['verdict'])}</span>"
+            f"<p>{escape(r.user_input)}</p><ul>{changes}</ul><div class='side'>"
+            f"<div><h4>Earlier answer</h4><blockquote>{escape(str(before.get('response', '')))}"
+            f"</blockquote></div><div><h4>Answer now</h4><blockquote>{escape(r.response)}"
+            "</blockquote></div></div></div>"
+        )
+    if not parts:
+        return ""
+    same = paired["row_counts"].get("same", 0)
+    return (
+        f"<h3>What changed, row by row</h3><p class='muted'>{len(parts)} rows changed, "
+        f"{same} stayed the same.</p>" + "".join(parts)
     )
 
 

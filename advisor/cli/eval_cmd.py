@@ -49,10 +49,53 @@ def spread_thresholds(args: Sequence[str]) -> list[str]:
 
 
 class EvalCommand(TyperCommand):
-    """Reads several ``METRIC=VALUE`` after one ``--fail-under`` / ``--fail-over``."""
+    """Reads several ``METRIC=VALUE`` after one ``--fail-under`` / ``--fail-over``, and
+    hands ``advisor eval generate ...`` to :func:`generate_command` (``advisor eval``
+    takes no positional arguments, so a leading ``generate`` can only mean that)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args[:1] == ["generate"]:
+            command = typer.main.get_command(generate_command())
+            command.main(args[1:], prog_name="advisor eval generate", standalone_mode=False)
+            ctx.exit(0)
         return super().parse_args(ctx, spread_thresholds(args))
+
+
+def generate_command() -> typer.Typer:
+    """``advisor eval generate``: draft reference rows from your documents."""
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+    @app.command()
+    def generate(
+        source: Path = typer.Option(..., "--from", help="a document or a folder of them"),
+        n: int = typer.Option(..., "--n", min=1, max=1000, help="rows to draft"),
+        judge: str = typer.Option(
+            ..., "--judge", help="openai:MODEL | ollama:MODEL: the model that drafts"
+        ),
+        out: Path = typer.Option(
+            Path("evals/drafted.jsonl"), "--out", help="where to write the drafted rows"
+        ),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
+    ) -> None:
+        """Draft question, reference and reference_contexts rows from documents with a
+        model; every quote is checked against the source text; rows are written with
+        reviewed: false for a person to check."""
+        from advisor.eval.generate import draft_rows, write_rows
+        from advisor.settings import get_settings
+
+        with _progress(n, 0, quiet, "drafting") as advance:
+            drafted = draft_rows(source, n, judge, get_settings(), progress=advance)
+        write_rows(out, drafted.rows)
+        typer.echo(f"wrote {len(drafted.rows)} rows to {out} (reviewed: false)")
+        if drafted.dropped:
+            typer.echo(f"dropped {len(drafted.dropped)} drafts:")
+            for why in drafted.dropped:
+                typer.echo(f"  {why}")
+        if len(drafted.rows) < n:
+            typer.echo(f"only {len(drafted.rows)} of {n}: the documents ran out of passages")
+        typer.echo("review each row (question, reference, quotes), then set reviewed: true")
+
+    return app
 
 
 def _show(value: Any, name: str, na: Sequence[str] = ()) -> str:
@@ -240,7 +283,8 @@ def register(app: typer.Typer) -> None:
         quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     ) -> None:
         """Score the advisor, or any OpenAI-compatible endpoint, on reference Q&A
-        (offline, deterministic metrics)."""
+        (offline, deterministic metrics). `advisor eval generate --help`: draft rows
+        from your own documents."""
         from advisor.errors import InputError
         from advisor.eval import gate as gating
         from advisor.eval import interchange, report, runner, stats

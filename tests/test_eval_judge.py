@@ -121,8 +121,10 @@ def test_an_unsupported_answer_is_judged_unfaithful_and_incorrect(
     monkeypatch.setenv("ADVISOR_OPENAI_BASE_URL", judge_server.url)
     run = tmp_path / "run"
     engine = "fake:The moon landing was faked by penguins [1]."
-    code, _, err = _eval(capsys, dataset, run, "--judge", "openai:scripted", "--engine", engine)
-    assert code == 0, err
+    code, _, err = _eval(capsys, dataset, run, "--judge", "openai:scripted", "--engine", engine,
+                         "--fail-under", "faithfulness=0.5", "context_precision=0.5")  # fmt: skip
+    assert code == 1  # the judge metrics take floors like any other
+    assert "faithfulness" in err and "context_precision" not in err
     metrics = json.loads((run / "summary.json").read_text())["metrics"]
     assert metrics["faithfulness"] == 0.0 and metrics["answer_correctness"] == 0.0
     assert metrics["context_precision"] == 1.0  # retrieval is unchanged

@@ -135,6 +135,11 @@ def test_the_advisor_api_and_a_plain_llm_are_scored_on_one_set_and_compared(
     assert hit.split()[1] != "n/a" and hit.split()[2] == "n/a"
     html = (plain_run / "report.html").read_text()
     assert "n/a, not measured: hit_at_1" in html and "Paired by row" in html
+    # one report shows both: the plain LLM now, the advisor's API as the earlier run
+    assert paired["against_engine"] == f"passive-income-advisor @ {advisor_api}"
+    assert f"Now: <b>scripted @ {plain_llm.url}</b>" in html
+    assert f"earlier: <b>passive-income-advisor @ {advisor_api}</b>" in html
+    assert "What changed, row by row" in html
 
 
 def test_a_plain_llm_target_without_a_comparison_prints_n_a(plain_llm, dataset, tmp_path, capsys):

@@ -348,7 +348,11 @@ def register(app: typer.Typer) -> None:
             summary["target"] = {"url": target, "model": getattr(the_target, "model", None)}
         stats.add_intervals(summary, results)
         if earlier_rows is not None:
-            summary["compare"] = {"against": str(compare), **stats.paired(results, earlier_rows)}
+            summary["compare"] = {
+                "against": str(compare),
+                "against_engine": earlier.summary.get("engine") if earlier else None,
+                **stats.paired(results, earlier_rows),
+            }
         comparison = runner.compare_table(summary, earlier) if earlier else []
         html = report.render(
             summary,

@@ -243,7 +243,7 @@ def render(
             f"<th>now</th><th>change</th></tr>{lines}</table>"
         )
     if summary.get("compare"):
-        compared += _paired_html(summary["compare"])
+        compared += _paired_html(summary["compare"], str(summary["engine"]))
         compared += row_diff(summary["compare"], results, earlier_rows or {})
     cats = "".join(
         f'<div class="cat"><b>{escape(cat)}</b> <span class="muted">({vals.get("rows", 0)} rows, '
@@ -335,7 +335,7 @@ def _signed(value: Any) -> str:
     return "–" if value is None else f"{value:+.4f}"
 
 
-def _paired_html(paired: dict[str, Any]) -> str:
+def _paired_html(paired: dict[str, Any], engine: str = "") -> str:
     """The paired comparison: per metric the mean paired difference, its interval and
     whether it is significant; per row which main scores improved or regressed."""
     cls = {"improved": "good", "regressed": "bad"}
@@ -356,7 +356,14 @@ def _paired_html(paired: dict[str, Any]) -> str:
     )
     return (
         f"<h2>Paired by row ({paired['rows_paired']} rows, {paired['split']})</h2>"
-        "<p class='muted'>Mean of the per-row differences (now minus earlier) with its 95% "
+        + (
+            f"<p>Now: <b>{escape(str(engine))}</b> · earlier: "
+            f"<b>{escape(str(paired.get('against_engine')))}</b> "
+            f"(<code>{escape(str(paired.get('against', '')))}</code>)</p>"
+            if paired.get("against_engine")
+            else ""
+        )
+        + "<p class='muted'>Mean of the per-row differences (now minus earlier) with its 95% "
         "bootstrap interval; a change is significant only when the interval excludes zero. "
         "Latencies are not paired.</p>"
         "<table><tr><th>metric</th><th>pairs</th><th>mean change</th><th>interval</th>"

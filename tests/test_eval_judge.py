@@ -15,7 +15,7 @@ from conftest import cli
 from llm_servers import ScriptedServer, passages_in
 from test_eval_cli import ROWS
 
-from advisor.eval.judge import _json_object, score
+from advisor.eval.judge import json_object, score
 
 JUDGED = ("faithfulness", "answer_correctness", "context_precision")
 
@@ -79,7 +79,7 @@ def test_judge_metrics_come_from_the_judges_verdicts_and_are_saved_per_row(
     # each row's score is what its judge's verdict says; the summary is their mean
     for name in JUDGED:
         per_row = [
-            score(name, _json_object(r["judge"]["raw"][name]), len(r["retrieved_contexts"]))
+            score(name, json_object(r["judge"]["raw"][name]), len(r["retrieved_contexts"]))
             for r in rows.values()
             if r["judge"]
         ]
@@ -188,4 +188,4 @@ def test_without_a_judge_the_offline_metrics_run_and_judge_metrics_are_absent_wi
     ],
 )  # fmt: skip
 def test_a_verdict_becomes_a_score_or_none_when_unusable(metric, reply, contexts, value):
-    assert score(metric, _json_object(reply), contexts) == pytest.approx(value)
+    assert score(metric, json_object(reply), contexts) == pytest.approx(value)

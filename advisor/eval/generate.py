@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from advisor import prompts
 from advisor.errors import EngineError, InputError
-from advisor.eval.judge import _json_object, build_engine
+from advisor.eval.judge import build_engine, json_object
 from advisor.eval.metrics import normalise
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def draft_rows(
             )
         except Exception as exc:
             raise EngineError(f"the model {spec} failed: {engine.translate(exc)}") from exc
-        draft = _json_object(reply)
+        draft = json_object(reply)
         why = check(draft, doc.text)
         if why is not None or draft is None:
             dropped.append(f"{doc.source}: {why}")

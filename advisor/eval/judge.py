@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +65,7 @@ def _numbered(contexts: list[str]) -> str:
     return "\n".join(f'<passage n="{n}">\n{c}\n</passage>' for n, c in enumerate(contexts, 1))
 
 
-def _json_object(reply: str) -> dict[str, Any] | None:
+def json_object(reply: str) -> dict[str, Any] | None:
     """The JSON object of a reply, tolerating ``<think>`` blocks and code fences."""
     text = re.sub(r"<think>.*?</think>", "", reply, flags=re.DOTALL)
     start, end = text.find("{"), text.rfind("}")
@@ -150,7 +151,7 @@ class Judge:
         sent = {m: prompts.text(PROMPTS[m]).strip().format(**fields) for m in wanted}
         raw = {m: self._ask(p) for m, p in sent.items()}
         scores = {
-            m: score(m, _json_object(raw[m]), len(r.retrieved_contexts)) for m in JUDGE_METRICS
+            m: score(m, json_object(raw[m]), len(r.retrieved_contexts)) for m in JUDGE_METRICS
         }
         verdict = {
             "model": self.spec,
@@ -160,7 +161,7 @@ class Judge:
             "scores": scores,
         }
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f".{path.stem}.{threading.get_ident()}.tmp")  # one per thread
         tmp.write_text(json.dumps(verdict, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
         return verdict

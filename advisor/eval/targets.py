@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
+from advisor.api.sources import strip_sources
 from advisor.errors import AdvisorError, EngineError, InputError, MissingExtraError, NotFoundError
 
 if TYPE_CHECKING:
     from advisor.eval.dataset import Row
     from advisor.service import Advisor
-
-SOURCES_HEADING = "\n\nSources:\n"  # as advisor.api.sources writes it under an answer
 
 
 class Reply(BaseModel):
@@ -88,13 +87,6 @@ class AdvisorTarget:
             engine=answer.engine,
             question=answer.question,
         )
-
-
-def strip_sources(text: str) -> str:
-    """A reply without the "Sources" list this advisor's API appends (the passages
-    come in the ``citations`` field; the list would be scored as answer text)."""
-    head, sep, _ = text.rpartition(SOURCES_HEADING)
-    return head if sep else text
 
 
 class ChatTarget:
@@ -185,6 +177,8 @@ class ChatTarget:
             raise EngineError(f"the target failed: {exc}") from exc
         data = completion.model_dump()
         text = (completion.choices[0].message.content or "") if completion.choices else ""
+        # without the "Sources" list this advisor's API appends (its passages come in the
+        # citations field; the list is not answer text)
         reply = Reply(response=strip_sources(text), engine=str(data.get("model") or self.model))
         citations = data.get("citations")
         if isinstance(citations, list):

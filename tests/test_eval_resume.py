@@ -3,9 +3,12 @@ SIGKILL, each against the scripted plain chat model (real HTTP, a real child pro
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +18,8 @@ from advisor_servers import ADVISOR_BIN, child_env
 from conftest import cli
 from llm_servers import ScriptedServer
 from test_eval_cli import ROWS
+
+from advisor.cli.eval_cmd import _progress
 
 REPLY = "A REIT lets you invest in real estate without managing buildings yourself."
 N_ROWS = 12
@@ -167,3 +172,23 @@ def test_the_advisor_in_process_with_workers_scores_as_one_worker_does(home_copy
     a = json.loads((one / "summary.json").read_text())
     b = json.loads((four / "summary.json").read_text())
     assert _without_latency(a) == _without_latency(b)
+
+
+def test_the_progress_bar_starts_at_the_resumed_rows_and_shows_an_eta(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with _progress(3, 1, False, "evaluating") as advance:  # one row finished before
+        advance("row-01")
+        advance("row-02")
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    assert "evaluating" in shown and "1/3" in shown and "3/3 " in shown
+    assert "eta" in shown and "row-02" in shown
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    with _progress(3, 0, True, "evaluating") as advance:
+        advance("row-00")
+    assert quiet.getvalue() == ""

@@ -193,6 +193,7 @@ def _progress(total: int, done: int, quiet: bool, label: str) -> Iterator[Callab
     if quiet or not sys.stderr.isatty() or total <= 1:
         yield lambda _name: None
         return
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -204,7 +205,9 @@ def _progress(total: int, done: int, quiet: bool, label: str) -> Iterator[Callab
 
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
     times = (TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    with Progress(*columns, *times, TextColumn("{task.fields[item]}"), transient=True) as bar:
+    item = TextColumn("{task.fields[item]}")
+    console = Console(stderr=True)  # stdout carries the results table
+    with Progress(*columns, *times, item, transient=True, console=console) as bar:
         task = bar.add_task(label, total=total, completed=done, item="")
         yield lambda name: bar.update(task, advance=1, item=name)
 

@@ -319,10 +319,9 @@ def register(app: typer.Typer) -> None:
             "k": k,
         }
         finished = runner.resume_run(folder, asked, rows) if resume else []
-        runner.start_run(folder, asked)
-
         the_judge = _judge(judge)
         the_target, embedder = _target(target, target_model, target_key_env, engine, k, timeout)
+        runner.start_run(folder, asked)
         journal = runner.Journal(folder, finished)
         try:
             with _progress(len(rows), len(finished), quiet, "evaluating") as advance:

@@ -18,6 +18,10 @@ script of modes per answer request makes them misbehave on purpose:
 ``unauthorized``  HTTP 401
 
 Condense requests (no passages block) get ``condense_reply`` or the follow-up as is.
+With ``plain`` set, the server is a plain chat model instead: every request takes the
+next mode (so ``error`` and ``hang`` work on it too) and a normal one is answered with
+``reply_with(prompt)`` when given (a scripted judge reads what it was sent), else
+``condense_reply``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -106,6 +111,8 @@ class ScriptedServer:
     condense_reply: str | None = None
     modes: deque[str] = field(default_factory=deque)
     requests: list[Recorded] = field(default_factory=list)
+    plain: bool = False
+    reply_with: Callable[[str], str] | None = None
 
     def __post_init__(self) -> None:
         self._release = threading.Event()
@@ -142,6 +149,11 @@ class ScriptedServer:
 
     def next_reply(self, recorded: Recorded) -> tuple[str, str]:
         """(mode, text) for one chat request."""
+        if self.plain:
+            mode = self.modes.popleft() if self.modes else self.default
+            if self.reply_with is not None:
+                return mode, self.reply_with(recorded.prompt)
+            return mode, self.condense_reply or compose(mode, recorded.prompt)
         if not recorded.is_answer:
             latest = re.search(r"Latest message: (.*)", recorded.prompt)
             return "reply", self.condense_reply or (latest.group(1) if latest else "")

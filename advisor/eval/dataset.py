@@ -66,6 +66,10 @@ class Row(BaseModel):
     reference_contexts: list[str] = Field(default_factory=list)
     history: list[HistoryTurn] = Field(default_factory=list)
     split: Split | None = None
+    # drafted rows (advisor eval generate) carry where they came from and whether a
+    # person has checked them yet
+    source: str | None = None
+    reviewed: bool | None = None
 
     @field_validator("category")
     @classmethod

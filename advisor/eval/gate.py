@@ -30,7 +30,7 @@ from typing import Any
 
 from advisor.errors import InputError
 from advisor.eval.dataset import SPLITS
-from advisor.eval.runner import LOWER_IS_BETTER, METRICS, UNGATED
+from advisor.eval.runner import JUDGE_METRICS, LOWER_IS_BETTER, METRICS, UNGATED
 
 
 def parse_thresholds(items: Sequence[str], *, ceiling: bool = False) -> dict[str, float]:
@@ -47,8 +47,9 @@ def parse_thresholds(items: Sequence[str], *, ceiling: bool = False) -> dict[str
 
 
 def _threshold(name: str, raw: object, where: str, ceiling: bool) -> float:
-    if name not in METRICS:
-        raise InputError(f"{where}: unknown metric {name!r}; known: {', '.join(METRICS)}")
+    known = (*METRICS, *JUDGE_METRICS)  # a judge metric's floor needs --judge to pass
+    if name not in known:
+        raise InputError(f"{where}: unknown metric {name!r}; known: {', '.join(known)}")
     if ceiling != (name in LOWER_IS_BETTER):
         lower = name in LOWER_IS_BETTER
         other = "a ceiling (--fail-over)" if lower else "a floor (--fail-under)"

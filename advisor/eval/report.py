@@ -29,12 +29,15 @@ text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .bad{color:#b00020}.good{color:#116611}.muted{color:#666}
 blockquote{margin:.3em 0;padding:.3em .8em;background:#f6f6f6;
 border-left:3px solid #ccc;white-space:pre-wrap}
+.side{display:grid;grid-template-columns:repeat(auto-fit,minmax(230px,1fr));gap:.8em}
+.side>div{min-width:0}.side h4{margin:.2em 0;font-size:.9em;color:#555}
+.side ol{padding-left:1.2em;margin:0}
 """
 
 
-def _fmt(value: Any, name: str = "") -> str:
+def _fmt(value: Any, name: str = "", na: Sequence[str] = ()) -> str:
     if value is None:
-        return "–"
+        return "<span class='muted' title='not measured'>n/a</span>" if name in na else "–"
     if name in LATENCY_METRICS:
         return f"{value:.0f} ms"
     if name == "answer_words":
@@ -54,11 +57,11 @@ def interval_text(interval: Any, name: str = "") -> str:
     return f"[{lo:.2f}, {hi:.2f}]"
 
 
-def _cell(value: Any, name: str, intervals: dict[str, Any] | None) -> str:
-    """A table cell: the value and, below it, its interval."""
+def _cell(value: Any, name: str, intervals: dict[str, Any] | None, na: Sequence[str] = ()) -> str:
+    """A table cell: the value and, below it, its interval ("n/a": not measured)."""
     ci = interval_text((intervals or {}).get(name), name)
     extra = f" <small class='muted'>{ci}</small>" if ci and value is not None else ""
-    return f"<td class='n'>{_fmt(value, name)}{extra}</td>"
+    return f"<td class='n'>{_fmt(value, name, na)}{extra}</td>"
 
 
 def _bars(metrics: dict[str, Any]) -> str:
@@ -89,6 +92,48 @@ def _bars(metrics: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def latency_histogram(latencies: Sequence[float], bins: int = 12) -> str:
+    """An SVG histogram of the row latencies: equal-width bins from the fastest row to
+    the slowest, each bar labelled with its count."""
+    values = sorted(v for v in latencies if v is not None)
+    if not values:
+        return "<p class='muted'>no latencies</p>"
+    lo, hi = values[0], values[-1]
+    width = (hi - lo) / bins or 1.0
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, int((v - lo) / width))] += 1
+    bar_w, plot_h, left, bottom = 40, 120, 10, 34
+    top = max(counts)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left * 2 + bar_w * bins}" '
+        f'height="{plot_h + bottom + 16}" role="img" aria-label="latency histogram">'
+    ]
+    for i, n in enumerate(counts):
+        h = plot_h * n / top
+        x = left + i * bar_w
+        y = 16 + plot_h - h
+        parts.append(
+            f'<rect x="{x + 2}" y="{y:.1f}" width="{bar_w - 4}" height="{h:.1f}" fill="#4a78a8"/>'
+        )
+        if n:
+            parts.append(
+                f'<text x="{x + bar_w / 2}" y="{y - 3:.1f}" font-size="11" '
+                f'text-anchor="middle">{n}</text>'
+            )
+        if i % 3 == 0:
+            parts.append(
+                f'<text x="{x}" y="{16 + plot_h + 14}" font-size="11">{lo + i * width:.0f}</text>'
+            )
+    parts.append(
+        f'<text x="{left + bar_w * bins}" y="{16 + plot_h + 14}" font-size="11" '
+        f'text-anchor="end">{hi:.0f}</text>'
+        f'<text x="{left + bar_w * bins / 2}" y="{16 + plot_h + 30}" font-size="12" '
+        'text-anchor="middle">milliseconds per row (rows per bin above each bar)</text></svg>'
+    )
+    return "".join(parts)
+
+
 def _badness(r: RowResult) -> float:
     """Lower is worse: out-of-scope and small-talk rows by the kind of reply, the rest
     by their scores."""
@@ -100,17 +145,28 @@ def _badness(r: RowResult) -> float:
     return sum(v for v in values if v is not None) / len(values)
 
 
+MAX_ROWS_SHOWN = 60
+
+
 def worst(results: Sequence[RowResult], n: int = 12) -> list[RowResult]:
-    return sorted(results, key=lambda r: (r.ok, _badness(r), r.id))[:n]
+    """Every failing row (up to :data:`MAX_ROWS_SHOWN`), worst first, then the weakest
+    passing rows until ``n`` rows are shown."""
+    ranked = sorted(results, key=lambda r: (r.ok, _badness(r), r.id))
+    failing = sum(not r.ok for r in results)
+    return ranked[: min(MAX_ROWS_SHOWN, max(n, failing))]
+
+
+def _quotes(texts: Sequence[str]) -> str:
+    if not texts:
+        return "<p class='muted'>none</p>"
+    return (
+        "<ol>" + "".join(f"<li><blockquote>{escape(t)}</blockquote></li>" for t in texts) + "</ol>"
+    )
 
 
 def _row(r: RowResult) -> str:
     status = '<span class="good">ok</span>' if r.ok else '<span class="bad">failed</span>'
     scores = ", ".join(f"{escape(k)} {_fmt(v)}" for k, v in r.metrics.items() if v is not None)
-    passages = "".join(
-        f"<li><blockquote>{escape(t)}</blockquote></li>" for t in r.retrieved_contexts
-    )
-    quotes = "".join(f"<li><blockquote>{escape(q)}</blockquote></li>" for q in r.reference_contexts)
     declined = f" · declined ({escape(r.reason or 'guard')})" if r.declined else ""
     if not r.declined and r.reason:
         declined = f" · {escape(r.reason)}"
@@ -119,17 +175,30 @@ def _row(r: RowResult) -> str:
         for t in r.history
     )
     error = f'<p class="bad">error: {escape(r.error)}</p>' if r.error else ""
+    judged = ""
+    if r.judge:
+        verdicts = "".join(
+            f"<li>{escape(name)}: <blockquote>{escape(str(raw))}</blockquote></li>"
+            for name, raw in (r.judge.get("raw") or {}).items()
+        )
+        if r.judge.get("error"):
+            verdicts += f"<li class='bad'>{escape(str(r.judge['error']))}</li>"
+        judged = (
+            f"<details><summary>judge verdicts ({escape(str(r.judge.get('model', '')))})"
+            f"</summary><ul>{verdicts}</ul></details>"
+        )
     return (
         f'<div class="row"><b>{escape(r.id)}</b> <span class="muted">{escape(r.category)}</span>'
         f" · {escape(r.split)} · {status}{declined} · {r.latency_ms:.0f} ms{history}"
-        f"<p><b>Question:</b> {escape(r.user_input)}</p>"
-        f"<p><b>Answer:</b></p><blockquote>{escape(r.response)}</blockquote>{error}"
-        f"<p><b>Reference:</b> {escape(r.reference)}</p>"
-        f'<p class="muted">{scores}</p>'
-        f"<details><summary>reference quotes ({len(r.reference_contexts)})</summary>"
-        f"<ol>{quotes}</ol></details>"
-        f"<details><summary>retrieved passages ({len(r.retrieved_contexts)})</summary>"
-        f"<ol>{passages}</ol></details></div>"
+        f"{error}<div class='side'>"
+        f"<div><h4>Question</h4><blockquote>{escape(r.user_input)}</blockquote></div>"
+        f"<div><h4>Answer</h4><blockquote>{escape(r.response)}</blockquote></div>"
+        f"<div><h4>Reference</h4><blockquote>{escape(r.reference)}</blockquote>"
+        f"<h4>Reference quotes ({len(r.reference_contexts)})</h4>"
+        f"{_quotes(r.reference_contexts)}</div>"
+        f"<div><h4>Retrieved passages ({len(r.retrieved_contexts)})</h4>"
+        f"{_quotes(r.retrieved_contexts)}</div></div>"
+        f'<p class="muted">{scores}</p>{judged}</div>'
     )
 
 
@@ -139,19 +208,23 @@ def render(
     *,
     comparison: Sequence[tuple[str, Any, Any, Any]] = (),
     dataset: str = "",
+    earlier_not_measured: Sequence[str] = (),
+    earlier_rows: dict[str, dict[str, Any]] | None = None,
 ) -> str:
     metrics = summary["metrics"]
+    na = summary.get("not_measured", [])
     splits = [name for name in SPLITS if name in summary.get("by_split", {})]
     split_head = "".join(
         f"<th>{escape(name)} ({summary['by_split'][name]['rows']})</th>" for name in splits
     )
     head = f"<tr><th>metric</th><th>run ({summary['rows']})</th>{split_head}</tr>" + "".join(
-        f"<tr><td>{escape(k)}</td>{_cell(v, k, summary.get('intervals'))}"
+        f"<tr><td>{escape(k)}</td>{_cell(v, k, summary.get('intervals'), na)}"
         + "".join(
             _cell(
                 summary["by_split"][name]["metrics"].get(k),
                 k,
                 summary["by_split"][name].get("intervals"),
+                na,
             )
             for name in splits
         )
@@ -161,8 +234,8 @@ def render(
     compared = ""
     if comparison:
         lines = "".join(
-            f"<tr><td>{escape(name)}</td><td class='n'>{_fmt(a, name)}</td>"
-            f"<td class='n'>{_fmt(b, name)}</td><td class='n'>{_fmt(c, name)}</td></tr>"
+            f"<tr><td>{escape(name)}</td><td class='n'>{_fmt(a, name, earlier_not_measured)}</td>"
+            f"<td class='n'>{_fmt(b, name, na)}</td><td class='n'>{_fmt(c, name)}</td></tr>"
             for name, a, b, c in comparison
         )
         compared = (
@@ -170,14 +243,17 @@ def render(
             f"<th>now</th><th>change</th></tr>{lines}</table>"
         )
     if summary.get("compare"):
-        compared += _paired_html(summary["compare"])
+        compared += _paired_html(summary["compare"], str(summary["engine"]))
+        compared += row_diff(summary["compare"], results, earlier_rows or {})
     cats = "".join(
         f'<div class="cat"><b>{escape(cat)}</b> <span class="muted">({vals.get("rows", 0)} rows, '
         f"p50 {_fmt(vals.get('latency_p50_ms'), 'latency_p50_ms')})</span><br>{_bars(vals)}</div>"
         for cat, vals in summary["by_category"].items()
     )
     failing = sum(not r.ok for r in results)
-    rows = "".join(_row(r) for r in worst(results))
+    shown = worst(results)
+    rows = "".join(_row(r) for r in shown)
+    latencies = latency_histogram([r.latency_ms for r in results])
     if summary.get("intervals"):
         head += (
             "<tr><td colspan='9' class='muted'><small>[lo, hi]: 95% bootstrap interval "
@@ -192,9 +268,66 @@ def render(
         f"<b>{escape(str(summary['engine']))}</b>"
         + (f" · dataset <code>{escape(dataset)}</code>" if dataset else "")
         + f" · {failing} rows failed</p>"
-        f"<h2>Headline metrics</h2><table>{head}</table>{compared}"
+        f"<h2>Headline metrics</h2><table>{head}</table>{_not_measured_note(summary)}{compared}"
         f"<h2>By category</h2><div class='cats'>{cats}</div>"
-        f"<h2>Worst rows</h2>{rows}</body></html>\n"
+        f"<h2>Latency</h2>{latencies}"
+        f"<h2>Worst rows: failing first</h2><p class='muted'>{failing} failing rows"
+        f"{' (the first ' + str(MAX_ROWS_SHOWN) + ' shown)' if failing > len(shown) else ''}"
+        f", then the weakest passing ones.</p>{rows}</body></html>\n"
+    )
+
+
+def _not_measured_note(summary: dict[str, Any]) -> str:
+    from advisor.eval.judge import NOTE
+
+    judge = "" if summary.get("judge") else f"<p class='muted'>{escape(NOTE)}</p>"
+    if not summary.get("not_measured"):
+        return judge
+    names = ", ".join(escape(n) for n in summary["not_measured"])
+    return (
+        f"<p class='muted'>n/a, not measured: {names}. The target returns no citations "
+        "or no decline flag, so these cannot be scored (they are not zero).</p>" + judge
+    )
+
+
+def row_diff(
+    paired: dict[str, Any], results: Sequence[RowResult], earlier: dict[str, dict[str, Any]]
+) -> str:
+    """What changed in each row that did not stay the same: its verdict, each main score
+    before and after, and the earlier and the new answer side by side."""
+    now = {r.id: r for r in results}
+    cls = {"improved": "good", "regressed": "bad"}
+    parts = []
+    for d in paired["rows"]:
+        r, before = now.get(d["id"]), earlier.get(d["id"])
+        if r is None or before is None:
+            continue
+        changes = "".join(
+            f"<li class='{'good' if name in d['improved'] else 'bad'}'>{escape(name)}: "
+            + (
+                f"{'ok' if before.get('ok') else 'failed'} → {'ok' if r.ok else 'failed'}"
+                if name == "ok"
+                else f"{_fmt((before.get('metrics') or {}).get(name))} → "
+                f"{_fmt(r.metrics.get(name))}"
+            )
+            + "</li>"
+            for name in (*d["improved"], *d["regressed"])
+        )
+        parts.append(
+            f"<div class='row'><b>{escape(d['id'])}</b> "
+            f"<span class='muted'>{escape(str(d['category']))}</span> · "
+            f"<span class='{cls.get(d['verdict'], 'muted')}'>{escape(d['verdict'])}</span>"
+            f"<p>{escape(r.user_input)}</p><ul>{changes}</ul><div class='side'>"
+            f"<div><h4>Earlier answer</h4><blockquote>{escape(str(before.get('response', '')))}"
+            f"</blockquote></div><div><h4>Answer now</h4><blockquote>{escape(r.response)}"
+            "</blockquote></div></div></div>"
+        )
+    if not parts:
+        return ""
+    same = paired["row_counts"].get("same", 0)
+    return (
+        f"<h3>What changed, row by row</h3><p class='muted'>{len(parts)} rows changed, "
+        f"{same} stayed the same.</p>" + "".join(parts)
     )
 
 
@@ -202,7 +335,7 @@ def _signed(value: Any) -> str:
     return "–" if value is None else f"{value:+.4f}"
 
 
-def _paired_html(paired: dict[str, Any]) -> str:
+def _paired_html(paired: dict[str, Any], engine: str = "") -> str:
     """The paired comparison: per metric the mean paired difference, its interval and
     whether it is significant; per row which main scores improved or regressed."""
     cls = {"improved": "good", "regressed": "bad"}
@@ -223,7 +356,14 @@ def _paired_html(paired: dict[str, Any]) -> str:
     )
     return (
         f"<h2>Paired by row ({paired['rows_paired']} rows, {paired['split']})</h2>"
-        "<p class='muted'>Mean of the per-row differences (now minus earlier) with its 95% "
+        + (
+            f"<p>Now: <b>{escape(str(engine))}</b> · earlier: "
+            f"<b>{escape(str(paired.get('against_engine')))}</b> "
+            f"(<code>{escape(str(paired.get('against', '')))}</code>)</p>"
+            if paired.get("against_engine")
+            else ""
+        )
+        + "<p class='muted'>Mean of the per-row differences (now minus earlier) with its 95% "
         "bootstrap interval; a change is significant only when the interval excludes zero. "
         "Latencies are not paired.</p>"
         "<table><tr><th>metric</th><th>pairs</th><th>mean change</th><th>interval</th>"

@@ -4,8 +4,11 @@ scoring each answer, summarising, comparing with an earlier run and gating on fl
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,9 +17,11 @@ from pydantic import BaseModel, Field
 from advisor.errors import AdvisorError, InputError, NotFoundError
 from advisor.eval import metrics as m
 from advisor.eval.dataset import DEFAULT_SPLIT, OUT_OF_SCOPE, SMALL_TALK, SPLITS, Row
+from advisor.eval.targets import AdvisorTarget, Reply, Target
 from advisor.sentences import strip_markers
 
 if TYPE_CHECKING:
+    from advisor.embeddings import Embedder
     from advisor.service import Advisor
 
 # Per-row scores; the summary averages each over the rows where it applies (the median
@@ -44,6 +49,42 @@ LOWER_IS_BETTER = frozenset({"false_decline_rate", "filler_rate", "answer_words"
 # the right length of an answer depends on the question.
 UNGATED = frozenset({"answer_words", *LATENCY_METRICS})
 MEDIAN_METRICS = frozenset({"answer_words"})
+# Measured only when the target shows its passages (this advisor and its /v1 API do).
+PASSAGE_METRICS = (
+    "hit_at_1",
+    "hit_at_3",
+    "hit_at_5",
+    "mrr",
+    "context_recall",
+    "groundedness",
+    "citation_precision",
+)
+
+
+JUDGE_METRICS = ("faithfulness", "answer_correctness", "context_precision")
+
+
+def judged(rows: Sequence[RowResult | dict[str, Any]]) -> list[str]:
+    """The judge metrics these rows carry (none without ``--judge``)."""
+    present: set[str] = set()
+    for r in rows:
+        present.update((r.metrics if isinstance(r, RowResult) else r.get("metrics") or {}).keys())
+    return [name for name in JUDGE_METRICS if name in present]
+
+
+def not_measured(rows: Sequence[RowResult | dict[str, Any]]) -> list[str]:
+    """The metrics no row could measure: the passage metrics when the target showed no
+    passages, the guard rates when it never said whether it declined. They are reported
+    as not measured, never as zero."""
+    dicts = [r.model_dump(mode="json") if isinstance(r, RowResult) else r for r in rows]
+    if not dicts:
+        return []
+    out: list[str] = []
+    if not any(d.get("measured", True) for d in dicts):
+        out += PASSAGE_METRICS
+    if all(d.get("declined") is None for d in dicts):
+        out += RATE_METRICS
+    return out
 
 
 class RowResult(BaseModel):
@@ -58,7 +99,7 @@ class RowResult(BaseModel):
     split: str = DEFAULT_SPLIT
     response: str
     retrieved_contexts: list[str]
-    declined: bool
+    declined: bool | None  # None: the target does not say whether it declined
     reason: str | None = None
     engine: str = ""
     question: str = ""  # the standalone question the advisor answered (follow-ups resolved)
@@ -68,6 +109,11 @@ class RowResult(BaseModel):
     # reference hit in the top 3
     ok: bool = False
     error: str | None = None
+    # False: the target showed no passages, so retrieval and citation metrics are not
+    # measured for this row (None, never zero)
+    measured: bool = True
+    # with --judge: the judge's model, the prompts sent, its raw replies and scores
+    judge: dict[str, Any] | None = None
 
     @property
     def in_scope(self) -> bool:
@@ -79,29 +125,31 @@ class RowResult(BaseModel):
         return self.category not in (OUT_OF_SCOPE, SMALL_TALK)
 
 
-def _score(
-    row: Row, response: str, retrieved: list[str], declined: bool, reason: str | None = None
-) -> dict[str, Any]:
+def _score(row: Row, reply: Reply) -> dict[str, Any]:
     """Every per-row metric except semantic similarity and filler rate (they embed, and
     are added after the run). A small-talk reply cites nothing by design, so it has no
-    groundedness or citation precision to judge."""
+    groundedness or citation precision to judge. A target that shows no passages
+    (``reply.passages is None``) leaves the retrieval and citation metrics unmeasured."""
     scores: dict[str, float | None] = dict.fromkeys(ROW_METRICS)
+    response, retrieved, declined = reply.response, reply.retrieved, bool(reply.declined)
+    shown = reply.passages is not None
     if row.expects == "answer":
-        rank = m.first_hit(retrieved, row.reference_contexts)
         if row.reference_contexts:
-            scores.update(
-                hit_at_1=m.hit_at(rank, 1),
-                hit_at_3=m.hit_at(rank, 3),
-                hit_at_5=m.hit_at(rank, 5),
-                mrr=m.reciprocal_rank(rank),
-                context_recall=m.context_recall(retrieved, row.reference_contexts),
-                answer_fact_recall=m.answer_fact_recall(
-                    "" if declined else response, row.reference_contexts
-                ),
+            if shown:
+                rank = m.first_hit(retrieved, row.reference_contexts)
+                scores.update(
+                    hit_at_1=m.hit_at(rank, 1),
+                    hit_at_3=m.hit_at(rank, 3),
+                    hit_at_5=m.hit_at(rank, 5),
+                    mrr=m.reciprocal_rank(rank),
+                    context_recall=m.context_recall(retrieved, row.reference_contexts),
+                )
+            scores["answer_fact_recall"] = m.answer_fact_recall(
+                "" if declined else response, row.reference_contexts
             )
         scores["rouge_l"] = m.rouge_l(response, row.reference)
-    if not declined and reason != SMALL_TALK:
-        passages = dict(enumerate(retrieved, start=1))
+    if shown and not declined and reply.reason != SMALL_TALK:
+        passages = reply.passages or {}
         scores["groundedness"] = m.groundedness(response, passages)
         scores["citation_precision"] = m.citation_precision(response, passages)
     if not declined and response:
@@ -109,12 +157,107 @@ def _score(
     return scores
 
 
-def _ok(row: Row, declined: bool, reason: str | None, scores: dict[str, float | None]) -> bool:
+def _ok(row: Row, reply: Reply, scores: dict[str, float | None]) -> bool:
+    """A row whose right reply is a decline cannot pass against a target that does not
+    say whether it declined."""
+    declined = bool(reply.declined)
     if row.expects == "decline":
         return declined
     if row.expects == "small_talk":
-        return not declined and reason == SMALL_TALK
+        return not declined and reply.reason == SMALL_TALK
     return not declined and scores.get("hit_at_3") in (None, 1.0)
+
+
+def _result(row: Row, reply: Reply, latency_ms: float, error: str | None = None) -> RowResult:
+    scores = _score(row, reply)
+    return RowResult(
+        **row.model_dump(exclude={"split"}),
+        split=row.split_name,
+        response=reply.response,
+        retrieved_contexts=reply.retrieved,
+        declined=reply.declined,
+        reason=reply.reason,
+        engine=reply.engine,
+        question=reply.question,
+        latency_ms=round(latency_ms, 1),
+        metrics=scores,
+        ok=error is None and _ok(row, reply, scores),
+        error=error,
+        measured=reply.passages is not None,
+    )
+
+
+def _ask(target: Target, row: Row, timeout: float | None) -> RowResult:
+    """One row, timed. An :class:`AdvisorError` (or running past ``timeout`` seconds)
+    is that row's error; the run goes on. A timed-out call is left to finish on its own
+    daemon thread: Python cannot stop a thread, and its late answer is dropped."""
+    box: dict[str, Any] = {}
+
+    def call() -> None:
+        started = time.perf_counter()
+        try:
+            box["reply"] = target.answer(row)
+        except BaseException as exc:  # handed to the caller's thread below
+            box["exc"] = exc
+        box["latency"] = (time.perf_counter() - started) * 1000
+
+    if timeout is None:
+        call()
+    else:
+        worker = threading.Thread(target=call, name=f"eval-{row.id}", daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            return _result(row, target.nothing(), timeout * 1000, f"timed out after {timeout:g} s")
+    exc = box.get("exc")
+    if isinstance(exc, NotFoundError):
+        raise exc
+    if isinstance(exc, AdvisorError):  # one broken row should not hide the other results
+        return _result(row, target.nothing(), box["latency"], str(exc))
+    if exc is not None:
+        raise exc
+    return _result(row, box["reply"], box["latency"])
+
+
+def run_target(
+    target: Target,
+    rows: Sequence[Row],
+    embedder: Embedder,
+    *,
+    workers: int = 1,
+    timeout: float | None = None,
+    finished: Sequence[RowResult] = (),
+    on_result: Callable[[RowResult], None] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[RowResult]:
+    """Ask ``target`` every row not in ``finished`` (``workers`` at a time), score each,
+    hand each result to ``on_result`` as it finishes, then add the embedding metrics
+    over every row. Results come back in the dataset's order.
+
+    One untimed question first loads the lazy parts (store, guard anchors, engine; a
+    target that is down stops the run here), so the latencies describe answering."""
+    done = {r.id: r for r in finished}
+    todo = [row for row in rows if row.id not in done]
+    if todo:
+        target.warm_up(todo[0])
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="eval") as pool:
+        futures = [pool.submit(_ask, target, row, timeout) for row in todo]
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                done[result.id] = result
+                if on_result is not None:
+                    on_result(result)
+                if progress is not None:
+                    progress(result.id)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+    results = [done[row.id] for row in rows if row.id in done]
+    _add_similarity(embedder, results)
+    _add_filler(embedder, results)
+    return results
 
 
 def run_rows(
@@ -125,78 +268,28 @@ def run_rows(
     k: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[RowResult]:
-    """Ask every row (with its ``history``), time it and score it. An empty library
-    stops the run at once.
-
-    One untimed question first loads the lazy parts (store, guard anchors, engine), so
-    the latencies describe answering, not start-up."""
-    results: list[RowResult] = []
-    if rows:
-        try:
-            advisor.ask(rows[0].user_input, k=k, engine=engine)
-        except NotFoundError:
-            raise
-        except AdvisorError:
-            pass  # the row itself will record the error
-    for row in rows:
-        started = time.perf_counter()
-        error = None
-        try:
-            answer = advisor.ask(row.user_input, history=row.history_dicts(), k=k, engine=engine)
-            response, declined, reason, used, standalone = (
-                answer.answer,
-                answer.declined,
-                answer.reason,
-                answer.engine,
-                answer.question,
-            )
-            retrieved = [c.text for c in answer.citations]
-        except NotFoundError:
-            raise
-        except AdvisorError as exc:  # one broken row should not hide the other results
-            response, declined, reason, used, standalone, retrieved = "", False, None, "", "", []
-            error = str(exc)
-        latency = (time.perf_counter() - started) * 1000
-        scores = _score(row, response, retrieved, declined, reason)
-        results.append(
-            RowResult(
-                **row.model_dump(exclude={"split"}),
-                split=row.split_name,
-                response=response,
-                retrieved_contexts=retrieved,
-                declined=declined,
-                reason=reason,
-                engine=used,
-                question=standalone,
-                latency_ms=round(latency, 1),
-                metrics=scores,
-                ok=_ok(row, declined, reason, scores),
-                error=error,
-            )
-        )
-        if progress is not None:
-            progress(row.id)
-    _add_similarity(advisor, results)
-    _add_filler(advisor, results)
-    return results
+    """Ask this advisor every row (with its ``history``), time it and score it, one at
+    a time. An empty library stops the run at once."""
+    target = AdvisorTarget(advisor, engine=engine, k=k)
+    return run_target(target, rows, advisor.embedder, progress=progress)
 
 
-def _add_filler(advisor: Advisor, results: list[RowResult]) -> None:
+def _add_filler(embedder: Embedder, results: list[RowResult]) -> None:
     """Filler rate of every answer to a row that wants one (the advisor's embedder)."""
     for r in results:
         if r.expects_answer and not r.declined and r.response:
             r.metrics["filler_rate"] = m.filler_rate(
-                r.response, r.user_input, r.reference, r.reference_contexts, advisor.embedder.embed
+                r.response, r.user_input, r.reference, r.reference_contexts, embedder.embed
             )
 
 
-def _add_similarity(advisor: Advisor, results: list[RowResult]) -> None:
+def _add_similarity(embedder: Embedder, results: list[RowResult]) -> None:
     """Cosine of answer and reference with the advisor's own embedder, one batch."""
     scored = [r for r in results if r.expects_answer]
     if not scored:
         return
     answers = [strip_markers(r.response) or " " for r in scored]
-    vectors = advisor.embedder.embed(answers + [r.reference for r in scored])
+    vectors = embedder.embed(answers + [r.reference for r in scored])
     for i, result in enumerate(scored):
         value = m.cosine(vectors[i], vectors[len(scored) + i]) if result.response else 0.0
         result.metrics["semantic_similarity"] = value
@@ -215,12 +308,13 @@ def aggregate(results: Sequence[RowResult]) -> dict[str, float | None]:
     for name in ROW_METRICS:
         values = [r.metrics.get(name) for r in results]
         out[name] = _rounded(m.median(values) if name in MEDIAN_METRICS else m.mean(values))
-    outside = [float(r.declined) for r in results if r.category == OUT_OF_SCOPE]
-    inside = [float(r.declined) for r in results if r.expects_answer]
+    for name in judged(results):
+        out[name] = _rounded(m.mean([r.metrics.get(name) for r in results]))
+    said = [r for r in results if r.declined is not None]  # targets that say
+    outside = [float(bool(r.declined)) for r in said if r.category == OUT_OF_SCOPE]
+    inside = [float(bool(r.declined)) for r in said if r.expects_answer]
     chat = [
-        float(not r.declined and r.reason == SMALL_TALK)
-        for r in results
-        if r.category == SMALL_TALK
+        float(not r.declined and r.reason == SMALL_TALK) for r in said if r.category == SMALL_TALK
     ]
     out["decline_rate_out_of_scope"] = _rounded(m.mean(outside))
     out["false_decline_rate"] = _rounded(m.mean(inside))
@@ -270,22 +364,99 @@ def summarise(
             if (part := [r for r in results if r.split == name])
         },
     }
+    missing = not_measured(results)
+    if missing:
+        summary["not_measured"] = missing
     if sources is not None:
         summary["sources"] = sources
     return summary
+
+
+RESULTS = "results.jsonl"
+RUN_FILE = "run.json"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a killed run never leaves half a file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _line(result: RowResult) -> str:
+    return json.dumps(result.model_dump(mode="json"), ensure_ascii=False) + "\n"
 
 
 def write_run(
     out: Path, results: Sequence[RowResult], summary: dict[str, Any], report_html: str
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
-        for r in results:
-            fh.write(json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n")
-    (out / "summary.json").write_text(
-        json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    (out / "report.html").write_text(report_html, encoding="utf-8")
+    _write_atomic(out / RESULTS, "".join(_line(r) for r in results))
+    _write_atomic(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    _write_atomic(out / "report.html", report_html)
+
+
+class Journal:
+    """``results.jsonl`` written as rows finish, each line flushed and fsync'd, so a
+    killed run loses at most the row it was writing. Opening it keeps only the rows
+    given (a resumed run's finished rows; none for a new run), which also drops a line
+    torn by the kill."""
+
+    def __init__(self, folder: Path, finished: Sequence[RowResult] = ()) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / RESULTS
+        _write_atomic(self.path, "".join(_line(r) for r in finished))
+        self._fh = self.path.open("a", encoding="utf-8")
+        self._lock = threading.Lock()
+
+    def __call__(self, result: RowResult) -> None:
+        with self._lock:
+            self._fh.write(_line(result))
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def start_run(folder: Path, settings: dict[str, Any]) -> None:
+    """Record what a run asks (dataset, target or engine, k, split) for ``--resume``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(folder / RUN_FILE, json.dumps(settings, indent=2, ensure_ascii=False) + "\n")
+
+
+def resume_run(folder: Path, settings: dict[str, Any], rows: Sequence[Row]) -> list[RowResult]:
+    """The finished rows of an interrupted run in ``folder``, after checking it asked
+    what this run asks. A last line torn by a kill is dropped (that row runs again)."""
+    try:
+        before = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{folder}: no {RUN_FILE}; --resume takes the folder of a run") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{folder / RUN_FILE}: not JSON; start a new run with --out") from exc
+    changed = [k for k in settings if before.get(k) != settings[k]]
+    if changed:
+        names = ", ".join(f"{k} ({before.get(k)!r} then, {settings[k]!r} now)" for k in changed)
+        raise InputError(f"--resume {folder}: the run asked with other settings: {names}")
+    wanted = {row.id for row in rows}
+    finished: dict[str, RowResult] = {}
+    path = folder / RESULTS
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            result = RowResult.model_validate_json(line)
+        except ValueError as exc:
+            if number == len(lines):
+                break  # the row being written when the run was killed
+            raise InputError(f"{path} line {number}: not a result row") from exc
+        if result.id in wanted:
+            finished[result.id] = result
+    return list(finished.values())
 
 
 # --- comparing with an earlier run -------------------------------------------------------

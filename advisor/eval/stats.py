@@ -22,13 +22,17 @@ import numpy as np
 from advisor.errors import InputError
 from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, json_objects
 from advisor.eval.runner import (
+    JUDGE_METRICS,
     LATENCY_METRICS,
     LOWER_IS_BETTER,
     MEDIAN_METRICS,
     METRICS,
+    RATE_METRICS,
     ROW_METRICS,
     UNGATED,
     RowResult,
+    judged,
+    not_measured,
 )
 
 SEED = 20240601
@@ -48,9 +52,11 @@ def as_rows(results: Iterable[RowResult | dict[str, Any]]) -> list[dict[str, Any
 def row_value(row: dict[str, Any], name: str) -> float | None:
     """What one row contributes to a summary metric, or None when it does not count."""
     category, declined = row.get("category"), bool(row.get("declined"))
-    if name in ROW_METRICS:
+    if name in ROW_METRICS or name in JUDGE_METRICS:
         value = (row.get("metrics") or {}).get(name)
         return None if value is None else float(value)
+    if name in RATE_METRICS and row.get("declined", False) is None:
+        return None  # the target does not say whether it declined
     if name == "decline_rate_out_of_scope":
         return float(declined) if category == OUT_OF_SCOPE else None
     if name == "false_decline_rate":
@@ -100,7 +106,7 @@ def intervals(results: Iterable[RowResult | dict[str, Any]]) -> dict[str, list[f
     """A 95% interval for every summary metric over these rows (None: no row counts)."""
     rows = as_rows(results)
     out: dict[str, list[float] | None] = {}
-    for name in METRICS:
+    for name in (*METRICS, *judged(rows)):
         values = [v for r in rows if (v := row_value(r, name)) is not None]
         out[name] = bootstrap(values, name)
     return out
@@ -159,8 +165,14 @@ def paired(
     main per-row scores improved or regressed."""
     now = [r for r in as_rows(results) if split is None or r.get("split") == split]
     pairs = [(r, earlier[str(r["id"])]) for r in now if str(r["id"]) in earlier]
+    unmeasured = {*not_measured(now), *not_measured(list(earlier.values()))}
+    both = set(judged(now)) & set(judged(list(earlier.values())))
     out_metrics: dict[str, Any] = {}
-    for name in metrics:
+    for name in (*metrics, *(n for n in JUDGE_METRICS if n in both and n not in metrics)):
+        if name in unmeasured:
+            out_metrics[name] = {"pairs": 0, "mean_diff": None, "interval": None}
+            out_metrics[name].update(significant=False, change="not measured")
+            continue
         diffs = [
             a - b
             for r, e in pairs

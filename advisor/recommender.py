@@ -34,8 +34,8 @@ from advisor.profile import RANKING_FIELDS, Profile, missing_fields, validate_pr
 from advisor.settings import DEFAULT_CORPUS
 
 if TYPE_CHECKING:
+    from advisor.answers import Passage
     from advisor.embeddings import Embedder, Vector
-    from advisor.models import Passage
     from advisor.store.index import Index
 
 CATALOG_PATH = DEFAULT_CORPUS / "streams.yaml"
@@ -691,7 +691,7 @@ def _missing_line(missing: Sequence[str], user: str | None) -> str:
 
 def _passage(quote: SourceQuote, stream: Stream, index: Index | None) -> Passage:
     """The stored library chunk that holds the quote, or the quote itself."""
-    from advisor.models import Passage
+    from advisor.answers import Passage
 
     if index is not None:
         from advisor.store import LIBRARY

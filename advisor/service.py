@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from advisor import prompts, recommender
+from advisor.answers import Answer, Citation, Passage, Turn
 from advisor.citations import instructions, verify
 from advisor.condense import condense, follow_up_topic, is_follow_up, last_user_question
 from advisor.embeddings import Embedder, get_embedder
@@ -17,7 +18,6 @@ from advisor.errors import EngineError, InputError, NotFoundError
 from advisor.facts import asks_what_to_do, extract_facts
 from advisor.facts import describe as describe_facts
 from advisor.guard import Guard, Verdict
-from advisor.models import Answer, Citation, Passage, Turn
 from advisor.profile import load_profile
 from advisor.settings import Settings, get_settings
 from advisor.smalltalk import small_talk_reply

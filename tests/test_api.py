@@ -409,8 +409,8 @@ def test_unreadable_bodies_say_why_in_one_line(
 
 def test_unexpected_failure_is_a_one_line_500(users_home: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     from advisor.api.app import create_api
+    from advisor.engines.fake import FakeEngine
     from advisor.service import Advisor
-    from advisor.testing import FakeEngine
 
     broken = Advisor(
         make_settings(users_home),

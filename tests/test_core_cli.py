@@ -134,10 +134,10 @@ def test_opening_a_collection_with_another_embedding_model_is_a_clear_error(tmp_
     from conftest import CORPUS, make_settings
 
     from advisor.corpus import corpus_files
+    from advisor.embeddings.fake import FakeEmbedder
     from advisor.errors import EmbeddingMismatchError
     from advisor.ingest import ingest_files
     from advisor.store import Store
-    from advisor.testing import FakeEmbedder
 
     settings = make_settings(tmp_path / "h")
     ingest_files(Store(settings, FakeEmbedder(64)), corpus_files(CORPUS)[:1])

@@ -84,7 +84,7 @@ def test_answer_sentences_all_come_from_cited_passages(advisor):
 
 
 def test_follow_up_is_condensed_with_the_previous_question(advisor):
-    from advisor.models import Turn
+    from advisor.answers import Turn
 
     history = [
         Turn(role="user", content="How do dividend stocks give passive income?"),

@@ -17,7 +17,7 @@ from conftest import cli, make_settings
 from llm_servers import FABRICATED, UNSUPPORTED, ScriptedServer
 
 from advisor import prompts
-from advisor.models import Answer
+from advisor.answers import Answer
 from advisor.service import Advisor
 
 KEY = "sk-scripted"

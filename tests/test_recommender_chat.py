@@ -9,9 +9,9 @@ import pytest
 from conftest import make_settings
 
 from advisor.corpus import load_article
+from advisor.engines.fake import FakeEngine
 from advisor.profile import Profile, save_profile
 from advisor.service import Advisor
-from advisor.testing import FakeEngine
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

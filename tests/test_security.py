@@ -26,10 +26,10 @@ import pytest
 from advisor_servers import with_user_notes
 from conftest import make_settings
 
+from advisor.answers import Passage
 from advisor.api.security import KeyRing
 from advisor.cli.main import run
 from advisor.engines import EngineRequest
-from advisor.models import Passage
 from advisor.service import Advisor
 from advisor.userdata import add_documents
 
@@ -375,8 +375,9 @@ def test_an_order_to_the_model_in_a_users_file_is_never_quoted_and_its_passage_i
 def test_an_llm_engine_is_never_handed_the_order_and_never_repeats_it(
     ordered_advisor: Advisor,
 ) -> None:
+    from fakes import FakeChatModel
+
     from advisor.engines.llm import LLMEngine
-    from advisor.testing import FakeChatModel
 
     # a model that obeys whatever it is shown: it repeats its whole prompt
     model = FakeChatModel(script=[lambda messages: str(messages[-1].content)])

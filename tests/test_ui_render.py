@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from advisor.answers import Answer, Citation
 from advisor.errors import InputError
-from advisor.models import Answer, Citation
 from advisor.ui import render
 from advisor.ui.auth import LOCAL_USER, load_credentials, user_id_for
 from advisor.users import validate_user_id

@@ -31,6 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from advisor.answers import Answer, Citation, Turn
 from advisor.api.security import Caller, KeyRing
 from advisor.api.sources import cited, sources_block, strip_sources, with_sources
 from advisor.errors import (
@@ -41,7 +42,6 @@ from advisor.errors import (
     NotFoundError,
     StoreError,
 )
-from advisor.models import Answer, Citation, Turn
 from advisor.service import Advisor
 
 log = logging.getLogger(__name__)

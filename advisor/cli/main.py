@@ -1,5 +1,5 @@
-"""The ``advisor`` command. Each command lives in its own module and imports its
-heavy libraries inside the function, so ``advisor --help`` starts fast."""
+"""The ``advisor`` command. Each command lives in its own module, ``advisor/cli/NAME_cmd.py``,
+and imports its heavy libraries inside the function, so ``advisor --help`` starts fast."""
 
 from __future__ import annotations
 
@@ -20,11 +20,8 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from advisor.cli import ask, ingest
-
-    for module in (ingest, ask):
-        module.register(app)
-    for name in ("calc", "suggest", "profile", "docs", "users", "eval", "serve", "api", "mcp"):
+    names = ("ingest", "ask", "calc", "suggest", "profile", "docs", "users", "eval", "serve")
+    for name in (*names, "api", "mcp"):
         try:
             module = __import__(f"advisor.cli.{name}_cmd", fromlist=["register"])
         except ModuleNotFoundError as exc:

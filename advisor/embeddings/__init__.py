@@ -1,31 +1,18 @@
 """Embedding models behind one small interface, chosen by a ``provider:model`` string.
 
 ``st:all-MiniLM-L6-v2`` is the packaged sentence-transformers model (nothing is
-downloaded); ``fake:DIM`` is the deterministic test embedder in ``advisor.testing``.
+downloaded); ``fake:DIM`` is the deterministic test embedder. The interface is in
+``base.py``, each backend in a module beside it.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Protocol, runtime_checkable
 
-import numpy as np
-import numpy.typing as npt
-
+from advisor.embeddings.base import Embedder, Vector
 from advisor.errors import InputError
 
-Vector = npt.NDArray[np.float32]
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Returns L2-normalised float32 vectors, one row per text."""
-
-    name: str
-    dimension: int
-
-    def embed(self, texts: list[str]) -> Vector: ...
-
+__all__ = ["Embedder", "Vector", "get_embedder"]
 
 _cache: dict[str, Embedder] = {}
 _lock = threading.Lock()
@@ -46,13 +33,9 @@ def _load(spec: str) -> Embedder:
 
         return SentenceTransformerEmbedder(model or "all-MiniLM-L6-v2")
     if provider == "fake":
-        from advisor.testing import FakeEmbedder
+        from advisor.embeddings.fake import FakeEmbedder
 
         return FakeEmbedder(int(model or 64))
     raise InputError(
         f"unknown embedding model {spec!r}: set ADVISOR_EMBEDDING_MODEL to st:all-MiniLM-L6-v2"
     )
-
-
-def embed_one(embedder: Embedder, text: str) -> Vector:
-    return embedder.embed([text])[0]

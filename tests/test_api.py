@@ -164,7 +164,7 @@ def test_an_unknown_model_is_a_404_model_not_found(open_url: str) -> None:
 
 
 def test_usage_counts_wordpiece_tokens_of_the_messages_and_the_reply(open_url: str) -> None:
-    from advisor.api.app import usage_tokens
+    from advisor.api.routes import usage_tokens
 
     reply = ask(open_url, "What is passive income?")
     usage = reply.usage

@@ -280,7 +280,7 @@ class ToolCallingModel(BaseChatModel):
 
 
 def _check_agent_run(messages: list[BaseMessage], model: ToolCallingModel, advisor: Any) -> None:
-    from advisor.api.sources import with_sources
+    from advisor.answer_text import with_sources
 
     calls = [c for m in messages if isinstance(m, AIMessage) for c in m.tool_calls]
     assert [(c["name"], c["args"]) for c in calls] == [("ask", {"question": QUESTION})]
@@ -317,7 +317,7 @@ def test_the_readme_agent_example_runs_as_printed(
     import langchain_openai
 
     import advisor.integrations.langchain
-    from advisor.api.sources import with_sources
+    from advisor.answer_text import with_sources
 
     language, code = readme_example("langchain-agent")
     assert language == "python" and "create_agent(" in code and QUESTION in code

@@ -23,6 +23,7 @@ from advisor.settings import Settings, get_settings
 from advisor.smalltalk import small_talk_reply
 from advisor.spelling import speller_for
 from advisor.store import LIBRARY, Store
+from advisor.suggest_intent import wants_suggestions
 from advisor.users import user_collection
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ class Advisor:
             joined = self.embedder.embed([f"{previous} {spelt}"])[0]
             verdict = self.guard.check(spelt, joined, top)
         log.debug("guard %s", verdict)
-        suggest = recommender.wants_suggestions(spelt, vector, self.embedder) or bool(
+        suggest = wants_suggestions(spelt, vector, self.embedder) or bool(
             facts and asks_what_to_do(spelt)
         )
         if not verdict.in_scope and not (suggest and facts and verdict.reason == "off_topic"):

@@ -13,7 +13,7 @@ import httpx
 import openai
 import pytest
 from advisor_servers import advisor_process, child_env, free_port, serve, with_user_notes
-from conftest import make_settings
+from helpers import make_settings
 
 MODEL = "passive-income-advisor"
 KEYS = {

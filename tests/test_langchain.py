@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from advisor_servers import with_user_notes
-from conftest import make_settings
+from helpers import make_settings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import cli, make_settings
+from helpers import cli, make_settings
 from llm_servers import FABRICATED, UNSUPPORTED, ScriptedServer
 
 from advisor import prompts

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_settings
+from helpers import make_settings
 
 from advisor.corpus import load_article
 from advisor.engines.fake import FakeEngine

@@ -3,12 +3,12 @@ and imports its heavy libraries inside the function, so ``advisor --help`` start
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
 
 from advisor.errors import AdvisorError
+from advisor.offline import offline_defaults
 
 app = typer.Typer(
     name="advisor",
@@ -47,11 +47,7 @@ def usage_error_line(exc: Exception) -> str | None:
 
 
 def run(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    offline_defaults()
     _register()
     try:
         code = app(args=argv, prog_name="advisor", standalone_mode=False)

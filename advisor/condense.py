@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from advisor import prompts
-from advisor.models import Turn
+from advisor.answers import Turn
 from advisor.sentences import content_words
 
 _WHAT_ABOUT = re.compile(

@@ -6,6 +6,7 @@ never a traceback. Third-party errors are translated at the boundary with
 
     AdvisorError
      ├── InputError          bad question, file, id, profile value or dataset line
+     │    └── UnknownBackendError  a spec no registered engine or embedding model takes
      ├── NotFoundError       unknown user, document or collection
      ├── StoreError          the vector store or data folder cannot be used
      │    └── EmbeddingMismatchError  collection built with another embedding model
@@ -24,6 +25,15 @@ class AdvisorError(Exception):
 
 class InputError(AdvisorError):
     """The user's input cannot be used; the message says what to change."""
+
+
+class UnknownBackendError(InputError):
+    """A ``provider:model`` spec whose provider nothing registered; the one-line message
+    lists what is registered and where the spec is set."""
+
+    def __init__(self, kind: str, spec: str, registered: list[str], setting: str) -> None:
+        names = ", ".join(registered) or "nothing is registered"
+        super().__init__(f"unknown {kind} {spec!r}: use one of {names} ({setting})")
 
 
 class NotFoundError(AdvisorError):

@@ -23,7 +23,7 @@ import numpy as np
 
 from advisor import prompts
 from advisor.embeddings import Embedder, Vector
-from advisor.sentence_cache import SentenceVectors
+from advisor.sentence_vectors import SentenceVectors
 from advisor.spelling import foreign_language, unknown_share
 
 _I = re.IGNORECASE | re.DOTALL

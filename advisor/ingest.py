@@ -8,7 +8,7 @@ from pathlib import Path
 
 from advisor.errors import AdvisorError, InputError, StoreError
 from advisor.loaders import load_file, slug
-from advisor.sentence_cache import SentenceVectors
+from advisor.sentence_vectors import SentenceVectors
 from advisor.splitting import split_text
 from advisor.store import LIBRARY, PutResult, Store
 

@@ -21,9 +21,9 @@ from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import ValidationError
 
-from advisor.api.sources import with_sources
+from advisor.answer_text import with_sources
+from advisor.answers import Answer
 from advisor.errors import AdvisorError
-from advisor.models import Answer
 from advisor.service import Advisor
 from advisor.toolkit import Toolkit, describe
 

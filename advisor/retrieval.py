@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from advisor.answers import Passage
 from advisor.embeddings import Embedder, Vector
-from advisor.models import Passage
-from advisor.sentence_cache import SentenceVectors
+from advisor.sentence_vectors import SentenceVectors
 from advisor.sentences import content_words, split_sentences
 from advisor.store import LIBRARY, Store
 

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from advisor import prompts, recommender
+from advisor.answers import Answer, Citation, Passage, Turn
 from advisor.citations import instructions, verify
 from advisor.condense import condense, follow_up_topic, is_follow_up, last_user_question
 from advisor.embeddings import Embedder, get_embedder
@@ -17,12 +18,12 @@ from advisor.errors import EngineError, InputError, NotFoundError
 from advisor.facts import asks_what_to_do, extract_facts
 from advisor.facts import describe as describe_facts
 from advisor.guard import Guard, Verdict
-from advisor.models import Answer, Citation, Passage, Turn
 from advisor.profile import load_profile
 from advisor.settings import Settings, get_settings
 from advisor.smalltalk import small_talk_reply
 from advisor.spelling import speller_for
 from advisor.store import LIBRARY, Store
+from advisor.suggest_intent import wants_suggestions
 from advisor.users import user_collection
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class Advisor:
 
     @cached_property
     def guard(self) -> Guard:
-        from advisor.sentence_cache import SentenceVectors
+        from advisor.sentence_vectors import SentenceVectors
 
         return Guard(self.embedder, vectors=SentenceVectors(self.store.index, self.embedder))
 
@@ -166,7 +167,7 @@ class Advisor:
             joined = self.embedder.embed([f"{previous} {spelt}"])[0]
             verdict = self.guard.check(spelt, joined, top)
         log.debug("guard %s", verdict)
-        suggest = recommender.wants_suggestions(spelt, vector, self.embedder) or bool(
+        suggest = wants_suggestions(spelt, vector, self.embedder) or bool(
             facts and asks_what_to_do(spelt)
         )
         if not verdict.in_scope and not (suggest and facts and verdict.reason == "off_topic"):

@@ -1,8 +1,9 @@
 """The advisor's tools as plain typed methods, written once for every tool protocol.
 
-The MCP server (``advisor.mcp_server``) and the LangChain tools (``advisor.lc``) wrap
-these methods; their type hints and docstrings become the tool schemas the calling
-model reads, so they say what each argument means and in which unit.
+The MCP server (``advisor.mcp_server``) and the LangChain tools
+(``advisor.integrations.langchain``) wrap these methods; their type hints and docstrings
+become the tool schemas the calling model reads, so they say what each argument means
+and in which unit.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from advisor import calculators
+from advisor.answers import Answer, Passage
 from advisor.calculators import Passivity, ProjectionPoint
-from advisor.models import Answer, Passage
 from advisor.profile import load_profile, validate_profile
 from advisor.recommender import Suggestions, suggest
 

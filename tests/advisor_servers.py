@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import make_settings
+from helpers import make_settings
+
+from advisor.offline import OFFLINE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 ADVISOR_BIN = str(Path(sys.executable).with_name("advisor"))
@@ -89,11 +91,8 @@ def child_env(home: Path, **extra: str) -> dict[str, str]:
     env.update(
         ADVISOR_HOME=str(home),
         ADVISOR_CORPUS_DIR=str(ROOT / "corpus"),
-        HF_HUB_OFFLINE="1",
-        TRANSFORMERS_OFFLINE="1",
-        ANONYMIZED_TELEMETRY="False",
-        TOKENIZERS_PARALLELISM="false",
     )
+    env.update(OFFLINE_ENV)
     env.update(extra)
     return env
 

@@ -1,27 +1,22 @@
-"""Shared fixtures. Every test gets its own ADVISOR_HOME; nothing reaches the network."""
+"""Shared fixtures. Every test gets its own ADVISOR_HOME; nothing reaches the network.
+Helpers tests import (``cli``, ``make_settings``, ``start_chroma``, ...) are in
+``helpers.py``."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import hypothesis
 import pytest
+from helpers import CORPUS, in_ci, make_settings, start_chroma, stop_chroma
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-os.environ["ANONYMIZED_TELEMETRY"] = "False"
-os.environ["TOKENIZERS_PARALLELISM"] = "false"
+from advisor.offline import OFFLINE_ENV
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+os.environ.update(OFFLINE_ENV)
 
 _real_connect = socket.socket.connect
 
@@ -36,11 +31,6 @@ def _loopback_only(self: socket.socket, address: object) -> object:
 
 
 socket.socket.connect = _loopback_only  # type: ignore[method-assign]
-
-
-def in_ci() -> bool:
-    """CI runs with CI=true; unset, "", "0", "false", "no" and "off" mean a dev machine."""
-    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no", "off"}
 
 
 # Hypothesis profiles, loaded before any test module builds its @settings(...): those take
@@ -60,26 +50,6 @@ hypothesis.settings.register_profile(
 )
 hypothesis.settings.register_profile("dev", _DEFAULTS, deadline=None)
 hypothesis.settings.load_profile("ci" if in_ci() else "dev")
-
-
-def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run ``advisor ARGV`` in this process: (exit code, stdout, stderr)."""
-    from advisor.cli.main import run
-
-    capsys.readouterr()  # only this command's output
-    code = 0
-    try:
-        run(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def make_settings(home: Path, **overrides: object):  # type: ignore[no-untyped-def]
-    from advisor.settings import Settings
-
-    return Settings(home=home, corpus_dir=CORPUS, **overrides)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
@@ -142,52 +112,6 @@ def writable_advisor(home_copy: Path, embedder):  # type: ignore[no-untyped-def]
     from advisor.service import Advisor
 
     return Advisor(make_settings(home_copy), embedder=embedder)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_chroma(path: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `chroma run` on loopback and wait for its heartbeat; fail loudly if it won't."""
-    import urllib.request
-
-    chroma = Path(sys.executable).parent / "chroma"
-    port = port or _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = path.parent / f"chroma-{port}.log"
-    with open(log_path, "wb") as log:  # the child keeps its own copy of the handle
-        proc = subprocess.Popen(
-            [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    proc.wait()
-    tail = log_path.read_text(errors="replace")[-2000:]
-    raise RuntimeError(f"`chroma run` did not start on {url}:\n{tail}")
-
-
-def stop_chroma(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """Answers that answer: the grounded engine quotes the unit that answers the question
 first (a whole list, a table row, one sentence per side), leaves filler out, and the
-chat behaves like a conversation (small talk, follow-ups, typos, facts typed in it).
+chat behaves like a conversation (small talk, typos, facts typed in it; follow-ups are in
+``test_condense.py``).
 
 Run over the real corpus with the real packaged embedding model."""
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import cli
+from helpers import cli
 
 from advisor.facts import asks_what_to_do, describe, extract_facts
 from advisor.question_types import question_type
@@ -83,28 +84,6 @@ def test_small_talk_gets_a_short_friendly_reply_not_a_decline(advisor, message):
     assert answer.reason == "small_talk" and not answer.declined
     assert answer.citations == [] and answer.answer
     assert _words(answer.answer) <= 80
-
-
-def test_what_about_follow_up_is_answered_about_the_new_topic(advisor):
-    history = [
-        {"role": "user", "content": "What is a REIT?"},
-        {"role": "assistant", "content": "REITs allow individuals to invest in real estate."},
-    ]
-    answer = advisor.ask("And what about ETFs?", history=history)
-    assert not answer.declined
-    assert "ETF" in answer.question and "REIT" not in answer.question
-    assert "ETF" in answer.answer or "exchange-traded" in answer.answer
-
-
-def test_a_pronoun_follow_up_is_read_with_the_conversation_not_declined(advisor):
-    history = [
-        {"role": "user", "content": "How do I find the right side hustle?"},
-        {"role": "assistant", "content": "It depends on your time and skills."},
-    ]
-    answer = advisor.ask("Which parts of it can I hand off to someone else?", history=history)
-    assert not answer.declined
-    assert "side hustle" in answer.question.lower()
-    assert any("hustle" in c.text.lower() for c in answer.citations[:3])
 
 
 def test_typos_and_informal_spelling_still_find_the_definition(advisor):

@@ -13,7 +13,7 @@ import httpx
 import openai
 import pytest
 from advisor_servers import advisor_process, child_env, free_port, serve, with_user_notes
-from conftest import make_settings
+from helpers import make_settings
 
 MODEL = "passive-income-advisor"
 KEYS = {
@@ -164,7 +164,7 @@ def test_an_unknown_model_is_a_404_model_not_found(open_url: str) -> None:
 
 
 def test_usage_counts_wordpiece_tokens_of_the_messages_and_the_reply(open_url: str) -> None:
-    from advisor.api.app import usage_tokens
+    from advisor.api.routes import usage_tokens
 
     reply = ask(open_url, "What is passive income?")
     usage = reply.usage
@@ -409,8 +409,8 @@ def test_unreadable_bodies_say_why_in_one_line(
 
 def test_unexpected_failure_is_a_one_line_500(users_home: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     from advisor.api.app import create_api
+    from advisor.engines.fake import FakeEngine
     from advisor.service import Advisor
-    from advisor.testing import FakeEngine
 
     broken = Advisor(
         make_settings(users_home),

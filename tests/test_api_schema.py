@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import schemathesis
 from advisor_servers import serve
-from conftest import make_settings
+from helpers import make_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 

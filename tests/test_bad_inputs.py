@@ -21,7 +21,7 @@ import anyio
 import httpx
 import pytest
 from advisor_servers import ALICE_NOTE, BOB_NOTE, serve, with_user_notes
-from conftest import make_settings
+from helpers import make_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import json
 import math
 
 import pytest
-from conftest import cli
+from helpers import cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,7 @@ import socket
 import uuid
 
 import pytest
-from conftest import cli, make_settings, start_chroma, stop_chroma
+from helpers import cli, make_settings, start_chroma, stop_chroma
 
 from advisor.errors import StoreError
 from advisor.service import Advisor

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cli
+from helpers import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +60,7 @@ def test_changed_file_replaces_exactly_its_old_chunks(capsys, home_copy, corpus_
     assert added and removed and len(added) == len(removed)
     assert f"{len(added)} chunk(s) added, {len(removed)} removed" in out
 
-    from conftest import make_settings
+    from helpers import make_settings
 
     from advisor.service import Advisor
 
@@ -131,13 +131,13 @@ def test_binary_file_is_refused_by_name_and_nothing_changes(capsys, home_copy, t
 
 
 def test_opening_a_collection_with_another_embedding_model_is_a_clear_error(tmp_path, embedder):
-    from conftest import CORPUS, make_settings
+    from helpers import CORPUS, make_settings
 
     from advisor.corpus import corpus_files
+    from advisor.embeddings.fake import FakeEmbedder
     from advisor.errors import EmbeddingMismatchError
     from advisor.ingest import ingest_files
     from advisor.store import Store
-    from advisor.testing import FakeEmbedder
 
     settings = make_settings(tmp_path / "h")
     ingest_files(Store(settings, FakeEmbedder(64)), corpus_files(CORPUS)[:1])
@@ -172,7 +172,7 @@ def test_ask_does_not_import_gradio():
 
 
 def test_reingest_restores_vectors_missing_from_the_vector_store(capsys, home_copy, embedder):
-    from conftest import make_settings
+    from helpers import make_settings
 
     from advisor.service import Advisor
     from advisor.store import LIBRARY

@@ -83,18 +83,6 @@ def test_answer_sentences_all_come_from_cited_passages(advisor):
         assert body[:60] in by_n[ns[0]], sentence
 
 
-def test_follow_up_is_condensed_with_the_previous_question(advisor):
-    from advisor.models import Turn
-
-    history = [
-        Turn(role="user", content="How do dividend stocks give passive income?"),
-        Turn(role="assistant", content="..."),
-    ]
-    answer = advisor.ask("And what about REITs?", history=history)
-    assert "REITs" in answer.question and "passive income" in answer.question
-    assert any("REIT" in c.text for c in answer.citations[:2])
-
-
 def test_specific_stock_picks_get_the_principle_and_a_not_advice_note(advisor):
     answer = advisor.ask("Which stock should I buy right now to get rich?")
     assert answer.declined and answer.reason == "specific_pick"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from conftest import CORPUS
+from helpers import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -12,7 +12,7 @@ import time
 import uuid
 
 import pytest
-from conftest import make_settings
+from helpers import make_settings
 
 from advisor.service import Advisor
 from advisor.userdata import add_documents

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import cli
+from helpers import cli
 
 from advisor.cli.main import run
 

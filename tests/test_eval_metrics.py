@@ -422,7 +422,7 @@ class _FakeAdvisor:
         self.calls: list[tuple[str, list[dict[str, str]]]] = []
 
     def ask(self, question: str, *, history=(), k=None, engine=None):  # type: ignore[no-untyped-def]
-        from advisor.models import Answer, Citation
+        from advisor.answers import Answer, Citation
 
         self.calls.append((question, list(history)))
         if question == "hi":

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 import pytest
 from advisor_servers import ADVISOR_BIN, ALICE_NOTE, child_env, free_port, with_user_notes
-from conftest import make_settings, start_chroma, stop_chroma
+from helpers import make_settings, start_chroma, stop_chroma
 
 from advisor.profile import Profile, save_profile
 from advisor.service import Advisor

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from advisor import prompts
+from advisor.answers import Turn
 from advisor.guard import REASONS, Verdict, rule_reason
-from advisor.models import Turn
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_OF_SCOPE = ROOT / "evals" / "guard_out_of_scope.jsonl"

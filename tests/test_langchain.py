@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from advisor_servers import with_user_notes
-from conftest import make_settings
+from helpers import make_settings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
@@ -46,7 +46,7 @@ def runnable(notes_advisor):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def lc_tools(notes_advisor) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from advisor.lc import make_tools
+    from advisor.integrations.langchain import make_tools
 
     return {t.name: t for t in make_tools(notes_advisor)}
 
@@ -280,7 +280,7 @@ class ToolCallingModel(BaseChatModel):
 
 
 def _check_agent_run(messages: list[BaseMessage], model: ToolCallingModel, advisor: Any) -> None:
-    from advisor.api.sources import with_sources
+    from advisor.answer_text import with_sources
 
     calls = [c for m in messages if isinstance(m, AIMessage) for c in m.tool_calls]
     assert [(c["name"], c["args"]) for c in calls] == [("ask", {"question": QUESTION})]
@@ -301,7 +301,7 @@ def _check_agent_run(messages: list[BaseMessage], model: ToolCallingModel, advis
 def test_create_agent_calls_ask_and_gets_the_cited_answer(notes_advisor: Any) -> None:
     from langchain.agents import create_agent
 
-    from advisor.lc import make_tools
+    from advisor.integrations.langchain import make_tools
 
     model = ToolCallingModel()
     agent = create_agent(model, tools=make_tools(notes_advisor))
@@ -316,8 +316,8 @@ def test_the_readme_agent_example_runs_as_printed(
     the tools over the test data folder."""
     import langchain_openai
 
-    import advisor.lc
-    from advisor.api.sources import with_sources
+    import advisor.integrations.langchain
+    from advisor.answer_text import with_sources
 
     language, code = readme_example("langchain-agent")
     assert language == "python" and "create_agent(" in code and QUESTION in code
@@ -330,7 +330,11 @@ def test_the_readme_agent_example_runs_as_printed(
         return made[-1]
 
     monkeypatch.setattr(langchain_openai, "ChatOpenAI", chat_openai)
-    monkeypatch.setattr(advisor.lc, "tools", advisor.lc.make_tools(notes_advisor))
+    monkeypatch.setattr(
+        advisor.integrations.langchain,
+        "tools",
+        advisor.integrations.langchain.make_tools(notes_advisor),
+    )
     capsys.readouterr()
     exec(compile(code, "README.md:langchain-agent", "exec"), {"__name__": "readme"})
     printed = capsys.readouterr().out

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import cli, make_settings
+from helpers import cli, make_settings
 from llm_servers import FABRICATED, UNSUPPORTED, ScriptedServer
 
 from advisor import prompts
-from advisor.models import Answer
+from advisor.answers import Answer
 from advisor.service import Advisor
 
 KEY = "sk-scripted"

@@ -1,4 +1,4 @@
-"""The shared LLM engine with the packaged FakeChatModel: prompt quoting, condensing,
+"""The shared LLM engine with FakeChatModel (tests/fakes.py): prompt quoting, condensing,
 error messages. No server, no embedding model."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ import re
 import httpx
 import numpy as np
 import pytest
+from fakes import FakeChatModel
 
+from advisor.answers import Passage, Turn
 from advisor.engines import EngineRequest, get_engine
 from advisor.engines.llm import LLMEngine
 from advisor.errors import EngineError, InputError
-from advisor.models import Passage, Turn
 from advisor.settings import Settings
-from advisor.testing import FakeChatModel
 
 HISTORY = [
     Turn(role="user", content="How do dividend stocks pay their investors?"),

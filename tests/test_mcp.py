@@ -12,7 +12,7 @@ from typing import Any
 import anyio
 import pytest
 from advisor_servers import ADVISOR_BIN, advisor_process, child_env, free_port, with_user_notes
-from conftest import make_settings
+from helpers import make_settings
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 

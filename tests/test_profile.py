@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import cli
+from helpers import cli
 
 from advisor.errors import InputError, StoreError
 from advisor.profile import (

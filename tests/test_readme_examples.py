@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 import pytest
 from advisor_servers import ADVISOR_BIN, START_TIMEOUT, free_port, serve, with_user_notes
-from conftest import cli, make_settings
+from helpers import cli, make_settings
 from readme_examples import (
     argv,
     marker_count,

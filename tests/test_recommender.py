@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import cli
+from helpers import cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

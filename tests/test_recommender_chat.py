@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_settings
+from helpers import make_settings
 
 from advisor.corpus import load_article
+from advisor.engines.fake import FakeEngine
 from advisor.profile import Profile, save_profile
 from advisor.service import Advisor
-from advisor.testing import FakeEngine
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -114,7 +114,7 @@ def test_a_user_without_a_profile_sends_no_profile(chat):
     ],
 )
 def test_only_personal_suggestion_requests_are_routed(embedder, question, routed):
-    from advisor.recommender import wants_suggestions
+    from advisor.suggest_intent import wants_suggestions
 
     vector = embedder.embed([question])[0]
     assert wants_suggestions(question, vector, embedder) is routed

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from conftest import in_ci, make_settings
+from helpers import in_ci, make_settings
 
 CHROMIUM = Path(os.environ.get("ADVISOR_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from advisor.answers import Answer, Citation
 from advisor.errors import InputError
-from advisor.models import Answer, Citation
 from advisor.ui import render
 from advisor.ui.auth import LOCAL_USER, load_credentials, user_id_for
 from advisor.users import validate_user_id
@@ -186,14 +186,14 @@ def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
     """The handlers take the user from the login; the uploaded copy is removed after ingest."""
     import gradio as gr
 
-    from advisor.ui.app import Handlers
+    from advisor.ui.documents_tab import DocumentsTab
     from advisor.userdata import list_documents
 
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio-cache"))  # the upload folder
     upload = tmp_path / "gradio-cache" / "notes.txt"
     upload.parent.mkdir()
     upload.write_text("My tram stop kiosk earns 90 euros a month.", encoding="utf-8")
-    handlers = Handlers(writable_advisor)
+    handlers = DocumentsTab(writable_advisor)
     status, table, _choices, cleared = handlers.add_documents(
         [str(upload)], gr.Request(username="alice"), progress=lambda *a, **k: None
     )

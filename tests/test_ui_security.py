@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from advisor_servers import serve
-from conftest import make_settings
+from helpers import make_settings
 
 SECRET_TOKEN = "zanzibar88412"
 SECRET_TEXT = (

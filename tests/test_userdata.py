@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import make_settings
+from helpers import make_settings
 
 from advisor.cli.main import run
 from advisor.errors import InputError, NotFoundError

@@ -1,14 +1,14 @@
-"""The ``advisor`` command. Each command lives in its own module and imports its
-heavy libraries inside the function, so ``advisor --help`` starts fast."""
+"""The ``advisor`` command. Each command lives in its own module, ``advisor/cli/NAME_cmd.py``,
+and imports its heavy libraries inside the function, so ``advisor --help`` starts fast."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
 
 from advisor.errors import AdvisorError
+from advisor.offline import offline_defaults
 
 app = typer.Typer(
     name="advisor",
@@ -20,11 +20,8 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from advisor.cli import ask, ingest
-
-    for module in (ingest, ask):
-        module.register(app)
-    for name in ("calc", "suggest", "profile", "docs", "users", "eval", "serve", "api", "mcp"):
+    names = ("ingest", "ask", "calc", "suggest", "profile", "docs", "users", "eval", "serve")
+    for name in (*names, "api", "mcp"):
         try:
             module = __import__(f"advisor.cli.{name}_cmd", fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -50,11 +47,7 @@ def usage_error_line(exc: Exception) -> str | None:
 
 
 def run(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    offline_defaults()
     _register()
     try:
         code = app(args=argv, prog_name="advisor", standalone_mode=False)

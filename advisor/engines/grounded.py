@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.answers import Turn
 from advisor.citations import is_instruction
-from advisor.embeddings import Embedder, Vector
-from advisor.engines import EngineRequest
-from advisor.models import Turn
+from advisor.embeddings.base import Embedder, Vector
+from advisor.engines.base import EngineRequest
 from advisor.question_types import QuestionType, question_type
 from advisor.sentences import content_words, split_sentences
 

@@ -29,10 +29,10 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from advisor import prompts
+from advisor.answers import Passage, Turn
 from advisor.citations import redact_instructions
-from advisor.engines import EngineRequest
+from advisor.engines.base import EngineRequest
 from advisor.errors import EngineError
-from advisor.models import Passage, Turn
 from advisor.sentences import strip_markers
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ PATTERNS = (
     "advisor/spelling.py",
     "advisor/facts.py",
     "advisor/question_types.py",
-    "advisor/recommender.py",
+    "advisor/suggest_intent.py",
     "advisor/recommender/**/*.py",
     "advisor/store/*.py",
     "advisor/prompts/**/*",

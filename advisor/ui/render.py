@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from advisor.models import Answer, Citation, Turn
+from advisor.answers import Answer, Citation, Turn
 
 _PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _TAG = re.compile(r"<[^<>]*>")  # after escaping, only our own tags contain "<"

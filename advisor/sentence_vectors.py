@@ -38,9 +38,8 @@ class SentenceVectors:
                 hits.append(i)
             else:
                 todo.append(i)
-        remember = getattr(self.embedder, "remember", None)
-        if remember is not None and hits:
-            remember([texts[i] for i in hits], out[hits])
+        if hits:
+            self.embedder.remember([texts[i] for i in hits], out[hits])
         if todo:
             fresh = self.embedder.embed([texts[i] for i in todo])
             out[todo] = fresh

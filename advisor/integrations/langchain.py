@@ -32,9 +32,9 @@ from langchain_core.tools import BaseTool, ToolException, tool
 from pydantic import BaseModel, ValidationError
 from typing_extensions import TypedDict
 
-from advisor.api.sources import strip_sources, with_sources
+from advisor.answer_text import strip_sources, with_sources
+from advisor.answers import Answer, Turn
 from advisor.errors import AdvisorError, InputError
-from advisor.models import Answer, Turn
 from advisor.service import Advisor
 from advisor.toolkit import Toolkit, describe
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from advisor.models import Answer, Citation
+from advisor.answers import Answer, Citation
 
 SOURCES_HEADING = "Sources:"
 

@@ -9,7 +9,7 @@ import typer
 
 
 def _render(answer: object, *, show_text: bool = True) -> None:
-    from advisor.models import Answer
+    from advisor.answers import Answer
 
     assert isinstance(answer, Answer)
     if show_text:
@@ -57,9 +57,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Answer one question, with numbered citations."""
+        from advisor.answers import Answer
         from advisor.cli.common import make_advisor, preload, print_json
         from advisor.errors import InputError
-        from advisor.models import Answer
 
         if save_facts and not user:
             raise InputError("--save-facts needs --user ID: whose profile should keep them?")
@@ -88,9 +88,9 @@ def register(app: typer.Typer) -> None:
         engine: str | None = typer.Option(None, "--engine"),
     ) -> None:
         """A conversation in the terminal; follow-up questions keep their context."""
+        from advisor.answers import Answer, Turn
         from advisor.cli.common import make_advisor
         from advisor.errors import AdvisorError
-        from advisor.models import Answer, Turn
 
         advisor = make_advisor(engine=engine)
         history: list[Turn] = []

@@ -1,0 +1,115 @@
+"""The stream catalog (``corpus/streams.yaml``): each passive-income stream with what it
+takes (capital, hours, risk, skills, ...) and the corpus passages those figures come
+from, validated on load."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from advisor.errors import InputError
+from advisor.settings import DEFAULT_CORPUS
+
+CATALOG_PATH = DEFAULT_CORPUS / "streams.yaml"
+
+Level = Literal["low", "medium", "high"]
+
+
+class SourceQuote(BaseModel):
+    source: str  # corpus file name, as in a Passage
+    text: str  # exact text of the cleaned article
+
+
+class Range(BaseModel):
+    min: float = Field(ge=0)
+    typical: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.typical < self.min:
+            raise ValueError("typical must be at least min")
+        return self
+
+
+class Returns(BaseModel):
+    low: float
+    high: float
+    unit: Literal["annual_yield", "share_of_sale", "commission", "per_1000_views"]
+    what: str
+    source: str
+
+    @property
+    def mid(self) -> float:
+        return (self.low + self.high) / 2
+
+    def describe(self) -> str:
+        if self.unit == "per_1000_views":
+            span = f"${self.low:g}-${self.high:g}"
+        else:
+            span = f"{self.low:.0%}-{self.high:.0%}"
+        return f"{span} {self.what} ({self.source})"
+
+
+class Stream(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    asset_class: str
+    capital: Range
+    setup_effort: Level
+    hours_per_week: Range
+    risk: int = Field(ge=1, le=5)
+    liquidity: Level
+    skills: list[str] = Field(default_factory=list)
+    skills_needed: list[str] = Field(default_factory=list)
+    months_to_first_income: float = Field(ge=0)
+    scalability: Level
+    passivity: Literal["active", "semi-passive", "passive"]
+    returns: Returns
+    notes: str = ""
+    quotes: list[SourceQuote] = Field(min_length=1)
+    first_steps: list[str] = Field(min_length=1)
+
+
+class Catalog(BaseModel):
+    asset_classes: dict[str, str]
+    skill_aliases: dict[str, str] = Field(default_factory=dict)
+    streams: list[Stream] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Catalog:
+        ids = [s.id for s in self.streams]
+        if len(ids) != len(set(ids)):
+            raise ValueError("stream ids must be unique")
+        for s in self.streams:
+            if s.asset_class not in self.asset_classes:
+                raise ValueError(f"{s.id}: unknown asset_class {s.asset_class!r}")
+        return self
+
+    def get(self, stream_id: str) -> Stream:
+        for s in self.streams:
+            if s.id == stream_id:
+                return s
+        raise InputError(f"unknown stream {stream_id!r}: use one of {', '.join(self.ids())}")
+
+    def ids(self) -> list[str]:
+        return [s.id for s in self.streams]
+
+
+@cache
+def _load_cached(path: Path) -> Catalog:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Catalog.model_validate(data)
+    except FileNotFoundError:
+        raise InputError(f"stream catalog not found: {path}") from None
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise InputError(f"{path.name} is not a valid catalog: {str(exc).splitlines()[0]}") from exc
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    """The stream catalog, read once per path."""
+    return _load_cached((path or CATALOG_PATH).resolve())

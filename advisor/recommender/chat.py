@@ -1,0 +1,151 @@
+"""Suggestions as a chat answer, the way the service gives them to every interface:
+the ranked streams with a one-line why and a numbered, quoted source each, and hints
+worded for any interface (facts are typed in a sentence, never a command)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from advisor.profile import RANKING_FIELDS, Profile, validate_profile
+from advisor.recommender.catalog import SourceQuote, Stream, load_catalog
+from advisor.recommender.scoring import Scored, rank
+from advisor.recommender.suggestions import DISCLAIMER, nothing_fits, suggest
+from advisor.settings import DEFAULT_CORPUS
+
+if TYPE_CHECKING:
+    from advisor.answers import Passage
+    from advisor.store.index import Index
+
+
+def _why(scored: Scored) -> str:
+    good = [f.short for f in scored.fits if f.known and f.fit >= 0.8 and f.short]
+    bad = [f.short for f in scored.fits if f.known and f.fit < 0.45 and f.short]
+    text = ", ".join(good[:3]) or "a fair all-round fit"
+    if bad:
+        text += "; but " + bad[0]
+    return text[0].upper() + text[1:]
+
+
+def _passage(quote: SourceQuote, stream: Stream, index: Index | None) -> Passage:
+    """The stored library chunk that holds the quote, or the quote itself."""
+    from advisor.answers import Passage
+
+    if index is not None:
+        from advisor.store import LIBRARY
+
+        rows = index.get(sorted(index.chunk_ids(LIBRARY, quote.source)))
+        for row in sorted(rows.values(), key=lambda r: r.ord):
+            if quote.text in row.text:
+                return Passage(
+                    id=row.id, text=row.text, source=row.source, title=row.title, doc_id=row.doc_id
+                )
+    return Passage(
+        id=f"stream:{stream.id}",
+        text=quote.text,
+        source=quote.source,
+        title=_titles().get(quote.source, quote.source),
+        doc_id=quote.source,
+    )
+
+
+@cache
+def _titles() -> dict[str, str]:
+    from advisor.corpus import corpus_files, load_article
+
+    return {p.name: load_article(p).title for p in corpus_files(DEFAULT_CORPUS)}
+
+
+def has_facts(profile: Profile | dict[str, Any] | None) -> bool:
+    """Whether a profile says anything the recommender can use."""
+    return profile is not None and not validate_profile(profile).is_empty()
+
+
+# How a person would state each fact in the chat (advisor.facts reads these forms).
+_SAY = {
+    "capital": "I have $5,000 saved",
+    "hours_per_week": "I have 5 hours a week",
+    "risk_tolerance": "I prefer low risk",
+    "skills": "I write well",
+    "monthly_surplus": "I can save $300 a month",
+    "goal_monthly_income": "I want to make $1,000 a month",
+    "horizon_years": "over 10 years",
+}
+
+
+def profile_hint(user: str | None = None) -> str:
+    """What to tell someone who asks for suggestions before giving any facts. Worded for
+    any interface: the facts can be typed in the chat (each interface adds its own way
+    to save them)."""
+    fields = ", ".join(f.replace("_", " ") for f in RANKING_FIELDS)
+    return (
+        "To say which streams suit you I need a few facts about you: "
+        f"{fields}. Tell me in a sentence, for example “I have $5,000 saved, 5 hours a "
+        "week and prefer low risk”, and I will rank the streams at once. Any you leave "
+        "out count as unknown."
+    )
+
+
+def _missing_chat_line(missing: Sequence[str]) -> str:
+    shown = ", ".join(m.replace("_", " ") for m in missing)
+    return (
+        f"Knowing your {shown} could change these suggestions: tell me, for example "
+        f"“{_SAY[missing[0]]}”."
+    )
+
+
+def answer_for(
+    profile: Profile | dict[str, Any] | None,
+    *,
+    user: str | None = None,
+    top: int = 3,
+    index: Index | None = None,
+) -> tuple[str, list[Passage]]:
+    """A chat answer to "which streams suit me?": the ranked streams with a one-line why
+    and a quoted, numbered source each, then the facts that would change it."""
+    known = validate_profile(profile)
+    if known.is_empty():
+        return profile_hint(user), []
+    catalog = load_catalog()
+    result = suggest(known, top=top, catalog=catalog)
+    by_id = {s.stream.id: s for s in rank(known, catalog)}
+    lines: list[str] = []
+    passages: list[Passage] = []
+    if not result.suggestions:
+        lines.append(nothing_fits(known, rank(known, catalog)))
+    else:
+        lines.append("Streams that suit your profile, best fit first:")
+    for i, s in enumerate(result.suggestions, start=1):
+        scored = by_id[s.stream]
+        quote = s.citations[0]
+        passages.append(_passage(quote, scored.stream, index))
+        lines.append("")
+        lines.append(f"{i}. {s.name} (fit {s.score:g}/100). {_why(scored)}.")
+        lines.append(f"   “{quote.text}” [{len(passages)}]")
+        lines.append(f"   First step: {s.first_steps[0]}")
+    if known.income_sources:
+        lines.append("")
+        lines.append(_sources_line(known))
+    if result.missing:
+        lines.append("")
+        lines.append(_missing_chat_line(result.missing))
+    lines.append("")
+    lines.append(DISCLAIMER)
+    return "\n".join(lines).strip(), passages
+
+
+def _sources_line(p: Profile) -> str:
+    from advisor.calculators import passivity
+
+    parts = []
+    for src in p.income_sources:
+        if src.hours_per_month is None or not src.monthly_income:
+            parts.append(f"{src.name} (hours or income not known)")
+            continue
+        rated = passivity(src.hours_per_month, src.monthly_income)
+        parts.append(
+            f"{src.name}: {rated.label}, {rated.hours_per_100:.2g} hours a month per 100 "
+            f"{p.currency} of income"
+        )
+    return "Your current income: " + "; ".join(parts) + "."

@@ -1,0 +1,194 @@
+"""Choosing the streams to suggest: the best-fitting ones, spread across asset classes,
+each with its reasons, quotes, first steps and a goal plan; and the unknown facts that
+would change the choice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel
+
+from advisor.calculators import months_to_goal
+from advisor.errors import InputError
+from advisor.profile import Profile, missing_fields, validate_profile
+from advisor.recommender.catalog import Catalog, SourceQuote, Stream, load_catalog
+from advisor.recommender.scoring import Scored, money, rank, weekly
+
+DIVERSITY_PENALTY = 12.0  # points per stream of the same asset class already suggested
+MAX_PER_CLASS = 2  # while streams of other classes still fit
+
+DISCLAIMER = (
+    "General education drawn from the cited articles, not financial advice. Figures "
+    "marked 'common knowledge' are rough rules of thumb, not promises; check fees, "
+    "taxes and your own circumstances before putting money in."
+)
+
+
+class Suggestion(BaseModel):
+    stream: str
+    name: str
+    score: float  # 0-100, the weighted fit; the order may differ to diversify
+    reasons: list[str]
+    citations: list[SourceQuote]
+    first_steps: list[str]
+
+
+class Suggestions(BaseModel):
+    suggestions: list[Suggestion]
+    missing: list[str]  # unknown profile fields that would change the suggestions
+    disclaimer: str
+
+
+def _diversify(fitting: list[Scored], top: int, catalog: Catalog) -> list[Scored]:
+    """Pick ``top`` streams, preferring asset classes not yet picked (and saying so)."""
+    left = list(fitting)
+    picked: list[Scored] = []
+    while left and len(picked) < top:
+        used = Counter(p.stream.asset_class for p in picked)
+        open_classes = {
+            c.stream.asset_class for c in left if used[c.stream.asset_class] < MAX_PER_CLASS
+        }
+        eligible = [c for c in left if used[c.stream.asset_class] < MAX_PER_CLASS] or left
+        best = max(eligible, key=lambda c: c.score - DIVERSITY_PENALTY * used[c.stream.asset_class])
+        label = catalog.asset_classes[best.stream.asset_class]
+        skipped = [c for c in left if c.score > best.score]
+        if skipped:
+            names = ", ".join(f"{c.stream.name} ({c.score:g})" for c in skipped[:2])
+            best.extra.append(
+                f"diversification: listed ahead of {names}, which score higher but belong to "
+                "an asset class already suggested; spreading income across classes "
+                "means one setback does not stop all of it"
+            )
+        if used[best.stream.asset_class]:
+            first = next(p for p in picked if p.stream.asset_class == best.stream.asset_class)
+            why = (
+                "nothing from another asset class fits your profile"
+                if not (open_classes - {best.stream.asset_class})
+                else "it still fits clearly better than the other asset classes left"
+            )
+            best.extra.append(
+                f"diversification: another {label} stream like {first.stream.name}; {why}"
+            )
+        picked.append(best)
+        left.remove(best)
+    return picked
+
+
+def _picks(profile: Profile, top: int, catalog: Catalog) -> list[Scored]:
+    return _diversify([s for s in rank(profile, catalog) if s.fits_profile], top, catalog)
+
+
+# Values tried for an unknown field to see whether knowing it would change the answer.
+_PROBES: dict[str, list[Any]] = {
+    "capital": [0.0, 2_000.0, 50_000.0, 500_000.0],
+    "hours_per_week": [0.0, 3.0, 10.0, 30.0],
+    "risk_tolerance": ["low", "medium", "high"],
+    "skills": [["writing"], ["coding"], ["property"], ["marketing"], ["teaching"], ["design"]],
+    "monthly_surplus": [0.0, 300.0, 3_000.0],
+    "goal_monthly_income": [200.0, 2_000.0, 10_000.0],
+    "horizon_years": [1.0, 5.0, 20.0],
+}
+
+
+def _missing_that_matter(
+    profile: Profile, top: int, catalog: Catalog, base: list[str]
+) -> list[str]:
+    out = []
+    for name in missing_fields(profile):
+        for value in _PROBES[name]:
+            variant = profile.model_copy(update={name: value})
+            if [s.stream.id for s in _picks(variant, top, catalog)] != base:
+                out.append(name)
+                break
+    return out
+
+
+def nothing_fits(profile: Profile, ranked: list[Scored]) -> str:
+    """Why nothing fits, and the smallest changes that would make something fit."""
+    cur = profile.currency
+    changes = []
+    by_capital = [s for s in ranked if s.blocked == ["capital"]]
+    if by_capital:
+        need = min(s.stream.capital.min for s in by_capital)
+        names = [s.stream.name for s in by_capital if s.stream.capital.min == need]
+        changes.append(
+            f"about {money(need, cur)} to invest, or a monthly surplus that saves it "
+            f"within a year, would open {', '.join(names)}"
+        )
+    by_time = [s for s in ranked if s.blocked == ["time"]]
+    if by_time:
+        hours = min(s.stream.hours_per_week.min for s in by_time)
+        names = [s.stream.name for s in by_time if s.stream.hours_per_week.min == hours]
+        changes.append(f"{weekly(hours)} of free time would open {', '.join(names)}")
+    by_risk = [s for s in ranked if s.blocked == ["risk"]]
+    if by_risk:
+        changes.append(f"accepting more risk would open {by_risk[0].stream.name}")
+    if not changes:
+        both = min(ranked, key=lambda s: (s.stream.capital.min, s.stream.hours_per_week.min))
+        changes.append(
+            f"{money(both.stream.capital.min, cur)} and "
+            f"{weekly(both.stream.hours_per_week.min)} would open {both.stream.name}"
+        )
+    return (
+        "Nothing fits yet: each stream needs more money, free time or risk than your "
+        "profile allows. What would change that: " + "; ".join(changes) + "."
+    )
+
+
+def suggest(profile: Profile, top: int = 5, catalog: Catalog | None = None) -> Suggestions:
+    """The best-fitting streams for ``profile``, each with reasons, quotes and first steps."""
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise InputError(f"top must be a whole number of at least 1, not {top!r}")
+    catalog = catalog or load_catalog()
+    profile = validate_profile(profile)
+    picks = _picks(profile, top, catalog)
+    missing = _missing_that_matter(profile, top, catalog, [s.stream.id for s in picks])
+    disclaimer = DISCLAIMER
+    if profile.currency != "USD":
+        disclaimer += (
+            f" Catalog amounts are rough US-dollar figures, compared one to one with "
+            f"your {profile.currency} amounts."
+        )
+    if not picks:
+        disclaimer = nothing_fits(profile, rank(profile, catalog)) + " " + disclaimer
+    suggestions = []
+    for s in picks:
+        reasons = s.reasons()
+        reasons.append(f"typical return: {s.stream.returns.describe()}")
+        plan = _goal_plan(profile, s.stream)
+        if plan:
+            reasons.append(plan)
+        suggestions.append(
+            Suggestion(
+                stream=s.stream.id,
+                name=s.stream.name,
+                score=s.score,
+                reasons=reasons,
+                citations=list(s.stream.quotes),
+                first_steps=list(s.stream.first_steps),
+            )
+        )
+    return Suggestions(suggestions=suggestions, missing=missing, disclaimer=disclaimer)
+
+
+def _goal_plan(p: Profile, s: Stream) -> str | None:
+    """How long reinvesting would take to reach the goal, for streams that pay a yield."""
+    if s.returns.unit != "annual_yield" or not p.goal_monthly_income or p.capital is None:
+        return None
+    contribution = p.monthly_surplus or 0.0
+    projection = months_to_goal(p.goal_monthly_income, s.returns.mid, contribution, p.capital)
+    cur = p.currency
+    what = (
+        f"with {money(p.capital, cur)} now and {money(contribution, cur)} a month, "
+        f"reinvesting at about {s.returns.mid:.1%}"
+    )
+    if projection.months is None:
+        return (
+            f"goal plan: {what}, {money(p.goal_monthly_income, cur)} a month takes over 100 years"
+        )
+    years = projection.months / 12
+    return (
+        f"goal plan: {what}, {money(p.goal_monthly_income, cur)} a month takes about "
+        f"{years:.1f} years ({projection.months} months; no taxes, fees or inflation)"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -62,3 +63,45 @@ class Answer(BaseModel):
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
     content: str
+
+
+class AnswerStream:
+    """What :meth:`advisor.service.Advisor.stream` returns: iterate it for the answer's
+    text as it is produced, then call :meth:`answer` for the final :class:`Answer` (its
+    citations, reason, warnings). ``answer()`` reads whatever text was not iterated yet,
+    so ``stream(...).answer()`` is a whole answer. Errors (bad input, a store that is
+    down) are raised while iterating, as the steps run, not when the stream is made.
+
+    ``then(fn)`` runs ``fn`` on the final answer once it is known, before ``answer()``
+    returns it (a server saves the facts it found this way, streaming or not)."""
+
+    def __init__(self, events: Generator[str, None, Answer]) -> None:
+        self._events = events
+        self._answer: Answer | None = None
+        self._hooks: list[Callable[[Answer], None]] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self._answer is not None:
+            raise StopIteration
+        try:
+            return next(self._events)
+        except StopIteration as stop:
+            answer: Answer = stop.value
+            for hook in self._hooks:
+                hook(answer)
+            self._answer = answer
+            raise StopIteration from None
+
+    def then(self, hook: Callable[[Answer], None]) -> AnswerStream:
+        self._hooks.append(hook)
+        return self
+
+    def answer(self) -> Answer:
+        for _ in self:
+            pass
+        if self._answer is None:  # the steps ended without an answer: a bug, not input
+            raise RuntimeError("the answer stream ended without an answer")
+        return self._answer

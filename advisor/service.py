@@ -4,15 +4,16 @@ verify citations. CLI, UI, API, MCP and the LangChain runnable all call this."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from advisor import prompts, recommender
-from advisor.answers import Answer, Citation, Passage, Turn
+from advisor.answers import Answer, AnswerStream, Citation, Passage, Turn
 from advisor.citations import instructions, verify
 from advisor.condense import condense, follow_up_topic, is_follow_up, last_user_question
-from advisor.embeddings import Embedder, get_embedder
+from advisor.embeddings import Embedder, Vector, get_embedder
 from advisor.engines import Engine, EngineRequest, get_engine
 from advisor.errors import EngineError, InputError, NotFoundError
 from advisor.facts import asks_what_to_do, extract_facts
@@ -48,6 +49,18 @@ def _clean_question(question: object, limit: int) -> str:
             "(ADVISOR_MAX_QUESTION_CHARS)"
         )
     return text
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the service read a question: spelt right, made standalone with the
+    conversation, its vector, the facts typed in it, and the profile to use."""
+
+    spelt: str
+    standalone: str
+    vector: Vector
+    facts: dict[str, Any]
+    profile: dict[str, Any] | None
 
 
 class Advisor:
@@ -110,13 +123,20 @@ class Advisor:
             self.retriever.search(query, collections=self.collections(user), k=k or self.settings.k)
         )
 
-    def ask(self, question: str, **kwargs: Any) -> Answer:
-        answer = None
-        for event in self.stream(question, **kwargs):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None
-        return answer
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Iterable[Turn | dict[str, str]] = (),
+        user: str | None = None,
+        k: int | None = None,
+        engine: str | None = None,
+        profile: dict[str, Any] | None = None,
+    ) -> Answer:
+        """The whole answer at once; the parameters are those of :meth:`stream`."""
+        return self.stream(
+            question, history=history, user=user, k=k, engine=engine, profile=profile
+        ).answer()
 
     def stream(
         self,
@@ -127,13 +147,29 @@ class Advisor:
         k: int | None = None,
         engine: str | None = None,
         profile: dict[str, Any] | None = None,
-    ) -> Iterator[str | Answer]:
-        """Yield answer text as it is produced, then the final :class:`Answer`.
+    ) -> AnswerStream:
+        """The answer as it is produced: iterate for text, then ``.answer()``.
 
-        The steps: small talk is answered at once; facts typed in the question join the
-        profile for this answer (and are offered to save); the question is spelt right
-        against the library's words, read with the conversation, retrieved, checked by
-        the guard, then answered by the recommender or the engine."""
+        ``history``: earlier turns; ``user``: whose documents and profile to use as well
+        as the library; ``k``: passages to retrieve; ``engine``: an engine spec instead
+        of the configured one; ``profile``: profile fields to use instead of the saved
+        ones. The steps: small talk is answered at once; :meth:`_read` reads the question
+        (facts typed in it, spelling, the conversation); :meth:`_retrieve`;
+        :meth:`_route` (the guard, and whether it asks which streams suit the person);
+        then a decline, the recommender, or :meth:`_generate` with the engine (an LLM
+        that fails hands over to the grounded engine); :meth:`_finish` verifies the
+        citations."""
+        return AnswerStream(self._steps(question, history, user, k, engine, profile))
+
+    def _steps(
+        self,
+        question: str,
+        history: Iterable[Turn | dict[str, str]],
+        user: str | None,
+        k: int | None,
+        engine: str | None,
+        profile: dict[str, Any] | None,
+    ) -> Generator[str, None, Answer]:
         question = _clean_question(question, self.settings.max_question_chars)
         turns = [
             # earlier turns are context: replace undecodable bytes rather than fail on them
@@ -143,57 +179,78 @@ class Advisor:
         reply = small_talk_reply(question)
         if reply is not None:
             yield reply
-            yield Answer(answer=reply, engine="small_talk", reason="small_talk", question=question)
-            return
+            return Answer(answer=reply, engine="small_talk", reason="small_talk", question=question)
         if self.store.index.count(LIBRARY) == 0:
             raise NotFoundError("the library is empty: run `advisor ingest` first")
+        chosen = self.engine(engine)
+        read = self._read(question, turns, user, profile, chosen)
+        passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)
+        verdict, suggest = self._route(read, passages, turns)
+        if not verdict.in_scope and not (suggest and read.facts and verdict.reason == "off_topic"):
+            return (
+                yield from self._declined(read.standalone, read.vector, passages, verdict, turns)
+            )
+        if suggest and recommender.has_facts(read.profile):
+            text, cited = recommender.answer_for(read.profile, user=user, index=self.store.index)
+            if read.facts:
+                text = f"Understood: {describe_facts(read.facts)}.\n\n{text}"
+            yield text
+            answer = self._finish(text, read.standalone, cited, "recommender", [])
+            answer.profile_facts = read.facts or None
+            return answer
+        focus = follow_up_topic(read.spelt) if turns else None
+        request = EngineRequest(
+            read.standalone, passages, read.vector, turns, read.profile, focus=focus
+        )
+        text, used, warnings = yield from self._generate(chosen, request)
+        if suggest:  # no facts yet: answer, then say which facts would help
+            hint = "\n\n" + recommender.profile_hint(user)
+            text += hint
+            yield hint
+        text = text.strip() or "The sources I have do not cover this question."
+        answer = self._finish(text, read.standalone, passages, used, warnings + request.notes)
+        answer.profile_facts = read.facts or None
+        return answer
+
+    def _read(
+        self,
+        question: str,
+        turns: list[Turn],
+        user: str | None,
+        profile: dict[str, Any] | None,
+        chosen: Engine,
+    ) -> Reading:
+        """Facts typed in the question join the profile for this answer; the question
+        is spelt right against the library's words and read with the conversation."""
         if user and profile is None:
             saved = load_profile(self.settings, user)
             profile = None if saved.is_empty() else saved.model_dump(mode="json")
         facts = extract_facts(question)
         if facts:
             profile = {**(profile or {}), **facts}
-        chosen = self.engine(engine)
         spelt = speller_for(self.store.index).correct(question)
         standalone = chosen.condense(spelt, turns) or condense(spelt, turns)
         vector = self.embedder.embed([standalone])[0]
-        passages = self._retrieve(standalone, vector, spelt, turns, user, k)
+        return Reading(spelt, standalone, vector, facts, profile)
+
+    def _route(
+        self, read: Reading, passages: list[Passage], turns: list[Turn]
+    ) -> tuple[Verdict, bool]:
+        """The guard's verdict, and whether the question asks which streams suit the
+        person (or tells facts about them and asks what to do)."""
         top = max((p.score for p in passages), default=0.0)
-        verdict = self.guard.check(spelt, vector, top)
+        verdict = self.guard.check(read.spelt, read.vector, top)
         previous = last_user_question(turns)
         if verdict.reason == "off_topic" and previous:
             # "Give me an example of a good mix." is off topic alone, not after a question
             # on diversifying income: judge it with the conversation it belongs to
-            joined = self.embedder.embed([f"{previous} {spelt}"])[0]
-            verdict = self.guard.check(spelt, joined, top)
+            joined = self.embedder.embed([f"{previous} {read.spelt}"])[0]
+            verdict = self.guard.check(read.spelt, joined, top)
         log.debug("guard %s", verdict)
-        suggest = wants_suggestions(spelt, vector, self.embedder) or bool(
-            facts and asks_what_to_do(spelt)
+        suggest = wants_suggestions(read.spelt, read.vector, self.embedder) or bool(
+            read.facts and asks_what_to_do(read.spelt)
         )
-        if not verdict.in_scope and not (suggest and facts and verdict.reason == "off_topic"):
-            yield from self._declined(standalone, vector, passages, verdict, turns)
-            return
-        if suggest and recommender.has_facts(profile):
-            text, cited = recommender.answer_for(profile, user=user, index=self.store.index)
-            if facts:
-                text = f"Understood: {describe_facts(facts)}.\n\n{text}"
-            yield text
-            answer = self._finish(text, standalone, cited, "recommender", [])
-            answer.profile_facts = facts or None
-            yield answer
-            return
-        focus = follow_up_topic(spelt) if turns else None
-        request = EngineRequest(standalone, passages, vector, turns, profile, focus=focus)
-        events = self._generate(chosen, request)
-        text, used, warnings = yield from events
-        if suggest:  # no facts yet: answer, then say which facts would help
-            hint = "\n\n" + recommender.profile_hint(user)
-            text += hint
-            yield hint
-        text = text.strip() or "The sources I have do not cover this question."
-        answer = self._finish(text, standalone, passages, used, warnings + request.notes)
-        answer.profile_facts = facts or None
-        yield answer
+        return verdict, suggest
 
     def _retrieve(
         self,
@@ -255,7 +312,7 @@ class Advisor:
         passages: list[Passage],
         verdict: Verdict,
         turns: list[Turn],
-    ) -> Iterator[str | Answer]:
+    ) -> Generator[str, None, Answer]:
         if verdict.reason == "specific_pick" and passages:
             note = prompts.text("specific_pick.txt").strip()
             grounded = self.engine("grounded")
@@ -270,7 +327,7 @@ class Advisor:
             answer = Answer(answer=text, declined=True, engine="guard", question=standalone)
         answer.declined = True
         answer.reason = verdict.reason
-        yield answer
+        return answer
 
     def _finish(
         self, text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]

@@ -172,3 +172,29 @@ def test_ask_json_carries_reason_and_profile_facts_and_saves_only_when_told(caps
     assert json.loads(out)["capital"] == 20000.0 and json.loads(out)["hours_per_week"] == 5.0
     code, out, _ = cli(capsys, "ask", "--json", "hi")
     assert json.loads(out)["reason"] == "small_talk"
+
+
+def test_the_answer_stream_gives_text_then_the_answer_and_runs_hooks_once(advisor):
+    seen = []
+    events = advisor.stream("What is passive income?").then(seen.append)
+    pieces = list(events)
+    answer = events.answer()
+    assert pieces and "".join(pieces).strip() == answer.answer.strip()
+    assert answer.citations and answer.reason is None
+    assert seen == [answer] and events.answer() is answer  # asked twice: the same answer
+
+
+def test_asking_for_the_answer_reads_the_text_not_read_yet(advisor):
+    events = advisor.stream("What is passive income?")
+    first = next(events)
+    answer = events.answer()
+    assert answer.answer.startswith(first.strip()[:10])
+    assert list(events) == []
+
+
+def test_bad_input_is_raised_while_reading_the_stream_not_when_it_is_made(advisor):
+    from advisor.errors import InputError
+
+    events = advisor.stream("   ")
+    with pytest.raises(InputError):
+        events.answer()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from advisor_servers import free_port
-from conftest import cli
+from helpers import cli
 from llm_servers import ScriptedServer
 
 from advisor.eval.dataset import load_dataset

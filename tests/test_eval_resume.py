@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from advisor_servers import ADVISOR_BIN, child_env
-from conftest import cli
+from helpers import cli
 from llm_servers import ScriptedServer
 from test_eval_cli import ROWS
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from advisor_servers import advisor_process, child_env, free_port
-from conftest import cli
+from helpers import cli
 from llm_servers import ScriptedServer
 from test_eval_cli import ROWS
 

@@ -58,15 +58,9 @@ def llm(request, library_home, embedder) -> Iterator[Setup]:  # type: ignore[no-
 
 
 def collect(advisor: Advisor, question: str, **kwargs: object) -> tuple[list[str], Answer]:
-    pieces: list[str] = []
-    final = None
-    for event in advisor.stream(question, **kwargs):  # type: ignore[arg-type]
-        if isinstance(event, Answer):
-            final = event
-        else:
-            pieces.append(event)
-    assert final is not None
-    return pieces, final
+    events = advisor.stream(question, **kwargs)  # type: ignore[arg-type]
+    pieces = list(events)
+    return pieces, events.answer()
 
 
 def data_block(prompt: str) -> str:

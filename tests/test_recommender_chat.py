@@ -54,8 +54,10 @@ def test_a_suggestion_request_is_answered_from_the_saved_profile(chat, question)
 
 def test_streaming_yields_the_text_then_the_answer(chat):
     advisor, _ = chat
-    events = list(advisor.stream("Which streams suit me?", user="writer"))
-    assert isinstance(events[0], str) and events[-1].answer == events[0].strip()
+    events = advisor.stream("Which streams suit me?", user="writer")
+    pieces = list(events)
+    assert pieces and all(isinstance(p, str) for p in pieces)
+    assert events.answer().answer == "".join(pieces).strip()
 
 
 def test_without_a_saved_profile_it_answers_then_says_which_facts_to_set(chat):

@@ -4,7 +4,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -13,7 +13,7 @@ from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from advisor.answer_text import cited, sources_block, strip_sources, with_sources
-from advisor.answers import Answer, Turn
+from advisor.answers import Answer, AnswerStream, Turn
 from advisor.api.body_limit import MAX_BODY_BYTES
 from advisor.api.errors import APIError, from_advisor_error, internal_error, unknown_model
 from advisor.api.schemas import (
@@ -70,20 +70,17 @@ def conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
     return question, [t for t in turns[:-1] if t.content]
 
 
-def _saving_facts(
-    events: Iterator[str | Answer], advisor: Advisor, user: str | None
-) -> Iterator[str | Answer]:
-    """Pass the answer through, saving the facts it found to the user's profile."""
+def _save_facts(answer: Answer, advisor: Advisor, user: str | None) -> None:
+    """Save the facts the answer found to the user's profile (the client asked to)."""
     from advisor.profile import save_facts
 
-    for event in events:
-        if isinstance(event, Answer) and event.profile_facts:
-            if user is None:
-                event.warnings.append("profile facts not saved: this request has no user")
-            else:
-                save_facts(advisor.settings, user, event.profile_facts)
-                event.profile_saved = True
-        yield event
+    if not answer.profile_facts:
+        return
+    if user is None:
+        answer.warnings.append("profile facts not saved: this request has no user")
+    else:
+        save_facts(advisor.settings, user, answer.profile_facts)
+        answer.profile_saved = True
 
 
 def _info(answer: Answer) -> AdvisorInfo:
@@ -123,7 +120,7 @@ def usage(messages: list[ChatMessage], reply: str) -> Usage:
 _END = object()
 
 
-def _next(events: Iterator[str | Answer]) -> object:
+def _next(events: AnswerStream) -> object:
     return next(events, _END)
 
 
@@ -187,7 +184,7 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
         user = caller.resolve(body.user)
         events = the_advisor.stream(question, history=history, user=user)  # loads their profile
         if body.save_profile_facts:
-            events = _saving_facts(events, the_advisor, user)
+            events.then(lambda answer: _save_facts(answer, the_advisor, user))
         first = await run_in_threadpool(_next, events)  # input and store errors surface here
         completion_id = f"chatcmpl-{uuid.uuid4().hex}"
         created = int(time.time())
@@ -196,11 +193,7 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
             sent = body.messages if options and options.include_usage else None
             sse = _events(completion_id, created, first, events, sent)
             return EventSourceResponse(sse, headers={"Cache-Control": "no-cache"})
-        answer = first
-        while not isinstance(answer, Answer) and answer is not _END:
-            answer = await run_in_threadpool(_next, events)
-        if not isinstance(answer, Answer):
-            raise internal_error()
+        answer = await run_in_threadpool(events.answer)  # the text not read yet, then the answer
         reply = with_sources(answer)
         counted = await run_in_threadpool(usage, body.messages, reply)
         return ChatCompletion(
@@ -244,23 +237,20 @@ async def _events(
     completion_id: str,
     created: int,
     first: object,
-    events: Iterator[str | Answer],
+    events: AnswerStream,
     sent: list[ChatMessage] | None = None,
 ) -> AsyncIterator[str]:
     """The answer as chat.completion.chunk events, then its sources, then (when ``sent``
     is given, for ``stream_options.include_usage``) the usage, then [DONE]."""
     yield _chunk(completion_id, created, Delta(role="assistant", content=""))
     event = first
-    answer: Answer | None = None
     text: list[str] = []
     try:
         while event is not _END:
-            if isinstance(event, Answer):
-                answer = event
-                break
             text.append(str(event))
             yield _chunk(completion_id, created, Delta(content=text[-1]))
             event = await run_in_threadpool(_next, events)
+        answer = events.answer()  # the text is all read: this only hands the answer over
     except AdvisorError as exc:
         yield json.dumps(ErrorResponse(error=from_advisor_error(exc).detail).model_dump())
         return
@@ -268,11 +258,10 @@ async def _events(
         log.debug("stream failed", exc_info=True)
         yield json.dumps(ErrorResponse(error=internal_error().detail).model_dump())
         return
-    if answer is not None:
-        block = sources_block(answer)
-        if block:
-            text.append(block)
-            yield _chunk(completion_id, created, Delta(content=block))
+    block = sources_block(answer)
+    if block:
+        text.append(block)
+        yield _chunk(completion_id, created, Delta(content=block))
     yield _chunk(completion_id, created, Delta(), "stop", answer)
     if sent is not None:
         counted = await run_in_threadpool(usage, sent, "".join(text))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-
-def _render(answer: object, *, show_text: bool = True) -> None:
+if TYPE_CHECKING:
     from advisor.answers import Answer
 
-    assert isinstance(answer, Answer)
+
+def _render(answer: Answer, *, show_text: bool = True) -> None:
     if show_text:
         typer.echo(answer.answer)
     cited = [c for c in answer.citations if c.cited]
@@ -57,7 +57,6 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Answer one question, with numbered citations."""
-        from advisor.answers import Answer
         from advisor.cli.common import make_advisor, preload, print_json
         from advisor.errors import InputError
 
@@ -70,14 +69,11 @@ def register(app: typer.Typer) -> None:
             answer.profile_saved = _keep_facts(advisor, answer, user, save_facts, quiet=True)
             print_json(answer.public())
             return
-        final = None
-        for event in advisor.stream(question, user=user, k=k):
-            if isinstance(event, Answer):
-                final = event
-            else:
-                typer.echo(event, nl=False)
+        events = advisor.stream(question, user=user, k=k)
+        for piece in events:
+            typer.echo(piece, nl=False)
         typer.echo("")
-        assert final is not None
+        final = events.answer()
         _render(final, show_text=False)
         _keep_facts(advisor, final, user, save_facts)
 
@@ -88,7 +84,7 @@ def register(app: typer.Typer) -> None:
         engine: str | None = typer.Option(None, "--engine"),
     ) -> None:
         """A conversation in the terminal; follow-up questions keep their context."""
-        from advisor.answers import Answer, Turn
+        from advisor.answers import Turn
         from advisor.cli.common import make_advisor
         from advisor.errors import AdvisorError
 
@@ -103,18 +99,15 @@ def register(app: typer.Typer) -> None:
             if not question.strip():
                 break
             try:
-                final = None
                 typer.echo("advisor> ", nl=False)
-                for event in advisor.stream(question, history=history, user=user, k=k):
-                    if isinstance(event, Answer):
-                        final = event
-                    else:
-                        typer.echo(event, nl=False)
+                events = advisor.stream(question, history=history, user=user, k=k)
+                for piece in events:
+                    typer.echo(piece, nl=False)
                 typer.echo("")
+                final = events.answer()
             except AdvisorError as exc:
                 typer.echo(f"error: {exc}", err=True)
                 continue
-            assert final is not None
             _render(final, show_text=False)
             if final.profile_facts and user and sys.stdin.isatty():
                 keep = typer.confirm("Save these facts to your profile?", default=False)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
-from advisor.api.sources import strip_sources
+from advisor.answer_text import strip_sources
 from advisor.errors import AdvisorError, EngineError, InputError, MissingExtraError, NotFoundError
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 from typing_extensions import TypedDict
 
 from advisor.answer_text import strip_sources, with_sources
-from advisor.answers import Answer, Turn
+from advisor.answers import Turn
 from advisor.errors import AdvisorError, InputError
 from advisor.service import Advisor
 from advisor.toolkit import Toolkit, describe
@@ -115,13 +115,12 @@ class AdvisorRunnable(Runnable[AskInput | str, dict[str, Any]]):
         for item in inputs:  # the last input wins: inputs are whole, not partial
             value = item
         question, history, user = _parse(value)
-        for event in self._kit.advisor.stream(question, history=history, user=user):
-            if isinstance(event, Answer):
-                rest = event.public()
-                rest.pop("answer")
-                yield AddableDict(rest)
-            else:
-                yield AddableDict(answer=event)
+        events = self._kit.advisor.stream(question, history=history, user=user)
+        for piece in events:
+            yield AddableDict(answer=piece)
+        rest = events.answer().public()
+        rest.pop("answer")
+        yield AddableDict(rest)
 
 
 def as_runnable(advisor: Advisor | None = None) -> AdvisorRunnable:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from advisor.answers import Answer
 from advisor.errors import AdvisorError
 from advisor.ui import render
 from advisor.ui.common import describe_missing, error_text, markdown, user_of
@@ -87,14 +86,13 @@ class ChatTab:
             events = self.advisor.stream(
                 message, history=render.history_turns(history), user=user, profile=profile
             )
-            for event in events:
-                if isinstance(event, Answer):
-                    if event.profile_facts:
-                        self._pending_facts[user] = dict(event.profile_facts)
-                    yield render.answer_messages(event, asked=message)
-                    return
-                text += event
+            for piece in events:
+                text += piece
                 yield [{"role": "assistant", "content": render.to_html(text)}]
+            answer = events.answer()
+            if answer.profile_facts:
+                self._pending_facts[user] = dict(answer.profile_facts)
+            yield render.answer_messages(answer, asked=message)
         except AdvisorError as exc:
             yield [{"role": "assistant", "content": render.to_html(f"⚠️ {exc}")}]
 

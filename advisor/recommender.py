@@ -36,7 +36,7 @@ from advisor.settings import DEFAULT_CORPUS
 if TYPE_CHECKING:
     from advisor.embeddings import Embedder, Vector
     from advisor.models import Passage
-    from advisor.store.index import Index
+    from advisor.store.manifest import Manifest
 
 CATALOG_PATH = DEFAULT_CORPUS / "streams.yaml"
 
@@ -689,7 +689,7 @@ def _missing_line(missing: Sequence[str], user: str | None) -> str:
     )
 
 
-def _passage(quote: SourceQuote, stream: Stream, index: Index | None) -> Passage:
+def _passage(quote: SourceQuote, stream: Stream, index: Manifest | None) -> Passage:
     """The stored library chunk that holds the quote, or the quote itself."""
     from advisor.models import Passage
 
@@ -761,7 +761,7 @@ def answer_for(
     *,
     user: str | None = None,
     top: int = 3,
-    index: Index | None = None,
+    index: Manifest | None = None,
 ) -> tuple[str, list[Passage]]:
     """A chat answer to "which streams suit me?": the ranked streams with a one-line why
     and a quoted, numbered source each, then the facts that would change it."""

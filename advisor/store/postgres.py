@@ -6,7 +6,7 @@ Same guarantees as the SQLite backend, across processes and machines:
   document are serialised by a transaction-scoped advisory lock, so two workers
   ingesting one file at once leave one version and no duplicate rows;
 - the lexical side is PostgreSQL full-text search (a stored ``tsvector`` with a GIN
-  index, ranked by ``ts_rank_cd``), so every worker searches the same committed text;
+  index, ranked by IDF-weighted ``ts_rank``), so every worker searches the same committed text;
 - each journal entry of vectors written before their commit is held by its writer's
   session-level advisory lock. A killed writer's connection closes, PostgreSQL frees
   the lock, and the next sweep by any worker takes the entry; a live writer's entry
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -264,7 +265,9 @@ class PostgresIndex:
         return [r[0] for r in rows]
 
     def lexical(self, collections: Sequence[str], text: str, limit: int) -> list[str]:
-        """Chunk ids ranked by ``ts_rank_cd`` within the given collections.
+        """Chunk ids ranked BM25-like within the given collections: each matching term
+        adds its IDF times ``ts_rank`` (its frequency, normalised by the chunk's length),
+        because ``ts_rank_cd`` alone weighs every term alike.
 
         As on SQLite, terms found in ``COMMON_DF`` chunks or more are left out (they
         rank little and cost much); when every term is that common, all must match."""
@@ -276,25 +279,36 @@ class PostgresIndex:
             from sqlalchemy import text as sql
 
             with self.engine.connect() as con:
-                rare = []
+                total = con.execute(sql("SELECT COUNT(*) FROM chunks")).scalar_one()
+                found: dict[str, int] = {}
                 for term in terms:
-                    hits = con.execute(
+                    found[term] = con.execute(
                         sql(
                             "SELECT COUNT(*) FROM (SELECT 1 FROM chunks WHERE tsv @@ "
                             f"to_tsquery('{FTS_CONFIG}', :t) LIMIT :n) s"
                         ),
                         {"t": term, "n": COMMON_DF},
                     ).scalar_one()
-                    if 0 < hits < COMMON_DF:
-                        rare.append(term)
-                query = (" | " if rare else " & ").join(rare or terms)
+                rare = [t for t in terms if 0 < found[t] < COMMON_DF]
+                chosen = rare or terms
+                params: dict[str, Any] = {
+                    "q": (" | " if rare else " & ").join(chosen),
+                    "cols": list(collections),
+                    "limit": limit,
+                }
+                score = []
+                for i, term in enumerate(chosen):
+                    n = found[term]
+                    params[f"t{i}"] = term
+                    params[f"w{i}"] = math.log((total - n + 0.5) / (n + 0.5) + 1.0)
+                    score.append(f":w{i} * ts_rank(tsv, to_tsquery('{FTS_CONFIG}', :t{i}), 1)")
                 rows = con.execute(
                     sql(
                         f"SELECT id FROM chunks, to_tsquery('{FTS_CONFIG}', :q) q "
                         "WHERE collection = ANY(:cols) AND tsv @@ q "
-                        "ORDER BY ts_rank_cd(tsv, q, 1) DESC, id LIMIT :limit"
+                        f"ORDER BY {' + '.join(score)} DESC, id LIMIT :limit"
                     ),
-                    {"q": query, "cols": list(collections), "limit": limit},
+                    params,
                 ).all()
                 return [r[0] for r in rows]
 

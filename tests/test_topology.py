@@ -49,7 +49,8 @@ class Worker:
 class Cluster:
     a: Worker
     b: Worker
-    env_a: dict[str, str]
+    env_a: dict[str, str]  # the environment of worker A's processes
+    env_b: dict[str, str]
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def cluster(  # type: ignore[no-untyped-def]
         seed = Store(make_settings(root / "seed", **shared), embedder)
         assert not ingest_files(seed, corpus_files(CORPUS)).errors
         workers = []
-        env_a: dict[str, str] = {}
+        envs = []
         for name in ("a", "b"):
             home = root / f"home-{name}"
             port = free_port()
@@ -79,11 +80,11 @@ def cluster(  # type: ignore[no-untyped-def]
                 ADVISOR_DATABASE_URL=shared["database_url"],
                 ADVISOR_API_KEYS=json.dumps({FRONT: "*"}),
             )
-            env_a = env_a or env
+            envs.append(env)
             stack.enter_context(advisor_process(["api", "--port", str(port)], env, port))
             settings = make_settings(home, **shared, **CHUNKING)
             workers.append(Worker(f"http://127.0.0.1:{port}", settings))
-        yield Cluster(workers[0], workers[1], env_a)
+        yield Cluster(workers[0], workers[1], envs[0], envs[1])
 
 
 def ask(worker: Worker, question: str, user: str, **kwargs: Any) -> Any:
@@ -248,3 +249,46 @@ def test_an_ingest_killed_on_worker_a_loses_nothing_on_worker_b(
     reply = ask(cluster.a, "Ledger newversion entry 5 account", user=user)
     cited = [c["text"] for c in citations(reply) if c["origin"] == "user"]
     assert cited and all("newversion" in t and "oldversion" not in t for t in cited), cited
+
+
+def test_two_workers_ingesting_the_same_file_at_once_leave_one_version(
+    cluster: Cluster, embedder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    user = "finn"
+    collection = user_collection(user)
+    path = note(tmp_path, "ledger.txt", ledger("oldversion", 3))
+    node_a = Advisor(cluster.a.settings, embedder=embedder)
+    assert not add_documents(node_a, user, [path]).errors
+    old_ids = node_a.store.index.chunk_ids(collection)
+
+    path.write_text(ledger("newversion", 40))
+    chunking = {f"ADVISOR_{k.upper()}": str(v) for k, v in CHUNKING.items()}
+    ingests = [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("advisor")),
+                "ingest",
+                "--quiet",
+                "--user",
+                user,
+                str(path),
+            ],
+            env={**env, **chunking},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for env in (cluster.env_a, cluster.env_b)
+    ]
+    for proc in ingests:
+        _, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+
+    index = node_a.store.index
+    ids = index.chunk_ids(collection)
+    row = index.doc(collection, "ledger.txt")
+    assert row is not None and row.n_chunks == len(ids) and not ids & old_ids
+    assert [d.doc_id for d in index.docs(collection)] == ["ledger.txt"], "one document"
+    texts = [c.text for c in index.get(sorted(ids)).values()]
+    assert len(texts) == len(set(texts)) and all("newversion" in t for t in texts), "no duplicates"
+    assert node_a.store.vectors.all_ids(collection) == ids, "Chroma holds that version only"

@@ -132,12 +132,14 @@ def test_a_killed_writers_journal_entry_is_swept_by_another_worker(postgres_url:
     from advisor.store.postgres import PostgresIndex
 
     worker = PostgresIndex(postgres_url)
+    live_writer = PostgresIndex(postgres_url)  # a third worker, writing "dead2" again
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, postgres_url], stdout=subprocess.PIPE, text=True
     )
     try:
         token = int(child.stdout.readline())  # type: ignore[union-attr]
         assert worker.pending() == [], "the writer is alive: its entry is not swept"
+        live = live_writer.begin_pending("user-ann", ["dead2"])
         child.send_signal(signal.SIGKILL)
         child.wait()
         deadline = time.monotonic() + 30  # the server notices the closed connection
@@ -148,9 +150,11 @@ def test_a_killed_writers_journal_entry_is_swept_by_another_worker(postgres_url:
         child.kill()
         child.wait()
         child.stdout.close()  # type: ignore[union-attr]
-    assert taken == [(token, "user-ann", ["dead1", "dead2"])]
+    # "dead2" is also a live writer's: its vector must stay for that writer's commit
+    assert taken == [(token, "user-ann", ["dead1"])]
     assert PostgresIndex(postgres_url).pending() == [], "held by the sweeping worker"
     worker.end_pending(token)
+    live_writer.end_pending(live)
     assert worker.pending() == []
 
 

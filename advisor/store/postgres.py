@@ -392,44 +392,46 @@ class PostgresIndex:
 
     def pending(self) -> list[tuple[int, str, list[str]]]:
         """Entries whose writer is gone (their lock is free), now held by this process
-        until :meth:`end_pending`; at most ``SWEEP_BATCH`` a call."""
+        until :meth:`end_pending`; at most ``SWEEP_BATCH`` a call. Ids that an entry
+        not taken also names (a live writer re-ingesting the same text) are left out,
+        so a sweep never deletes vectors a live writer is about to commit."""
         from sqlalchemy import text
 
+        def take(token: int) -> Connection | None:
+            """The entry's lock on a connection of its own, if its writer is gone."""
+            with self._held_lock:
+                if token in self._held:  # this process's own live write
+                    return None
+            con = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                if con.execute(text("SELECT pg_try_advisory_lock(:t)"), {"t": token}).scalar():
+                    if con.execute(
+                        text("SELECT 1 FROM pending WHERE token=:t"), {"t": token}
+                    ).first():
+                        return con
+                    con.execute(text("SELECT pg_advisory_unlock(:t)"), {"t": token})
+            except BaseException:
+                con.close()
+                raise
+            con.close()
+            return None
+
         def go() -> list[tuple[int, str, list[str]]]:
-            out: list[tuple[int, str, list[str]]] = []
             with self.engine.connect() as con:
                 rows = con.execute(
                     text("SELECT token, collection, ids FROM pending ORDER BY token")
                 ).all()
+            taken: list[tuple[int, str, list[str]]] = []
+            live: set[str] = set()
             for token, collection, ids in rows:
-                if len(out) >= SWEEP_BATCH:
-                    break
+                held = take(int(token)) if len(taken) < SWEEP_BATCH else None
+                if held is None:
+                    live.update(json.loads(ids))
+                    continue
                 with self._held_lock:
-                    if int(token) in self._held:  # this process's own live write
-                        continue
-                con = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-                try:
-                    got = con.execute(
-                        text("SELECT pg_try_advisory_lock(:t)"), {"t": token}
-                    ).scalar_one()
-                    still = (
-                        got
-                        and con.execute(
-                            text("SELECT 1 FROM pending WHERE token=:t"), {"t": token}
-                        ).first()
-                    )
-                    if not still:
-                        if got:
-                            con.execute(text("SELECT pg_advisory_unlock(:t)"), {"t": token})
-                        con.close()
-                        continue
-                except BaseException:
-                    con.close()
-                    raise
-                with self._held_lock:
-                    self._held[int(token)] = con
-                out.append((int(token), collection, json.loads(ids)))
-            return out
+                    self._held[int(token)] = held
+                taken.append((int(token), collection, json.loads(ids)))
+            return [(t, c, [i for i in ids if i not in live]) for t, c, ids in taken]
 
         return self._run("reading the journal", go)
 

@@ -266,3 +266,12 @@ def test_the_cli_reports_a_database_that_is_down_in_one_line_without_a_traceback
     assert "Traceback" not in done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "cannot reach PostgreSQL" in lines[0], done.stderr
+
+
+def test_unset_or_a_sqlite_url_keeps_the_manifest_in_a_sqlite_file(tmp_path: Path) -> None:
+    default = open_manifest(make_settings(tmp_path / "home"))
+    assert isinstance(default, Index) and default.path == tmp_path / "home" / "index.sqlite3"
+    moved = make_settings(tmp_path / "home", database_url=f"sqlite:///{tmp_path}/elsewhere.db")
+    index = open_manifest(moved)
+    assert isinstance(index, Index) and index.path == tmp_path / "elsewhere.db"
+    assert not moved.uses_postgres and index.path.exists()

@@ -275,3 +275,32 @@ def test_unset_or_a_sqlite_url_keeps_the_manifest_in_a_sqlite_file(tmp_path: Pat
     index = open_manifest(moved)
     assert isinstance(index, Index) and index.path == tmp_path / "elsewhere.db"
     assert not moved.uses_postgres and index.path.exists()
+
+
+def test_users_with_documents_or_a_profile_in_the_database_are_listed(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from conftest import cli
+
+    from advisor.profile import Profile, save_profile
+    from advisor.service import Advisor
+    from advisor.settings import get_settings
+    from advisor.userdata import list_users
+
+    settings = make_settings(tmp_path / "home", database_url=postgres_url)
+    open_manifest(settings).commit_doc(
+        row("notes", "h", 1, collection="user-ann"), [("n1", 0, "x")]
+    )
+    save_profile(settings, "bo", Profile(capital=100))
+    assert list_users(Advisor(settings)) == ["ann", "bo"]
+
+    monkeypatch.setenv("ADVISOR_DATABASE_URL", postgres_url)
+    get_settings.cache_clear()
+    code, out, _ = cli(capsys, "users", "list", "--json")
+    assert code == 0
+    assert [(r["user"], r["documents"], r["profile"]) for r in json.loads(out)] == [
+        ("ann", 1, False),
+        ("bo", 0, True),
+    ]

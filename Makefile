@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-dev run test lint eval eval-gate eval-baseline bench browser clean
+.PHONY: install install-dev run test lint eval eval-gate eval-baseline bench browser postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,12 +54,32 @@ browser:
 	    esac; \
 	  fi; }
 
+# PostgreSQL's server programs (initdb, pg_ctl) for the shared-database tests
+# (tests/test_postgres_store.py, tests/test_topology.py), from Debian's postgresql package;
+# the tests start their own server in a temp folder. Without it they are skipped, except
+# under CI=true, where this target fails.
+postgres:
+	@{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || { \
+	  log=$$(mktemp); \
+	  if ($(SUDO) apt-get update -qq && \
+	      $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >"$$log" 2>&1; \
+	  then rm -f "$$log"; \
+	  else \
+	    case "$$(printf %s "$${CI:-}" | tr A-Z a-z)" in \
+	      ""|0|false|no|off) rm -f "$$log"; \
+	        echo "note: could not install PostgreSQL (apt-get install postgresql); its tests will be skipped";; \
+	      *) tail -n 20 "$$log" >&2; rm -f "$$log"; \
+	        echo "error: CI=$$CI but PostgreSQL could not be installed (apt-get install postgresql)" >&2; \
+	        exit 1;; \
+	    esac; \
+	  fi; }
+
 lint: install-dev
 	$(BIN)/ruff check advisor tests bench
 	$(BIN)/ruff format --check advisor tests bench
 	$(BIN)/mypy
 
-test: install-dev browser lint
+test: install-dev browser postgres lint
 	$(BIN)/pytest
 
 # The reference Q&A on the grounded engine in a fresh data folder (only the corpus), compared

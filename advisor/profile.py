@@ -284,8 +284,51 @@ def profile_path(settings: Settings, user: str) -> Path:
     return settings.users_dir / validate_user_id(user) / PROFILE_FILE
 
 
+def _shared(settings: Settings) -> Any:
+    """The PostgreSQL manifest when ADVISOR_DATABASE_URL names one, else None (files)."""
+    if not settings.uses_postgres:
+        return None
+    from advisor.store.postgres import PostgresIndex
+
+    assert settings.database_url is not None
+    return PostgresIndex(settings.database_url)
+
+
+def has_profile(settings: Settings, user: str) -> bool:
+    shared = _shared(settings)
+    if shared is not None:
+        return shared.profile(validate_user_id(user)) is not None
+    return profile_path(settings, user).exists()
+
+
+def delete_saved_profile(settings: Settings, user: str) -> bool:
+    """Remove the saved profile (in the shared database); files go with the user's folder."""
+    shared = _shared(settings)
+    if shared is not None:
+        return bool(shared.delete_profile(validate_user_id(user)))
+    path = profile_path(settings, user)
+    existed = path.exists()
+    path.unlink(missing_ok=True)
+    return existed
+
+
 def load_profile(settings: Settings, user: str) -> Profile:
-    """The user's saved profile, or an empty one when none is saved."""
+    """The user's saved profile, or an empty one when none is saved.
+
+    Saved as ``users/<id>/profile.json`` in ADVISOR_HOME, or in the shared database when
+    ADVISOR_DATABASE_URL is PostgreSQL, so every worker reads the same profile."""
+    shared = _shared(settings)
+    if shared is not None:
+        data = shared.profile(validate_user_id(user))
+        if data is None:
+            return Profile()
+        try:
+            return validate_profile(data)
+        except InputError as exc:
+            raise StoreError(
+                f"the saved profile of {user!r} is damaged ({str(exc).splitlines()[0]}): "
+                f"import a new one with `advisor profile --user {user} import FILE`"
+            ) from exc
     path = profile_path(settings, user)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -303,7 +346,8 @@ def load_profile(settings: Settings, user: str) -> Profile:
 
 
 def save_profile(settings: Settings, user: str, profile: Profile) -> None:
-    """Write the profile atomically: readers see the old file or the new, never half."""
+    """Write the profile atomically: readers see the old file or the new, never half
+    (on PostgreSQL, the old row or the new)."""
     path = profile_path(settings, user)
     body = json.dumps(profile.model_dump(mode="json"), indent=2, ensure_ascii=False)
     try:
@@ -312,6 +356,10 @@ def save_profile(settings: Settings, user: str, profile: Profile) -> None:
         raise InputError(
             f"the profile of {user!r} holds text that is not valid UTF-8: type it again"
         ) from None
+    shared = _shared(settings)
+    if shared is not None:
+        shared.put_profile(validate_user_id(user), profile.model_dump(mode="json"))
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".profile-", suffix=".tmp")

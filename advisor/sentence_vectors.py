@@ -10,11 +10,11 @@ import hashlib
 import numpy as np
 
 from advisor.embeddings import Embedder, Vector
-from advisor.store.index import Index
+from advisor.store.manifest import Manifest
 
 
 class SentenceVectors:
-    def __init__(self, index: Index, embedder: Embedder) -> None:
+    def __init__(self, index: Manifest, embedder: Embedder) -> None:
         self.index = index
         self.embedder = embedder
 

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_CORPUS = PACKAGE_DIR.parent / "corpus"
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
 
 
 def _default_home() -> Path:
@@ -28,6 +29,10 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home, description="data folder (ADVISOR_HOME)")
     corpus_dir: Path = Field(default=DEFAULT_CORPUS, description="source articles")
     chroma_url: str | None = Field(default=None, description="use a `chroma run` server")
+    database_url: str | None = Field(
+        default=None,
+        description="shared state: SQLite in ADVISOR_HOME when unset, or postgresql://...",
+    )
     embedding_model: str = Field(default="st:all-MiniLM-L6-v2", description="provider:model")
     engine: str = Field(default="grounded", description="grounded | openai:MODEL | ollama:MODEL")
     k: int = Field(default=5, ge=1, le=50, description="passages retrieved per question")
@@ -73,12 +78,35 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, v: str | None) -> str | None:
         return v or None
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, v: str | None) -> str | None:
+        v = (v or "").strip()
+        if not v:
+            return None
+        scheme = v.split("://", 1)[0].lower() if "://" in v else ""
+        if scheme not in DATABASE_SCHEMES:
+            raise ValueError(
+                "use postgresql://USER:PASSWORD@HOST:PORT/DB, sqlite:///PATH, "
+                "or leave it unset for SQLite in ADVISOR_HOME"
+            )
+        return v
+
+    @property
+    def uses_postgres(self) -> bool:
+        """Shared state lives in PostgreSQL (many workers) rather than in ADVISOR_HOME."""
+        url = self.database_url
+        return url is not None and not url.lower().startswith("sqlite")
+
     @property
     def chroma_dir(self) -> Path:
         return self.home / "chroma"
 
     @property
     def index_path(self) -> Path:
+        """The SQLite file of the default backend (``sqlite:///PATH`` may move it)."""
+        if self.database_url and self.database_url.lower().startswith("sqlite:///"):
+            return Path(self.database_url[len("sqlite:///") :])
         return self.home / "index.sqlite3"
 
     @property

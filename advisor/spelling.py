@@ -17,7 +17,6 @@ The same word lists tell the guard whether a text is words at all
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections import Counter
@@ -29,7 +28,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 if TYPE_CHECKING:
-    from advisor.store.index import Index
+    from advisor.store.manifest import Manifest
 
 # A word: letters or digits, with inner apostrophes ("don't", "it’s").
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
@@ -446,11 +445,11 @@ def _match_case(
 
 
 # -- one speller per index -----------------------------------------------------------
-_spellers: dict[tuple[str, str], tuple[tuple[int, int, str], Speller]] = {}
+_spellers: dict[tuple[str, str], tuple[tuple[int, str], Speller]] = {}
 _lock = threading.Lock()
 
 
-def speller_for(index: Index, collection: str | None = None) -> Speller:
+def speller_for(index: Manifest, collection: str | None = None) -> Speller:
     """The speller built from the words of ``collection`` (the library by default) in
     ``index``, built on first use and rebuilt when the collection changes.
 
@@ -460,25 +459,13 @@ def speller_for(index: Index, collection: str | None = None) -> Speller:
         from advisor.store import LIBRARY
 
         collection = LIBRARY
-    con = index._con()  # the index's own connection for this thread
-    chunks = con.execute(
-        "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM chunks WHERE collection=?", (collection,)
-    ).fetchone()
-    # a replaced document keeps its row count and may reuse rowids: its hash changes
-    hashes = con.execute(
-        "SELECT GROUP_CONCAT(content_hash) FROM (SELECT content_hash FROM docs "
-        "WHERE collection=? ORDER BY doc_id)",
-        (collection,),
-    ).fetchone()[0]
-    version = (int(chunks[0]), int(chunks[1]), hashlib.sha1((hashes or "").encode()).hexdigest())
-    key = (str(index.path), collection)
+    version = index.version(collection)
+    key = (index.name, collection)
     with _lock:
         cached = _spellers.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]
-        texts = (
-            r[0] for r in con.execute("SELECT text FROM chunks WHERE collection=?", (collection,))
-        )
+        texts = index.texts(collection)
         speller = Speller.from_texts(texts)
         _spellers[key] = (version, speller)
         return speller

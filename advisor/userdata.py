@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from advisor.errors import EmbeddingMismatchError, InputError, NotFoundError, StoreError
 from advisor.ingest import IngestReport, Progress, expand, ingest_files
 from advisor.loaders import PageProgress, report_pages, slug
-from advisor.store.index import DocRow, Index
+from advisor.store.index import DocRow
+from advisor.store.manifest import Manifest, open_manifest
 from advisor.users import user_collection, validate_user_id
 
 if TYPE_CHECKING:
@@ -40,11 +41,11 @@ def user_dir(advisor: Advisor, user: str) -> Path:
     return path
 
 
-def _index(advisor: Advisor) -> Index:
-    """The manifest; listing needs only SQLite, so don't load the embedding model for it."""
+def _index(advisor: Advisor) -> Manifest:
+    """The manifest; listing needs only the database, so don't load the embedding model."""
     if "store" in vars(advisor):
         return advisor.store.index
-    return Index(advisor.settings.index_path)
+    return open_manifest(advisor.settings)
 
 
 def add_documents(
@@ -66,7 +67,8 @@ def add_documents(
     files = expand(paths)
     if not files:
         raise InputError("no files to add: name the files or folders to ingest")
-    user_dir(advisor, user).mkdir(parents=True, exist_ok=True)
+    if not advisor.settings.uses_postgres:  # on PostgreSQL nothing of theirs is on disk here
+        user_dir(advisor, user).mkdir(parents=True, exist_ok=True)
     with report_pages(pages):
         return ingest_files(
             advisor.store,
@@ -83,7 +85,7 @@ def list_documents(advisor: Advisor, user: str) -> list[DocRow]:
     return _index(advisor).docs(user_collection(user))
 
 
-def _find(index: Index, collection: str, user: str, doc: str) -> DocRow:
+def _find(index: Manifest, collection: str, user: str, doc: str) -> DocRow:
     """A document by its id, or by the file name it was added from."""
     for candidate in dict.fromkeys([doc, slug(doc), slug(Path(doc).name)]):
         if not candidate.isascii():  # ids are slugs; SQLite refuses lone surrogates
@@ -110,8 +112,13 @@ def delete_document(advisor: Advisor, user: str, doc_id: str) -> int:
 
 
 def delete_user(advisor: Advisor, user: str) -> None:
-    """Remove the user's collection, manifest rows and ``users_dir/<id>/`` (profile,
-    history, anything else kept for them). Unknown users are a NotFoundError."""
+    """Remove the user's collection, manifest rows, saved profile and ``users_dir/<id>/``
+    (anything else kept for them). Unknown users are a NotFoundError.
+
+    On PostgreSQL the rows go in transactions every worker sees at once, and the
+    Chroma collection is dropped on the shared server, so no worker can read them."""
+    from advisor.profile import delete_saved_profile, has_profile
+
     collection = user_collection(user)
     folder = user_dir(advisor, user)
     store = advisor.store
@@ -119,11 +126,18 @@ def delete_user(advisor: Advisor, user: str) -> None:
         has_vectors = store.vectors.store(collection, create=False) is not None
     except EmbeddingMismatchError:  # built with another model: still theirs to delete
         has_vectors = True
-    if not (store.index.docs(collection) or folder.exists() or has_vectors):
+    if not (
+        store.index.docs(collection)
+        or folder.exists()
+        or has_vectors
+        or has_profile(advisor.settings, user)
+    ):
         raise NotFoundError(f"no user {user!r}: nothing is stored for that id")
     store.sweep()
     store.drop_collection(collection)
     store.index.forget_deleted()
+    if advisor.settings.uses_postgres:
+        delete_saved_profile(advisor.settings, user)
     if folder.exists():
         try:
             shutil.rmtree(folder)
@@ -132,7 +146,15 @@ def delete_user(advisor: Advisor, user: str) -> None:
 
 
 def list_users(advisor: Advisor) -> list[str]:
-    """Users that have a folder (anyone who added documents or saved a profile)."""
+    """Users that have a folder (anyone who added documents or saved a profile), or on
+    PostgreSQL, documents or a profile in the shared database."""
+    if advisor.settings.uses_postgres:
+        from advisor.store.postgres import PostgresIndex
+
+        index = _index(advisor)
+        assert isinstance(index, PostgresIndex)
+        found = {c.removeprefix("user-") for c in index.user_collections()}
+        return sorted(found | set(index.profile_users()))
     base = advisor.settings.users_dir
     if not base.is_dir():
         return []

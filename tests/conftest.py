@@ -7,12 +7,21 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import hypothesis
 import pytest
-from helpers import CORPUS, in_ci, make_settings, start_chroma, stop_chroma
+from helpers import (
+    CORPUS,
+    create_database,
+    free_port,
+    in_ci,
+    make_settings,
+    start_chroma,
+    stop_chroma,
+)
 
 from advisor.offline import OFFLINE_ENV
 
@@ -57,7 +66,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     home = tmp_path / "advisor-home"
     monkeypatch.setenv("ADVISOR_HOME", str(home))
     monkeypatch.setenv("ADVISOR_CORPUS_DIR", str(CORPUS))
-    for var in ("ADVISOR_CHROMA_URL", "ADVISOR_ENGINE", "ADVISOR_API_KEYS"):
+    for var in ("ADVISOR_CHROMA_URL", "ADVISOR_DATABASE_URL", "ADVISOR_ENGINE", "ADVISOR_API_KEYS"):
         monkeypatch.delenv(var, raising=False)
     from advisor.settings import get_settings
 
@@ -136,3 +145,97 @@ def server_home(chroma_server: str, tmp_path_factory: pytest.TempPathFactory, em
     assert not report.errors, report.errors
     store.index.close()
     return home
+
+
+# -- PostgreSQL: a real server from the machine's packages, as a non-root user ------------
+
+
+def postgres_bindir() -> Path | None:
+    """Where initdb and pg_ctl live: on PATH, or Debian's /usr/lib/postgresql/N/bin."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).parent
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    return versions[-1].parent if versions else None
+
+
+def _postgres_user() -> str | None:
+    """initdb refuses root: as root (CI), the server runs as an unprivileged user."""
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    raise RuntimeError("running as root with no 'postgres' or 'nobody' user to run PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL (initdb + pg_ctl in a temp folder, loopback TCP only, trust auth)
+    for the session; yields the URL of its ``postgres`` database. Skipped only off CI when
+    the server packages are missing (``make test`` installs them)."""
+    import tempfile
+
+    bindir = postgres_bindir()
+    if bindir is None:
+        if in_ci():
+            raise RuntimeError("CI=true but PostgreSQL's initdb is not installed (make postgres)")
+        pytest.skip("PostgreSQL server packages not installed (apt-get install postgresql)")
+    owner = _postgres_user()
+    # /tmp, not pytest's tmp_path: that sits under a 0700 folder of root's
+    root = Path(tempfile.mkdtemp(prefix="advisor-pg-"))
+    data, log = root / "data", root / "server.log"
+    if owner is not None:
+        import pwd
+
+        entry = pwd.getpwnam(owner)
+        os.chown(root, entry.pw_uid, entry.pw_gid)
+    run_as: dict[str, object] = {"user": owner} if owner else {}
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    subprocess.run(
+        [str(bindir / "initdb"), "-D", str(data), "-U", "advisor", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+        env=env,
+        **run_as,  # type: ignore[arg-type]
+    )
+    port = free_port()
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    started = subprocess.run(
+        [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start"],
+        capture_output=True,
+        text=True,
+        env=env,
+        **run_as,  # type: ignore[arg-type]
+    )
+    if started.returncode != 0:
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else started.stderr
+        shutil.rmtree(root, ignore_errors=True)
+        raise RuntimeError(f"PostgreSQL did not start on port {port}:\n{tail}")
+    try:
+        yield f"postgresql://advisor@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            env=env,
+            **run_as,  # type: ignore[arg-type]
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A fresh, empty database on the session's PostgreSQL server (its URL)."""
+    return create_database(postgres_server)

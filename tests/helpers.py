@@ -40,7 +40,7 @@ def make_settings(home: Path, **overrides: object):  # type: ignore[no-untyped-d
     return Settings(home=home, corpus_dir=CORPUS, **overrides)  # type: ignore[arg-type]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -51,7 +51,7 @@ def start_chroma(path: Path, port: int | None = None) -> tuple[subprocess.Popen[
     import urllib.request
 
     chroma = Path(sys.executable).parent / "chroma"
-    port = port or _free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = path.parent / f"chroma-{port}.log"
     with open(log_path, "wb") as log:  # the child keeps its own copy of the handle
@@ -84,3 +84,15 @@ def stop_chroma(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def create_database(server_url: str) -> str:
+    """A new, empty database on the server at ``server_url``; returns its URL."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{name}"')
+    return server_url.rsplit("/", 1)[0] + f"/{name}"

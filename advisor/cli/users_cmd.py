@@ -13,7 +13,8 @@ def register(app: typer.Typer) -> None:
     def list_(json_out: bool = typer.Option(False, "--json", help="print a JSON array")) -> None:
         """Users with stored data: documents, chunks, whether a profile is saved."""
         from advisor.cli.common import make_advisor, print_json
-        from advisor.userdata import list_documents, list_users, user_dir
+        from advisor.profile import has_profile
+        from advisor.userdata import list_documents, list_users
 
         advisor = make_advisor()
         rows = []
@@ -24,7 +25,7 @@ def register(app: typer.Typer) -> None:
                     "user": user,
                     "documents": len(docs),
                     "chunks": sum(d.n_chunks for d in docs),
-                    "profile": (user_dir(advisor, user) / "profile.json").exists(),
+                    "profile": has_profile(advisor.settings, user),
                 }
             )
         if json_out:

@@ -16,7 +16,7 @@ from advisor.settings import DEFAULT_CORPUS
 
 if TYPE_CHECKING:
     from advisor.answers import Passage
-    from advisor.store.index import Index
+    from advisor.store.manifest import Manifest
 
 
 def _why(scored: Scored) -> str:
@@ -28,7 +28,7 @@ def _why(scored: Scored) -> str:
     return text[0].upper() + text[1:]
 
 
-def _passage(quote: SourceQuote, stream: Stream, index: Index | None) -> Passage:
+def _passage(quote: SourceQuote, stream: Stream, index: Manifest | None) -> Passage:
     """The stored library chunk that holds the quote, or the quote itself."""
     from advisor.answers import Passage
 
@@ -100,7 +100,7 @@ def answer_for(
     *,
     user: str | None = None,
     top: int = 3,
-    index: Index | None = None,
+    index: Manifest | None = None,
 ) -> tuple[str, list[Passage]]:
     """A chat answer to "which streams suit me?": the ranked streams with a one-line why
     and a quoted, numbered source each, then the facts that would change it."""

@@ -1,4 +1,5 @@
-"""The store: Chroma for vectors, SQLite for the committed-chunk manifest and BM25.
+"""The store: Chroma for vectors; the committed-chunk manifest and the lexical index in
+SQLite (the default) or PostgreSQL (``ADVISOR_DATABASE_URL``, for many workers).
 
 Collections: ``library`` holds the corpus; ``user-<id>`` holds one user's documents.
 """
@@ -13,11 +14,12 @@ from advisor.embeddings import Embedder
 from advisor.settings import Settings
 from advisor.splitting import Chunk
 from advisor.store.chroma import VectorStore
-from advisor.store.index import ChunkRow, DocRow, Index
+from advisor.store.index import ChunkRow, DocRow
+from advisor.store.manifest import Manifest, open_manifest
 
 LIBRARY = "library"
 
-__all__ = ["LIBRARY", "ChunkRow", "DocRow", "PutResult", "Store"]
+__all__ = ["LIBRARY", "ChunkRow", "DocRow", "Manifest", "PutResult", "Store"]
 
 
 @dataclass(frozen=True)
@@ -29,16 +31,17 @@ class PutResult:
 
 
 class Store:
-    """Writes keep Chroma and the SQLite manifest consistent; reads trust the manifest."""
+    """Writes keep Chroma and the manifest consistent; reads trust the manifest."""
 
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.index = Index(settings.index_path)
+        self.index: Manifest = open_manifest(settings)
         self.vectors = VectorStore(embedder, path=settings.chroma_dir, url=settings.chroma_url)
 
     def sweep(self) -> int:
-        """Finish what an interrupted write left: drop uncommitted vectors."""
+        """Finish what an interrupted write left: drop uncommitted vectors. (On
+        PostgreSQL only entries whose writer is gone are taken, by any worker.)"""
         swept = 0
         for token, collection, ids in self.index.pending():
             committed = set(self.index.get(ids))

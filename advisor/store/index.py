@@ -1,4 +1,5 @@
-"""The committed-chunk manifest and the lexical BM25 index, in one SQLite file.
+"""The committed-chunk manifest and the lexical BM25 index, in one SQLite file: the
+default backend of :class:`~advisor.store.manifest.Manifest`.
 
 SQLite is the source of truth for *which* chunks exist: a document's new version
 becomes visible in a single transaction (manifest + FTS5 rows), so a process
@@ -9,6 +10,7 @@ interrupted ingest are listed in ``pending`` and swept on the next write.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -124,6 +126,7 @@ class Index:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.name = str(path)
         self._local = threading.local()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -216,6 +219,31 @@ class Index:
                 "SELECT id FROM chunks WHERE collection=? AND doc_id=?", (collection, doc_id)
             )
         return {r[0] for r in rows}
+
+    def texts(self, collection: str) -> Iterator[str]:
+        rows = self._con().execute("SELECT text FROM chunks WHERE collection=?", (collection,))
+        return (r[0] for r in rows)
+
+    def version(self, collection: str) -> tuple[int, str]:
+        """Changes whenever the collection's committed text does (for caches built on it)."""
+        con = self._con()
+        count, top = con.execute(
+            "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM chunks WHERE collection=?",
+            (collection,),
+        ).fetchone()
+        # a replaced document keeps its row count and may reuse rowids: its hash changes
+        hashes = con.execute(
+            "SELECT GROUP_CONCAT(content_hash) FROM (SELECT content_hash FROM docs "
+            "WHERE collection=? ORDER BY doc_id)",
+            (collection,),
+        ).fetchone()[0]
+        return int(count), hashlib.sha1(f"{top}:{hashes or ''}".encode()).hexdigest()
+
+    def user_collections(self) -> list[str]:
+        rows = self._con().execute(
+            "SELECT DISTINCT collection FROM docs WHERE collection LIKE 'user-%' ORDER BY 1"
+        )
+        return [r[0] for r in rows]
 
     def sentence_vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
         """Cached embeddings of library sentences, by key (model + text hash)."""

@@ -110,7 +110,7 @@ def _show(value: Any, name: str, na: Sequence[str] = ()) -> str:
 
 
 def _with_interval(value: Any, name: str, intervals: dict[str, Any], na: Sequence[str]) -> str:
-    from advisor.eval.report import interval_text
+    from advisor.eval.report_cells import interval_text
 
     ci = interval_text(intervals.get(name), name) if value is not None else ""
     return f"{_show(value, name)} {ci}" if ci else _show(value, name, na)
@@ -289,8 +289,9 @@ def register(app: typer.Typer) -> None:
         (offline, deterministic metrics). `advisor eval generate --help`: draft rows
         from your own documents."""
         from advisor.errors import InputError
+        from advisor.eval import earlier as earlier_runs
         from advisor.eval import gate as gating
-        from advisor.eval import interchange, report, runner, stats
+        from advisor.eval import interchange, report, runfolder, runner, stats, summary_tables
         from advisor.eval.dataset import select_split
         from advisor.eval.sources import fingerprint
 
@@ -305,7 +306,7 @@ def register(app: typer.Typer) -> None:
         ceilings.update(gating.parse_thresholds(fail_over, ceiling=True))
         rows = select_split(interchange.load_any_dataset(dataset), split)
         made_by = fingerprint(dataset)  # before anything answers: the code this run uses
-        earlier = runner.load_earlier(compare) if compare else None
+        earlier = earlier_runs.load_earlier(compare) if compare else None
         has_rows = compare is not None and (compare / "results.jsonl").exists()
         earlier_rows = stats.load_rows(compare) if compare and has_rows else None
         baseline_rows = stats.load_rows(baseline) if baseline else None
@@ -318,11 +319,11 @@ def register(app: typer.Typer) -> None:
             "engine": engine,
             "k": k,
         }
-        finished = runner.resume_run(folder, asked, rows) if resume else []
+        finished = runfolder.resume_run(folder, asked, rows) if resume else []
         the_judge = _judge(judge)
         the_target, embedder = _target(target, target_model, target_key_env, engine, k, timeout)
-        runner.start_run(folder, asked)
-        journal = runner.Journal(folder, finished)
+        runfolder.start_run(folder, asked)
+        journal = runfolder.Journal(folder, finished)
         try:
             with _progress(len(rows), len(finished), quiet, "evaluating") as advance:
                 results = runner.run_target(
@@ -355,7 +356,7 @@ def register(app: typer.Typer) -> None:
                 "against_engine": earlier.summary.get("engine") if earlier else None,
                 **stats.paired(results, earlier_rows),
             }
-        comparison = runner.compare_table(summary, earlier) if earlier else []
+        comparison = earlier_runs.compare_table(summary, earlier) if earlier else []
         html = report.render(
             summary,
             results,
@@ -364,7 +365,7 @@ def register(app: typer.Typer) -> None:
             earlier_not_measured=earlier.summary.get("not_measured", []) if earlier else (),
             earlier_rows=earlier_rows,
         )
-        runner.write_run(folder, results, summary, html)
+        runfolder.write_run(folder, results, summary, html)
 
         failed = sum(not r.ok for r in results)
         typer.echo(f"{len(results)} rows, engine {engine_name}, {failed} rows failed")
@@ -384,7 +385,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(_table(lines))
             if "compare" in summary:
                 typer.echo("\n" + _paired_text(summary["compare"]))
-            flips = runner.flipped(results, earlier) if earlier else []
+            flips = earlier_runs.flipped(results, earlier) if earlier else []
             if flips:
                 typer.echo(f"\n{len(flips)} rows flipped:")
                 for r, before in flips:
@@ -393,8 +394,8 @@ def register(app: typer.Typer) -> None:
             else:
                 typer.echo("\nno rows flipped")
         else:
-            columns = report.split_columns(summary)
-            cis = report.split_intervals(summary)
+            columns = summary_tables.split_columns(summary)
+            cis = summary_tables.split_intervals(summary)
             head = ("metric", *(title for title, _ in columns))
             names = summary["metrics"]
             table: list[tuple[str, ...]] = [head]

@@ -56,9 +56,13 @@ def _signed(value: Any) -> str:
     return "–" if value is None else f"{value:+.4f}"
 
 
-def paired_html(paired: dict[str, Any], engine: str = "") -> str:
+def paired_html(
+    paired: dict[str, Any], engine: str = "", *, now: str = "now", then: str = "earlier"
+) -> str:
     """The paired comparison: per metric the mean paired difference, its interval and
-    whether it is significant; per row which main scores improved or regressed."""
+    whether it is significant; per row which main scores improved or regressed. ``now``
+    and ``then`` name the two sides ("this target" and "the first target" when several
+    targets are compared in one run)."""
     cls = {"improved": "good", "regressed": "bad"}
     lines = "".join(
         f"<tr><td>{escape(name)}</td><td class='n'>{item['pairs']}</td>"
@@ -78,15 +82,16 @@ def paired_html(paired: dict[str, Any], engine: str = "") -> str:
     return (
         f"<h2>Paired by row ({paired['rows_paired']} rows, {paired['split']})</h2>"
         + (
-            f"<p>Now: <b>{escape(str(engine))}</b> · earlier: "
+            f"<p>{escape(now[:1].upper() + now[1:])}: <b>{escape(str(engine))}</b> · "
+            f"{escape(then)}: "
             f"<b>{escape(str(paired.get('against_engine')))}</b> "
             f"(<code>{escape(str(paired.get('against', '')))}</code>)</p>"
             if paired.get("against_engine")
             else ""
         )
-        + "<p class='muted'>Mean of the per-row differences (now minus earlier) with its 95% "
-        "bootstrap interval; a change is significant only when the interval excludes zero. "
-        "Latencies are not paired.</p>"
+        + f"<p class='muted'>Mean of the per-row differences ({escape(now)} minus "
+        f"{escape(then)}) with its 95% bootstrap interval; a change is significant only "
+        "when the interval excludes zero. Latencies are not paired.</p>"
         "<table><tr><th>metric</th><th>pairs</th><th>mean change</th><th>interval</th>"
         f"<th>verdict</th></tr>{lines}</table>"
         f"<h3>Rows</h3><p>{counts}</p>"

@@ -100,3 +100,11 @@ def resume_run(folder: Path, settings: dict[str, Any], rows: Sequence[Row]) -> l
         if result.id in wanted:
             finished[result.id] = result
     return list(finished.values())
+
+
+def write_summary(out: Path, summary_json: str, report_html: str) -> None:
+    """A side-by-side run's own files: ``summary.json`` and ``report.html`` (each
+    target's rows are in its sub-folder, :mod:`advisor.eval.multi`)."""
+    out.mkdir(parents=True, exist_ok=True)
+    _write_atomic(out / "summary.json", summary_json)
+    _write_atomic(out / "report.html", report_html)

@@ -15,6 +15,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand
 
+from advisor.cli.eval_text import paired_text, show, table, targets_text, with_interval
+
 THRESHOLD_FLAGS = ("--fail-under", "--fail-over")
 
 
@@ -96,63 +98,6 @@ def generate_command() -> typer.Typer:
         typer.echo("review each row (question, reference, quotes), then set reviewed: true")
 
     return app
-
-
-def _show(value: Any, name: str, na: Sequence[str] = ()) -> str:
-    """A value for the terminal; "n/a" for a metric the target could not measure."""
-    if value is None:
-        return "n/a" if name in na else "–"
-    if name.startswith("latency"):
-        return f"{value:.0f} ms"
-    if name == "answer_words":
-        return f"{value:.0f}"
-    return f"{value:.3f}"
-
-
-def _with_interval(value: Any, name: str, intervals: dict[str, Any], na: Sequence[str]) -> str:
-    from advisor.eval.report import interval_text
-
-    ci = interval_text(intervals.get(name), name) if value is not None else ""
-    return f"{_show(value, name)} {ci}" if ci else _show(value, name, na)
-
-
-def _table(rows: Sequence[tuple[str, ...]]) -> str:
-    """Plain aligned columns: the first left-aligned, numbers right-aligned."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for r in rows:
-        cells = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ]
-        lines.append("  ".join(cells))
-    return "\n".join(lines)
-
-
-def _paired_text(paired: dict[str, Any]) -> str:
-    """The paired comparison as the terminal shows it."""
-    lines = [("paired by row", "pairs", "mean change", "95% interval", "verdict")]
-    for name, item in paired["metrics"].items():
-        if item["mean_diff"] is None:
-            lines.append((name, "0", "–", "", item["change"]))
-            continue
-        lo, hi = item["interval"]
-        lines.append(
-            (
-                name,
-                str(item["pairs"]),
-                f"{item['mean_diff']:+.3f}",
-                f"[{lo:+.3f}, {hi:+.3f}]",
-                item["change"] + (" *" if item["significant"] else ""),
-            )
-        )
-    counts = ", ".join(f"{n} {v}" for v, n in paired["row_counts"].items())
-    text = _table(lines) + f"\n* significant: the interval excludes zero\nrows: {counts}"
-    for d in paired["rows"]:
-        parts = [f"+{', '.join(d['improved'])}" if d["improved"] else ""]
-        parts.append(f"-{', '.join(d['regressed'])}" if d["regressed"] else "")
-        text += f"\n  {d['id']} ({d['category']}) {d['verdict']}: {' '.join(p for p in parts if p)}"
-    return text
 
 
 def _target(
@@ -253,17 +198,24 @@ def register(app: typer.Typer) -> None:
         split: str = typer.Option(
             "all", "--split", help="dev | test | all: tune on dev, gate on test"
         ),
-        target: str | None = typer.Option(
-            None,
+        targets: list[str] = typer.Option(
+            [],
             "--target",
             help="score any OpenAI-compatible chat endpoint (base URL, e.g. "
-            "http://localhost:8000/v1) instead of this advisor in process",
+            "http://localhost:8000/v1) instead of this advisor in process; repeat it to "
+            "score several side by side, each paired with the first",
         ),
-        target_model: str | None = typer.Option(
-            None, "--target-model", help="model name to ask \\[default: the first it lists]"
+        target_models: list[str] = typer.Option(
+            [],
+            "--target-model",
+            help="model name to ask \\[default: the first it lists]; once for all targets "
+            "or once per --target, in order",
         ),
-        target_key_env: str | None = typer.Option(
-            None, "--target-key-env", help="environment variable holding the target's API key"
+        target_key_envs: list[str] = typer.Option(
+            [],
+            "--target-key-env",
+            help="environment variable holding the target's API key; once for all "
+            "targets or once per --target, in order",
         ),
         workers: int = typer.Option(1, "--workers", min=1, max=64, help="rows asked at once"),
         timeout: float | None = typer.Option(
@@ -289,11 +241,28 @@ def register(app: typer.Typer) -> None:
         (offline, deterministic metrics). `advisor eval generate --help`: draft rows
         from your own documents."""
         from advisor.errors import InputError
+        from advisor.eval import earlier as earlier_runs
         from advisor.eval import gate as gating
-        from advisor.eval import interchange, report, runner, stats
+        from advisor.eval import (
+            interchange,
+            multi,
+            report,
+            runfolder,
+            runner,
+            stats,
+            summary_tables,
+        )
         from advisor.eval.dataset import select_split
         from advisor.eval.sources import fingerprint
 
+        n_targets = max(1, len(targets))
+        models = multi.per_target(target_models, n_targets, "--target-model")
+        key_envs = multi.per_target(target_key_envs, n_targets, "--target-key-env")
+        target = targets[0] if targets else None
+        target_model, target_key_env = models[0], key_envs[0]
+        if len(targets) > 1:
+            single_only = (compare, baseline, gate, fail_under, fail_over, junit)
+            multi.check_single_only(dict(zip(multi.SINGLE_ONLY, single_only, strict=True)))
         if target and (engine or k):
             raise InputError("--engine and --k choose how this advisor answers: not with --target")
         if resume and out and out.resolve() != resume.resolve():
@@ -305,11 +274,34 @@ def register(app: typer.Typer) -> None:
         ceilings.update(gating.parse_thresholds(fail_over, ceiling=True))
         rows = select_split(interchange.load_any_dataset(dataset), split)
         made_by = fingerprint(dataset)  # before anything answers: the code this run uses
-        earlier = runner.load_earlier(compare) if compare else None
+        earlier = earlier_runs.load_earlier(compare) if compare else None
         has_rows = compare is not None and (compare / "results.jsonl").exists()
         earlier_rows = stats.load_rows(compare) if compare and has_rows else None
         baseline_rows = stats.load_rows(baseline) if baseline else None
         folder = resume or out or Path("evals/runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
+        if len(targets) > 1:
+            built = [
+                (*_target(url, model, key, None, None, timeout), url)
+                for url, model, key in zip(targets, models, key_envs, strict=True)
+            ]
+            combined, _ = multi.run_targets(
+                built,
+                rows,
+                folder,
+                {"dataset": str(dataset.resolve()), "split": split},
+                resume=resume is not None,
+                progress=lambda total, done, label: _progress(total, done, quiet, label),
+                workers=workers,
+                timeout=timeout,
+                judge=_judge(judge),
+                judge_spec=judge,
+                sources=made_by,
+                dataset=str(dataset),
+            )
+            typer.echo(targets_text(combined))
+            typer.echo(f"\nwrote {folder / 'summary.json'} and report.html, each target's run in")
+            typer.echo(f"{folder / 'target-N'}/ (results.jsonl, summary.json, report.html)")
+            return
         asked = {
             "dataset": str(dataset.resolve()),
             "split": split,
@@ -318,11 +310,11 @@ def register(app: typer.Typer) -> None:
             "engine": engine,
             "k": k,
         }
-        finished = runner.resume_run(folder, asked, rows) if resume else []
+        finished = runfolder.resume_run(folder, asked, rows) if resume else []
         the_judge = _judge(judge)
         the_target, embedder = _target(target, target_model, target_key_env, engine, k, timeout)
-        runner.start_run(folder, asked)
-        journal = runner.Journal(folder, finished)
+        runfolder.start_run(folder, asked)
+        journal = runfolder.Journal(folder, finished)
         try:
             with _progress(len(rows), len(finished), quiet, "evaluating") as advance:
                 results = runner.run_target(
@@ -355,7 +347,7 @@ def register(app: typer.Typer) -> None:
                 "against_engine": earlier.summary.get("engine") if earlier else None,
                 **stats.paired(results, earlier_rows),
             }
-        comparison = runner.compare_table(summary, earlier) if earlier else []
+        comparison = earlier_runs.compare_table(summary, earlier) if earlier else []
         html = report.render(
             summary,
             results,
@@ -364,7 +356,7 @@ def register(app: typer.Typer) -> None:
             earlier_not_measured=earlier.summary.get("not_measured", []) if earlier else (),
             earlier_rows=earlier_rows,
         )
-        runner.write_run(folder, results, summary, html)
+        runfolder.write_run(folder, results, summary, html)
 
         failed = sum(not r.ok for r in results)
         typer.echo(f"{len(results)} rows, engine {engine_name}, {failed} rows failed")
@@ -380,11 +372,11 @@ def register(app: typer.Typer) -> None:
                 )
                 before_na = earlier.summary.get("not_measured", []) if earlier else []
                 now_na = summary.get("not_measured", [])
-                lines.append((name, _show(a, name, before_na), _show(b, name, now_na), delta))
-            typer.echo(_table(lines))
+                lines.append((name, show(a, name, before_na), show(b, name, now_na), delta))
+            typer.echo(table(lines))
             if "compare" in summary:
-                typer.echo("\n" + _paired_text(summary["compare"]))
-            flips = runner.flipped(results, earlier) if earlier else []
+                typer.echo("\n" + paired_text(summary["compare"]))
+            flips = earlier_runs.flipped(results, earlier) if earlier else []
             if flips:
                 typer.echo(f"\n{len(flips)} rows flipped:")
                 for r, before in flips:
@@ -393,19 +385,19 @@ def register(app: typer.Typer) -> None:
             else:
                 typer.echo("\nno rows flipped")
         else:
-            columns = report.split_columns(summary)
-            cis = report.split_intervals(summary)
+            columns = summary_tables.split_columns(summary)
+            cis = summary_tables.split_intervals(summary)
             head = ("metric", *(title for title, _ in columns))
             names = summary["metrics"]
-            table: list[tuple[str, ...]] = [head]
+            shown_rows: list[tuple[str, ...]] = [head]
             for n in names:
                 na = summary.get("not_measured", [])
                 cells = (
-                    _with_interval(c.get(n), n, ci, na)
+                    with_interval(c.get(n), n, ci, na)
                     for (_, c), ci in zip(columns, cis, strict=True)
                 )
-                table.append((n, *cells))
-            typer.echo(_table(table))
+                shown_rows.append((n, *cells))
+            typer.echo(table(shown_rows))
             typer.echo("[lo, hi]: 95% bootstrap interval")
             if summary.get("not_measured"):
                 typer.echo("n/a: not measured (the target returns no citations or decline flag)")

@@ -631,15 +631,16 @@ def bench_api(tmp: Path, clients: int = 16, seconds: float = 30.0) -> dict[str, 
         stop(proc)
 
 
-def start_postgres(root: Path) -> tuple[str, Callable[[], None]]:
-    """A throwaway PostgreSQL from the machine's packages (initdb + pg_ctl in ``root``,
+def start_postgres() -> tuple[str, Callable[[], None]]:
+    """A throwaway PostgreSQL from the machine's packages (initdb + pg_ctl in a new folder,
     as ``nobody`` when run as root, since initdb refuses root); returns its URL and a
     function that stops it."""
     bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     initdb = Path(shutil.which("initdb") or (bins[-1] if bins else "initdb"))
     pg_ctl = initdb.with_name("pg_ctl")
     run_as: dict[str, Any] = {}
-    root.mkdir(parents=True, exist_ok=True)
+    # a folder of its own under /tmp: the section's temp folder is root's and 0700
+    root = Path(tempfile.mkdtemp(prefix="bench-pg-"))
     if os.geteuid() == 0:
         import pwd
 
@@ -672,6 +673,7 @@ def start_postgres(root: Path) -> tuple[str, Callable[[], None]]:
             env=env,
             **run_as,
         )
+        shutil.rmtree(root, ignore_errors=True)
 
     return f"postgresql://advisor@127.0.0.1:{port}/postgres", halt
 
@@ -704,7 +706,7 @@ def bench_api_shared(tmp: Path, clients: int = 16, seconds: float = 15.0) -> dic
     into one `chroma run` server and one PostgreSQL; then 16 clients for 15 s against one
     `advisor api` worker, and 16 clients for 15 s spread over two workers, each worker
     with its own empty data folder. Each phase sends questions no worker has seen."""
-    pg_url, halt = start_postgres(tmp / "pg")
+    pg_url, halt = start_postgres()
     chroma, chroma_url = start_chroma_server(tmp / "chroma")
     env = {"ADVISOR_DATABASE_URL": pg_url, "ADVISOR_CHROMA_URL": chroma_url}
     procs: list[subprocess.Popen[bytes]] = []

@@ -40,7 +40,7 @@ def preload(advisor: Advisor) -> None:
     spec = advisor.settings.embedding_model
     loader = threading.Thread(target=get_embedder, args=(spec,), daemon=True)
     loader.start()
-    import langchain_chroma  # noqa: F401  (imports chromadb too)
+    import chromadb  # noqa: F401  (answering reads Chroma directly; LangChain only writes)
 
     loader.join()
 

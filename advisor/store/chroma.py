@@ -1,6 +1,8 @@
-"""Dense vectors in Chroma through ``langchain-chroma``: an embedded
-``PersistentClient`` by default, a ``chroma run`` server when ``ADVISOR_CHROMA_URL``
-is set. Chroma's own embedding function is never used (it downloads a model);
+"""Dense vectors in Chroma: an embedded ``PersistentClient`` by default, a ``chroma
+run`` server when ``ADVISOR_CHROMA_URL`` is set. Writes go through ``langchain-chroma``;
+reads (search, get, delete) call the chromadb collection itself, so a process that
+only answers does not import LangChain's vector-store and tracing stack (a second of a
+first question). Chroma's own embedding function is never used (it downloads a model);
 vectors come from our :class:`~advisor.embeddings.Embedder`.
 """
 
@@ -44,9 +46,10 @@ class VectorStore:
         self.embedder = embedder
         self.url = url
         self._lock = threading.Lock()
-        self._stores: dict[str, Chroma] = {}
+        self._stores: dict[str, Chroma] = {}  # LangChain wrappers, for writes
+        self._collections: dict[str, Any] = {}  # chromadb collections, for reads
         self._client = self._connect(path, url)
-        self._lc_embeddings = langchain_embeddings(embedder)
+        self._lc_embeddings: Any = None
 
     def _where(self) -> str:
         return f"the Chroma server at {self.url}" if self.url else "the local Chroma store"
@@ -90,13 +93,12 @@ class VectorStore:
         except Exception as exc:
             raise StoreError(f"{what} failed on {self._where()}: {_first_line(exc)}") from exc
 
-    def store(self, name: str, *, create: bool = True) -> Chroma | None:
-        """The LangChain Chroma store for a collection, checking its embedding model."""
+    def collection(self, name: str, *, create: bool = True) -> Any:
+        """The chromadb collection (None when it does not exist and ``create`` is off),
+        checking it was built with this embedding model."""
         with self._lock:
-            if name in self._stores:
-                return self._stores[name]
-        from langchain_chroma import Chroma
-
+            if name in self._collections:
+                return self._collections[name]
         expected = {"embedding_model": self.embedder.name, "dimension": self.embedder.dimension}
 
         def open_collection() -> Any:
@@ -120,6 +122,21 @@ class VectorStore:
                 f"is set to {self.embedder.name} ({self.embedder.dimension}-d): set "
                 f"ADVISOR_EMBEDDING_MODEL={got[0]} or delete {self._where()} and re-ingest"
             )
+        with self._lock:
+            self._collections[name] = collection
+        return collection
+
+    def store(self, name: str, *, create: bool = True) -> Chroma | None:
+        """The LangChain Chroma store for a collection (None when it does not exist)."""
+        with self._lock:
+            if name in self._stores:
+                return self._stores[name]
+        if self.collection(name, create=create) is None:
+            return None
+        from langchain_chroma import Chroma
+
+        if self._lc_embeddings is None:
+            self._lc_embeddings = langchain_embeddings(self.embedder)
         store = Chroma(
             client=self._client,
             collection_name=name,
@@ -131,25 +148,36 @@ class VectorStore:
         return store
 
     def _using(
-        self, name: str, what: str, op: Callable[[Chroma], T], *, empty: T, create: bool = False
+        self,
+        name: str,
+        what: str,
+        op: Callable[[Any], T],
+        *,
+        empty: T,
+        create: bool = False,
+        write: bool = False,
     ) -> T:
-        """Run ``op`` on a collection's store (``empty`` when there is no collection).
+        """Run ``op`` on a collection (its LangChain store when ``write``; ``empty`` when
+        there is no collection).
 
         Another process (a second worker, the CLI) may have dropped or re-created the
         collection since this one cached it; then the handle is stale: reopen once.
         """
         for attempt in (1, 2):
-            store = self.store(name, create=create)
-            if store is None:
+            handle = (
+                self.store(name, create=create) if write else self.collection(name, create=create)
+            )
+            if handle is None:
                 return empty
             try:
-                return op(store)
+                return op(handle)
             except StoreError:
                 raise
             except Exception as exc:
                 if attempt == 1 and _missing(exc):
                     with self._lock:
                         self._stores.pop(name, None)
+                        self._collections.pop(name, None)
                     continue
                 raise StoreError(f"{what} failed on {self._where()}: {_first_line(exc)}") from exc
         raise AssertionError("unreachable")
@@ -167,19 +195,21 @@ class VectorStore:
                 ),
                 empty=None,
                 create=True,
+                write=True,
             )
 
     def query(self, name: str, vector: Sequence[float], n: int) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the nearest chunks; vectors are normalised."""
-        hits: list[tuple[Any, float]] = self._using(
+        got: dict[str, Any] = self._using(
             name,
             f"searching {name!r}",
-            lambda store: store.similarity_search_by_vector_with_relevance_scores(
-                list(vector), k=n
+            lambda col: col.query(
+                query_embeddings=[list(vector)], n_results=n, include=["distances"]
             ),
-            empty=[],
+            empty={},
         )
-        return [(doc.id or "", 1.0 - float(dist) / 2.0) for doc, dist in hits if doc.id]
+        ids, dists = (got.get("ids") or [[]])[0], (got.get("distances") or [[]])[0]
+        return [(i, 1.0 - float(d) / 2.0) for i, d in zip(ids, dists, strict=False) if i]
 
     def embeddings(self, name: str, ids: Sequence[str]) -> dict[str, list[float]]:
         if not ids:
@@ -187,7 +217,7 @@ class VectorStore:
         got: dict[str, Any] = self._using(
             name,
             f"reading {name!r}",
-            lambda store: store.get(ids=list(ids), include=["embeddings"]),
+            lambda col: col.get(ids=list(ids), include=["embeddings"]),
             empty={},
         )
         vectors = got.get("embeddings")
@@ -199,13 +229,13 @@ class VectorStore:
         if not ids:
             return set()
         got: dict[str, Any] = self._using(
-            name, f"reading {name!r}", lambda store: store.get(ids=list(ids), include=[]), empty={}
+            name, f"reading {name!r}", lambda col: col.get(ids=list(ids), include=[]), empty={}
         )
         return set(got.get("ids", []))
 
     def all_ids(self, name: str) -> set[str]:
         got: dict[str, Any] = self._using(
-            name, f"reading {name!r}", lambda store: store.get(include=[]), empty={}
+            name, f"reading {name!r}", lambda col: col.get(include=[]), empty={}
         )
         return set(got.get("ids", []))
 
@@ -215,13 +245,14 @@ class VectorStore:
             self._using(
                 name,
                 f"deleting from {name!r}",
-                lambda store, part=part: store.delete(ids=part),  # type: ignore[misc]
+                lambda col, part=part: col.delete(ids=part),  # type: ignore[misc]
                 empty=None,
             )
 
     def drop(self, name: str) -> None:
         with self._lock:
             self._stores.pop(name, None)
+            self._collections.pop(name, None)
 
         def go() -> None:
             try:

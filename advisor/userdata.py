@@ -113,7 +113,8 @@ def delete_document(advisor: Advisor, user: str, doc_id: str) -> int:
 
 def delete_user(advisor: Advisor, user: str) -> None:
     """Remove the user's collection, manifest rows, saved profile and ``users_dir/<id>/``
-    (anything else kept for them). Unknown users are a NotFoundError.
+    (their feedback on answers, and anything else kept for them). Unknown users are a
+    NotFoundError.
 
     On PostgreSQL the rows go in transactions every worker sees at once, and the
     Chroma collection is dropped on the shared server, so no worker can read them."""

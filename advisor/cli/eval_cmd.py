@@ -50,13 +50,15 @@ def spread_thresholds(args: Sequence[str]) -> list[str]:
 
 class EvalCommand(TyperCommand):
     """Reads several ``METRIC=VALUE`` after one ``--fail-under`` / ``--fail-over``, and
-    hands ``advisor eval generate ...`` to :func:`generate_command` (``advisor eval``
-    takes no positional arguments, so a leading ``generate`` can only mean that)."""
+    hands ``advisor eval generate ...`` to :func:`generate_command` and ``advisor eval
+    import-feedback ...`` to :func:`import_feedback_command` (``advisor eval`` takes no
+    positional arguments, so a leading ``generate`` can only mean that)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args[:1] == ["generate"]:
-            command = typer.main.get_command(generate_command())
-            command.main(args[1:], prog_name="advisor eval generate", standalone_mode=False)
+        sub = {"generate": generate_command, "import-feedback": import_feedback_command}
+        if args[:1] and args[0] in sub:
+            command = typer.main.get_command(sub[args[0]]())
+            command.main(args[1:], prog_name=f"advisor eval {args[0]}", standalone_mode=False)
             ctx.exit(0)
         return super().parse_args(ctx, spread_thresholds(args))
 
@@ -94,6 +96,47 @@ def generate_command() -> typer.Typer:
         if len(drafted.rows) < n:
             typer.echo(f"only {len(drafted.rows)} of {n}: the documents ran out of passages")
         typer.echo("review each row (question, reference, quotes), then set reviewed: true")
+
+    return app
+
+
+def import_feedback_command() -> typer.Typer:
+    """``advisor eval import-feedback``: rated answers as dataset rows to review."""
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+    @app.command()
+    def import_feedback(
+        users: list[str] = typer.Option(
+            [], "--user", help="whose ratings (repeat it); everyone who rated when left out"
+        ),
+        out: Path = typer.Option(
+            Path("evals/feedback.jsonl"), "--out", help="where to write the rows"
+        ),
+    ) -> None:
+        """Turn thumbs up/down on answers (the chat, POST /v1/feedback) into dataset rows
+        with reviewed: false: an up-vote drafts its answer as the reference, a down-vote
+        is a feedback_down row to fix."""
+        from advisor.eval.from_feedback import import_feedback as rows_from_feedback
+        from advisor.eval.generate import write_rows
+        from advisor.settings import get_settings
+        from advisor.users import validate_user_id
+
+        for user in users:
+            validate_user_id(user)
+        rows, skipped = rows_from_feedback(get_settings(), users)
+        if not rows:
+            from advisor.errors import InputError
+
+            raise InputError(f"no rated answer makes a dataset row ({len(skipped)} skipped)")
+        write_rows(out, rows)
+        down = sum(r["category"] == "feedback_down" for r in rows)
+        typer.echo(f"wrote {len(rows)} rows to {out} (reviewed: false; {down} down-voted to fix)")
+        for why in skipped:
+            typer.echo(f"  skipped {why}")
+        typer.echo(
+            "review each row: write the right answer for feedback_down rows, check the "
+            "references, then set reviewed: true"
+        )
 
     return app
 
@@ -287,7 +330,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Score the advisor, or any OpenAI-compatible endpoint, on reference Q&A
         (offline, deterministic metrics). `advisor eval generate --help`: draft rows
-        from your own documents."""
+        from your own documents; `advisor eval import-feedback --help`: rows from rated
+        answers."""
         from advisor.errors import InputError
         from advisor.eval import gate as gating
         from advisor.eval import interchange, report, runner, stats

@@ -339,6 +339,37 @@ def test_declined_question_shows_the_redirect(page):
 
 
 @pytest.mark.browser
+def test_thumbs_down_with_a_comment_stores_the_rated_exchange(page, shots, ui_advisor):
+    from advisor.feedback import load_feedback
+
+    before = len(load_feedback(ui_advisor.settings, "local"))
+    _new_chat(page)
+    row = _ask(page, REIT_QUESTION)
+    answer = row.locator("[data-testid=bot]").first.inner_text()
+    page.locator("#advisor-feedback-comment textarea").fill("it should name the tax rules")
+    # the thumbs sit under the last answer, outside its message row
+    page.locator("#advisor-chatbot button[aria-label='Dislike']").last.click()
+    page.locator("#advisor-feedback-note").get_by_text("is recorded").wait_for()
+    assert page.locator("#advisor-feedback-comment textarea").input_value() == ""
+    stored = load_feedback(ui_advisor.settings, "local")
+    assert len(stored) == before + 1
+    record = stored[-1]
+    assert record.rating == "down" and record.question == REIT_QUESTION
+    assert record.comment == "it should name the tax rules"
+    assert record.answer[:30] in answer and record.engine == "grounded"
+    assert record.citations and record.citations[0].source == "passive-income-opportunities.md"
+    _shot(page, shots, "chat-feedback")
+    # a thumbs up on the same answer is a second rating, without a comment
+    page.locator("#advisor-chatbot button[aria-label='Like']").last.click()
+    page.wait_for_function(
+        "n => document.querySelector('#advisor-feedback-note').innerText.includes('\U0001f44d')",
+        arg=0,
+    )
+    ratings = [(f.rating, f.comment) for f in load_feedback(ui_advisor.settings, "local")]
+    assert ratings[-2:] == [("down", "it should name the tax rules"), ("up", "")]
+
+
+@pytest.mark.browser
 def test_hi_gets_a_greeting_and_facts_typed_in_the_chat_rank_streams_with_a_save_button(
     page, shots, ui_advisor
 ):

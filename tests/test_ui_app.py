@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from helpers import in_ci, make_settings
+from helpers import cli, in_ci, make_settings
 
 CHROMIUM = Path(os.environ.get("ADVISOR_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -339,8 +339,12 @@ def test_declined_question_shows_the_redirect(page):
 
 
 @pytest.mark.browser
-def test_thumbs_down_with_a_comment_stores_the_rated_exchange(page, shots, ui_advisor):
+def test_thumbs_down_with_a_comment_is_stored_and_imports_as_an_unreviewed_row(
+    page, shots, ui_advisor, capsys, monkeypatch, tmp_path
+):
+    from advisor.eval.dataset import load_dataset
     from advisor.feedback import load_feedback
+    from advisor.settings import get_settings
 
     before = len(load_feedback(ui_advisor.settings, "local"))
     _new_chat(page)
@@ -367,6 +371,17 @@ def test_thumbs_down_with_a_comment_stores_the_rated_exchange(page, shots, ui_ad
     )
     ratings = [(f.rating, f.comment) for f in load_feedback(ui_advisor.settings, "local")]
     assert ratings[-2:] == [("down", "it should name the tax rules"), ("up", "")]
+    # the down-vote becomes a row to fix in the test set
+    monkeypatch.setenv("ADVISOR_HOME", str(ui_advisor.settings.home))
+    get_settings.cache_clear()
+    out = tmp_path / "feedback.jsonl"
+    code, _, err = cli(capsys, "eval", "import-feedback", "--user", "local", "--out", str(out))
+    assert code == 0, err
+    rows = {row.id: row for row in load_dataset(out)}
+    fix = rows[record.id]
+    assert fix.category == "feedback_down" and fix.reviewed is False
+    assert fix.source == "feedback" and fix.user_input == REIT_QUESTION
+    assert fix.note is not None and "it should name the tax rules" in fix.note
 
 
 @pytest.mark.browser

@@ -4,8 +4,10 @@ the engine and the reason it answered as it did).
 
 Each record is one JSON line appended to ``users/<id>/feedback.jsonl`` in ADVISOR_HOME
 (a lock serialises writers, so concurrent ratings never interleave), next to the user's
-profile and documents: deleting the user deletes their feedback. ``advisor eval
-import-feedback`` turns the records into unreviewed dataset rows.
+profile and documents; with ADVISOR_DATABASE_URL on PostgreSQL, one row of the shared
+``feedback`` table (migration 0002), so every worker sees it. Deleting the user deletes
+their feedback. ``advisor eval import-feedback`` turns the records into unreviewed
+dataset rows.
 """
 
 from __future__ import annotations
@@ -82,6 +84,16 @@ class Feedback(BaseModel):
     _check_text = field_validator("comment", "question", "answer")(_utf8)
 
 
+def _shared(settings: Settings) -> Any:
+    """The PostgreSQL manifest when ADVISOR_DATABASE_URL names one, else None (files)."""
+    if not settings.uses_postgres:
+        return None
+    from advisor.store.postgres import PostgresIndex
+
+    assert settings.database_url is not None
+    return PostgresIndex(settings.database_url)
+
+
 def feedback_path(settings: Settings, user: str) -> Path:
     return settings.users_dir / validate_user_id(user) / FEEDBACK_FILE
 
@@ -134,8 +146,25 @@ def record_feedback(
         )
     except ValidationError as exc:
         raise InputError(_one_line(exc)) from None
-    _append(feedback_path(settings, user), record)
+    shared = _shared(settings)
+    if shared is not None:
+        _insert(shared, record)
+    else:
+        _append(feedback_path(settings, user), record)
     return record
+
+
+def _insert(shared: Any, record: Feedback) -> None:
+    from sqlalchemy import text
+
+    body = json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
+    shared._write(
+        "saving feedback",
+        lambda con: con.execute(
+            text("INSERT INTO feedback(id, user_id, body) VALUES (:i, :u, CAST(:b AS jsonb))"),
+            {"i": record.id, "u": record.user, "b": body},
+        ),
+    )
 
 
 def _append(path: Path, record: Feedback) -> None:
@@ -159,6 +188,15 @@ def _append(path: Path, record: Feedback) -> None:
 
 def load_feedback(settings: Settings, user: str) -> list[Feedback]:
     """The user's ratings, oldest first; a damaged line (a write cut short) is skipped."""
+    shared = _shared(settings)
+    if shared is not None:
+        rows = shared._read(
+            "reading feedback",
+            "SELECT body FROM feedback WHERE user_id=:u ORDER BY seq",
+            u=validate_user_id(user),
+        )
+        bodies = [r[0] if isinstance(r[0], dict) else json.loads(r[0]) for r in rows]
+        return [Feedback.model_validate(b) for b in bodies]
     path = feedback_path(settings, user)
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -176,7 +214,13 @@ def load_feedback(settings: Settings, user: str) -> list[Feedback]:
 
 
 def feedback_users(settings: Settings) -> list[str]:
-    """Users with a feedback file in ADVISOR_HOME."""
+    """Users who rated an answer: a feedback file in ADVISOR_HOME, or rows in PostgreSQL."""
+    shared = _shared(settings)
+    if shared is not None:
+        rows = shared._read(
+            "listing users", "SELECT DISTINCT user_id FROM feedback ORDER BY user_id"
+        )
+        return [r[0] for r in rows]
     base = settings.users_dir
     if not base.is_dir():
         return []
@@ -189,3 +233,21 @@ def feedback_users(settings: Settings) -> list[str]:
         if (entry / FEEDBACK_FILE).is_file():
             out.append(entry.name)
     return out
+
+
+def delete_feedback(settings: Settings, user: str) -> int:
+    """Remove the user's ratings from PostgreSQL (files go with the user's folder)."""
+    shared = _shared(settings)
+    if shared is None:
+        return 0
+    from sqlalchemy import text
+
+    user = validate_user_id(user)
+    return int(
+        shared._write(
+            "deleting feedback",
+            lambda con: (
+                con.execute(text("DELETE FROM feedback WHERE user_id=:u"), {"u": user}).rowcount
+            ),
+        )
+    )

@@ -118,6 +118,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
 
     On PostgreSQL the rows go in transactions every worker sees at once, and the
     Chroma collection is dropped on the shared server, so no worker can read them."""
+    from advisor.feedback import delete_feedback, feedback_users
     from advisor.profile import delete_saved_profile, has_profile
 
     collection = user_collection(user)
@@ -132,6 +133,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
         or folder.exists()
         or has_vectors
         or has_profile(advisor.settings, user)
+        or (advisor.settings.uses_postgres and user in feedback_users(advisor.settings))
     ):
         raise NotFoundError(f"no user {user!r}: nothing is stored for that id")
     store.sweep()
@@ -139,6 +141,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
     store.index.forget_deleted()
     if advisor.settings.uses_postgres:
         delete_saved_profile(advisor.settings, user)
+        delete_feedback(advisor.settings, user)
     if folder.exists():
         try:
             shutil.rmtree(folder)
@@ -154,8 +157,10 @@ def list_users(advisor: Advisor) -> list[str]:
 
         index = _index(advisor)
         assert isinstance(index, PostgresIndex)
+        from advisor.feedback import feedback_users
+
         found = {c.removeprefix("user-") for c in index.user_collections()}
-        return sorted(found | set(index.profile_users()))
+        return sorted(found | set(index.profile_users()) | set(feedback_users(advisor.settings)))
     base = advisor.settings.users_dir
     if not base.is_dir():
         return []

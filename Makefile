@@ -114,7 +114,7 @@ eval-baseline: install
 # with apt-get like chromium above; the first run splits them and builds the 1k/10k/100k
 # collections into bench/.cache/ (about 15 minutes on 2 cores), later runs reuse that.
 BENCH_DEBS := python3-doc linux-doc-6.1 postgresql-doc-15 sqlite3-doc git-doc python-django-doc
-bench: install-dev
+bench: install-dev postgres
 	@$(BIN)/python bench/bulk_text.py --missing >/dev/null || { \
 	  ($(SUDO) apt-get update -qq && \
 	   $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_DEBS)) >/dev/null || { \

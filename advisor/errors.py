@@ -18,9 +18,19 @@ from __future__ import annotations
 
 
 class AdvisorError(Exception):
-    """Base class: the message is shown to the user as is."""
+    """Base class: the message is shown to the user as is, by every interface. A hint
+    that only makes sense in a terminal (a command to run) goes in ``cli_hint``, which
+    only the CLI shows, so no web or API user is told to run a command."""
 
     exit_code = 2
+
+    def __init__(self, *args: object, cli_hint: str | None = None) -> None:
+        super().__init__(*args)
+        self.cli_hint = cli_hint
+
+    def for_terminal(self) -> str:
+        """The message with the terminal's hint, for the CLI."""
+        return f"{self}: {self.cli_hint}" if self.cli_hint else str(self)
 
 
 class InputError(AdvisorError):

@@ -23,8 +23,8 @@ import numpy as np
 
 from advisor import prompts
 from advisor.embeddings import Embedder, Vector
+from advisor.language import foreign_language, unknown_share
 from advisor.sentence_vectors import SentenceVectors
-from advisor.spelling import foreign_language, unknown_share
 
 _I = re.IGNORECASE | re.DOTALL
 

@@ -312,6 +312,14 @@ def delete_saved_profile(settings: Settings, user: str) -> bool:
     return existed
 
 
+def _damaged(user: str, exc: Exception) -> StoreError:
+    return StoreError(
+        f"the saved profile of {user!r} is damaged ({str(exc).splitlines()[0]}): "
+        "save the profile again to replace it",
+        cli_hint=f"import a new one with `advisor profile --user {user} import FILE`",
+    )
+
+
 def load_profile(settings: Settings, user: str) -> Profile:
     """The user's saved profile, or an empty one when none is saved.
 
@@ -325,10 +333,7 @@ def load_profile(settings: Settings, user: str) -> Profile:
         try:
             return validate_profile(data)
         except InputError as exc:
-            raise StoreError(
-                f"the saved profile of {user!r} is damaged ({str(exc).splitlines()[0]}): "
-                f"import a new one with `advisor profile --user {user} import FILE`"
-            ) from exc
+            raise _damaged(user, exc) from exc
     path = profile_path(settings, user)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -339,10 +344,7 @@ def load_profile(settings: Settings, user: str) -> Profile:
     try:
         return validate_profile(json.loads(raw))
     except (json.JSONDecodeError, InputError) as exc:
-        raise StoreError(
-            f"the saved profile of {user!r} is damaged ({str(exc).splitlines()[0]}): "
-            f"import a new one with `advisor profile --user {user} import FILE`"
-        ) from exc
+        raise _damaged(user, exc) from exc
 
 
 def save_profile(settings: Settings, user: str, profile: Profile) -> None:

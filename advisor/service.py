@@ -181,7 +181,10 @@ class Advisor:
             yield reply
             return Answer(answer=reply, engine="small_talk", reason="small_talk", question=question)
         if self.store.index.count(LIBRARY) == 0:
-            raise NotFoundError("the library is empty: run `advisor ingest` first")
+            raise NotFoundError(
+                "the library is empty: the source articles have not been ingested yet",
+                cli_hint="run `advisor ingest` first",
+            )
         chosen = self.engine(engine)
         read = self._read(question, turns, user, profile, chosen)
         passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)

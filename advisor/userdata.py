@@ -97,7 +97,8 @@ def _find(index: Manifest, collection: str, user: str, doc: str) -> DocRow:
         if row.source == doc:
             return row
     raise NotFoundError(
-        f"user {user} has no document {doc!r}: see `advisor docs --user {user} list`"
+        f"user {user} has no document {doc!r} (the list of their documents shows the ids)",
+        cli_hint=f"see `advisor docs --user {user} list`",
     )
 
 

@@ -135,6 +135,15 @@ def table(data: dict[str, Any]) -> str:
         "api_errors",
     )
     row(
+        "stateless workers on one `chroma run` server and one PostgreSQL, 16 clients for "
+        "15 s, unseen questions: one worker vs two (requests/s, p99, errors)",
+        f"{_num(f.get('api_1worker_shared_rps'))} vs {_num(f.get('api_2workers_shared_rps'))} "
+        f"rps; p99 {_num(f.get('api_1worker_shared_p99_ms'))} vs "
+        f"{_num(f.get('api_2workers_shared_p99_ms'))} ms; "
+        f"{_num(f.get('api_1worker_shared_errors'))} + "
+        f"{_num(f.get('api_2workers_shared_errors'))} errors",
+    )
+    row(
         f"hit@3 on the {_num(f.get('hit_at_3_rows'))} single-turn reference rows with quotes: "
         "advisor vs the LangChain RAG-tutorial recipe (same model, Chroma, top-4 "
         "similarity, no guard)",

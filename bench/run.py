@@ -55,7 +55,8 @@ SLICES = {
     "baseline": (320, 520),
     "cold_ask": (520, 530),
     "api_warmup": (530, 540),
-    "api": (600, None),
+    "api": (600, 1500),
+    "api_shared": (1500, None),  # halves: one worker, then two
 }
 
 # figure -> (operator, target); `make bench` fails when one is missed.
@@ -97,6 +98,9 @@ FIGURES = {
     "eval_s": "`advisor eval` of the whole reference set in a new process, wall time",
     "api_rps": "16 clients for 30 s against `advisor api`, each request a question the "
     "server has never seen (3 other questions warm it first)",
+    "api_2workers_shared_rps": "two `advisor api` workers (separate empty data folders) on "
+    "one `chroma run` server and one PostgreSQL, 16 clients for 15 s spread over both, "
+    "unseen questions; beside it one such worker alone, in the same run",
     "baseline_p95_ms": "LangChain RAG-tutorial recipe (same model, Chroma, top-4 "
     "similarity search, no guard), warm, p95 over 200 unseen questions (embedding included)",
 }
@@ -521,96 +525,213 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def bench_api(tmp: Path, clients: int = 16, seconds: float = 30.0) -> dict[str, Any]:
-    """16 concurrent clients against ``advisor api`` on loopback for 30 s; every request
-    is a question the server has not seen (the run stops early if the pool runs out)."""
+def start_api(home: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """``advisor api`` on a free loopback port, answering (its first requests warm it)."""
     import httpx
 
-    home = library_home(tmp)
     port = free_port()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "advisor.cli.main",
-            "api",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        [sys.executable, "-m", "advisor.cli.main", "api", "--host", "127.0.0.1"]
+        + ["--port", str(port)],
         cwd=ROOT,
-        env={**os.environ, "ADVISOR_HOME": str(home)},
+        env={**os.environ, **(env or {}), "ADVISOR_HOME": str(home)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{base}/v1/models", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    stop(proc)
+    raise RuntimeError("advisor api did not start")
 
-    def body(q: str) -> dict[str, Any]:
-        return {"model": "passive-income-advisor", "messages": [{"role": "user", "content": q}]}
 
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
     try:
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            try:
-                if httpx.get(f"{base}/v1/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise RuntimeError("advisor api did not start")
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _body(q: str) -> dict[str, Any]:
+    return {"model": "passive-income-advisor", "messages": [{"role": "user", "content": q}]}
+
+
+def load_test(
+    bases: list[str], pool_qs: list[str], clients: int, seconds: float, prefix: str
+) -> dict[str, Any]:
+    """``clients`` concurrent clients for ``seconds``, client i on ``bases[i % len]``;
+    every request is a question from ``pool_qs`` sent once."""
+    import httpx
+
+    for base in bases:  # warm each worker (questions from their own slice)
         with httpx.Client(base_url=base, timeout=120) as http:
             for q in questions("api_warmup")[:3]:
-                http.post("/v1/chat/completions", json=body(q)).raise_for_status()
-        pool: Iterator[str] = iter(questions("api"))
-        latencies: list[float] = []
-        sent: list[str] = []
-        errors = [0]
-        lock = threading.Lock()
-        stop_at = time.time() + seconds
+                http.post("/v1/chat/completions", json=_body(q)).raise_for_status()
+    pool: Iterator[str] = iter(pool_qs)
+    latencies: list[float] = []
+    sent: list[str] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.time() + seconds
 
-        def client() -> None:
-            with httpx.Client(base_url=base, timeout=60) as http:
-                while time.time() < stop_at:
-                    with lock:
-                        q = next(pool, None)
-                    if q is None:
-                        return
-                    t = time.perf_counter()
-                    try:
-                        ok = http.post("/v1/chat/completions", json=body(q)).status_code == 200
-                    except httpx.HTTPError:
-                        ok = False
-                    with lock:
-                        latencies.append((time.perf_counter() - t) * 1000)
-                        sent.append(q)
-                        errors[0] += not ok
+    def client(base: str) -> None:
+        with httpx.Client(base_url=base, timeout=60) as http:
+            while time.time() < stop_at:
+                with lock:
+                    q = next(pool, None)
+                if q is None:
+                    return
+                t = time.perf_counter()
+                try:
+                    ok = http.post("/v1/chat/completions", json=_body(q)).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    latencies.append((time.perf_counter() - t) * 1000)
+                    sent.append(q)
+                    errors[0] += not ok
 
-        started = time.time()
-        threads = [threading.Thread(target=client) for _ in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=seconds + 120)
-        elapsed = time.time() - started
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    started = time.time()
+    threads = [
+        threading.Thread(target=client, args=(bases[i % len(bases)],)) for i in range(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 120)
+    elapsed = time.time() - started
     if len(set(sent)) != len(sent):
         raise RuntimeError("a question was sent twice")
     return {
-        "api_requests": len(latencies),
-        "api_unique_questions": len(set(sent)),
-        "api_pool_exhausted": len(sent) >= len(questions("api")),
-        "api_rps": round(len(latencies) / elapsed, 1),
-        "api_p50_ms": round(pct(latencies, 0.5), 1),
-        "api_p99_ms": round(pct(latencies, 0.99), 1),
-        "api_errors": errors[0],
+        f"{prefix}_requests": len(latencies),
+        f"{prefix}_unique_questions": len(set(sent)),
+        f"{prefix}_pool_exhausted": len(sent) >= len(pool_qs),
+        f"{prefix}_rps": round(len(latencies) / elapsed, 1),
+        f"{prefix}_p50_ms": round(pct(latencies, 0.5), 1),
+        f"{prefix}_p99_ms": round(pct(latencies, 0.99), 1),
+        f"{prefix}_errors": errors[0],
     }
+
+
+def bench_api(tmp: Path, clients: int = 16, seconds: float = 30.0) -> dict[str, Any]:
+    """16 concurrent clients against ``advisor api`` on loopback for 30 s; every request
+    is a question the server has not seen (the run stops early if the pool runs out)."""
+    proc, base = start_api(library_home(tmp))
+    try:
+        return load_test([base], questions("api"), clients, seconds, "api")
+    finally:
+        stop(proc)
+
+
+def start_postgres(root: Path) -> tuple[str, Callable[[], None]]:
+    """A throwaway PostgreSQL from the machine's packages (initdb + pg_ctl in ``root``,
+    as ``nobody`` when run as root, since initdb refuses root); returns its URL and a
+    function that stops it."""
+    bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    initdb = Path(shutil.which("initdb") or (bins[-1] if bins else "initdb"))
+    pg_ctl = initdb.with_name("pg_ctl")
+    run_as: dict[str, Any] = {}
+    root.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        import pwd
+
+        entry = pwd.getpwnam("nobody")
+        os.chown(root, entry.pw_uid, entry.pw_gid)
+        run_as = {"user": "nobody"}
+    data = root / "data"
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    subprocess.run(
+        [str(initdb), "-D", str(data), "-U", "advisor", "--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+        env=env,
+        **run_as,
+    )
+    port = free_port()
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+    subprocess.run(
+        [str(pg_ctl), "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"],
+        check=True,
+        capture_output=True,
+        env=env,
+        **run_as,
+    )
+
+    def halt() -> None:
+        subprocess.run(
+            [str(pg_ctl), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+            env=env,
+            **run_as,
+        )
+
+    return f"postgresql://advisor@127.0.0.1:{port}/postgres", halt
+
+
+def start_chroma_server(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import httpx
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(path)]
+        + ["--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    stop(proc)
+    raise RuntimeError("chroma run did not start")
+
+
+def bench_api_shared(tmp: Path, clients: int = 16, seconds: float = 15.0) -> dict[str, Any]:
+    """Stateless workers (README "From one process to many"): the library ingested once
+    into one `chroma run` server and one PostgreSQL; then 16 clients for 15 s against one
+    `advisor api` worker, and 16 clients for 15 s spread over two workers, each worker
+    with its own empty data folder. Each phase sends questions no worker has seen."""
+    pg_url, halt = start_postgres(tmp / "pg")
+    chroma, chroma_url = start_chroma_server(tmp / "chroma")
+    env = {"ADVISOR_DATABASE_URL": pg_url, "ADVISOR_CHROMA_URL": chroma_url}
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "advisor.cli.main", "ingest", "--quiet"],
+            cwd=ROOT,
+            env={**os.environ, **env, "ADVISOR_HOME": str(tmp / "ingest-home")},
+            check=True,
+        )
+        pool = questions("api_shared")
+        half = len(pool) // 2
+        one, base_a = start_api(tmp / "worker-a", env)
+        procs.append(one)
+        out = load_test([base_a], pool[:half], clients, seconds, "api_1worker_shared")
+        two, base_b = start_api(tmp / "worker-b", env)
+        procs.append(two)
+        out |= load_test([base_a, base_b], pool[half:], clients, seconds, "api_2workers_shared")
+        out["api_2workers_rps_ratio"] = round(
+            out["api_2workers_shared_rps"] / max(out["api_1worker_shared_rps"], 1e-9), 2
+        )
+        return out
+    finally:
+        for proc in procs:
+            stop(proc)
+        stop(chroma)
+        halt()
 
 
 def bench_eval(tmp: Path) -> dict[str, Any]:
@@ -627,6 +748,7 @@ SECTIONS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "cold_ask": bench_cold_ask,
     "eval": bench_eval,
     "api": bench_api,
+    "api_shared": bench_api_shared,
 }
 
 

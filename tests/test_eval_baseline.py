@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.eval import report, sources
+from advisor.eval import sources, summary_tables
 from advisor.eval.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,22 +48,24 @@ def test_the_baseline_covers_both_splits_of_the_whole_set(baseline):
 
 def test_the_readme_table_is_generated_from_the_committed_baseline(baseline):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme == report.update_readme(readme, baseline), (
+    assert readme == summary_tables.update_readme(readme, baseline), (
         "README.md's baseline table differs from evals/baseline/summary.json: run "
         "`python -m advisor.eval.report --readme` (make eval-baseline does)"
     )
 
 
 def test_the_readme_generator_rewrites_only_between_its_markers(baseline):
-    text = f"intro\n{report.README_START}\nold table\n{report.README_END}\noutro\n"
-    updated = report.update_readme(text, baseline)
-    assert updated.startswith("intro\n") and updated.endswith(f"{report.README_END}\noutro\n")
+    text = f"intro\n{summary_tables.README_START}\nold table\n{summary_tables.README_END}\noutro\n"
+    updated = summary_tables.update_readme(text, baseline)
+    assert updated.startswith("intro\n") and updated.endswith(
+        f"{summary_tables.README_END}\noutro\n"
+    )
     assert "old table" not in updated
-    table = report.readme_table(baseline)
+    table = summary_tables.readme_table(baseline)
     assert table in updated and "| `hit_at_3` |" in table
     assert f"test ({baseline['by_split']['test']['rows']})" in table
     with pytest.raises(ValueError, match="exactly one"):
-        report.update_readme("no markers here", baseline)
+        summary_tables.update_readme("no markers here", baseline)
 
 
 def test_the_fingerprint_names_what_changed(tmp_path: Path):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from advisor.errors import InputError
+from advisor.eval import earlier as earlier_runs
 from advisor.eval import gate, runner
 from advisor.eval import metrics as m
 from advisor.eval.runner import RowResult
@@ -216,20 +217,22 @@ def test_compare_lists_each_metric_change_and_the_rows_that_flipped(tmp_path: Pa
     (tmp_path / "results.jsonl").write_text(
         "\n".join(json.dumps(r.model_dump()) for r in [RESULTS[0], flipped_b]) + "\n"
     )
-    earlier = runner.load_earlier(tmp_path)
+    earlier = earlier_runs.load_earlier(tmp_path)
     now_results = [RESULTS[0].model_copy(update={"metrics": {**RESULTS[0].metrics, "mrr": 0.0}})]
     now_results += RESULTS[1:]
     now = runner.summarise(now_results, "grounded")
-    table = {name: (a, b, change) for name, a, b, change in runner.compare_table(now, earlier)}
+    table = {
+        name: (a, b, change) for name, a, b, change in earlier_runs.compare_table(now, earlier)
+    }
     assert table["mrr"] == (0.5, 0.1667, -0.3333)
     assert table["groundedness"][2] == 0.0
-    flips = runner.flipped(now_results, earlier)
+    flips = earlier_runs.flipped(now_results, earlier)
     assert [(r.id, before) for r, before in flips] == [("b", False)]
 
 
 def test_compare_with_a_folder_without_a_summary_says_so(tmp_path: Path):
     with pytest.raises(InputError, match="no summary.json"):
-        runner.load_earlier(tmp_path)
+        earlier_runs.load_earlier(tmp_path)
 
 
 def test_a_gate_file_generated_from_a_baseline_sits_a_margin_under_it(tmp_path: Path):

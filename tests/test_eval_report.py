@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from advisor.eval import report, runner, stats
+from advisor.eval import charts, report, runner, stats
 from advisor.eval.runner import RowResult
 
 EVIL = "<script>alert('x')</script>"
@@ -46,12 +46,12 @@ def _tags(html: str) -> list[str]:
 
 def test_the_latency_histogram_counts_every_row_once():
     latencies = [10.0, 11.0, 12.0, 50.0, 51.0, 90.0, 200.0]
-    svg = report.latency_histogram(latencies, bins=4)
+    svg = charts.latency_histogram(latencies, bins=4)
     counts = [int(n) for n in re.findall(r'text-anchor="middle">(\d+)</text>', svg)]
     assert sum(counts) == len(latencies)
     assert counts == [5, 1, 1]  # 10-57.5 ms: five rows; 57.5-105: one; the last bin: 200
     assert svg.startswith("<svg") and "milliseconds per row" in svg
-    assert report.latency_histogram([]) == "<p class='muted'>no latencies</p>"
+    assert charts.latency_histogram([]) == "<p class='muted'>no latencies</p>"
 
 
 def test_failing_rows_come_first_with_everything_side_by_side_and_escaped():

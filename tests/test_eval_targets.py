@@ -203,3 +203,89 @@ def test_a_row_the_target_fails_is_that_rows_error_not_a_measured_zero(
     assert not any(r["ok"] for r in rows)
     summary = _summary(tmp_path / "r")
     assert summary["metrics"]["hit_at_5"] is None and "hit_at_5" in summary["not_measured"]
+
+
+@pytest.mark.slow
+def test_one_run_scores_the_advisor_api_and_a_plain_llm_side_by_side(
+    advisor_api, plain_llm, dataset, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("EVAL_API_KEY", API_KEY)
+    monkeypatch.setenv("PLAIN_KEY", "sk-plain-llm")
+    run = tmp_path / "both"
+    args = ["eval", "--dataset", str(dataset), "--out", str(run), "-q",
+            "--target", advisor_api, "--target-model", "passive-income-advisor",
+            "--target-key-env", "EVAL_API_KEY",
+            "--target", plain_llm.url, "--target-model", "scripted",
+            "--target-key-env", "PLAIN_KEY"]  # fmt: skip
+    code, out, err = cli(capsys, *args)
+    assert code == 0, err
+    api_name, plain_name = f"passive-income-advisor @ {advisor_api}", f"scripted @ {plain_llm.url}"
+    summary = _summary(run)
+    api, plain = summary["targets"]
+    assert (api["name"], plain["name"]) == (api_name, plain_name)
+    assert (api["url"], plain["url"], plain["model"]) == (advisor_api, plain_llm.url, "scripted")
+    assert summary["rows"] == api["rows"] == plain["rows"] == len(ROWS) + 1
+    # the API shows its passages and declines; the plain LLM's are not measured, not zero
+    assert api["not_measured"] == [] and api["metrics"]["hit_at_5"] > 0
+    assert plain["not_measured"] == [*PASSAGE_METRICS, *RATE_METRICS]
+    assert plain["metrics"]["hit_at_5"] is None and plain["intervals"]["hit_at_5"] is None
+    assert api["metrics"]["rouge_l"] > 0 and plain["metrics"]["rouge_l"] > 0
+    assert api["intervals"]["rouge_l"] is not None
+    # the second is paired row by row with the first
+    assert "compare" not in api
+    paired = plain["compare"]
+    assert paired["against_engine"] == api_name and paired["rows_paired"] == len(ROWS) + 1
+    assert paired["metrics"]["hit_at_5"]["change"] == "not measured"
+    assert paired["metrics"]["rouge_l"]["pairs"] == 3  # the rows that want an answer
+    # each target's own run, in its sub-folder
+    ids = [r["id"] for r in ROWS] + ["follow"]
+    for target in ("target-1", "target-2"):
+        assert [r["id"] for r in _results(run / target)] == ids
+    assert _summary(run / "target-1")["engine"] == api_name
+    assert _summary(run / "target-2")["compare"]["rows_paired"] == len(ROWS) + 1
+    assert all(r.headers["authorization"] == "Bearer sk-plain-llm" for r in plain_llm.requests)
+    # the terminal and the report show both, side by side
+    header = out.splitlines()[0]
+    assert f"1. {api_name}" in header and f"2. {plain_name}" in header
+    hit = next(line for line in out.splitlines() if line.startswith("hit_at_5 "))
+    assert hit.split()[1] != "n/a" and hit.split()[-1] == "n/a"
+    assert f"{plain_name} against {api_name}:" in out
+    html = (run / "report.html").read_text()
+    assert f"1. {api_name}" in html and f"2. {plain_name}" in html
+    assert "<a href='target-1/report.html'>" in html and "<a href='target-2/report.html'>" in html
+    assert "n/a, not measured" in html and f"{plain_name} against {api_name}" in html
+    assert f"This target: <b>{plain_name}</b> · the first target: <b>{api_name}</b>" in html
+    assert "Paired by row" in html
+
+    # --resume goes on per target: only the plain LLM's lost rows are asked again
+    lines = (run / "target-2" / "results.jsonl").read_text().splitlines(keepends=True)
+    (run / "target-2" / "results.jsonl").write_text("".join(lines[:2]))
+    asked_before = len(plain_llm.requests)
+    code, out, err = cli(capsys, *[a if a != "--out" else "--resume" for a in args])
+    assert code == 0, err
+    assert len(plain_llm.requests) - asked_before == len(ids) - 2 + 1  # plus the warm-up
+    assert [r["id"] for r in _results(run / "target-2")] == ids
+    resumed = _summary(run)["targets"][1]["metrics"]
+    scores = [n for n in plain["metrics"] if not n.startswith("latency")]
+    assert [resumed[n] for n in scores] == [plain["metrics"][n] for n in scores]
+
+
+def test_several_targets_take_model_and_key_once_or_once_each(dataset, tmp_path, capsys):
+    base = ["eval", "--dataset", str(dataset), "--out", str(tmp_path / "r"), "-q",
+            "--target", "http://127.0.0.1:1/v1", "--target", "http://127.0.0.1:2/v1",
+            "--target", "http://127.0.0.1:3/v1"]  # fmt: skip
+    code, out, err = cli(capsys, *base, "--target-model", "a", "--target-model", "b")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--target-model given 2 times for 3 targets" in err
+    code, _, err = cli(capsys, *base, "--compare", str(tmp_path), "--fail-under", "mrr=0.5")
+    assert code == 2 and err.count("\n") == 1
+    assert "--compare, --fail-under: with several --target" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_target_option_given_once_applies_to_every_target_and_empty_means_its_default():
+    from advisor.eval.multi import per_target
+
+    assert per_target([], 2, "--target-model") == [None, None]
+    assert per_target(["llama3"], 3, "--target-model") == ["llama3"] * 3
+    assert per_target(["", "llama3"], 2, "--target-model") == [None, "llama3"]

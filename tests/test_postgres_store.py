@@ -194,7 +194,7 @@ def test_two_workers_committing_one_document_at_once_leave_one_version(postgres_
 def test_migrations_run_once_and_again_without_change(postgres_url: str) -> None:
     import psycopg
 
-    from advisor.store.postgres import migrate
+    from advisor.store.pg_engine import migrate
 
     open_manifest(make_settings(Path("unused"), database_url=postgres_url))
     migrate(postgres_url)  # a second worker starting: nothing to do, no error

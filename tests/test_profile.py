@@ -135,8 +135,11 @@ def test_a_damaged_profile_file_says_how_to_fix_it():
     path = settings.users_dir / "ann" / "profile.json"
     path.parent.mkdir(parents=True)
     path.write_text('{"capital": -3}', encoding="utf-8")
-    with pytest.raises(StoreError, match="advisor profile --user ann import FILE"):
+    with pytest.raises(StoreError, match="save the profile again") as caught:
         load_profile(settings, "ann")
+    # the web and API message names no command; only the terminal's hint does
+    assert "`" not in str(caught.value) and "advisor " not in str(caught.value)
+    assert "`advisor profile --user ann import FILE`" in caught.value.for_terminal()
 
 
 def test_bad_user_ids_never_reach_the_file_system():

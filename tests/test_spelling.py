@@ -7,14 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.spelling import (
-    INFORMAL,
-    Speller,
-    foreign_language,
-    is_word,
-    speller_for,
-    unknown_share,
-)
+from advisor.language import foreign_language, unknown_share
+from advisor.spelling import Speller, speller_for
+from advisor.vocabulary import INFORMAL, is_word
 
 
 @pytest.fixture(scope="module")

@@ -658,3 +658,23 @@ def test_deleting_a_user_deletes_their_feedback_and_leaves_others(writable_advis
     assert [f.rating for f in load_feedback(settings, "other-rater")] == ["down"]
     with pytest.raises(NotFoundError):
         delete_user(writable_advisor, "rater")
+
+
+def test_an_unknown_document_is_worded_for_every_interface_and_the_terminal_gets_the_command(
+    writable_advisor,
+):
+    from advisor.userdata import delete_document
+
+    with pytest.raises(NotFoundError) as caught:
+        delete_document(writable_advisor, "ann", "missing.txt")
+    shown = str(caught.value)  # what the UI, the API and MCP show
+    assert "missing.txt" in shown and "`" not in shown and "advisor docs" not in shown
+    assert "`advisor docs --user ann list`" in caught.value.for_terminal()
+
+
+def test_an_empty_library_is_explained_without_a_command_outside_the_terminal(tmp_path):
+    advisor = Advisor(make_settings(tmp_path / "empty-home"))
+    with pytest.raises(NotFoundError) as caught:
+        advisor.ask("What is passive income?")
+    assert "`" not in str(caught.value)
+    assert "`advisor ingest`" in caught.value.for_terminal()

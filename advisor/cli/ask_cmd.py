@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo("")
                 final = events.answer()
             except AdvisorError as exc:
-                typer.echo(f"error: {exc}", err=True)
+                typer.echo(f"error: {exc.for_terminal()}", err=True)
                 continue
             _render(final, show_text=False)
             if final.profile_facts and user and sys.stdin.isatty():

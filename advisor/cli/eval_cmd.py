@@ -5,15 +5,23 @@ floors or on a significant regression against a baseline run."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import typer
 from typer.core import TyperCommand
+
+from advisor.cli.eval_rows_cmd import judge_for
+from advisor.cli.eval_text import (
+    paired_text,
+    progress_bar,
+    show,
+    table,
+    targets_text,
+    with_interval,
+)
 
 THRESHOLD_FLAGS = ("--fail-under", "--fail-over")
 
@@ -50,152 +58,19 @@ def spread_thresholds(args: Sequence[str]) -> list[str]:
 
 class EvalCommand(TyperCommand):
     """Reads several ``METRIC=VALUE`` after one ``--fail-under`` / ``--fail-over``, and
-    hands ``advisor eval generate ...`` to :func:`generate_command` and ``advisor eval
-    import-feedback ...`` to :func:`import_feedback_command` (``advisor eval`` takes no
-    positional arguments, so a leading ``generate`` can only mean that)."""
+    hands ``advisor eval generate ...`` and ``advisor eval import-feedback ...`` to
+    :mod:`advisor.cli.eval_rows_cmd` (``advisor eval`` takes no positional arguments,
+    so a leading ``generate`` can only mean that)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from advisor.cli.eval_rows_cmd import generate_command, import_feedback_command
+
         sub = {"generate": generate_command, "import-feedback": import_feedback_command}
         if args[:1] and args[0] in sub:
             command = typer.main.get_command(sub[args[0]]())
             command.main(args[1:], prog_name=f"advisor eval {args[0]}", standalone_mode=False)
             ctx.exit(0)
         return super().parse_args(ctx, spread_thresholds(args))
-
-
-def generate_command() -> typer.Typer:
-    """``advisor eval generate``: draft reference rows from your documents."""
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-    @app.command()
-    def generate(
-        source: Path = typer.Option(..., "--from", help="a document or a folder of them"),
-        n: int = typer.Option(..., "--n", min=1, max=1000, help="rows to draft"),
-        judge: str = typer.Option(
-            ..., "--judge", help="openai:MODEL | ollama:MODEL: the model that drafts"
-        ),
-        out: Path = typer.Option(
-            Path("evals/drafted.jsonl"), "--out", help="where to write the drafted rows"
-        ),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
-    ) -> None:
-        """Draft question, reference and reference_contexts rows from documents with a
-        model; every quote is checked against the source text; rows are written with
-        reviewed: false for a person to check."""
-        from advisor.eval.generate import draft_rows, write_rows
-        from advisor.settings import get_settings
-
-        with _progress(n, 0, quiet, "drafting") as advance:
-            drafted = draft_rows(source, n, judge, get_settings(), progress=advance)
-        write_rows(out, drafted.rows)
-        typer.echo(f"wrote {len(drafted.rows)} rows to {out} (reviewed: false)")
-        if drafted.dropped:
-            typer.echo(f"dropped {len(drafted.dropped)} drafts:")
-            for why in drafted.dropped:
-                typer.echo(f"  {why}")
-        if len(drafted.rows) < n:
-            typer.echo(f"only {len(drafted.rows)} of {n}: the documents ran out of passages")
-        typer.echo("review each row (question, reference, quotes), then set reviewed: true")
-
-    return app
-
-
-def import_feedback_command() -> typer.Typer:
-    """``advisor eval import-feedback``: rated answers as dataset rows to review."""
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-    @app.command()
-    def import_feedback(
-        users: list[str] = typer.Option(
-            [], "--user", help="whose ratings (repeat it); everyone who rated when left out"
-        ),
-        out: Path = typer.Option(
-            Path("evals/feedback.jsonl"), "--out", help="where to write the rows"
-        ),
-    ) -> None:
-        """Turn thumbs up/down on answers (the chat, POST /v1/feedback) into dataset rows
-        with reviewed: false: an up-vote drafts its answer as the reference, a down-vote
-        is a feedback_down row to fix."""
-        from advisor.eval.from_feedback import import_feedback as rows_from_feedback
-        from advisor.eval.generate import write_rows
-        from advisor.settings import get_settings
-        from advisor.users import validate_user_id
-
-        for user in users:
-            validate_user_id(user)
-        rows, skipped = rows_from_feedback(get_settings(), users)
-        if not rows:
-            from advisor.errors import InputError
-
-            raise InputError(f"no rated answer makes a dataset row ({len(skipped)} skipped)")
-        write_rows(out, rows)
-        down = sum(r["category"] == "feedback_down" for r in rows)
-        typer.echo(f"wrote {len(rows)} rows to {out} (reviewed: false; {down} down-voted to fix)")
-        for why in skipped:
-            typer.echo(f"  skipped {why}")
-        typer.echo(
-            "review each row: write the right answer for feedback_down rows, check the "
-            "references, then set reviewed: true"
-        )
-
-    return app
-
-
-def _show(value: Any, name: str, na: Sequence[str] = ()) -> str:
-    """A value for the terminal; "n/a" for a metric the target could not measure."""
-    if value is None:
-        return "n/a" if name in na else "–"
-    if name.startswith("latency"):
-        return f"{value:.0f} ms"
-    if name == "answer_words":
-        return f"{value:.0f}"
-    return f"{value:.3f}"
-
-
-def _with_interval(value: Any, name: str, intervals: dict[str, Any], na: Sequence[str]) -> str:
-    from advisor.eval.report import interval_text
-
-    ci = interval_text(intervals.get(name), name) if value is not None else ""
-    return f"{_show(value, name)} {ci}" if ci else _show(value, name, na)
-
-
-def _table(rows: Sequence[tuple[str, ...]]) -> str:
-    """Plain aligned columns: the first left-aligned, numbers right-aligned."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for r in rows:
-        cells = [
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ]
-        lines.append("  ".join(cells))
-    return "\n".join(lines)
-
-
-def _paired_text(paired: dict[str, Any]) -> str:
-    """The paired comparison as the terminal shows it."""
-    lines = [("paired by row", "pairs", "mean change", "95% interval", "verdict")]
-    for name, item in paired["metrics"].items():
-        if item["mean_diff"] is None:
-            lines.append((name, "0", "–", "", item["change"]))
-            continue
-        lo, hi = item["interval"]
-        lines.append(
-            (
-                name,
-                str(item["pairs"]),
-                f"{item['mean_diff']:+.3f}",
-                f"[{lo:+.3f}, {hi:+.3f}]",
-                item["change"] + (" *" if item["significant"] else ""),
-            )
-        )
-    counts = ", ".join(f"{n} {v}" for v, n in paired["row_counts"].items())
-    text = _table(lines) + f"\n* significant: the interval excludes zero\nrows: {counts}"
-    for d in paired["rows"]:
-        parts = [f"+{', '.join(d['improved'])}" if d["improved"] else ""]
-        parts.append(f"-{', '.join(d['regressed'])}" if d["regressed"] else "")
-        text += f"\n  {d['id']} ({d['category']}) {d['verdict']}: {' '.join(p for p in parts if p)}"
-    return text
 
 
 def _target(
@@ -218,41 +93,6 @@ def _target(
 
     chat = ChatTarget(url, model, key_env, timeout=timeout)
     return chat, get_embedder(get_settings().embedding_model)
-
-
-def _judge(spec: str | None) -> Any:
-    if spec is None:
-        return None
-    from advisor.eval.judge import Judge
-    from advisor.settings import get_settings
-
-    settings = get_settings()
-    return Judge(spec, settings, settings.home / "cache" / "judge")
-
-
-@contextmanager
-def _progress(total: int, done: int, quiet: bool, label: str) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar with the time left, on a terminal; silent when piped or -q."""
-    if quiet or not sys.stderr.isatty() or total <= 1:
-        yield lambda _name: None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
-    times = (TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    item = TextColumn("{task.fields[item]}")
-    console = Console(stderr=True)  # stdout carries the results table
-    with Progress(*columns, *times, item, transient=True, console=console) as bar:
-        task = bar.add_task(label, total=total, completed=done, item="")
-        yield lambda name: bar.update(task, advance=1, item=name)
 
 
 def register(app: typer.Typer) -> None:
@@ -296,17 +136,24 @@ def register(app: typer.Typer) -> None:
         split: str = typer.Option(
             "all", "--split", help="dev | test | all: tune on dev, gate on test"
         ),
-        target: str | None = typer.Option(
-            None,
+        targets: list[str] = typer.Option(
+            [],
             "--target",
             help="score any OpenAI-compatible chat endpoint (base URL, e.g. "
-            "http://localhost:8000/v1) instead of this advisor in process",
+            "http://localhost:8000/v1) instead of this advisor in process; repeat it to "
+            "score several side by side, each paired with the first",
         ),
-        target_model: str | None = typer.Option(
-            None, "--target-model", help="model name to ask \\[default: the first it lists]"
+        target_models: list[str] = typer.Option(
+            [],
+            "--target-model",
+            help="model name to ask \\[default: the first it lists]; once for all targets "
+            "or once per --target, in order",
         ),
-        target_key_env: str | None = typer.Option(
-            None, "--target-key-env", help="environment variable holding the target's API key"
+        target_key_envs: list[str] = typer.Option(
+            [],
+            "--target-key-env",
+            help="environment variable holding the target's API key; once for all "
+            "targets or once per --target, in order",
         ),
         workers: int = typer.Option(1, "--workers", min=1, max=64, help="rows asked at once"),
         timeout: float | None = typer.Option(
@@ -333,11 +180,28 @@ def register(app: typer.Typer) -> None:
         from your own documents; `advisor eval import-feedback --help`: rows from rated
         answers."""
         from advisor.errors import InputError
+        from advisor.eval import earlier as earlier_runs
         from advisor.eval import gate as gating
-        from advisor.eval import interchange, report, runner, stats
+        from advisor.eval import (
+            interchange,
+            multi,
+            report,
+            runfolder,
+            runner,
+            stats,
+            summary_tables,
+        )
         from advisor.eval.dataset import select_split
         from advisor.eval.sources import fingerprint
 
+        n_targets = max(1, len(targets))
+        models = multi.per_target(target_models, n_targets, "--target-model")
+        key_envs = multi.per_target(target_key_envs, n_targets, "--target-key-env")
+        target = targets[0] if targets else None
+        target_model, target_key_env = models[0], key_envs[0]
+        if len(targets) > 1:
+            single_only = (compare, baseline, gate, fail_under, fail_over, junit)
+            multi.check_single_only(dict(zip(multi.SINGLE_ONLY, single_only, strict=True)))
         if target and (engine or k):
             raise InputError("--engine and --k choose how this advisor answers: not with --target")
         if resume and out and out.resolve() != resume.resolve():
@@ -349,11 +213,34 @@ def register(app: typer.Typer) -> None:
         ceilings.update(gating.parse_thresholds(fail_over, ceiling=True))
         rows = select_split(interchange.load_any_dataset(dataset), split)
         made_by = fingerprint(dataset)  # before anything answers: the code this run uses
-        earlier = runner.load_earlier(compare) if compare else None
+        earlier = earlier_runs.load_earlier(compare) if compare else None
         has_rows = compare is not None and (compare / "results.jsonl").exists()
         earlier_rows = stats.load_rows(compare) if compare and has_rows else None
         baseline_rows = stats.load_rows(baseline) if baseline else None
         folder = resume or out or Path("evals/runs") / datetime.now().strftime("%Y%m%d-%H%M%S")
+        if len(targets) > 1:
+            built = [
+                (*_target(url, model, key, None, None, timeout), url)
+                for url, model, key in zip(targets, models, key_envs, strict=True)
+            ]
+            combined, _ = multi.run_targets(
+                built,
+                rows,
+                folder,
+                {"dataset": str(dataset.resolve()), "split": split},
+                resume=resume is not None,
+                progress=lambda total, done, label: progress_bar(total, done, quiet, label),
+                workers=workers,
+                timeout=timeout,
+                judge=judge_for(judge),
+                judge_spec=judge,
+                sources=made_by,
+                dataset=str(dataset),
+            )
+            typer.echo(targets_text(combined))
+            typer.echo(f"\nwrote {folder / 'summary.json'} and report.html, each target's run in")
+            typer.echo(f"{folder / 'target-N'}/ (results.jsonl, summary.json, report.html)")
+            return
         asked = {
             "dataset": str(dataset.resolve()),
             "split": split,
@@ -362,13 +249,13 @@ def register(app: typer.Typer) -> None:
             "engine": engine,
             "k": k,
         }
-        finished = runner.resume_run(folder, asked, rows) if resume else []
-        the_judge = _judge(judge)
+        finished = runfolder.resume_run(folder, asked, rows) if resume else []
+        the_judge = judge_for(judge)
         the_target, embedder = _target(target, target_model, target_key_env, engine, k, timeout)
-        runner.start_run(folder, asked)
-        journal = runner.Journal(folder, finished)
+        runfolder.start_run(folder, asked)
+        journal = runfolder.Journal(folder, finished)
         try:
-            with _progress(len(rows), len(finished), quiet, "evaluating") as advance:
+            with progress_bar(len(rows), len(finished), quiet, "evaluating") as advance:
                 results = runner.run_target(
                     the_target,
                     rows,
@@ -385,7 +272,7 @@ def register(app: typer.Typer) -> None:
             from advisor.eval.judge import judge_rows, wants_judging
 
             n = sum(wants_judging(r) for r in results)
-            with _progress(n, 0, quiet, f"judging ({judge})") as advance:
+            with progress_bar(n, 0, quiet, f"judging ({judge})") as advance:
                 judge_rows(the_judge, results, workers=workers, progress=advance)
         engine_name = the_target.name
         summary = runner.summarise(results, engine_name, split=split, sources=made_by)
@@ -399,7 +286,7 @@ def register(app: typer.Typer) -> None:
                 "against_engine": earlier.summary.get("engine") if earlier else None,
                 **stats.paired(results, earlier_rows),
             }
-        comparison = runner.compare_table(summary, earlier) if earlier else []
+        comparison = earlier_runs.compare_table(summary, earlier) if earlier else []
         html = report.render(
             summary,
             results,
@@ -408,7 +295,7 @@ def register(app: typer.Typer) -> None:
             earlier_not_measured=earlier.summary.get("not_measured", []) if earlier else (),
             earlier_rows=earlier_rows,
         )
-        runner.write_run(folder, results, summary, html)
+        runfolder.write_run(folder, results, summary, html)
 
         failed = sum(not r.ok for r in results)
         typer.echo(f"{len(results)} rows, engine {engine_name}, {failed} rows failed")
@@ -424,11 +311,11 @@ def register(app: typer.Typer) -> None:
                 )
                 before_na = earlier.summary.get("not_measured", []) if earlier else []
                 now_na = summary.get("not_measured", [])
-                lines.append((name, _show(a, name, before_na), _show(b, name, now_na), delta))
-            typer.echo(_table(lines))
+                lines.append((name, show(a, name, before_na), show(b, name, now_na), delta))
+            typer.echo(table(lines))
             if "compare" in summary:
-                typer.echo("\n" + _paired_text(summary["compare"]))
-            flips = runner.flipped(results, earlier) if earlier else []
+                typer.echo("\n" + paired_text(summary["compare"]))
+            flips = earlier_runs.flipped(results, earlier) if earlier else []
             if flips:
                 typer.echo(f"\n{len(flips)} rows flipped:")
                 for r, before in flips:
@@ -437,19 +324,19 @@ def register(app: typer.Typer) -> None:
             else:
                 typer.echo("\nno rows flipped")
         else:
-            columns = report.split_columns(summary)
-            cis = report.split_intervals(summary)
+            columns = summary_tables.split_columns(summary)
+            cis = summary_tables.split_intervals(summary)
             head = ("metric", *(title for title, _ in columns))
             names = summary["metrics"]
-            table: list[tuple[str, ...]] = [head]
+            shown_rows: list[tuple[str, ...]] = [head]
             for n in names:
                 na = summary.get("not_measured", [])
                 cells = (
-                    _with_interval(c.get(n), n, ci, na)
+                    with_interval(c.get(n), n, ci, na)
                     for (_, c), ci in zip(columns, cis, strict=True)
                 )
-                table.append((n, *cells))
-            typer.echo(_table(table))
+                shown_rows.append((n, *cells))
+            typer.echo(table(shown_rows))
             typer.echo("[lo, hi]: 95% bootstrap interval")
             if summary.get("not_measured"):
                 typer.echo("n/a: not measured (the target returns no citations or decline flag)")

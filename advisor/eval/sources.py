@@ -23,6 +23,8 @@ PATTERNS = (
     "advisor/sentences.py",
     "advisor/smalltalk.py",
     "advisor/spelling.py",
+    "advisor/vocabulary.py",
+    "advisor/language.py",
     "advisor/facts.py",
     "advisor/question_types.py",
     "advisor/suggest_intent.py",

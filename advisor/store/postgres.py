@@ -14,109 +14,43 @@ Same guarantees as the SQLite backend, across processes and machines:
 
 The schema is versioned with Alembic (``advisor/store/migrations``) and upgraded on
 first use in each process, under an advisory lock so workers starting together don't
-race. SQLAlchemy and psycopg are imported only here, when PostgreSQL is configured.
+race (the pool and migrations: :mod:`advisor.store.pg_engine`; the lexical query:
+:mod:`advisor.store.pg_lexical`). SQLAlchemy and psycopg are imported only when
+PostgreSQL is configured.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from advisor.errors import MissingExtraError, StoreError
-from advisor.store.index import COMMON_DF, ChunkRow, DocRow, fts_terms
+from advisor.errors import StoreError
+from advisor.store.index import ChunkRow, DocRow, fts_terms
+from advisor.store.pg_engine import (
+    engine_for,
+    first_line,
+    is_migrated,
+    mark_migrated,
+    migrate,
+    operational_errors,
+    shown,
+)
+from advisor.store.pg_lexical import lexical_search
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection
 
 T = TypeVar("T")
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# advisory lock keys: (class, id) pairs, a key space apart from single-bigint keys
-_MIGRATE_A, _MIGRATE_B = 1717, 0
 _DOC_LOCK_CLASS = 1718
 # journal entries one sweep takes at most: each is held on its own pooled connection
 SWEEP_BATCH = 4
-FTS_CONFIG = "english"
-
-_engines: dict[str, Engine] = {}
-_migrated: set[str] = set()
-_lock = threading.Lock()
-
-
-def sqlalchemy_url(url: str) -> str:
-    """``postgresql://`` and ``postgres://`` as SQLAlchemy's psycopg 3 dialect."""
-    scheme, sep, rest = url.partition("://")
-    if scheme.lower() in ("postgresql", "postgres"):
-        return f"postgresql+psycopg://{rest}"
-    return url
-
-
-def shown(url: str) -> str:
-    """The URL without its password, for messages and cache keys."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(sqlalchemy_url(url)).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL: say so without echoing it
-        return "ADVISOR_DATABASE_URL"
-
-
-def _first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    text = str(orig).strip() or type(orig).__name__
-    return text.splitlines()[0][:300]
-
-
-def _engine(url: str) -> Engine:
-    """One connection pool per database per process."""
-    try:
-        import psycopg  # noqa: F401
-        from sqlalchemy import create_engine
-    except ImportError as exc:
-        raise MissingExtraError(exc.name or "sqlalchemy", "postgres") from exc
-    with _lock:
-        engine = _engines.get(url)
-        if engine is None:
-            try:
-                engine = create_engine(
-                    sqlalchemy_url(url),
-                    pool_pre_ping=True,  # a restarted server or a dropped connection
-                    pool_size=8,
-                    max_overflow=16,
-                    connect_args={"connect_timeout": 10},
-                )
-            except Exception as exc:  # a malformed URL, an unknown driver
-                raise StoreError(
-                    f"ADVISOR_DATABASE_URL is not a usable database URL ({_first_line(exc)}): "
-                    "use postgresql://USER:PASSWORD@HOST:PORT/DB"
-                ) from exc
-            _engines[url] = engine
-        return engine
-
-
-def migrate(url: str) -> None:
-    """Upgrade the schema to the newest Alembic revision (idempotent, safe to race)."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
-
-    engine = _engine(url)
-    with engine.begin() as con:
-        con.execute(
-            text("SELECT pg_advisory_xact_lock(:a, :b)"), {"a": _MIGRATE_A, "b": _MIGRATE_B}
-        )
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        cfg.attributes["connection"] = con
-        command.upgrade(cfg, "head")
 
 
 class PostgresIndex:
@@ -124,16 +58,13 @@ class PostgresIndex:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = _engine(url)
+        self.engine = engine_for(url)
         self.name = shown(url)
         self._held: dict[int, Connection] = {}
         self._held_lock = threading.Lock()
-        with _lock:
-            done = url in _migrated
-        if not done:
+        if not is_migrated(url):
             self._run("opening", lambda: migrate(url))
-            with _lock:
-                _migrated.add(url)
+            mark_migrated(url)
 
     # -- plumbing ------------------------------------------------------------
     def _run(self, what: str, fn: Callable[[], T]) -> T:
@@ -146,15 +77,15 @@ class PostgresIndex:
             raise
         except DBAPIError as exc:
             if exc.connection_invalidated or isinstance(
-                exc.orig, _operational_errors()
+                exc.orig, operational_errors()
             ):  # refused, timed out, bad password, no such database
                 raise StoreError(
-                    f"cannot reach PostgreSQL at {self.name} while {what}: {_first_line(exc)} "
+                    f"cannot reach PostgreSQL at {self.name} while {what}: {first_line(exc)} "
                     "(start the server or fix ADVISOR_DATABASE_URL)"
                 ) from exc
-            raise StoreError(f"{what} failed on {self.name}: {_first_line(exc)}") from exc
+            raise StoreError(f"{what} failed on {self.name}: {first_line(exc)}") from exc
         except SQLAlchemyError as exc:
-            raise StoreError(f"{what} failed on {self.name}: {_first_line(exc)}") from exc
+            raise StoreError(f"{what} failed on {self.name}: {first_line(exc)}") from exc
 
     def _read(self, what: str, sql: str, **params: Any) -> list[Any]:
         from sqlalchemy import text
@@ -265,54 +196,14 @@ class PostgresIndex:
         return [r[0] for r in rows]
 
     def lexical(self, collections: Sequence[str], text: str, limit: int) -> list[str]:
-        """Chunk ids ranked BM25-like within the given collections: each matching term
-        adds its IDF times ``ts_rank`` (its frequency, normalised by the chunk's length),
-        because ``ts_rank_cd`` alone weighs every term alike.
-
-        As on SQLite, terms found in ``COMMON_DF`` chunks or more are left out (they
-        rank little and cost much); when every term is that common, all must match."""
+        """Chunk ids ranked BM25-like within the given collections
+        (:func:`advisor.store.pg_lexical.lexical_search`)."""
         terms = fts_terms(text)
         if not terms or not collections:
             return []
-
-        def go() -> list[str]:
-            from sqlalchemy import text as sql
-
-            with self.engine.connect() as con:
-                total = con.execute(sql("SELECT COUNT(*) FROM chunks")).scalar_one()
-                found: dict[str, int] = {}
-                for term in terms:
-                    found[term] = con.execute(
-                        sql(
-                            "SELECT COUNT(*) FROM (SELECT 1 FROM chunks WHERE tsv @@ "
-                            f"to_tsquery('{FTS_CONFIG}', :t) LIMIT :n) s"
-                        ),
-                        {"t": term, "n": COMMON_DF},
-                    ).scalar_one()
-                rare = [t for t in terms if 0 < found[t] < COMMON_DF]
-                chosen = rare or terms
-                params: dict[str, Any] = {
-                    "q": (" | " if rare else " & ").join(chosen),
-                    "cols": list(collections),
-                    "limit": limit,
-                }
-                score = []
-                for i, term in enumerate(chosen):
-                    n = found[term]
-                    params[f"t{i}"] = term
-                    params[f"w{i}"] = math.log((total - n + 0.5) / (n + 0.5) + 1.0)
-                    score.append(f":w{i} * ts_rank(tsv, to_tsquery('{FTS_CONFIG}', :t{i}), 1)")
-                rows = con.execute(
-                    sql(
-                        f"SELECT id FROM chunks, to_tsquery('{FTS_CONFIG}', :q) q "
-                        "WHERE collection = ANY(:cols) AND tsv @@ q "
-                        f"ORDER BY {' + '.join(score)} DESC, id LIMIT :limit"
-                    ),
-                    params,
-                ).all()
-                return [r[0] for r in rows]
-
-        return self._run("lexical search", go)
+        return self._run(
+            "lexical search", lambda: lexical_search(self.engine, collections, terms, limit)
+        )
 
     def sentence_vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
         if not keys:
@@ -555,9 +446,3 @@ class PostgresIndex:
     def profile_users(self) -> list[str]:
         rows = self._read("listing users", "SELECT user_id FROM profiles ORDER BY user_id")
         return [r[0] for r in rows]
-
-
-def _operational_errors() -> tuple[type[BaseException], ...]:
-    import psycopg
-
-    return (psycopg.OperationalError,)

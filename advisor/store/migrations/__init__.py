@@ -1,1 +1,1 @@
-"""Alembic migrations of the PostgreSQL schema (run by :func:`advisor.store.postgres.migrate`)."""
+"""Alembic migrations of the PostgreSQL schema (run by :func:`advisor.store.pg_engine.migrate`)."""

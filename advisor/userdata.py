@@ -114,10 +114,12 @@ def delete_document(advisor: Advisor, user: str, doc_id: str) -> int:
 
 def delete_user(advisor: Advisor, user: str) -> None:
     """Remove the user's collection, manifest rows, saved profile and ``users_dir/<id>/``
-    (anything else kept for them). Unknown users are a NotFoundError.
+    (their feedback on answers, and anything else kept for them). Unknown users are a
+    NotFoundError.
 
     On PostgreSQL the rows go in transactions every worker sees at once, and the
     Chroma collection is dropped on the shared server, so no worker can read them."""
+    from advisor.feedback import delete_feedback, feedback_users
     from advisor.profile import delete_saved_profile, has_profile
 
     collection = user_collection(user)
@@ -132,6 +134,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
         or folder.exists()
         or has_vectors
         or has_profile(advisor.settings, user)
+        or (advisor.settings.uses_postgres and user in feedback_users(advisor.settings))
     ):
         raise NotFoundError(f"no user {user!r}: nothing is stored for that id")
     store.sweep()
@@ -139,6 +142,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
     store.index.forget_deleted()
     if advisor.settings.uses_postgres:
         delete_saved_profile(advisor.settings, user)
+        delete_feedback(advisor.settings, user)
     if folder.exists():
         try:
             shutil.rmtree(folder)
@@ -154,8 +158,10 @@ def list_users(advisor: Advisor) -> list[str]:
 
         index = _index(advisor)
         assert isinstance(index, PostgresIndex)
+        from advisor.feedback import feedback_users
+
         found = {c.removeprefix("user-") for c in index.user_collections()}
-        return sorted(found | set(index.profile_users()))
+        return sorted(found | set(index.profile_users()) | set(feedback_users(advisor.settings)))
     base = advisor.settings.users_dir
     if not base.is_dir():
         return []

@@ -507,3 +507,147 @@ def test_advisor_api_command_serves_the_openai_sdk(users_home: Path, tmp_path: P
         assert chunks[-1].choices[0].finish_reason == "stop"
         with pytest.raises(openai.AuthenticationError):
             ask(url, "What is passive income?", key="wrong-key-0123456789")
+
+
+# ---- feedback ------------------------------------------------------------------------------
+
+
+def test_feedback_on_a_completion_is_stored_for_the_keys_user(keyed_url: str, api_advisor) -> None:  # type: ignore[no-untyped-def]
+    from advisor.feedback import load_feedback
+
+    key = "bob-key-0123456789"
+    question = "What is passive income?"
+    reply = ask(keyed_url, question, key=key)
+    before = len(load_feedback(api_advisor.settings, "bob"))
+    r = httpx.post(
+        f"{keyed_url}/v1/feedback",
+        headers={"Authorization": f"Bearer {key}"},
+        json={
+            "messages": [{"role": "user", "content": question}],
+            "answer": reply.choices[0].message.content,
+            "citations": extra(reply, "citations"),
+            "rating": "down",
+            "comment": "  it should say how taxes work  ",
+            "engine": extra(reply, "advisor")["engine"],
+            "user": "alice",  # a key bound to bob stores for bob, whatever the body says
+        },
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["object"] == "feedback" and body["rating"] == "down" and body["user"] == "bob"
+    stored = load_feedback(api_advisor.settings, "bob")
+    assert len(stored) == before + 1
+    record = stored[-1]
+    assert record.id == body["id"]
+    assert record.question == question
+    assert record.comment == "it should say how taxes work"
+    assert "Sources:" not in record.answer and record.answer
+    assert record.citations and record.citations[0].text
+    assert record.engine == "grounded"
+    assert all(f.id != body["id"] for f in load_feedback(api_advisor.settings, "alice"))
+
+
+def test_feedback_from_a_front_end_key_goes_to_the_named_user_with_history(
+    keyed_url: str, api_advisor
+) -> None:  # type: ignore[no-untyped-def]
+    from advisor.feedback import load_feedback
+
+    r = httpx.post(
+        f"{keyed_url}/v1/feedback",
+        headers={"Authorization": "Bearer frontend-key-0123456789"},
+        json={
+            "messages": [
+                {"role": "user", "content": "What is a REIT?"},
+                {"role": "assistant", "content": "A real estate investment trust."},
+                {"role": "user", "content": "How do they pay out?"},
+            ],
+            "answer": "As dividends.",
+            "rating": "up",
+            "user": "carol",
+        },
+    )
+    assert r.status_code == 200, r.text
+    [record] = load_feedback(api_advisor.settings, "carol")
+    assert record.rating == "up" and record.question == "How do they pay out?"
+    assert [t.role for t in record.history] == ["user", "assistant"]
+
+
+def test_feedback_needs_the_key_like_completions(keyed_url: str) -> None:
+    r = httpx.post(
+        f"{keyed_url}/v1/feedback",
+        json={"question": "What is a REIT?", "answer": "A trust.", "rating": "up"},
+    )
+    assert r.status_code == 401
+    assert r.json()["error"]["code"] == "invalid_api_key"
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"question": "What is a REIT?", "answer": "A trust.", "rating": "meh"},
+         "rating must be 'up' or 'down'"),
+        ({"question": "What is a REIT?", "answer": "A trust.", "rating": 1}, "rating"),
+        ({"question": "What is a REIT?", "rating": "up"}, "answer"),
+        ({"answer": "A trust.", "rating": "up"}, "send the rated conversation as messages"),
+        ({"question": "   ", "answer": "A trust.", "rating": "up"}, "send the rated conversation"),
+        ({"question": "What is a REIT?", "answer": "", "rating": "up"}, "feedback answer"),
+        ({"question": "What is a REIT?", "answer": "A trust.", "rating": "up",
+          "comment": "x" * 2001}, "feedback comment"),
+        ({"question": "What is a REIT?", "answer": "A trust.", "rating": "up",
+          "surprise": True}, "surprise"),
+        ({"messages": [], "answer": "A trust.", "rating": "up"}, "messages is empty"),
+        ({"question": "q" * 5000, "answer": "A trust.", "rating": "up"}, "longer than"),
+        ({"question": "What is a REIT?", "answer": "A trust.", "rating": "up",
+          "citations": "all of them"}, "citations"),
+        ({"question": "What is a REIT?", "answer": "A trust.", "rating": "up",
+          "citations": [{"text": "x"}] * 51}, "citations"),
+        ([1, 2, 3], "must be a JSON object"),
+    ],
+)  # fmt: skip
+def test_bad_feedback_is_a_one_line_400_and_stores_nothing(
+    open_url: str, api_advisor, body: Any, says: str
+) -> None:  # type: ignore[no-untyped-def]
+    from advisor.feedback import load_feedback
+
+    before = load_feedback(api_advisor.settings, "local")
+    r = httpx.post(f"{open_url}/v1/feedback", json=body)
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert says in error["message"] and "\n" not in error["message"]
+    assert error["type"] == "invalid_request_error"
+    assert "Traceback" not in r.text
+    assert load_feedback(api_advisor.settings, "local") == before
+
+
+def test_oversized_feedback_body_is_413_and_unreadable_is_400(open_url: str) -> None:
+    url = f"{open_url}/v1/feedback"
+    huge = {"question": "What is a REIT?", "answer": "a " * 600_000, "rating": "up"}
+    too_big = httpx.post(url, json=huge, timeout=60)
+    assert too_big.status_code == 413
+    assert too_big.json()["error"]["code"] == "request_too_large"
+    bad = httpx.post(
+        url,
+        content=b'{"question": "caf\xe9 \xff", "answer": "a", "rating": "up"}',
+        headers={"content-type": "application/json"},
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "invalid_utf8"
+    surrogate = httpx.post(
+        url,
+        content=b'{"question": "What is a REIT?", "answer": "a \\ud800", "rating": "up"}',
+        headers={"content-type": "application/json"},
+    )
+    assert surrogate.status_code == 400
+    assert surrogate.json()["error"]["message"].startswith("feedback answer:")
+
+
+def test_feedback_without_keys_is_stored_for_the_local_user(open_url: str, api_advisor) -> None:  # type: ignore[no-untyped-def]
+    from advisor.feedback import load_feedback
+
+    r = httpx.post(
+        f"{open_url}/v1/feedback",
+        json={"question": "What is a REIT?", "answer": "A trust.", "rating": "up", "user": "x"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["user"] == "local"
+    assert load_feedback(api_advisor.settings, "local")[-1].id == r.json()["id"]

@@ -19,7 +19,7 @@ from helpers import cli
 from llm_servers import ScriptedServer
 from test_eval_cli import ROWS
 
-from advisor.cli.eval_cmd import _progress
+from advisor.cli.eval_text import progress_bar
 
 REPLY = "A REIT lets you invest in real estate without managing buildings yourself."
 N_ROWS = 12
@@ -181,7 +181,7 @@ def test_the_progress_bar_starts_at_the_resumed_rows_and_shows_an_eta(monkeypatc
 
     screen = Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
-    with _progress(3, 1, False, "evaluating") as advance:  # one row finished before
+    with progress_bar(3, 1, False, "evaluating") as advance:  # one row finished before
         advance("row-01")
         advance("row-02")
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
@@ -189,6 +189,6 @@ def test_the_progress_bar_starts_at_the_resumed_rows_and_shows_an_eta(monkeypatc
     assert "eta" in shown and "row-02" in shown
     quiet = Terminal()
     monkeypatch.setattr(sys, "stderr", quiet)
-    with _progress(3, 0, True, "evaluating") as advance:
+    with progress_bar(3, 0, True, "evaluating") as advance:
         advance("row-00")
     assert quiet.getvalue() == ""

@@ -199,14 +199,14 @@ def test_migrations_run_once_and_again_without_change(postgres_url: str) -> None
     open_manifest(make_settings(Path("unused"), database_url=postgres_url))
     migrate(postgres_url)  # a second worker starting: nothing to do, no error
     with psycopg.connect(postgres_url) as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
         tables = {
             r[0]
             for r in con.execute(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
             ).fetchall()
         }
-    assert {"docs", "chunks", "pending", "sentence_vectors", "profiles"} <= tables
+    assert {"docs", "chunks", "pending", "sentence_vectors", "profiles", "feedback"} <= tables
 
 
 def test_profiles_are_saved_in_the_database_not_in_the_data_folder(
@@ -221,6 +221,28 @@ def test_profiles_are_saved_in_the_database_not_in_the_data_folder(
     assert load_profile(two, "ann") == Profile(capital=5000, skills=["writing"], currency="EUR")
     assert has_profile(two, "ann")
     assert not (tmp_path / "worker-one").exists(), "nothing of the user on a worker's disk"
+
+
+def test_feedback_is_saved_in_the_database_every_worker_sees_and_deleted_with_the_user(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    from advisor.feedback import delete_feedback, feedback_users, load_feedback, record_feedback
+    from advisor.service import Advisor
+    from advisor.userdata import list_users
+
+    one = make_settings(tmp_path / "worker-one", database_url=postgres_url)
+    two = make_settings(tmp_path / "worker-two", database_url=postgres_url)
+    first = record_feedback(
+        one, "fay", question="What is a REIT?", answer="A trust [1].", rating="down",
+        comment="say how it pays", citations=[{"source": "a.md", "title": "A", "text": "t"}],
+    )  # fmt: skip
+    record_feedback(one, "fay", question="And bonds?", answer="Loans.", rating="up")
+    stored = load_feedback(two, "fay")
+    assert [f.id for f in stored] == [first.id, stored[1].id] and stored[0] == first
+    assert "fay" in feedback_users(two) and "fay" in list_users(Advisor(two))
+    assert not (tmp_path / "worker-one").exists(), "nothing of the user on a worker's disk"
+    assert delete_feedback(two, "fay") == 2
+    assert load_feedback(one, "fay") == [] and "fay" not in feedback_users(one)
 
 
 def test_an_unknown_database_scheme_is_a_one_line_error_naming_the_setting(

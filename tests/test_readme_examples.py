@@ -492,3 +492,15 @@ def test_mcp_client_example(mcp_url: str, capsys: pytest.CaptureFixture[str]) ->
     )  # fmt: skip
     assert "\n\nSources:\n- [1] " in out and "'cited': True" in out
     assert lines[-1].startswith("True invalid argument annual_yield for capital_needed: ")
+
+
+def test_curl_feedback_example_stores_the_rating_for_the_keys_user(
+    api_url: str, examples_advisor: Any
+) -> None:
+    from advisor.feedback import load_feedback
+
+    reply = json.loads(run_shell("curl-feedback", api_url))
+    assert reply["object"] == "feedback" and reply["user"] == "alice"
+    record = load_feedback(examples_advisor.settings, "alice")[-1]
+    assert record.id == reply["id"] and record.rating == "down"
+    assert record.question == "What is a REIT?" and "pay out" in record.comment

@@ -193,6 +193,37 @@ def test_a_user_deleted_through_worker_b_is_gone_from_worker_a(
     assert load_profile(cluster.a.settings, "dana") == Profile()
 
 
+def test_feedback_posted_to_worker_a_is_read_through_worker_b_and_deleted_with_the_user(
+    cluster: Cluster, embedder
+) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from advisor.eval.from_feedback import import_feedback
+    from advisor.feedback import load_feedback
+
+    reply = ask(cluster.a, "What is a REIT?", user="eve")
+    posted = httpx.post(
+        f"{cluster.a.url}/v1/feedback",
+        headers={"Authorization": f"Bearer {FRONT}"},
+        json={
+            "messages": [{"role": "user", "content": "What is a REIT?"}],
+            "answer": reply.choices[0].message.content,
+            "citations": citations(reply),
+            "rating": "down",
+            "comment": "too short",
+            "user": "eve",
+        },
+        timeout=60,
+    )
+    assert posted.status_code == 200, posted.text
+    rows, skipped = import_feedback(cluster.b.settings, ["eve"])
+    assert skipped == [] and [r["id"] for r in rows] == [posted.json()["id"]]
+    assert rows[0]["category"] == "feedback_down" and rows[0]["reviewed"] is False
+    assert not (cluster.a.settings.users_dir / "eve").exists(), "nothing on worker A's disk"
+    delete_user(Advisor(cluster.b.settings, embedder=embedder), "eve")
+    assert load_feedback(cluster.a.settings, "eve") == []
+
+
 def test_an_ingest_killed_on_worker_a_loses_nothing_on_worker_b(
     cluster: Cluster, embedder, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from helpers import in_ci, make_settings
+from helpers import cli, in_ci, make_settings
 
 CHROMIUM = Path(os.environ.get("ADVISOR_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -336,6 +336,52 @@ def test_declined_question_shows_the_redirect(page):
     row = _ask(page, "Write a Python function that reverses a string")
     assert "passive and active income" in row.inner_text()
     assert _source_titles(row) == []
+
+
+@pytest.mark.browser
+def test_thumbs_down_with_a_comment_is_stored_and_imports_as_an_unreviewed_row(
+    page, shots, ui_advisor, capsys, monkeypatch, tmp_path
+):
+    from advisor.eval.dataset import load_dataset
+    from advisor.feedback import load_feedback
+    from advisor.settings import get_settings
+
+    before = len(load_feedback(ui_advisor.settings, "local"))
+    _new_chat(page)
+    row = _ask(page, REIT_QUESTION)
+    answer = row.locator("[data-testid=bot]").first.inner_text()
+    page.locator("#advisor-feedback-comment textarea").fill("it should name the tax rules")
+    # the thumbs sit under the last answer, outside its message row
+    page.locator("#advisor-chatbot button[aria-label='Dislike']").last.click()
+    page.locator("#advisor-feedback-note").get_by_text("is recorded").wait_for()
+    assert page.locator("#advisor-feedback-comment textarea").input_value() == ""
+    stored = load_feedback(ui_advisor.settings, "local")
+    assert len(stored) == before + 1
+    record = stored[-1]
+    assert record.rating == "down" and record.question == REIT_QUESTION
+    assert record.comment == "it should name the tax rules"
+    assert record.answer[:30] in answer and record.engine == "grounded"
+    assert record.citations and record.citations[0].source == "passive-income-opportunities.md"
+    _shot(page, shots, "chat-feedback")
+    # a thumbs up on the same answer is a second rating, without a comment
+    page.locator("#advisor-chatbot button[aria-label='Like']").last.click()
+    page.wait_for_function(
+        "n => document.querySelector('#advisor-feedback-note').innerText.includes('\U0001f44d')",
+        arg=0,
+    )
+    ratings = [(f.rating, f.comment) for f in load_feedback(ui_advisor.settings, "local")]
+    assert ratings[-2:] == [("down", "it should name the tax rules"), ("up", "")]
+    # the down-vote becomes a row to fix in the test set
+    monkeypatch.setenv("ADVISOR_HOME", str(ui_advisor.settings.home))
+    get_settings.cache_clear()
+    out = tmp_path / "feedback.jsonl"
+    code, _, err = cli(capsys, "eval", "import-feedback", "--user", "local", "--out", str(out))
+    assert code == 0, err
+    rows = {row.id: row for row in load_dataset(out)}
+    fix = rows[record.id]
+    assert fix.category == "feedback_down" and fix.reviewed is False
+    assert fix.source == "feedback" and fix.user_input == REIT_QUESTION
+    assert fix.note is not None and "it should name the tax rules" in fix.note
 
 
 @pytest.mark.browser

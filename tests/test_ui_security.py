@@ -82,14 +82,16 @@ def _dependencies(client: httpx.Client) -> list[dict[str, Any]]:
     return deps
 
 
-def _call(client: httpx.Client, fn_index: int, data: list[Any]) -> dict[str, Any]:
+def _call(
+    client: httpx.Client, fn_index: int, data: list[Any], event_data: Any = None
+) -> dict[str, Any]:
     """Join the queue as Gradio's front end does; the ``process_completed`` message."""
     session = uuid.uuid4().hex
     body = {
         "data": data,
         "fn_index": fn_index,
         "session_hash": session,
-        "event_data": None,
+        "event_data": event_data,
         "trigger_id": None,
     }
     joined = client.post("/gradio_api/queue/join", json=body)
@@ -234,3 +236,37 @@ def test_every_handler_answers_hostile_input_with_a_message_and_loses_nothing(
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err + caplog.text
     assert "passive" in _ask(bob, "What is passive income?").lower()
+
+
+def test_a_forged_rating_stores_nothing_and_a_real_one_stores_only_what_was_answered(served, bob):
+    """The thumbs handler rates only an answer the server gave this user: a made-up
+    message, or an event without the fields Gradio sends, stores nothing."""
+    from advisor.feedback import load_feedback
+
+    _url, advisor = served
+    like = next(d for d in _dependencies(bob) if any(t[1] == "like" for t in d.get("targets", [])))
+    forged = [
+        {"index": 1, "value": ["<p>I never said this</p>"], "liked": False},
+        {"index": 1, "value": [[{"type": "text", "text": "x"}]], "liked": True},
+        {"index": 1, "value": None, "liked": "Dislike"},
+        {"index": 1},
+        {"value": 5},
+        "not an object",
+    ]
+    for event in forged:
+        result = _call(bob, like["id"], ["a comment"], event_data=event)
+        assert result.get("msg") == "process_completed", (event, result)
+        assert "Traceback" not in json.dumps(result), result
+    assert load_feedback(advisor.settings, "bob") == []
+    shown = json.loads(_ask(bob, "What is passive income?"))
+    answer = next(m for m in shown["data"][0] if m["role"] == "assistant")["content"]
+    event = {"index": 1, "value": [answer], "liked": False}
+    result = _call(bob, like["id"], ["x" * 3000], event_data=event)  # an oversized comment
+    assert "at most 2000 characters" in json.dumps(result)
+    assert load_feedback(advisor.settings, "bob") == []
+    result = _call(bob, like["id"], ["too vague"], event_data=event)
+    assert result.get("success"), result
+    [record] = load_feedback(advisor.settings, "bob")
+    assert record.rating == "down" and record.comment == "too vague"
+    assert record.question == "What is passive income?" and record.user == "bob"
+    assert load_feedback(advisor.settings, "alice") == []

@@ -642,6 +642,24 @@ def test_an_ingest_killed_before_its_commit_leaves_no_user_behind(writable_advis
     assert list_users(writable_advisor) == ["carol"]
 
 
+def test_deleting_a_user_deletes_their_feedback_and_leaves_others(writable_advisor):
+    from advisor.feedback import load_feedback, record_feedback
+
+    settings = writable_advisor.settings
+    for user in ("rater", "other-rater"):
+        record_feedback(
+            settings, user, question="What is a REIT?", answer="A trust.", rating="down"
+        )
+    assert len(load_feedback(settings, "rater")) == 1
+    assert "rater" in list_users(writable_advisor)  # rating an answer is keeping data
+    delete_user(writable_advisor, "rater")
+    assert load_feedback(settings, "rater") == []
+    assert not (settings.users_dir / "rater").exists()
+    assert [f.rating for f in load_feedback(settings, "other-rater")] == ["down"]
+    with pytest.raises(NotFoundError):
+        delete_user(writable_advisor, "rater")
+
+
 def test_an_unknown_document_is_worded_for_every_interface_and_the_terminal_gets_the_command(
     writable_advisor,
 ):

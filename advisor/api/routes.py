@@ -29,6 +29,8 @@ from advisor.api.schemas import (
     ChunkChoice,
     Delta,
     ErrorResponse,
+    FeedbackRecord,
+    FeedbackRequest,
     ModelCard,
     ModelList,
     Usage,
@@ -44,7 +46,8 @@ _CREATED = int(time.time())
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": text}
     for code, text in {
-        400: "bad request: no messages, empty or oversized question, invalid field",
+        400: "bad request: no messages, empty or oversized question, invalid field "
+        "(for feedback: a rating other than up or down, an oversized comment)",
         401: "missing or wrong API key (when ADVISOR_API_KEYS is set)",
         404: "the library is empty or the model is unknown",
         413: f"request body over {MAX_BODY_BYTES:,} bytes",
@@ -205,7 +208,45 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
             advisor=_info(answer),
         )
 
+    @v1.post("/feedback", response_model=FeedbackRecord)
+    async def feedback(
+        body: FeedbackRequest, caller: Annotated[Caller, Depends(authenticate)]
+    ) -> FeedbackRecord:
+        """Rate an answer (thumbs ``up`` or ``down``, an optional comment); stored for the
+        caller's user with the question, the answer and its citations."""
+        record = await run_in_threadpool(_record_feedback, the_advisor, body, caller)
+        return FeedbackRecord(
+            id=record.id, created=record.created, user=record.user, rating=record.rating
+        )
+
     return v1
+
+
+def _record_feedback(the_advisor: Advisor, body: FeedbackRequest, caller: Caller) -> Any:
+    """Store the rating for the caller's user (``local`` on a server without keys, as
+    the UI without a login)."""
+    from advisor.feedback import record_feedback
+    from advisor.ui.auth import LOCAL_USER
+
+    if body.messages is not None:
+        question, history = conversation(body.messages)
+    elif body.question is not None and body.question.strip():
+        question, history = body.question.strip(), []
+    else:
+        raise InputError("send the rated conversation as messages, or its question")
+    user = caller.resolve(body.user) or LOCAL_USER
+    return record_feedback(
+        the_advisor.settings,
+        user,
+        question=question,
+        answer=strip_sources(body.answer),
+        rating=body.rating,
+        comment=body.comment,
+        history=[t.model_dump() for t in history],
+        citations=[c.model_dump() for c in body.citations],
+        engine=body.engine,
+        reason=body.reason,
+    )
 
 
 def _chunk(

@@ -184,3 +184,55 @@ SSE_EVENT = {  # one event of the stream (OpenAPI 3.1 reads an event-stream sche
         "event": {"type": "string"},
     },
 }
+
+
+class FeedbackCitationIn(BaseModel):
+    """A passage the rated answer cited (the ``citations`` of the completion)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+    source: str = ""
+    title: str = ""
+    text: str = ""
+
+
+class FeedbackRequest(BaseModel):
+    """A thumbs up or down on one answer, stored for the caller's user; ``advisor eval
+    import-feedback`` turns it into a dataset row to review."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "messages": [{"role": "user", "content": "What is passive income?"}],
+                    "answer": "Passive income is money earned with little ongoing work [1].",
+                    "rating": "down",
+                    "comment": "it should mention taxes",
+                }
+            ]
+        },
+    )
+    messages: list[ChatMessage] | None = Field(
+        None, description="the conversation that was answered; the last user message is rated"
+    )
+    question: str | None = Field(None, description="the question, instead of messages")
+    answer: str = Field(description="the answer being rated (its Sources block is dropped)")
+    citations: list[FeedbackCitationIn] = Field(
+        default_factory=list, description="the completion's citations, if the client kept them"
+    )
+    rating: str = Field(description="'up' or 'down'")
+    comment: str | None = Field(None, description="optional, up to 2,000 characters")
+    engine: str | None = Field(None, description="advisor.engine of the completion")
+    reason: str | None = Field(None, description="advisor.reason of the completion")
+    user: str | None = Field(
+        None, description="advisor user id; used only with a front-end key (mapped to '*')"
+    )
+
+
+class FeedbackRecord(BaseModel):
+    id: str
+    object: Literal["feedback"] = "feedback"
+    created: str
+    user: str
+    rating: Literal["up", "down"]

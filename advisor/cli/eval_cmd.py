@@ -5,9 +5,7 @@ floors or on a significant regression against a baseline run."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,15 @@ from typing import Any
 import typer
 from typer.core import TyperCommand
 
-from advisor.cli.eval_text import paired_text, show, table, targets_text, with_interval
+from advisor.cli.eval_rows_cmd import judge_for
+from advisor.cli.eval_text import (
+    paired_text,
+    progress_bar,
+    show,
+    table,
+    targets_text,
+    with_interval,
+)
 
 THRESHOLD_FLAGS = ("--fail-under", "--fail-over")
 
@@ -52,52 +58,19 @@ def spread_thresholds(args: Sequence[str]) -> list[str]:
 
 class EvalCommand(TyperCommand):
     """Reads several ``METRIC=VALUE`` after one ``--fail-under`` / ``--fail-over``, and
-    hands ``advisor eval generate ...`` to :func:`generate_command` (``advisor eval``
-    takes no positional arguments, so a leading ``generate`` can only mean that)."""
+    hands ``advisor eval generate ...`` and ``advisor eval import-feedback ...`` to
+    :mod:`advisor.cli.eval_rows_cmd` (``advisor eval`` takes no positional arguments,
+    so a leading ``generate`` can only mean that)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args[:1] == ["generate"]:
-            command = typer.main.get_command(generate_command())
-            command.main(args[1:], prog_name="advisor eval generate", standalone_mode=False)
+        from advisor.cli.eval_rows_cmd import generate_command, import_feedback_command
+
+        sub = {"generate": generate_command, "import-feedback": import_feedback_command}
+        if args[:1] and args[0] in sub:
+            command = typer.main.get_command(sub[args[0]]())
+            command.main(args[1:], prog_name=f"advisor eval {args[0]}", standalone_mode=False)
             ctx.exit(0)
         return super().parse_args(ctx, spread_thresholds(args))
-
-
-def generate_command() -> typer.Typer:
-    """``advisor eval generate``: draft reference rows from your documents."""
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-    @app.command()
-    def generate(
-        source: Path = typer.Option(..., "--from", help="a document or a folder of them"),
-        n: int = typer.Option(..., "--n", min=1, max=1000, help="rows to draft"),
-        judge: str = typer.Option(
-            ..., "--judge", help="openai:MODEL | ollama:MODEL: the model that drafts"
-        ),
-        out: Path = typer.Option(
-            Path("evals/drafted.jsonl"), "--out", help="where to write the drafted rows"
-        ),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
-    ) -> None:
-        """Draft question, reference and reference_contexts rows from documents with a
-        model; every quote is checked against the source text; rows are written with
-        reviewed: false for a person to check."""
-        from advisor.eval.generate import draft_rows, write_rows
-        from advisor.settings import get_settings
-
-        with _progress(n, 0, quiet, "drafting") as advance:
-            drafted = draft_rows(source, n, judge, get_settings(), progress=advance)
-        write_rows(out, drafted.rows)
-        typer.echo(f"wrote {len(drafted.rows)} rows to {out} (reviewed: false)")
-        if drafted.dropped:
-            typer.echo(f"dropped {len(drafted.dropped)} drafts:")
-            for why in drafted.dropped:
-                typer.echo(f"  {why}")
-        if len(drafted.rows) < n:
-            typer.echo(f"only {len(drafted.rows)} of {n}: the documents ran out of passages")
-        typer.echo("review each row (question, reference, quotes), then set reviewed: true")
-
-    return app
 
 
 def _target(
@@ -120,41 +93,6 @@ def _target(
 
     chat = ChatTarget(url, model, key_env, timeout=timeout)
     return chat, get_embedder(get_settings().embedding_model)
-
-
-def _judge(spec: str | None) -> Any:
-    if spec is None:
-        return None
-    from advisor.eval.judge import Judge
-    from advisor.settings import get_settings
-
-    settings = get_settings()
-    return Judge(spec, settings, settings.home / "cache" / "judge")
-
-
-@contextmanager
-def _progress(total: int, done: int, quiet: bool, label: str) -> Iterator[Callable[[str], None]]:
-    """A rich progress bar with the time left, on a terminal; silent when piped or -q."""
-    if quiet or not sys.stderr.isatty() or total <= 1:
-        yield lambda _name: None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
-    times = (TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    item = TextColumn("{task.fields[item]}")
-    console = Console(stderr=True)  # stdout carries the results table
-    with Progress(*columns, *times, item, transient=True, console=console) as bar:
-        task = bar.add_task(label, total=total, completed=done, item="")
-        yield lambda name: bar.update(task, advance=1, item=name)
 
 
 def register(app: typer.Typer) -> None:
@@ -239,7 +177,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Score the advisor, or any OpenAI-compatible endpoint, on reference Q&A
         (offline, deterministic metrics). `advisor eval generate --help`: draft rows
-        from your own documents."""
+        from your own documents; `advisor eval import-feedback --help`: rows from rated
+        answers."""
         from advisor.errors import InputError
         from advisor.eval import earlier as earlier_runs
         from advisor.eval import gate as gating
@@ -290,10 +229,10 @@ def register(app: typer.Typer) -> None:
                 folder,
                 {"dataset": str(dataset.resolve()), "split": split},
                 resume=resume is not None,
-                progress=lambda total, done, label: _progress(total, done, quiet, label),
+                progress=lambda total, done, label: progress_bar(total, done, quiet, label),
                 workers=workers,
                 timeout=timeout,
-                judge=_judge(judge),
+                judge=judge_for(judge),
                 judge_spec=judge,
                 sources=made_by,
                 dataset=str(dataset),
@@ -311,12 +250,12 @@ def register(app: typer.Typer) -> None:
             "k": k,
         }
         finished = runfolder.resume_run(folder, asked, rows) if resume else []
-        the_judge = _judge(judge)
+        the_judge = judge_for(judge)
         the_target, embedder = _target(target, target_model, target_key_env, engine, k, timeout)
         runfolder.start_run(folder, asked)
         journal = runfolder.Journal(folder, finished)
         try:
-            with _progress(len(rows), len(finished), quiet, "evaluating") as advance:
+            with progress_bar(len(rows), len(finished), quiet, "evaluating") as advance:
                 results = runner.run_target(
                     the_target,
                     rows,
@@ -333,7 +272,7 @@ def register(app: typer.Typer) -> None:
             from advisor.eval.judge import judge_rows, wants_judging
 
             n = sum(wants_judging(r) for r in results)
-            with _progress(n, 0, quiet, f"judging ({judge})") as advance:
+            with progress_bar(n, 0, quiet, f"judging ({judge})") as advance:
                 judge_rows(the_judge, results, workers=workers, progress=advance)
         engine_name = the_target.name
         summary = runner.summarise(results, engine_name, split=split, sources=made_by)

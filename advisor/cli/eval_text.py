@@ -4,7 +4,9 @@ comparison, and with several ``--target`` one column a target."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -88,3 +90,28 @@ def targets_text(combined: dict[str, Any]) -> str:
             text += f"\n\n{t['name']} against {targets[0]['name']}:\n"
             text += paired_text(t["compare"])
     return text
+
+
+@contextmanager
+def progress_bar(total: int, done: int, quiet: bool, label: str) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar with the time left, on a terminal; silent when piped or -q."""
+    if quiet or not sys.stderr.isatty() or total <= 1:
+        yield lambda _name: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
+    times = (TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+    item = TextColumn("{task.fields[item]}")
+    console = Console(stderr=True)  # stdout carries the results table
+    with Progress(*columns, *times, item, transient=True, console=console) as bar:
+        task = bar.add_task(label, total=total, completed=done, item="")
+        yield lambda name: bar.update(task, advance=1, item=name)

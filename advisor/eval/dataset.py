@@ -70,6 +70,8 @@ class Row(BaseModel):
     # person has checked them yet
     source: str | None = None
     reviewed: bool | None = None
+    # for the person reviewing a drafted row: for one from feedback, who rated what and why
+    note: str | None = None
 
     @field_validator("category")
     @classmethod

@@ -103,6 +103,14 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         d.delete.click(
             d.delete_document, d.doc_choice, [d.doc_status, d.doc_table, d.doc_choice], **hidden
         )
+        # thumbs up/down on an answer (appended last: earlier events keep their fn_index)
+        chat.chatbot.like(
+            chat.rate_answer,
+            chat.feedback_comment,
+            [chat.feedback_note, chat.feedback_comment],
+            show_progress="hidden",
+            **hidden,
+        )
     return demo
 
 

@@ -3,8 +3,9 @@ about themselves, offered to save to their profile (never saved unasked)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import gradio as gr
 
@@ -13,7 +14,23 @@ from advisor.ui import render
 from advisor.ui.common import describe_missing, error_text, markdown, user_of
 
 if TYPE_CHECKING:
+    from advisor.answers import Answer, Turn
     from advisor.service import Advisor
+
+RATE_HINT = (
+    "Rate an answer with \U0001f44d or \U0001f44e under it; type a comment here first if you like."
+)
+KEPT_EXCHANGES = 100  # answers per user that can still be rated
+
+
+class Exchange(NamedTuple):
+    """An answer as the advisor gave it, kept on the server so a rating stores what was
+    really asked and answered, never what a client claims."""
+
+    question: str
+    history: list[Turn]
+    answer: Answer
+
 
 EXAMPLES = [
     "What is the difference between active and passive income?",
@@ -30,6 +47,8 @@ class ChatTab:
         self.advisor = advisor
         # facts a user typed in the chat, waiting for their "save" (never saved unasked)
         self._pending_facts: dict[str, dict[str, Any]] = {}
+        # each user's recent answers, by the HTML the chat shows, for thumbs up/down
+        self._exchanges: dict[str, OrderedDict[str, Exchange]] = {}
 
     def build(self) -> None:
         """The tab's components; call inside ``gr.Tab``."""
@@ -67,6 +86,16 @@ class ChatTab:
                 size="sm",
                 elem_id="advisor-save-facts",
             )
+        with gr.Row():
+            self.feedback_comment = gr.Textbox(
+                label="Comment on an answer (optional)",
+                placeholder=RATE_HINT,
+                max_length=2000,
+                lines=1,
+                scale=4,
+                elem_id="advisor-feedback-comment",
+            )
+            self.feedback_note = markdown(elem_id="advisor-feedback-note")
         markdown(
             "Answers quote the library and your own documents; expand a source to "
             "read the passage. Tell the chat about yourself (\u201cI have $20,000 and 5 "
@@ -83,18 +112,61 @@ class ChatTab:
         text = ""
         try:
             profile = self._profile_facts(user)
-            events = self.advisor.stream(
-                message, history=render.history_turns(history), user=user, profile=profile
-            )
+            turns = render.history_turns(history)
+            events = self.advisor.stream(message, history=turns, user=user, profile=profile)
             for piece in events:
                 text += piece
                 yield [{"role": "assistant", "content": render.to_html(text)}]
             answer = events.answer()
             if answer.profile_facts:
                 self._pending_facts[user] = dict(answer.profile_facts)
-            yield render.answer_messages(answer, asked=message)
+            messages = render.answer_messages(answer, asked=message)
+            self._keep(user, messages[0]["content"], Exchange(message, turns, answer))
+            yield messages
         except AdvisorError as exc:
             yield [{"role": "assistant", "content": render.to_html(f"⚠️ {exc}")}]
+
+    def _keep(self, user: str, shown: str, exchange: Exchange) -> None:
+        kept = self._exchanges.setdefault(user, OrderedDict())
+        kept[shown] = exchange
+        kept.move_to_end(shown)
+        while len(kept) > KEPT_EXCHANGES:
+            kept.popitem(last=False)
+
+    def rate_answer(self, comment: Any, like: gr.LikeData, request: gr.Request) -> tuple[str, Any]:
+        """Store a thumbs up or down, with the comment typed, for the answer rated (the
+        exchange kept when it was answered); the comment box is emptied once stored."""
+        from advisor.feedback import record_feedback
+
+        user = user_of(request)
+        liked = getattr(like, "liked", None)
+        if not isinstance(liked, bool):  # no event, a thumb clicked off, another option
+            return render.escape_markdown(RATE_HINT), gr.update()
+        shown = _first_text(getattr(like, "value", None))
+        kept = self._exchanges.get(user)
+        exchange = kept.get(shown) if kept is not None and shown else None
+        if exchange is None:
+            return render.escape_markdown(
+                "Only an answer given in this session can be rated: ask again, then rate it."
+            ), gr.update()
+        answer = exchange.answer
+        try:
+            record_feedback(
+                self.advisor.settings,
+                user,
+                question=exchange.question,
+                answer=answer.answer,
+                rating="up" if liked else "down",
+                comment=comment if isinstance(comment, str) else None,
+                history=[t.model_dump() for t in exchange.history],
+                citations=[c.model_dump() for c in render.shown_citations(answer)],
+                engine=answer.engine,
+                reason=answer.reason,
+            )
+        except AdvisorError as exc:
+            return error_text(exc), gr.update()
+        thumb = "\U0001f44d" if liked else "\U0001f44e"
+        return render.escape_markdown(f"Thanks: your {thumb} is recorded."), ""
 
     def pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
         """What the person told the chat about themselves, with a button to save it."""
@@ -133,3 +205,14 @@ class ChatTab:
             exclude_none=True, exclude_defaults=True
         )
         return facts or None
+
+
+def _first_text(value: Any) -> str | None:
+    """The text of the first message of a rated group (Gradio sends their contents)."""
+    first = value[0] if isinstance(value, list) and value else value
+    if isinstance(first, list):  # content as parts: [{"type": "text", "text": ...}]
+        texts = [p.get("text") for p in first if isinstance(p, dict)]
+        first = "".join(t for t in texts if isinstance(t, str))
+    if isinstance(first, dict):
+        first = first.get("text") if isinstance(first.get("text"), str) else None
+    return first if isinstance(first, str) else None

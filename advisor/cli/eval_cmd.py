@@ -253,27 +253,18 @@ def register(app: typer.Typer) -> None:
         the_judge = judge_for(judge)
         the_target, embedder = _target(target, target_model, target_key_env, engine, k, timeout)
         runfolder.start_run(folder, asked)
-        journal = runfolder.Journal(folder, finished)
-        try:
-            with progress_bar(len(rows), len(finished), quiet, "evaluating") as advance:
-                results = runner.run_target(
-                    the_target,
-                    rows,
-                    embedder,
-                    workers=workers,
-                    timeout=timeout,
-                    finished=finished,
-                    on_result=journal,
-                    progress=advance,
-                )
-        finally:
-            journal.close()
-        if the_judge is not None:
-            from advisor.eval.judge import judge_rows, wants_judging
-
-            n = sum(wants_judging(r) for r in results)
-            with progress_bar(n, 0, quiet, f"judging ({judge})") as advance:
-                judge_rows(the_judge, results, workers=workers, progress=advance)
+        results = runfolder.evaluate_into(
+            folder,
+            the_target,
+            rows,
+            embedder,
+            finished=finished,
+            workers=workers,
+            timeout=timeout,
+            judge=the_judge,
+            judge_spec=judge,
+            progress=lambda total, done, label: progress_bar(total, done, quiet, label),
+        )
         engine_name = the_target.name
         summary = runner.summarise(results, engine_name, split=split, sources=made_by)
         summary["judge"] = {"model": judge} if judge else None

@@ -8,21 +8,20 @@ and one ``summary.json`` and ``report.html`` in the run folder showing them side
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.errors import InputError
 from advisor.eval import report, runfolder, stats
 from advisor.eval.report_targets import render_targets
-from advisor.eval.runner import RowResult, run_target, summarise
+from advisor.eval.runner import RowResult, summarise
 
 if TYPE_CHECKING:
     from advisor.embeddings import Embedder
     from advisor.eval.targets import Target
 
-Progress = Callable[[int, int, str], AbstractContextManager[Callable[[str], None]]]
+Progress = runfolder.Progress
 # What a run over one target can do that a run over several cannot.
 SINGLE_ONLY = ("--compare", "--baseline", "--gate", "--fail-under", "--fail-over", "--junit")
 
@@ -92,27 +91,19 @@ def run_targets(
         started = resume and (sub / runfolder.RUN_FILE).exists()
         finished = runfolder.resume_run(sub, sub_asked, rows) if started else []
         runfolder.start_run(sub, sub_asked)
-        journal = runfolder.Journal(sub, finished)
-        try:
-            with progress(len(rows), len(finished), f"evaluating {target.name}") as advance:
-                results = run_target(
-                    target,
-                    rows,
-                    embedder,
-                    workers=workers,
-                    timeout=timeout,
-                    finished=finished,
-                    on_result=journal,
-                    progress=advance,
-                )
-        finally:
-            journal.close()
-        if judge is not None:
-            from advisor.eval.judge import judge_rows, wants_judging
-
-            n = sum(wants_judging(r) for r in results)
-            with progress(n, 0, f"judging ({judge_spec})") as advance:
-                judge_rows(judge, results, workers=workers, progress=advance)
+        results = runfolder.evaluate_into(
+            sub,
+            target,
+            rows,
+            embedder,
+            finished=finished,
+            workers=workers,
+            timeout=timeout,
+            judge=judge,
+            judge_spec=judge_spec,
+            progress=progress,
+            label=f"evaluating {target.name}",
+        )
         summary = summarise(results, target.name, split=split, sources=sources)
         summary["judge"] = {"model": judge_spec} if judge_spec else None
         summary["target"] = {"url": url, "model": getattr(target, "model", None)}

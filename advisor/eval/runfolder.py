@@ -7,13 +7,17 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
 from advisor.eval.dataset import Row
-from advisor.eval.runner import RowResult
+from advisor.eval.runner import RowResult, run_target
+
+# (total, already done, label) -> a context giving the per-row "advance" callback
+Progress = Callable[[int, int, str], AbstractContextManager[Callable[[str], None]]]
 
 RESULTS = "results.jsonl"
 RUN_FILE = "run.json"
@@ -108,3 +112,44 @@ def write_summary(out: Path, summary_json: str, report_html: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
     _write_atomic(out / "summary.json", summary_json)
     _write_atomic(out / "report.html", report_html)
+
+
+def evaluate_into(
+    folder: Path,
+    target: Any,
+    rows: Sequence[Row],
+    embedder: Any,
+    *,
+    finished: Sequence[RowResult],
+    workers: int,
+    timeout: float | None,
+    judge: Any,
+    judge_spec: str | None,
+    progress: Progress,
+    label: str = "evaluating",
+) -> list[RowResult]:
+    """Ask ``target`` the rows not in ``finished``, each result appended to ``folder``'s
+    journal as it finishes, then judge them when a judge is given (one target's run,
+    for a single ``advisor eval`` and for each target of several)."""
+    journal = Journal(folder, finished)
+    try:
+        with progress(len(rows), len(finished), label) as advance:
+            results = run_target(
+                target,
+                rows,
+                embedder,
+                workers=workers,
+                timeout=timeout,
+                finished=finished,
+                on_result=journal,
+                progress=advance,
+            )
+    finally:
+        journal.close()
+    if judge is not None:
+        from advisor.eval.judge import judge_rows, wants_judging
+
+        n = sum(wants_judging(r) for r in results)
+        with progress(n, 0, f"judging ({judge_spec})") as advance:
+            judge_rows(judge, results, workers=workers, progress=advance)
+    return results

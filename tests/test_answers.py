@@ -73,6 +73,41 @@ def test_answers_are_short_cited_quotes(advisor, question):
     assert not [w for w in answer.warnings if w.startswith("unsupported")]
 
 
+@pytest.mark.parametrize(
+    ("question", "lead", "goes_on"),
+    [
+        # the next sentence of the same paragraph
+        (
+            "Can I earn money with a Patreon subscription?",
+            "platforms like Patreon or Substack",
+            "This model not only provides a steady stream of income",
+        ),
+        # the next sentence is in the next chunk: the lead's chunk ends before it
+        ("How do REITs work?", "REITs allow individuals", "These trusts pool funds"),
+    ],
+)
+def test_a_sentence_going_on_with_the_lead_is_quoted_though_it_names_no_word_asked(
+    advisor, question, lead, goes_on
+):
+    answer = advisor.ask(question)
+    first = answer.answer.split("[", 1)[0]
+    assert lead in first
+    assert goes_on in answer.answer
+    assert _words(answer.answer) <= 80
+
+
+def test_a_sentence_follows_the_lead_in_any_passage_that_repeats_them():
+    from advisor.engines.grounded import Unit, _follows
+
+    lead = Unit("REITs allow it.", 1, 4, places=[(1, 4), (2, 0)])
+    after = Unit("These trusts pool funds.", 2, 1, places=[(2, 1)])
+    far = Unit("Something later on.", 2, 5, places=[(2, 5)])
+    before = Unit("Another avenue is REITs.", 1, 3, places=[(1, 3)])
+    assert _follows(after, lead)
+    assert not _follows(far, lead)
+    assert not _follows(before, lead)
+
+
 # -- a conversation ------------------------------------------------------------------
 
 

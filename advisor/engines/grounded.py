@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,6 +56,14 @@ _TRANSITION = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = (".", "!", "?", "”", '"', "’", ")")
+# A sentence opening on one of these right after the lead goes on with the lead's
+# subject ("REITs allow … These trusts pool funds …"): it bears on the question through
+# the lead even when it names none of the question's words, so it is not filler.
+_CONTINUES = re.compile(r"^\W*(?:this|these|that|those|they|it|its|their|such)\b", re.I)
+# Share of the lead's score a supporting unit needs: lower for the units right after
+# the lead, which go on with its thought (both chosen on the dev split).
+FOLLOW_SUPPORT = 0.45
+OTHER_SUPPORT = 0.65
 
 
 @dataclass
@@ -64,6 +72,18 @@ class Unit:
     n: int  # passage number (1-based)
     pos: int  # position in the passage
     kind: str = "sentence"  # sentence | list | row
+    # every (passage, position) the text has: overlapping chunks repeat sentences, so a
+    # sentence kept from one passage may follow the lead in another
+    places: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _follows(unit: Unit, lead: Unit, reach: int = 3) -> bool:
+    """``unit`` comes at most ``reach`` units after ``lead`` in some passage."""
+    return any(
+        m == n and 0 < q - p <= reach
+        for n, p in lead.places or [(lead.n, lead.pos)]
+        for m, q in unit.places or [(unit.n, unit.pos)]
+    )
 
 
 def _row_sentence(header: list[str], cells: list[str]) -> str:
@@ -188,13 +208,14 @@ class GroundedEngine:
 
     def _units(self, request: EngineRequest) -> list[Unit]:
         units: list[Unit] = []
-        seen: set[str] = set()
+        seen: dict[str, Unit] = {}
         for n, passage in enumerate(request.passages, start=1):
             for unit in units_of(passage.text, n):
                 key = unit.text.lower()
-                if key not in seen:  # overlapping chunks repeat sentences
-                    seen.add(key)
+                if key not in seen:  # overlapping chunks repeat sentences: keep the first
+                    seen[key] = unit
                     units.append(unit)
+                seen[key].places.append((n, unit.pos))
         return units
 
     def select(self, request: EngineRequest) -> list[Unit]:
@@ -252,10 +273,11 @@ class GroundedEngine:
             if len(chosen) > limit:
                 break
             # the sentences right after the lead usually go on with its thought
-            follows = units[i].n == units[lead].n and 0 < units[i].pos - units[lead].pos <= 3
-            if i in chosen or filler[i] or _TRANSITION.match(units[i].text):
+            follows = _follows(units[i], units[lead])
+            continues = follows and bool(_CONTINUES.match(units[i].text))
+            if i in chosen or (filler[i] and not continues) or _TRANSITION.match(units[i].text):
                 continue
-            if score[i] < best * (0.6 if follows else 0.65):
+            if score[i] < best * (FOLLOW_SUPPORT if follows else OTHER_SUPPORT):
                 continue
             if qtype.kind == "definition" and not (follows or _DEFINES.search(units[i].text)):
                 continue  # a definition is supported by definitions, not by remarks

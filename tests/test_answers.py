@@ -90,22 +90,22 @@ def test_a_sentence_going_on_with_the_lead_is_quoted_though_it_names_no_word_ask
     advisor, question, lead, goes_on
 ):
     answer = advisor.ask(question)
-    first = answer.answer.split("[", 1)[0]
+    first, rest = answer.answer.split("]", 1)
     assert lead in first
-    assert goes_on in answer.answer
+    assert rest.lstrip(". ").startswith(goes_on), "read in the source's order, right after"
     assert _words(answer.answer) <= 80
 
 
 def test_a_sentence_follows_the_lead_in_any_passage_that_repeats_them():
-    from advisor.engines.grounded import Unit, _follows
+    from advisor.engines.grounded import Unit, _distance, _follows
 
     lead = Unit("REITs allow it.", 1, 4, places=[(1, 4), (2, 0)])
     after = Unit("These trusts pool funds.", 2, 1, places=[(2, 1)])
     far = Unit("Something later on.", 2, 5, places=[(2, 5)])
     before = Unit("Another avenue is REITs.", 1, 3, places=[(1, 3)])
-    assert _follows(after, lead)
+    assert _follows(after, lead) and _distance(after, lead) == 1
     assert not _follows(far, lead)
-    assert not _follows(before, lead)
+    assert not _follows(before, lead) and _distance(before, lead) == 0
 
 
 # -- a conversation ------------------------------------------------------------------

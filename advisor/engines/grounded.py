@@ -77,13 +77,21 @@ class Unit:
     places: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _follows(unit: Unit, lead: Unit, reach: int = 3) -> bool:
-    """``unit`` comes at most ``reach`` units after ``lead`` in some passage."""
-    return any(
-        m == n and 0 < q - p <= reach
+def _distance(unit: Unit, lead: Unit) -> int:
+    """How many units after ``lead`` ``unit`` comes in the passage where it is nearest
+    (0 when it never comes after it)."""
+    gaps = [
+        q - p
         for n, p in lead.places or [(lead.n, lead.pos)]
         for m, q in unit.places or [(unit.n, unit.pos)]
-    )
+        if m == n and q > p
+    ]
+    return min(gaps, default=0)
+
+
+def _follows(unit: Unit, lead: Unit, reach: int = 3) -> bool:
+    """``unit`` comes at most ``reach`` units after ``lead`` in some passage."""
+    return 0 < _distance(unit, lead) <= reach
 
 
 def _row_sentence(header: list[str], cells: list[str]) -> str:
@@ -287,7 +295,14 @@ class GroundedEngine:
                 continue
             chosen.append(i)
             words += _words(units[i].text)
-        return [units[i] for i in chosen]
+        # read as the source reads: the lead, then what goes on from it, then the rest
+        lead_unit = units[lead]
+        after = sorted(
+            (i for i in chosen[1:] if _follows(units[i], lead_unit)),
+            key=lambda i: _distance(units[i], lead_unit),
+        )
+        rest = [i for i in chosen[1:] if i not in after]
+        return [units[i] for i in [lead, *after, *rest]]
 
     @staticmethod
     def _kind_bonus(qtype: QuestionType, units: list[Unit]) -> np.ndarray:

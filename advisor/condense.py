@@ -16,6 +16,18 @@ _WHAT_ABOUT = re.compile(
 )
 _AND_X = re.compile(r"^\s*(?:and|also)\s+(?P<topic>[^?]{1,60}?)\s*\?\s*$", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(it|they|them|those|these|its|their|that one|this one)\b", re.IGNORECASE)
+# "and how long are the episodes?" asks a question of its own: no topic to swap in
+_QUESTION_WORD = re.compile(
+    r"^(?:how|what|why|when|where|who|which|is|are|do|does|did|can|could|should|would|will)\b",
+    re.IGNORECASE,
+)
+_DETERMINER = re.compile(
+    r"^(?:a|an|the|my|your|our|some|any|this|that|these|those)\s", re.IGNORECASE
+)
+# the previous question's last noun phrase led by an article: "… call an asset?"
+_LAST_PHRASE = re.compile(
+    r"\b(?:an?|the)\s+[\w'’-]+(?:\s+[\w'’-]+){0,2}(?=\s*[?.!]*\s*$)", re.IGNORECASE
+)
 
 
 @cache
@@ -55,8 +67,54 @@ _FOLLOW_UP_START = re.compile(
 
 def follow_up_topic(question: str) -> str | None:
     """The new topic of a "what about X?" / "and X?" follow-up, else None."""
-    match = _WHAT_ABOUT.match(question) or _AND_X.match(question)
-    return match.group("topic").strip() if match else None
+    match = _WHAT_ABOUT.match(question)
+    if match:
+        return match.group("topic").strip()
+    match = _AND_X.match(question)
+    if match and not _QUESTION_WORD.match(match.group("topic").strip()):
+        return match.group("topic").strip()
+    return None
+
+
+def _plural(topic: str) -> bool:
+    last = topic.split()[-1] if topic.split() else ""
+    return last.endswith("s") and not last.lower().endswith(("ss", "us", "is"))
+
+
+def _put(previous: str, start: int, end: int, article: str | None, new: str) -> str:
+    """``previous`` with ``previous[start:end]`` (a phrase that had ``article``) replaced
+    by ``new``, the article made to agree: "What is a REIT?" + "ETFs" gives "What are
+    ETFs?", + "annuity" gives "What is an annuity?"."""
+    phrase = new
+    head = previous[:start]
+    first = new.split()[0] if new.split() else new
+    core = first[:-1] if first.endswith("s") else first  # "ETFs": the acronym "ETF"
+    named = first[:1].isupper() and not core.isupper()  # "Patreon", "SaaS"; not "ETFs"
+    if article and article.lower() in {"a", "an"} and not _DETERMINER.match(new + " "):
+        if _plural(new) and not named:
+            head = re.sub(r"\bis\s+$", "are ", head, flags=re.IGNORECASE)
+        elif not named:
+            phrase = f"{'an' if new[:1].lower() in 'aeiou' else 'a'} {new}"
+    elif article and not _DETERMINER.match(new + " "):
+        phrase = f"{article} {new}"
+    return head + phrase + previous[end:]
+
+
+def _swap(previous: str, old_topic: str | None, new: str) -> str | None:
+    """The previous question about ``new`` instead of its own topic (or, when it names
+    no known topic, instead of the article-led phrase it ends on); None when neither."""
+    if old_topic:
+        m = re.search(rf"(?:\b(?P<art>an?|the)\s+)?{re.escape(old_topic)}", previous, re.IGNORECASE)
+        if m:
+            article = m.group("art")
+            if article is None:
+                lead = re.match(r"(an?|the)\s", old_topic, re.IGNORECASE)
+                article = lead.group(1) if lead else None
+            return _put(previous, m.start(), m.end(), article, new)
+    m = _LAST_PHRASE.search(previous)
+    if m:
+        return _put(previous, m.start(), m.end(), m.group().split()[0], new)
+    return None
 
 
 def is_follow_up(question: str, standalone: str) -> bool:
@@ -77,20 +135,23 @@ def condense(question: str, history: list[Turn]) -> str:
     previous = last_user_question(history)
     if not previous:
         return question
-    match = _WHAT_ABOUT.match(question) or _AND_X.match(question)
-    if match:
-        new_topic = match.group("topic").strip()
-        old_topic = find_topic(previous)
-        if old_topic:
-            return re.sub(re.escape(old_topic), new_topic, previous, count=1, flags=re.IGNORECASE)
-        return f"{new_topic}: {previous}"
+    new_topic = follow_up_topic(question)
+    if new_topic:
+        swapped = _swap(previous, find_topic(previous), new_topic)
+        return swapped if swapped is not None else f"{new_topic}: {previous}"
     old_topic = find_topic(previous)
     if not old_topic or old_topic.lower() in question.lower():
         return question
     if _PRONOUN.search(question) and len(content_words(question)) <= 6:
         return _PRONOUN.sub(old_topic, question, count=1)
     # ellipsis ("what should I do with the payouts?" after a question on dividend
-    # stocks): a question with no topic of its own that leans on the last one
-    if find_topic(question) is None and is_follow_up(question, question):
+    # stocks): a question with no topic of its own that leans on the last one. The
+    # domain itself ("passive income") is no such topic: the service then searches the
+    # follow-up beside the previous question instead.
+    if (
+        old_topic.lower() not in GENERIC_TOPICS
+        and find_topic(question) is None
+        and is_follow_up(question, question)
+    ):
         return f"{question.rstrip(' ?.!')} ({old_topic})?"
     return question

@@ -96,6 +96,17 @@ def test_a_sentence_going_on_with_the_lead_is_quoted_though_it_names_no_word_ask
     assert _words(answer.answer) <= 80
 
 
+def test_the_name_under_a_quote_is_never_quoted_as_an_answer(advisor):
+    history = [
+        {"role": "user", "content": "What does Rich Dad, Poor Dad call an asset?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    answer = advisor.ask("And a liability?", history=history)
+    assert answer.question == "What does Rich Dad, Poor Dad call a liability?"
+    assert "– Rich Dad" not in answer.answer
+    assert answer.answer.startswith("A liability is something")
+
+
 def test_a_sentence_follows_the_lead_in_any_passage_that_repeats_them():
     from advisor.engines.grounded import Unit, _distance, _follows
 

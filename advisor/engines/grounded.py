@@ -56,6 +56,8 @@ _TRANSITION = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = (".", "!", "?", "”", '"', "’", ")")
+# A dash, then only capitalised words (a name, a title), maybe a footnote number.
+_ATTRIBUTION = re.compile(r"^\s*[–—-]+\s*(?:[A-Z][\w'’.]*,?\s*){1,8}\d*\.?\s*$")
 # A sentence opening on one of these right after the lead goes on with the lead's
 # subject ("REITs allow … These trusts pool funds …"): it bears on the question through
 # the lead even when it names none of the question's words, so it is not filler.
@@ -109,6 +111,8 @@ def _usable(sentence: str) -> bool:
         return False  # headings, list markers, footnote numbers
     if len(words) < 10 and not sentence.endswith(_TERMINAL):
         return False  # a heading
+    if _ATTRIBUTION.match(sentence):
+        return False  # "– Rich Dad, Poor Dad 1.": who said the quote above, not a claim
     return not is_instruction(sentence)  # orders to the model are data, never an answer
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from advisor.errors import InputError, StoreError
 from advisor.settings import Settings
-from advisor.users import validate_user_id
+from advisor.users import user_folders, validate_user_id
 
 FEEDBACK_FILE = "feedback.jsonl"
 MAX_COMMENT_CHARS = 2000
@@ -221,18 +221,7 @@ def feedback_users(settings: Settings) -> list[str]:
             "listing users", "SELECT DISTINCT user_id FROM feedback ORDER BY user_id"
         )
         return [r[0] for r in rows]
-    base = settings.users_dir
-    if not base.is_dir():
-        return []
-    out = []
-    for entry in sorted(base.iterdir()):
-        try:
-            validate_user_id(entry.name)
-        except InputError:
-            continue
-        if (entry / FEEDBACK_FILE).is_file():
-            out.append(entry.name)
-    return out
+    return [f.name for f in user_folders(settings.users_dir) if (f / FEEDBACK_FILE).is_file()]
 
 
 def delete_feedback(settings: Settings, user: str) -> int:

@@ -17,7 +17,7 @@ from advisor.ingest import IngestReport, Progress, expand, ingest_files
 from advisor.loaders import PageProgress, report_pages, slug
 from advisor.store.index import DocRow
 from advisor.store.manifest import Manifest, open_manifest
-from advisor.users import user_collection, validate_user_id
+from advisor.users import user_collection, user_folders, validate_user_id
 
 if TYPE_CHECKING:
     from advisor.service import Advisor
@@ -162,18 +162,9 @@ def list_users(advisor: Advisor) -> list[str]:
 
         found = {c.removeprefix("user-") for c in index.user_collections()}
         return sorted(found | set(index.profile_users()) | set(feedback_users(advisor.settings)))
-    base = advisor.settings.users_dir
-    if not base.is_dir():
-        return []
     out = []
-    for entry in sorted(base.iterdir()):
-        try:
-            validate_user_id(entry.name)
-        except InputError:
-            continue
+    for entry in user_folders(advisor.settings.users_dir):
         # an empty folder is what an ingest killed before its commit leaves: no user
-        if entry.is_dir() and (
-            any(entry.iterdir()) or _index(advisor).docs(user_collection(entry.name))
-        ):
+        if any(entry.iterdir()) or _index(advisor).docs(user_collection(entry.name)):
             out.append(entry.name)
     return out

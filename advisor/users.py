@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 from advisor.errors import InputError
 
@@ -22,3 +24,17 @@ def validate_user_id(user: str) -> str:
 
 def user_collection(user: str) -> str:
     return f"user-{validate_user_id(user)}"
+
+
+def user_folders(base: Path) -> Iterator[Path]:
+    """The folders under ``base`` named by a valid user id, in name order (anything
+    else there, such as a stray file or a name no user could have, is skipped)."""
+    if not base.is_dir():
+        return
+    for entry in sorted(base.iterdir()):
+        try:
+            validate_user_id(entry.name)
+        except InputError:
+            continue
+        if entry.is_dir():
+            yield entry

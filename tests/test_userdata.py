@@ -680,3 +680,20 @@ def test_an_empty_library_is_explained_without_a_command_outside_the_terminal(tm
         advisor.ask("What is passive income?")
     assert "`" not in str(caught.value)
     assert "`advisor ingest`" in caught.value.for_terminal()
+
+
+def test_user_folders_are_only_folders_named_by_a_valid_user_id(tmp_path):
+    from advisor.feedback import FEEDBACK_FILE, feedback_users
+    from advisor.settings import Settings
+    from advisor.users import user_folders
+
+    settings = Settings(home=tmp_path / "home")
+    base = settings.users_dir
+    for name in ["bob", "ann", "-bad", "a b", ".hidden"]:
+        (base / name).mkdir(parents=True)
+    (base / "carl").write_text("a file, not a user's folder", encoding="utf-8")
+    assert [f.name for f in user_folders(base)] == ["ann", "bob"]
+    assert list(user_folders(tmp_path / "nowhere")) == []
+    (base / "bob" / FEEDBACK_FILE).write_text("", encoding="utf-8")
+    (base / "-bad" / FEEDBACK_FILE).write_text("", encoding="utf-8")
+    assert feedback_users(settings) == ["bob"]

@@ -59,17 +59,24 @@ class GoalPlan(BaseModel):
 def goal_plan(
     projection: calculators.Projection, goal_monthly_income: float, annual_yield: float
 ) -> GoalPlan:
-    """A projection as the tools return it: a point a year (and the last month)."""
+    """A projection as the tools return it: a point a year (and the last month), money
+    to the cent."""
     last = projection.points[-1]
     yearly = [p for p in projection.points if p.month % 12 == 0]
     if yearly[-1].month != last.month:
         yearly.append(last)
+    cents = [
+        calculators.ProjectionPoint(
+            month=p.month, capital=round(p.capital, 2), monthly_income=round(p.monthly_income, 2)
+        )
+        for p in yearly
+    ]
     return GoalPlan(
         reached=projection.months is not None,
         months=projection.months,
         years=None if projection.months is None else round(projection.months / 12, 1),
-        target_capital=calculators.capital_needed(goal_monthly_income, annual_yield),
-        yearly=yearly,
+        target_capital=round(calculators.capital_needed(goal_monthly_income, annual_yield), 2),
+        yearly=cents,
         assumptions=projection.assumptions,
     )
 

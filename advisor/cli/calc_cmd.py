@@ -104,10 +104,8 @@ def register(app: typer.Typer) -> None:
             max_months=max_months,
         )
         if json_out:
-            # The shape the MCP and LangChain tool `months_to_goal` returns, to the cent.
+            # what the MCP and LangChain tool `months_to_goal` returns (to the cent)
             plan = goal_plan(projection, target, rate).model_dump()
-            plan["target_capital"] = _cents(plan["target_capital"])
-            plan["yearly"] = [_point(p) for p in plan["yearly"]]
             if monthly:
                 plan["monthly"] = [_point(p.model_dump()) for p in projection.points]
             print_json(plan)

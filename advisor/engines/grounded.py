@@ -74,20 +74,19 @@ class Unit:
     n: int  # passage number (1-based)
     pos: int  # position in the passage
     kind: str = "sentence"  # sentence | list | row
-    # every (passage, position) the text has: overlapping chunks repeat sentences, so a
-    # sentence kept from one passage may follow the lead in another
+    # every (passage, position) the text has, (n, pos) first: overlapping chunks repeat
+    # sentences, so a sentence kept from one passage may follow the lead in another
     places: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.places:
+            self.places = [(self.n, self.pos)]
 
 
 def _distance(unit: Unit, lead: Unit) -> int:
     """How many units after ``lead`` ``unit`` comes in the passage where it is nearest
     (0 when it never comes after it)."""
-    gaps = [
-        q - p
-        for n, p in lead.places or [(lead.n, lead.pos)]
-        for m, q in unit.places or [(unit.n, unit.pos)]
-        if m == n and q > p
-    ]
+    gaps = [q - p for n, p in lead.places for m, q in unit.places if m == n and q > p]
     return min(gaps, default=0)
 
 
@@ -227,7 +226,8 @@ class GroundedEngine:
                 if key not in seen:  # overlapping chunks repeat sentences: keep the first
                     seen[key] = unit
                     units.append(unit)
-                seen[key].places.append((n, unit.pos))
+                else:
+                    seen[key].places.append((n, unit.pos))
         return units
 
     def select(self, request: EngineRequest) -> list[Unit]:

@@ -14,16 +14,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from advisor.answers import Answer, Citation
-    from advisor.integrations.langchain import as_runnable, tools
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
+    from advisor.core.answers import Answer, Citation
+    from advisor.interfaces.langchain import as_runnable, tools
 
 _EXPORTS = {
-    "Advisor": "advisor.service",
-    "Answer": "advisor.answers",
-    "Citation": "advisor.answers",
-    "as_runnable": "advisor.integrations.langchain",
-    "tools": "advisor.integrations.langchain",
+    "Advisor": "advisor.answering.service",
+    "Answer": "advisor.core.answers",
+    "Citation": "advisor.core.answers",
+    "as_runnable": "advisor.interfaces.langchain",
+    "tools": "advisor.interfaces.langchain",
 }
 __all__ = ["Advisor", "Answer", "Citation", "as_runnable", "tools"]
 

@@ -70,7 +70,11 @@ EMBED_BATCH = 256
 # queries themselves are embedded by the model, in full). Each choice is cached apart.
 VECTORS = os.environ.get("BENCH_VECTORS", "static")
 # Code whose change changes the chunks (or how a store is laid out on disk).
-SPLIT_CODE = ("advisor/loaders.py", "advisor/corpus.py", "advisor/splitting.py")
+SPLIT_CODE = (
+    "advisor/ingest/loaders.py",
+    "advisor/ingest/corpus.py",
+    "advisor/ingest/splitting.py",
+)
 STORE_CODE = ("advisor/store/__init__.py", "advisor/store/chroma.py", "advisor/store/index.py")
 
 
@@ -131,7 +135,7 @@ def _code_hash(paths: tuple[str, ...]) -> str:
 
 
 def _split_settings() -> tuple[int, int]:
-    from advisor.settings import Settings
+    from advisor.core.settings import Settings
 
     s = Settings(home=CACHE / "unused")
     return s.chunk_size, s.chunk_overlap
@@ -174,9 +178,9 @@ class SplitCache:
 
 
 def _split_all(files: list[tuple[Path, str]], log: bool) -> list[BulkChunk]:
-    from advisor.errors import AdvisorError
-    from advisor.loaders import load_file, slug
-    from advisor.splitting import split_text
+    from advisor.core.errors import AdvisorError
+    from advisor.ingest.loaders import load_file, slug
+    from advisor.ingest.splitting import split_text
 
     size, overlap = _split_settings()
     cache = SplitCache()
@@ -389,7 +393,7 @@ def build_store(
     through LangChain, took about a minute per 1,000 chunks here.)"""
     import time as _time
 
-    from advisor.settings import Settings
+    from advisor.core.settings import Settings
     from advisor.store import DocRow, Store
 
     store = Store(Settings(home=folder), embedder)  # type: ignore[arg-type]
@@ -441,8 +445,8 @@ def build_store(
 
 def ensure(sizes: tuple[int, ...] = SIZES, log: bool = True) -> dict[int, Path]:
     """Cached data folders for each size (built as needed); their paths by size."""
+    from advisor.core.settings import Settings
     from advisor.embeddings import get_embedder
-    from advisor.settings import Settings
 
     all_chunks = chunks(log)
     if len(all_chunks) < max(sizes):

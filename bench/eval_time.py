@@ -31,7 +31,7 @@ def _advisor(args: list[str], home: Path) -> tuple[float, float]:
     cpu_before = _children_cpu()
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "advisor.cli.main", *args],
+        [sys.executable, "-m", "advisor.interfaces.cli.main", *args],
         cwd=ROOT,
         env=env,
         check=True,

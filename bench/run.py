@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from advisor.offline import offline_defaults
+from advisor.core.offline import offline_defaults
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -148,7 +148,7 @@ def library_home(parent: Path, name: str = "library-home") -> Path:
     """A data folder with the corpus ingested by ``advisor ingest`` in a new process."""
     home = parent / name
     subprocess.run(
-        [sys.executable, "-m", "advisor.cli.main", "ingest", "--quiet"],
+        [sys.executable, "-m", "advisor.interfaces.cli.main", "ingest", "--quiet"],
         cwd=ROOT,
         env={**os.environ, "ADVISOR_HOME": str(home)},
         check=True,
@@ -164,9 +164,9 @@ def ingest_pages(dest: Path, want_chunks: int) -> list[Path]:
     names, until their default chunking gives ``want_chunks`` chunks."""
     from bulk_text import source_files  # type: ignore[import-not-found]
 
-    from advisor.loaders import load_file
-    from advisor.settings import Settings
-    from advisor.splitting import split_text
+    from advisor.core.settings import Settings
+    from advisor.ingest.loaders import load_file
+    from advisor.ingest.splitting import split_text
 
     s = Settings(home=dest / "unused")
     pages = [
@@ -193,11 +193,11 @@ def ingest_pages(dest: Path, want_chunks: int) -> list[Path]:
 
 def bench_ingest(tmp: Path) -> dict[str, Any]:
     """The library ingest path with default settings vs raw encode of the same chunks."""
-    from advisor.ingest import ingest_files
-    from advisor.loaders import load_file
-    from advisor.service import Advisor
-    from advisor.settings import Settings
-    from advisor.splitting import split_text
+    from advisor.answering.service import Advisor
+    from advisor.core.settings import Settings
+    from advisor.ingest.loaders import load_file
+    from advisor.ingest.pipeline import ingest_files
+    from advisor.ingest.splitting import split_text
     from advisor.store import LIBRARY
 
     files = ingest_pages(tmp / "src", 480)
@@ -280,7 +280,7 @@ RETRIEVAL_TEMPLATES = (
 def retrieval_questions(chunks: list[Any], n: int, seed: int) -> list[tuple[str, str]]:
     """(question, source chunk id): a phrase of 2-4 content words from a prose sentence
     of a chunk in the 1k subset (so it is indexed at every size) put in a template."""
-    from advisor.sentences import split_sentences
+    from advisor.core.sentences import split_sentences
     from advisor.store.index import _STOP as INDEX_STOP
 
     rng = random.Random(seed)
@@ -314,9 +314,9 @@ def retrieval_questions(chunks: list[Any], n: int, seed: int) -> list[tuple[str,
 def bench_retrieval(tmp: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
     from bulk_text import COLLECTION, chunks, ensure  # type: ignore[import-not-found]
 
+    from advisor.core.settings import Settings
     from advisor.embeddings import get_embedder
-    from advisor.retrieval import Retriever
-    from advisor.settings import Settings
+    from advisor.retrieval.hybrid import Retriever
     from advisor.store import Store
 
     folders = ensure(sizes)
@@ -389,8 +389,8 @@ def bench_retrieval(tmp: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]
 
 def bench_answer(tmp: Path) -> dict[str, Any]:
     """Warm grounded answers on unseen questions; hit@3 on the reference set."""
-    from advisor.service import Advisor
-    from advisor.settings import Settings
+    from advisor.answering.service import Advisor
+    from advisor.core.settings import Settings
 
     advisor = Advisor(Settings(home=library_home(tmp)))
     for q in questions("answer_warmup"):
@@ -433,8 +433,8 @@ def bench_tutorial_baseline(tmp: Path) -> dict[str, Any]:
     from langchain_core.documents import Document as LCDocument
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from advisor.corpus import corpus_files, load_article
     from advisor.embeddings import get_embedder
+    from advisor.ingest.corpus import corpus_files, load_article
     from advisor.store.chroma import langchain_embeddings
 
     embedder = get_embedder("st:all-MiniLM-L6-v2")
@@ -500,7 +500,7 @@ def bench_cold_ask(tmp: Path, repeats: int = 3) -> dict[str, Any]:
         home = tmp / f"cold-{r}"
         shutil.copytree(pristine, home)
         env = {**os.environ, "ADVISOR_HOME": str(home)}
-        ask = [sys.executable, "-m", "advisor.cli.main", "ask", qs[r], "--json"]
+        ask = [sys.executable, "-m", "advisor.interfaces.cli.main", "ask", qs[r], "--json"]
         bare = [sys.executable, "-c", BARE, qs[r]]
         pair = [(asks, ask), (bares, bare)]
         for into, cmd in pair if r % 2 == 0 else pair[::-1]:  # interleaved
@@ -531,7 +531,7 @@ def start_api(home: Path, env: dict[str, str] | None = None) -> tuple[subprocess
 
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "advisor.cli.main", "api", "--host", "127.0.0.1"]
+        [sys.executable, "-m", "advisor.interfaces.cli.main", "api", "--host", "127.0.0.1"]
         + ["--port", str(port)],
         cwd=ROOT,
         env={**os.environ, **(env or {}), "ADVISOR_HOME": str(home)},
@@ -712,7 +712,7 @@ def bench_api_shared(tmp: Path, clients: int = 16, seconds: float = 15.0) -> dic
     procs: list[subprocess.Popen[bytes]] = []
     try:
         subprocess.run(
-            [sys.executable, "-m", "advisor.cli.main", "ingest", "--quiet"],
+            [sys.executable, "-m", "advisor.interfaces.cli.main", "ingest", "--quiet"],
             cwd=ROOT,
             env={**os.environ, **env, "ADVISOR_HOME": str(tmp / "ingest-home")},
             check=True,

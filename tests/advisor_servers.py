@@ -18,7 +18,7 @@ from typing import Any
 
 from helpers import make_settings
 
-from advisor.offline import OFFLINE_ENV
+from advisor.core.offline import OFFLINE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 ADVISOR_BIN = str(Path(sys.executable).with_name("advisor"))
@@ -39,9 +39,9 @@ BOB_NOTE = (
 def with_user_notes(library_home: Path, root: Path, embedder: Any) -> Path:
     """A copy of the ingested library plus a note for alice and one for bob, each in
     their own collection."""
-    from advisor.ingest import ingest_files
+    from advisor.ingest.pipeline import ingest_files
     from advisor.store import Store
-    from advisor.users import user_collection
+    from advisor.users.ids import user_collection
 
     home = root / "home"
     shutil.copytree(library_home, home)

@@ -23,7 +23,7 @@ from helpers import (
     stop_chroma,
 )
 
-from advisor.offline import OFFLINE_ENV
+from advisor.core.offline import OFFLINE_ENV
 
 os.environ.update(OFFLINE_ENV)
 
@@ -68,7 +68,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("ADVISOR_CORPUS_DIR", str(CORPUS))
     for var in ("ADVISOR_CHROMA_URL", "ADVISOR_DATABASE_URL", "ADVISOR_ENGINE", "ADVISOR_API_KEYS"):
         monkeypatch.delenv(var, raising=False)
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     get_settings.cache_clear()
     yield home
@@ -86,8 +86,8 @@ def embedder():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def library_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """A data folder with the real corpus ingested once; copy it before writing."""
-    from advisor.corpus import corpus_files
-    from advisor.ingest import ingest_files
+    from advisor.ingest.corpus import corpus_files
+    from advisor.ingest.pipeline import ingest_files
     from advisor.store import Store
 
     home = tmp_path_factory.mktemp("library") / "home"
@@ -110,7 +110,7 @@ def home_copy(library_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 @pytest.fixture(scope="session")
 def advisor(library_home: Path, embedder):  # type: ignore[no-untyped-def]
     """A read-only Advisor over the ingested corpus (do not write through it)."""
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
 
     return Advisor(make_settings(library_home), embedder=embedder)
 
@@ -118,7 +118,7 @@ def advisor(library_home: Path, embedder):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def writable_advisor(home_copy: Path, embedder):  # type: ignore[no-untyped-def]
     """An Advisor over a private copy of the ingested corpus."""
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
 
     return Advisor(make_settings(home_copy), embedder=embedder)
 
@@ -135,8 +135,8 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def server_home(chroma_server: str, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """A data folder (SQLite manifest) whose vectors live on the session Chroma server,
     with the corpus ingested. Shared: write only under user ids of your own."""
-    from advisor.corpus import corpus_files
-    from advisor.ingest import ingest_files
+    from advisor.ingest.corpus import corpus_files
+    from advisor.ingest.pipeline import ingest_files
     from advisor.store import Store
 
     home = tmp_path_factory.mktemp("server-home") / "home"

@@ -1,6 +1,6 @@
 """Fakes only tests use. The fake embedder and answer engine are backends a test can
 name in settings, so they ship in the package (``advisor/embeddings/fake.py``,
-``advisor/engines/fake.py``)."""
+``advisor/answering/engines/fake.py``)."""
 
 from __future__ import annotations
 

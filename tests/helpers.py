@@ -22,7 +22,7 @@ def in_ci() -> bool:
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """Run ``advisor ARGV`` in this process: (exit code, stdout, stderr)."""
-    from advisor.cli.main import run
+    from advisor.interfaces.cli.main import run
 
     capsys.readouterr()  # only this command's output
     code = 0
@@ -35,7 +35,7 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def make_settings(home: Path, **overrides: object):  # type: ignore[no-untyped-def]
-    from advisor.settings import Settings
+    from advisor.core.settings import Settings
 
     return Settings(home=home, corpus_dir=CORPUS, **overrides)  # type: ignore[arg-type]
 

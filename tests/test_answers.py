@@ -12,8 +12,8 @@ import json
 import pytest
 from helpers import cli
 
-from advisor.facts import asks_what_to_do, describe, extract_facts
-from advisor.question_types import question_type
+from advisor.conversation.facts import asks_what_to_do, describe, extract_facts
+from advisor.conversation.question_types import question_type
 
 FILLER = "The concept of passive income has gained significant traction"
 
@@ -108,7 +108,7 @@ def test_the_name_under_a_quote_is_never_quoted_as_an_answer(advisor):
 
 
 def test_a_sentence_follows_the_lead_in_any_passage_that_repeats_them():
-    from advisor.engines.grounded import Unit, _distance, _follows
+    from advisor.answering.engines.grounded import Unit, _distance, _follows
 
     lead = Unit("REITs allow it.", 1, 4, places=[(1, 4), (2, 0)])
     after = Unit("These trusts pool funds.", 2, 1, places=[(2, 1)])
@@ -190,7 +190,7 @@ def test_stated_facts_are_said_back_in_words():
 
 
 def test_facts_in_the_chat_rank_streams_at_once_and_are_not_saved_unasked(writable_advisor):
-    from advisor.profile import load_profile
+    from advisor.users.profile import load_profile
 
     answer = writable_advisor.ask(
         "I have $20,000 and 5 hours a week. What should I try?", user="sam"
@@ -239,7 +239,7 @@ def test_asking_for_the_answer_reads_the_text_not_read_yet(advisor):
 
 
 def test_bad_input_is_raised_while_reading_the_stream_not_when_it_is_made(advisor):
-    from advisor.errors import InputError
+    from advisor.core.errors import InputError
 
     events = advisor.stream("   ")
     with pytest.raises(InputError):

@@ -26,7 +26,7 @@ KEYS = {
 @pytest.fixture(scope="module")
 def users_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """The library, alice's and bob's notes, and a saved profile for alice."""
-    from advisor.profile import Profile, save_profile
+    from advisor.users.profile import Profile, save_profile
 
     home = with_user_notes(library_home, tmp_path_factory.mktemp("api"), embedder)
     profile = Profile(capital=20000, hours_per_week=3, risk_tolerance="medium")
@@ -36,7 +36,7 @@ def users_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, emb
 
 @pytest.fixture(scope="module")
 def api_advisor(users_home: Path, embedder):  # type: ignore[no-untyped-def]
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
 
     return Advisor(make_settings(users_home), embedder=embedder)
 
@@ -44,7 +44,7 @@ def api_advisor(users_home: Path, embedder):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def open_url(api_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A server without API keys (loopback only, library answers)."""
-    from advisor.api.app import create_api
+    from advisor.interfaces.api.app import create_api
 
     with serve(create_api(api_advisor, api_keys={})) as url:
         yield url
@@ -52,7 +52,7 @@ def open_url(api_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def keyed_url(api_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from advisor.api.app import create_api
+    from advisor.interfaces.api.app import create_api
 
     with serve(create_api(api_advisor, api_keys=KEYS)) as url:
         yield url
@@ -164,7 +164,7 @@ def test_an_unknown_model_is_a_404_model_not_found(open_url: str) -> None:
 
 
 def test_usage_counts_wordpiece_tokens_of_the_messages_and_the_reply(open_url: str) -> None:
-    from advisor.api.routes import usage_tokens
+    from advisor.interfaces.api.routes import usage_tokens
 
     reply = ask(open_url, "What is passive income?")
     usage = reply.usage
@@ -192,7 +192,7 @@ def test_advisor_info_says_why_in_plain_and_streamed_replies(open_url: str) -> N
 def test_profile_facts_read_from_the_question_reach_the_client_and_save_only_on_request(
     keyed_url: str, api_advisor
 ) -> None:  # type: ignore[no-untyped-def]
-    from advisor.profile import load_profile
+    from advisor.users.profile import load_profile
 
     question = "I have $20,000 and 5 hours a week. What should I try?"
     facts = {"capital": 20000.0, "hours_per_week": 5.0, "currency": "USD"}
@@ -408,9 +408,9 @@ def test_unreadable_bodies_say_why_in_one_line(
 
 
 def test_unexpected_failure_is_a_one_line_500(users_home: Path, embedder) -> None:  # type: ignore[no-untyped-def]
-    from advisor.api.app import create_api
-    from advisor.engines.fake import FakeEngine
-    from advisor.service import Advisor
+    from advisor.answering.engines.fake import FakeEngine
+    from advisor.answering.service import Advisor
+    from advisor.interfaces.api.app import create_api
 
     broken = Advisor(
         make_settings(users_home),
@@ -434,8 +434,8 @@ def test_unexpected_failure_is_a_one_line_500(users_home: Path, embedder) -> Non
 
 
 def test_empty_library_is_404_that_says_nothing_is_ingested(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from advisor.api.app import create_api
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
+    from advisor.interfaces.api.app import create_api
 
     empty = Advisor(make_settings(tmp_path / "empty-home"), embedder=embedder)
     with serve(create_api(empty, api_keys={})) as url:
@@ -467,8 +467,8 @@ def test_root_is_left_free_for_the_ui(open_url: str) -> None:
 
 
 def test_bad_key_configuration_is_refused(api_advisor) -> None:  # type: ignore[no-untyped-def]
-    from advisor.api.app import create_api
-    from advisor.errors import InputError
+    from advisor.core.errors import InputError
+    from advisor.interfaces.api.app import create_api
 
     with pytest.raises(InputError, match="shorter than 8"):
         create_api(api_advisor, api_keys={"short": "alice"})
@@ -482,7 +482,7 @@ def test_bad_key_configuration_is_refused(api_advisor) -> None:  # type: ignore[
 def test_api_command_refuses_a_public_address_without_keys(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from advisor.cli.main import run
+    from advisor.interfaces.cli.main import run
 
     with pytest.raises(SystemExit) as exit_:
         run(["api", "--host", "0.0.0.0", "--port", "9"])
@@ -513,7 +513,7 @@ def test_advisor_api_command_serves_the_openai_sdk(users_home: Path, tmp_path: P
 
 
 def test_feedback_on_a_completion_is_stored_for_the_keys_user(keyed_url: str, api_advisor) -> None:  # type: ignore[no-untyped-def]
-    from advisor.feedback import load_feedback
+    from advisor.users.feedback import load_feedback
 
     key = "bob-key-0123456789"
     question = "What is passive income?"
@@ -550,7 +550,7 @@ def test_feedback_on_a_completion_is_stored_for_the_keys_user(keyed_url: str, ap
 def test_feedback_from_a_front_end_key_goes_to_the_named_user_with_history(
     keyed_url: str, api_advisor
 ) -> None:  # type: ignore[no-untyped-def]
-    from advisor.feedback import load_feedback
+    from advisor.users.feedback import load_feedback
 
     r = httpx.post(
         f"{keyed_url}/v1/feedback",
@@ -607,7 +607,7 @@ def test_feedback_needs_the_key_like_completions(keyed_url: str) -> None:
 def test_bad_feedback_is_a_one_line_400_and_stores_nothing(
     open_url: str, api_advisor, body: Any, says: str
 ) -> None:  # type: ignore[no-untyped-def]
-    from advisor.feedback import load_feedback
+    from advisor.users.feedback import load_feedback
 
     before = load_feedback(api_advisor.settings, "local")
     r = httpx.post(f"{open_url}/v1/feedback", json=body)
@@ -642,7 +642,7 @@ def test_oversized_feedback_body_is_413_and_unreadable_is_400(open_url: str) -> 
 
 
 def test_feedback_without_keys_is_stored_for_the_local_user(open_url: str, api_advisor) -> None:  # type: ignore[no-untyped-def]
-    from advisor.feedback import load_feedback
+    from advisor.users.feedback import load_feedback
 
     r = httpx.post(
         f"{open_url}/v1/feedback",

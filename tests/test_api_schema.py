@@ -29,8 +29,8 @@ RUN = settings(
 
 def _openapi(api_keys: dict[str, str]) -> dict[str, Any]:
     """The schema, built without loading anything (the Advisor is lazy)."""
-    from advisor.api.app import create_api
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
+    from advisor.interfaces.api.app import create_api
 
     return create_api(Advisor(make_settings(Path("unused"))), api_keys=api_keys).openapi()
 
@@ -43,8 +43,8 @@ keyed_schema = schemathesis.openapi.from_dict(_openapi(KEYS))
 def urls(library_home: Path, tmp_path_factory, embedder) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
     import shutil
 
-    from advisor.api.app import create_api
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
+    from advisor.interfaces.api.app import create_api
 
     # a private copy: the fuzzed requests include valid POST /v1/feedback bodies, which
     # store ratings, and the session's library folder must hold no one's data

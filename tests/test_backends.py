@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from advisor.answering.engines import get_engine, register_engine
+from advisor.answering.engines.fake import FakeEngine
+from advisor.core.errors import InputError, UnknownBackendError
+from advisor.core.settings import Settings
 from advisor.embeddings import get_embedder, register_embedder
 from advisor.embeddings.fake import FakeEmbedder
-from advisor.engines import get_engine, register_engine
-from advisor.engines.fake import FakeEngine
-from advisor.errors import InputError, UnknownBackendError
-from advisor.settings import Settings
 
 
 @pytest.fixture
@@ -34,10 +34,12 @@ def test_an_unknown_embedding_model_names_the_registered_ones():
 
 
 def test_a_registered_backend_is_chosen_by_its_prefix(settings, monkeypatch):
+    import advisor.answering.engines
     import advisor.embeddings
-    import advisor.engines
 
-    monkeypatch.setattr(advisor.engines, "_engines", _copy(advisor.engines._engines))
+    monkeypatch.setattr(
+        advisor.answering.engines, "_engines", _copy(advisor.answering.engines._engines)
+    )
     monkeypatch.setattr(advisor.embeddings, "_embedders", _copy(advisor.embeddings._embedders))
     register_engine("echo", lambda model, settings, embedder: FakeEngine(model), usage="echo:TEXT")
     register_embedder("tiny", lambda model: FakeEmbedder(int(model)))
@@ -49,7 +51,7 @@ def test_a_registered_backend_is_chosen_by_its_prefix(settings, monkeypatch):
 
 
 def _copy(registry):  # type: ignore[no-untyped-def]
-    from advisor.registry import Registry
+    from advisor.core.registry import Registry
 
     fresh = Registry(registry.kind, registry.setting)
     fresh._factories = dict(registry._factories)

@@ -25,11 +25,13 @@ from helpers import make_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor import calculators
-from advisor.cli.main import run
-from advisor.corpus import clean_text
-from advisor.errors import AdvisorError, InputError
-from advisor.profile import (
+from advisor.core.errors import AdvisorError, InputError
+from advisor.ingest.corpus import clean_text
+from advisor.ingest.splitting import split_text
+from advisor.interfaces.cli.main import run
+from advisor.recommender import calculators
+from advisor.store import LIBRARY
+from advisor.users.profile import (
     MAX_HORIZON_YEARS,
     MAX_HOURS_PER_WEEK,
     MAX_MONEY,
@@ -39,8 +41,6 @@ from advisor.profile import (
     set_field,
     validate_profile,
 )
-from advisor.splitting import split_text
-from advisor.store import LIBRARY
 
 KEYS = {"alice-key-0123456789": "alice", "frontend-key-0123456789": "*"}
 ALICE = {"Authorization": "Bearer alice-key-0123456789"}
@@ -63,14 +63,14 @@ def bad_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embed
 
 @pytest.fixture(scope="module")
 def bad_advisor(bad_home: Path, embedder):  # type: ignore[no-untyped-def]
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
 
     return Advisor(make_settings(bad_home), embedder=embedder)
 
 
 @pytest.fixture(scope="module")
 def api_url(bad_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from advisor.api.app import create_api
+    from advisor.interfaces.api.app import create_api
 
     with serve(create_api(bad_advisor, api_keys=KEYS)) as url:
         yield url
@@ -78,7 +78,7 @@ def api_url(bad_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def mcp_server(bad_advisor):  # type: ignore[no-untyped-def]
-    from advisor.mcp_server import build_server
+    from advisor.interfaces.mcp_server import build_server
 
     return build_server(bad_advisor)[0]
 
@@ -559,7 +559,7 @@ def run_mcp(case: Case, server: Any) -> str:
 
 
 def run_upload(case: Case, tmp_path: Path, advisor: Any) -> str:
-    from advisor.userdata import add_documents
+    from advisor.users.documents import add_documents
 
     paths = [make(tmp_path) for make in case.files]
     try:
@@ -589,7 +589,7 @@ def test_bad_input_gets_a_clear_error_and_everything_stored_stays(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     monkeypatch.setenv("ADVISOR_HOME", str(bad_home))
     get_settings.cache_clear()

@@ -10,8 +10,8 @@ from helpers import cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.calculators import capital_needed, future_value, months_to_goal, passivity
-from advisor.errors import InputError
+from advisor.core.errors import InputError
+from advisor.recommender.calculators import capital_needed, future_value, months_to_goal, passivity
 
 
 def closed_form_months(goal: float, y: float, g: float, c: float, start: float) -> int:
@@ -177,7 +177,7 @@ def _cents(value: float) -> bool:
 
 
 def test_calc_months_json_is_the_tools_plan_with_yearly_points_to_the_cent(capsys):
-    from advisor.toolkit import Toolkit
+    from advisor.interfaces.toolkit import Toolkit
 
     code, out, _ = cli(capsys, *MONTHS)
     assert code == 0

@@ -11,9 +11,9 @@ import uuid
 import pytest
 from helpers import cli, make_settings, start_chroma, stop_chroma
 
-from advisor.errors import StoreError
-from advisor.service import Advisor
-from advisor.userdata import add_documents, delete_document, list_documents
+from advisor.answering.service import Advisor
+from advisor.core.errors import StoreError
+from advisor.users.documents import add_documents, delete_document, list_documents
 
 pytestmark = pytest.mark.server
 
@@ -30,7 +30,7 @@ def test_ask_through_the_cli_answers_from_the_library_on_the_server(
 ):
     monkeypatch.setenv("ADVISOR_HOME", str(server_home))
     monkeypatch.setenv("ADVISOR_CHROMA_URL", chroma_server)
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     get_settings.cache_clear()
     code, out, err = cli(
@@ -57,7 +57,7 @@ def test_a_server_that_is_down_gives_one_line_naming_the_url(
 ):
     url = f"http://127.0.0.1:{closed_port()}"
     monkeypatch.setenv("ADVISOR_CHROMA_URL", url)
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     get_settings.cache_clear()
     note = tmp_path / "note.txt"

@@ -1,4 +1,4 @@
-"""Citation checks (``advisor.citations``): sentences that give orders to the model are
+"""Citation checks (``advisor.answering.citations``): sentences that give orders to the model are
 recognised, and the library holds none; each answer sentence is backed by the passage
 it cites."""
 
@@ -22,15 +22,15 @@ from helpers import CORPUS
     ],
 )
 def test_orders_to_the_model_are_recognised_in_their_usual_forms(sentence: str) -> None:
-    from advisor.citations import is_instruction
+    from advisor.answering.citations import is_instruction
 
     assert is_instruction(sentence)
 
 
 def test_the_library_has_no_sentence_taken_for_an_order() -> None:
-    from advisor.citations import is_instruction
-    from advisor.corpus import corpus_files, load_article
-    from advisor.sentences import split_sentences
+    from advisor.answering.citations import is_instruction
+    from advisor.core.sentences import split_sentences
+    from advisor.ingest.corpus import corpus_files, load_article
 
     flagged = [
         s

@@ -1,4 +1,4 @@
-"""Condensing follow-ups (``advisor.condense``): a follow-up is read with the
+"""Condensing follow-ups (``advisor.conversation.condense``): a follow-up is read with the
 conversation before it, as the standalone question the advisor answers."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 
 
 def test_follow_up_is_condensed_with_the_previous_question(advisor):
-    from advisor.answers import Turn
+    from advisor.core.answers import Turn
 
     history = [
         Turn(role="user", content="How do dividend stocks give passive income?"),
@@ -69,8 +69,8 @@ def test_a_pronoun_follow_up_is_read_with_the_conversation_not_declined(advisor)
     ],
 )
 def test_a_follow_up_reads_as_a_question_a_person_would_write(previous, follow_up, read_as):
-    from advisor.answers import Turn
-    from advisor.condense import condense
+    from advisor.conversation.condense import condense
+    from advisor.core.answers import Turn
 
     history = [Turn(role="user", content=previous), Turn(role="assistant", content="...")]
     assert condense(follow_up, history) == read_as

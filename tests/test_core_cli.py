@@ -62,7 +62,7 @@ def test_changed_file_replaces_exactly_its_old_chunks(capsys, home_copy, corpus_
 
     from helpers import make_settings
 
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
 
     hits = Advisor(make_settings(home_copy), embedder=embedder).search(
         "zebra-striped marmalade budgets"
@@ -133,10 +133,10 @@ def test_binary_file_is_refused_by_name_and_nothing_changes(capsys, home_copy, t
 def test_opening_a_collection_with_another_embedding_model_is_a_clear_error(tmp_path, embedder):
     from helpers import CORPUS, make_settings
 
-    from advisor.corpus import corpus_files
+    from advisor.core.errors import EmbeddingMismatchError
     from advisor.embeddings.fake import FakeEmbedder
-    from advisor.errors import EmbeddingMismatchError
-    from advisor.ingest import ingest_files
+    from advisor.ingest.corpus import corpus_files
+    from advisor.ingest.pipeline import ingest_files
     from advisor.store import Store
 
     settings = make_settings(tmp_path / "h")
@@ -149,7 +149,14 @@ def test_opening_a_collection_with_another_embedding_model_is_a_clear_error(tmp_
 def test_a_new_process_sees_the_stored_chunks(home_copy):
     env = {**os.environ, "ADVISOR_HOME": str(home_copy)}
     proc = subprocess.run(
-        [sys.executable, "-m", "advisor.cli.main", "ask", "How many email subscribers?", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "advisor.interfaces.cli.main",
+            "ask",
+            "How many email subscribers?",
+            "--json",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -163,8 +170,8 @@ def test_a_new_process_sees_the_stored_chunks(home_copy):
 
 def test_ask_does_not_import_gradio():
     code = (
-        "import sys; from advisor.cli import main; main._register(); "
-        "import advisor.service, advisor.retrieval, advisor.store.chroma; "
+        "import sys; from advisor.interfaces.cli import main; main._register(); "
+        "import advisor.answering.service, advisor.retrieval.hybrid, advisor.store.chroma; "
         "print('gradio' in sys.modules, 'fastapi' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
@@ -174,7 +181,7 @@ def test_ask_does_not_import_gradio():
 def test_reingest_restores_vectors_missing_from_the_vector_store(capsys, home_copy, embedder):
     from helpers import make_settings
 
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
     from advisor.store import LIBRARY
 
     advisor = Advisor(make_settings(home_copy), embedder=embedder)

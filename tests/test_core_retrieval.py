@@ -70,7 +70,7 @@ def test_in_scope_questions_are_answered(advisor, question):
 
 
 def test_answer_sentences_all_come_from_cited_passages(advisor):
-    from advisor.sentences import markers, split_sentences, strip_markers
+    from advisor.core.sentences import markers, split_sentences, strip_markers
 
     answer = advisor.ask("What is the difference between passive and active income?")
     sentences = split_sentences(answer.answer)

@@ -9,8 +9,8 @@ from helpers import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.corpus import clean_text, corpus_files, load_article
-from advisor.splitting import split_text
+from advisor.ingest.corpus import clean_text, corpus_files, load_article
+from advisor.ingest.splitting import split_text
 
 
 def test_blog_comments_and_recently_posted_lines_are_dropped():

@@ -14,9 +14,9 @@ import uuid
 import pytest
 from helpers import make_settings
 
-from advisor.service import Advisor
-from advisor.userdata import add_documents
-from advisor.users import user_collection
+from advisor.answering.service import Advisor
+from advisor.users.documents import add_documents
+from advisor.users.ids import user_collection
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def counted(self, *args, **kwargs):
     return out
 
 langchain_chroma.Chroma.add_texts = counted
-from advisor.cli.main import run
+from advisor.interfaces.cli.main import run
 run(["ingest", "--quiet", "--user", sys.argv[2], sys.argv[3]])
 """
 

@@ -59,8 +59,8 @@ def test_batches_of_mixed_lengths_give_the_vectors_of_single_texts(model_dir: Pa
 def test_answering_in_a_new_process_never_imports_torch(library_home: Path) -> None:
     script = (
         "import json, sys\n"
-        "from advisor.service import Advisor\n"
-        "from advisor.settings import Settings\n"
+        "from advisor.answering.service import Advisor\n"
+        "from advisor.core.settings import Settings\n"
         "answer = Advisor(Settings()).ask('How do dividend stocks pay passive income?')\n"
         "print(json.dumps({'torch': 'torch' in sys.modules, 'declined': answer.declined,\n"
         "                  'cited': len(answer.citations)}))\n"

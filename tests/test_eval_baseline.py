@@ -69,30 +69,32 @@ def test_the_readme_generator_rewrites_only_between_its_markers(baseline):
 
 
 def test_the_fingerprint_names_what_changed(tmp_path: Path):
-    (tmp_path / "advisor" / "engines").mkdir(parents=True)
+    engines = tmp_path / "advisor" / "answering" / "engines"
+    engines.mkdir(parents=True)
+    (tmp_path / "advisor" / "conversation").mkdir()
     (tmp_path / "corpus").mkdir()
-    (tmp_path / "advisor" / "service.py").write_text("a = 1\n")
-    (tmp_path / "advisor" / "engines" / "grounded.py").write_text("b = 1\n")
+    (tmp_path / "advisor" / "answering" / "service.py").write_text("a = 1\n")
+    (engines / "grounded.py").write_text("b = 1\n")
     (tmp_path / "advisor" / "unrelated.py").write_text("c = 1\n")
     (tmp_path / "corpus" / "one.md").write_text("text\n")
     dataset = tmp_path / "set.jsonl"
     dataset.write_text("{}\n")
     before = sources.fingerprint(dataset, root=tmp_path)
     assert set(before["files"]) == {
-        "advisor/service.py",
-        "advisor/engines/grounded.py",
+        "advisor/answering/service.py",
+        "advisor/answering/engines/grounded.py",
         "corpus/one.md",
         "dataset",
     }
     (tmp_path / "advisor" / "unrelated.py").write_text("c = 2\n")
     assert sources.fingerprint(dataset, root=tmp_path) == before
-    (tmp_path / "advisor" / "engines" / "grounded.py").write_text("b = 2\n")
-    (tmp_path / "advisor" / "smalltalk.py").write_text("hi = 1\n")
+    (engines / "grounded.py").write_text("b = 2\n")
+    (tmp_path / "advisor" / "conversation" / "smalltalk.py").write_text("hi = 1\n")
     (tmp_path / "corpus" / "one.md").unlink()
     after = sources.fingerprint(dataset, root=tmp_path)
     assert after["hash"] != before["hash"]
     assert sources.changes(before, after) == [
-        "changed: advisor/engines/grounded.py",
-        "new: advisor/smalltalk.py",
+        "changed: advisor/answering/engines/grounded.py",
+        "new: advisor/conversation/smalltalk.py",
         "gone: corpus/one.md",
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import cli
 
-from advisor.cli.main import run
+from advisor.interfaces.cli.main import run
 
 ROWS = [
     {
@@ -142,7 +142,7 @@ def test_fail_under_takes_several_thresholds_after_one_flag(home_copy, dataset, 
     ],
 )  # fmt: skip
 def test_threshold_values_after_one_flag_are_spread_over_repeated_flags(argv, spread):
-    from advisor.cli.eval_cmd import spread_thresholds
+    from advisor.interfaces.cli.eval_cmd import spread_thresholds
 
     assert spread_thresholds(argv) == spread
 

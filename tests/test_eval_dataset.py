@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval.dataset import (
     CATEGORIES,
     OUT_OF_SCOPE,
@@ -120,7 +120,7 @@ def test_an_empty_or_missing_file_is_refused(tmp_path: Path):
 
 
 def test_a_bad_dataset_stops_advisor_eval_before_anything_runs(tmp_path: Path, capsys):
-    from advisor.cli.main import run
+    from advisor.interfaces.cli.main import run
 
     dataset = tmp_path / "set.jsonl"
     dataset.write_text("\n".join(_lines(GOOD, {**GOOD, "id": "q2", "context": []})) + "\n")
@@ -156,14 +156,14 @@ def test_the_reference_set_is_big_and_varied_enough(reference_rows):
 
 
 def test_every_reference_quote_is_found_in_the_cleaned_corpus(reference_rows):
-    from advisor.corpus import corpus_files, load_article
+    from advisor.ingest.corpus import corpus_files, load_article
 
     texts = [load_article(p).text for p in corpus_files(ROOT / "corpus")]
     assert missing_quotes(reference_rows, texts) == []
 
 
 def test_every_article_is_quoted(reference_rows):
-    from advisor.corpus import corpus_files, load_article
+    from advisor.ingest.corpus import corpus_files, load_article
 
     quotes = [q for r in reference_rows for q in r.reference_contexts]
     for path in corpus_files(ROOT / "corpus"):
@@ -174,10 +174,10 @@ def test_every_article_is_quoted(reference_rows):
 def test_every_reference_quote_fits_inside_one_chunk(reference_rows):
     """A quote split across two chunks could never be a hit; re-check after retuning
     chunk sizes."""
-    from advisor.corpus import corpus_files, load_article
+    from advisor.core.settings import Settings
     from advisor.eval.metrics import normalise
-    from advisor.settings import Settings
-    from advisor.splitting import split_text
+    from advisor.ingest.corpus import corpus_files, load_article
+    from advisor.ingest.splitting import split_text
 
     settings = Settings()
     chunks = [

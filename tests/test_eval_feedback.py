@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from helpers import cli, make_settings
 
+from advisor.core.settings import get_settings
 from advisor.eval.dataset import load_dataset
 from advisor.eval.from_feedback import TO_FIX
-from advisor.feedback import record_feedback
-from advisor.settings import get_settings
+from advisor.users.feedback import record_feedback
 
 REIT = "what's a REIT and do I have to manage buildings?"
 CODE = "write a javascript function for me"

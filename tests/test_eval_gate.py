@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from advisor.cli.main import run
 from advisor.eval import gate
 from advisor.eval.dataset import load_dataset, select_split
+from advisor.interfaces.cli.main import run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET, GATE = ROOT / "evals" / "reference_qa.jsonl", ROOT / "evals" / "gate.toml"

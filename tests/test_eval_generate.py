@@ -14,9 +14,9 @@ from advisor_servers import free_port
 from helpers import cli
 from llm_servers import ScriptedServer
 
+from advisor.core.settings import get_settings
 from advisor.eval.dataset import load_dataset
 from advisor.eval.metrics import normalise
-from advisor.settings import get_settings
 
 DOCS = {
     "vending.txt": (

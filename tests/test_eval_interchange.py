@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval import interchange, runner
 from advisor.eval.dataset import load_dataset
 from advisor.eval.runner import RowResult

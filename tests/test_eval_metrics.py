@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval import earlier as earlier_runs
 from advisor.eval import gate, runner
 from advisor.eval import metrics as m
@@ -425,7 +425,7 @@ class _FakeAdvisor:
         self.calls: list[tuple[str, list[dict[str, str]]]] = []
 
     def ask(self, question: str, *, history=(), k=None, engine=None):  # type: ignore[no-untyped-def]
-        from advisor.answers import Answer, Citation
+        from advisor.core.answers import Answer, Citation
 
         self.calls.append((question, list(history)))
         if question == "hi":

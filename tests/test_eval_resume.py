@@ -19,7 +19,7 @@ from helpers import cli
 from llm_servers import ScriptedServer
 from test_eval_cli import ROWS
 
-from advisor.cli.eval_text import progress_bar
+from advisor.interfaces.cli.eval_text import progress_bar
 
 REPLY = "A REIT lets you invest in real estate without managing buildings yourself."
 N_ROWS = 12

@@ -32,10 +32,10 @@ import pytest
 from advisor_servers import ADVISOR_BIN, ALICE_NOTE, child_env, free_port, with_user_notes
 from helpers import make_settings, start_chroma, stop_chroma
 
-from advisor.profile import Profile, save_profile
-from advisor.service import Advisor
+from advisor.answering.service import Advisor
 from advisor.store import LIBRARY
-from advisor.userdata import add_documents
+from advisor.users.documents import add_documents
+from advisor.users.profile import Profile, save_profile
 
 KEY = "faults-key-0123456789"
 QUESTION = "How much does my vending machine route earn?"
@@ -44,8 +44,8 @@ QUESTION = "How much does my vending machine route earn?"
 # code and output as JSON: [[ADVISOR_HOME, argv], ...] -> [{"code", "out", "err"}, ...].
 DRIVER = """
 import contextlib, io, json, os, sys, traceback
-from advisor.cli.main import run
-from advisor.settings import get_settings
+from advisor.interfaces.cli.main import run
+from advisor.core.settings import get_settings
 results = []
 for home, argv in json.loads(sys.argv[1]):
     os.environ["ADVISOR_HOME"] = home

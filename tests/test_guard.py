@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from advisor import prompts
-from advisor.answers import Turn
-from advisor.guard import REASONS, Verdict, rule_reason
+from advisor.core.answers import Turn
+from advisor.guard.scope import REASONS, Verdict, rule_reason
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_OF_SCOPE = ROOT / "evals" / "guard_out_of_scope.jsonl"
@@ -46,8 +46,8 @@ IN_ROWS = _rows(IN_SCOPE)
 def judge(advisor: Any, question: str, history: list[Turn] | None = None) -> Verdict:
     """The guard's verdict on ``question`` as the service reaches it: spelt right,
     condensed with the conversation, embedded, retrieved."""
-    from advisor.condense import condense
-    from advisor.spelling import speller_for
+    from advisor.conversation.condense import condense
+    from advisor.conversation.spelling import speller_for
 
     spelt = speller_for(advisor.store.index).correct(question)
     standalone = condense(spelt, history or [])

@@ -31,7 +31,7 @@ QUESTION = "What is passive income?"
 
 @pytest.fixture(scope="module")
 def notes_advisor(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
 
     home = with_user_notes(library_home, tmp_path_factory.mktemp("lc"), embedder)
     return Advisor(make_settings(home), embedder=embedder)
@@ -46,7 +46,7 @@ def runnable(notes_advisor):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def lc_tools(notes_advisor) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from advisor.integrations.langchain import make_tools
+    from advisor.interfaces.langchain import make_tools
 
     return {t.name: t for t in make_tools(notes_advisor)}
 
@@ -126,7 +126,7 @@ def test_user_in_the_input_reads_their_documents(runnable) -> None:  # type: ign
 
 
 def test_bad_input_raises_a_one_line_input_error(runnable) -> None:  # type: ignore[no-untyped-def]
-    from advisor.errors import InputError
+    from advisor.core.errors import InputError
 
     with pytest.raises(InputError, match="question"):
         runnable.invoke({"query": QUESTION})
@@ -179,9 +179,8 @@ def test_ask_tool_gives_text_with_sources_and_the_answer_as_artifact(
 
 
 def test_calculator_and_suggest_tools_match_the_library(lc_tools: dict[str, Any]) -> None:
-    from advisor import calculators
-    from advisor.profile import Profile
-    from advisor.recommender import suggest
+    from advisor.recommender import calculators, suggest
+    from advisor.users.profile import Profile
 
     capital = lc_tools["capital_needed"].invoke({"monthly_income": 1500, "annual_yield": 0.06})
     assert capital["capital"] == calculators.capital_needed(1500, 0.06)
@@ -221,7 +220,7 @@ def test_invalid_arguments_name_the_argument_and_what_it_accepts(
     import anyio
     from mcp import Client
 
-    from advisor.mcp_server import build_server
+    from advisor.interfaces.mcp_server import build_server
 
     cases = [
         ("capital_needed", {"monthly_income": 100, "annual_yield": 4}, "annual_yield",
@@ -280,7 +279,7 @@ class ToolCallingModel(BaseChatModel):
 
 
 def _check_agent_run(messages: list[BaseMessage], model: ToolCallingModel, advisor: Any) -> None:
-    from advisor.answer_text import with_sources
+    from advisor.answering.answer_text import with_sources
 
     calls = [c for m in messages if isinstance(m, AIMessage) for c in m.tool_calls]
     assert [(c["name"], c["args"]) for c in calls] == [("ask", {"question": QUESTION})]
@@ -301,7 +300,7 @@ def _check_agent_run(messages: list[BaseMessage], model: ToolCallingModel, advis
 def test_create_agent_calls_ask_and_gets_the_cited_answer(notes_advisor: Any) -> None:
     from langchain.agents import create_agent
 
-    from advisor.integrations.langchain import make_tools
+    from advisor.interfaces.langchain import make_tools
 
     model = ToolCallingModel()
     agent = create_agent(model, tools=make_tools(notes_advisor))
@@ -316,8 +315,8 @@ def test_the_readme_agent_example_runs_as_printed(
     the tools over the test data folder."""
     import langchain_openai
 
-    import advisor.integrations.langchain
-    from advisor.answer_text import with_sources
+    import advisor.interfaces.langchain
+    from advisor.answering.answer_text import with_sources
 
     language, code = readme_example("langchain-agent")
     assert language == "python" and "create_agent(" in code and QUESTION in code
@@ -331,9 +330,9 @@ def test_the_readme_agent_example_runs_as_printed(
 
     monkeypatch.setattr(langchain_openai, "ChatOpenAI", chat_openai)
     monkeypatch.setattr(
-        advisor.integrations.langchain,
+        advisor.interfaces.langchain,
         "tools",
-        advisor.integrations.langchain.make_tools(notes_advisor),
+        advisor.interfaces.langchain.make_tools(notes_advisor),
     )
     capsys.readouterr()
     exec(compile(code, "README.md:langchain-agent", "exec"), {"__name__": "readme"})

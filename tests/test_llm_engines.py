@@ -17,8 +17,8 @@ from helpers import cli, make_settings
 from llm_servers import FABRICATED, UNSUPPORTED, ScriptedServer
 
 from advisor import prompts
-from advisor.answers import Answer
-from advisor.service import Advisor
+from advisor.answering.service import Advisor
+from advisor.core.answers import Answer
 
 KEY = "sk-scripted"
 QUESTION = "How do real estate investment trusts pay their investors?"
@@ -250,7 +250,7 @@ def test_follow_up_is_condensed_by_the_model(llm):
 
 
 def test_lowest_ranked_passages_are_left_out_to_fit_the_context_window(llm, library_home, embedder):
-    from advisor.engines.llm import count_tokens
+    from advisor.answering.engines.llm import count_tokens
 
     window = dict(llm_context_window=1100, llm_max_tokens=128, k=5)
     advisor = Advisor(llm_settings(library_home, llm.server, **window), embedder=embedder)
@@ -301,8 +301,8 @@ INJECTED_NOTE = (
 def test_an_injected_instruction_never_reaches_the_model_and_its_passage_is_flagged(
     llm, home_copy, embedder, tmp_path
 ):
-    from advisor.ingest import ingest_files
-    from advisor.users import user_collection
+    from advisor.ingest.pipeline import ingest_files
+    from advisor.users.ids import user_collection
 
     advisor = Advisor(llm_settings(home_copy, llm.server), embedder=embedder)
     note = tmp_path / "dividend-notes.txt"
@@ -336,7 +336,7 @@ def cli_env(llm, library_home, embedder, monkeypatch):  # type: ignore[no-untype
     monkeypatch.setenv("ADVISOR_OPENAI_BASE_URL", llm.server.url)
     monkeypatch.setenv("ADVISOR_OPENAI_API_KEY", KEY)
     monkeypatch.setenv("ADVISOR_OLLAMA_URL", llm.server.url)
-    monkeypatch.setattr("advisor.service.get_embedder", lambda name: embedder)
+    monkeypatch.setattr("advisor.answering.service.get_embedder", lambda name: embedder)
     return llm
 
 

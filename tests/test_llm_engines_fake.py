@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from fakes import FakeChatModel
 
-from advisor.answers import Passage, Turn
-from advisor.engines import EngineRequest, get_engine
-from advisor.engines.llm import LLMEngine
-from advisor.errors import EngineError, InputError
-from advisor.settings import Settings
+from advisor.answering.engines import EngineRequest, get_engine
+from advisor.answering.engines.llm import LLMEngine
+from advisor.core.answers import Passage, Turn
+from advisor.core.errors import EngineError, InputError
+from advisor.core.settings import Settings
 
 HISTORY = [
     Turn(role="user", content="How do dividend stocks pay their investors?"),

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from advisor.errors import InputError
-from advisor.loaders import LOADERS, load_file, report_pages
+from advisor.core.errors import InputError
+from advisor.ingest.loaders import LOADERS, load_file, report_pages
 
 MAX = 50 * 1024 * 1024
 
@@ -115,7 +115,7 @@ def test_docx_keeps_paragraphs_and_turns_tables_into_rows_with_headers(tmp_path)
 
 
 def test_docx_table_rows_become_chunks_that_carry_the_header(tmp_path):
-    from advisor.splitting import split_text
+    from advisor.ingest.splitting import split_text
 
     doc = load_file(make_docx(tmp_path / "plan.docx"), max_bytes=MAX)
     chunks = [c.text for c in split_text(doc.doc_id, doc.text)]
@@ -133,12 +133,12 @@ def test_docx_zip_bomb_is_refused_before_parsing(tmp_path):
 
 
 def test_docx_over_the_total_inflated_limit_is_refused(tmp_path, monkeypatch):
-    import advisor.loaders
+    import advisor.ingest.loaders
 
     path = make_docx(tmp_path / "big.docx")
     with zipfile.ZipFile(path) as archive:
         inflated = sum(m.file_size for m in archive.infolist())
-    monkeypatch.setattr(advisor.loaders, "DOCX_MAX_UNCOMPRESSED", inflated - 1)
+    monkeypatch.setattr(advisor.ingest.loaders, "DOCX_MAX_UNCOMPRESSED", inflated - 1)
     with pytest.raises(InputError, match=f"big.docx: refused.*{inflated:,} bytes"):
         load_file(path, max_bytes=MAX)
 

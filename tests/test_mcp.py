@@ -30,7 +30,7 @@ ALICE_PROFILE = {"capital": 20000, "hours_per_week": 3, "risk_tolerance": "mediu
 @pytest.fixture(scope="module")
 def mcp_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """The library, the users' notes and a saved profile for alice."""
-    from advisor.profile import Profile, save_profile
+    from advisor.users.profile import Profile, save_profile
 
     home = with_user_notes(library_home, tmp_path_factory.mktemp("mcp"), embedder)
     save_profile(make_settings(home), "alice", Profile.model_validate(ALICE_PROFILE))
@@ -39,8 +39,8 @@ def mcp_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embed
 
 @pytest.fixture(scope="module")
 def server(mcp_home: Path, embedder):  # type: ignore[no-untyped-def]
-    from advisor.mcp_server import build_server
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
+    from advisor.interfaces.mcp_server import build_server
 
     built, _ = build_server(Advisor(make_settings(mcp_home), embedder=embedder))
     return built
@@ -111,8 +111,8 @@ def test_search_library_returns_passages(server: Any) -> None:
 
 
 def test_suggest_streams_ranks_for_given_fields_and_saved_profiles(server: Any) -> None:
-    from advisor.profile import Profile
     from advisor.recommender import suggest
+    from advisor.users.profile import Profile
 
     fields = {"capital": 500, "hours_per_week": 10, "skills": ["writing"], "top": 3}
     given = call(server, "suggest_streams", fields).structured_content
@@ -125,7 +125,7 @@ def test_suggest_streams_ranks_for_given_fields_and_saved_profiles(server: Any) 
 
 
 def test_calculators_match_the_library_functions(server: Any) -> None:
-    from advisor import calculators
+    from advisor.recommender import calculators
 
     capital = call(server, "capital_needed", {"monthly_income": 2000, "annual_yield": 0.05})
     assert capital.structured_content["capital"] == calculators.capital_needed(2000, 0.05)
@@ -212,7 +212,7 @@ def test_advisor_mcp_over_streamable_http(mcp_home: Path, tmp_path: Path) -> Non
 
 
 def test_mcp_http_refuses_a_public_address(capsys: pytest.CaptureFixture[str]) -> None:
-    from advisor.cli.main import run
+    from advisor.interfaces.cli.main import run
 
     with pytest.raises(SystemExit) as exit_:
         run(["mcp", "--http", "--host", "0.0.0.0"])

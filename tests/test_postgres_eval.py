@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 
-from advisor.cli.main import run
+from advisor.interfaces.cli.main import run
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -29,7 +29,7 @@ def _eval(out: Path) -> dict[str, float]:
 def test_hit_at_3_on_postgres_is_within_two_points_of_sqlite(
     home_copy: Path, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     sqlite = _eval(tmp_path / "sqlite-run")
 

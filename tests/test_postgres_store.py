@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from helpers import make_settings
 
-from advisor.errors import InputError, StoreError
+from advisor.core.errors import InputError, StoreError
 from advisor.store.index import DocRow, Index
 from advisor.store.manifest import Manifest, open_manifest
 
@@ -212,7 +212,7 @@ def test_migrations_run_once_and_again_without_change(postgres_url: str) -> None
 def test_profiles_are_saved_in_the_database_not_in_the_data_folder(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    from advisor.profile import Profile, has_profile, load_profile, save_profile
+    from advisor.users.profile import Profile, has_profile, load_profile, save_profile
 
     one = make_settings(tmp_path / "worker-one", database_url=postgres_url)
     two = make_settings(tmp_path / "worker-two", database_url=postgres_url)
@@ -226,9 +226,14 @@ def test_profiles_are_saved_in_the_database_not_in_the_data_folder(
 def test_feedback_is_saved_in_the_database_every_worker_sees_and_deleted_with_the_user(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    from advisor.feedback import delete_feedback, feedback_users, load_feedback, record_feedback
-    from advisor.service import Advisor
-    from advisor.userdata import list_users
+    from advisor.answering.service import Advisor
+    from advisor.users.documents import list_users
+    from advisor.users.feedback import (
+        delete_feedback,
+        feedback_users,
+        load_feedback,
+        record_feedback,
+    )
 
     one = make_settings(tmp_path / "worker-one", database_url=postgres_url)
     two = make_settings(tmp_path / "worker-two", database_url=postgres_url)
@@ -248,7 +253,7 @@ def test_feedback_is_saved_in_the_database_every_worker_sees_and_deleted_with_th
 def test_an_unknown_database_scheme_is_a_one_line_error_naming_the_setting(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     monkeypatch.setenv("ADVISOR_DATABASE_URL", "mysql://db/advisor")
     get_settings.cache_clear()
@@ -306,10 +311,10 @@ def test_users_with_documents_or_a_profile_in_the_database_are_listed(
 
     from helpers import cli
 
-    from advisor.profile import Profile, save_profile
-    from advisor.service import Advisor
-    from advisor.settings import get_settings
-    from advisor.userdata import list_users
+    from advisor.answering.service import Advisor
+    from advisor.core.settings import get_settings
+    from advisor.users.documents import list_users
+    from advisor.users.profile import Profile, save_profile
 
     settings = make_settings(tmp_path / "home", database_url=postgres_url)
     open_manifest(settings).commit_doc(

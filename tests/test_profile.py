@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from helpers import cli
 
-from advisor.errors import InputError, StoreError
-from advisor.profile import (
+from advisor.core.errors import InputError, StoreError
+from advisor.core.settings import get_settings
+from advisor.users.profile import (
     Profile,
     load_profile,
     missing_fields,
@@ -19,7 +20,6 @@ from advisor.profile import (
     set_field,
     validate_profile,
 )
-from advisor.settings import get_settings
 
 
 @pytest.mark.parametrize(

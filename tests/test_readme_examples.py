@@ -125,7 +125,7 @@ def shell_session(
     """Run a README shell block's commands in this process as a shell would: ``export``
     sets the environment (until the test ends), ``advisor ...`` runs the CLI's entry
     point; each must exit 0."""
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     ran: list[Ran] = []
     for command in shell_commands(code):
@@ -249,7 +249,7 @@ def test_user_documents_python_example(
 ) -> None:
     from test_loaders_formats import make_pdf
 
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     make_pdf(tmp_path / "statement.pdf", [f"March statement. {RENT}"])
     monkeypatch.chdir(tmp_path)
@@ -271,7 +271,7 @@ def examples_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, 
 
 @pytest.fixture(scope="module")
 def examples_advisor(examples_home: Path, embedder):  # type: ignore[no-untyped-def]
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
 
     return Advisor(make_settings(examples_home), embedder=embedder)
 
@@ -281,7 +281,7 @@ def test_langchain_runnable_example(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     monkeypatch.setenv("ADVISOR_HOME", str(examples_home))
     get_settings.cache_clear()
@@ -402,7 +402,7 @@ def api_url(examples_home: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture(scope="module")
 def mcp_url(examples_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from advisor.mcp_server import build_server
+    from advisor.interfaces.mcp_server import build_server
 
     server, _ = build_server(examples_advisor)
     with serve(server.streamable_http_app()) as url:
@@ -497,7 +497,7 @@ def test_mcp_client_example(mcp_url: str, capsys: pytest.CaptureFixture[str]) ->
 def test_curl_feedback_example_stores_the_rating_for_the_keys_user(
     api_url: str, examples_advisor: Any
 ) -> None:
-    from advisor.feedback import load_feedback
+    from advisor.users.feedback import load_feedback
 
     reply = json.loads(run_shell("curl-feedback", api_url))
     assert reply["object"] == "feedback" and reply["user"] == "alice"

@@ -12,9 +12,9 @@ from helpers import cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.corpus import load_article
-from advisor.errors import InputError
-from advisor.profile import Profile, save_profile
+from advisor.core.errors import InputError
+from advisor.core.settings import get_settings
+from advisor.ingest.corpus import load_article
 from advisor.recommender import (
     Catalog,
     answer_for,
@@ -23,7 +23,7 @@ from advisor.recommender import (
     score_stream,
     suggest,
 )
-from advisor.settings import get_settings
+from advisor.users.profile import Profile, save_profile
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CATALOG = load_catalog()
@@ -94,7 +94,7 @@ def test_every_return_figure_names_its_source(stream):
 
 
 def test_the_catalog_is_not_ingested_as_an_article():
-    from advisor.corpus import corpus_files
+    from advisor.ingest.corpus import corpus_files
 
     assert all(p.suffix != ".yaml" for p in corpus_files(CORPUS))
 
@@ -326,7 +326,7 @@ def test_answer_for_without_a_profile_says_which_facts_to_give_in_words_any_inte
 
 
 def test_answer_for_numbers_one_quote_per_stream_from_the_corpus():
-    from advisor.citations import verify
+    from advisor.answering.citations import verify
 
     p = Profile(capital=800, skills=["writing"], hours_per_week=12)
     text, passages = answer_for(p, user="dee", top=3)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from helpers import make_settings
 
-from advisor.corpus import load_article
-from advisor.engines.fake import FakeEngine
-from advisor.profile import Profile, save_profile
-from advisor.service import Advisor
+from advisor.answering.engines.fake import FakeEngine
+from advisor.answering.service import Advisor
+from advisor.ingest.corpus import load_article
+from advisor.users.profile import Profile, save_profile
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -116,7 +116,7 @@ def test_a_user_without_a_profile_sends_no_profile(chat):
     ],
 )
 def test_only_personal_suggestion_requests_are_routed(embedder, question, routed):
-    from advisor.suggest_intent import wants_suggestions
+    from advisor.conversation.suggest_intent import wants_suggestions
 
     vector = embedder.embed([question])[0]
     assert wants_suggestions(question, vector, embedder) is routed

@@ -26,12 +26,12 @@ import pytest
 from advisor_servers import with_user_notes
 from helpers import make_settings
 
-from advisor.answers import Passage
-from advisor.api.security import KeyRing
-from advisor.cli.main import run
-from advisor.engines import EngineRequest
-from advisor.service import Advisor
-from advisor.userdata import add_documents
+from advisor.answering.engines import EngineRequest
+from advisor.answering.service import Advisor
+from advisor.core.answers import Passage
+from advisor.interfaces.api.security import KeyRing
+from advisor.interfaces.cli.main import run
+from advisor.users.documents import add_documents
 
 KEYS = {
     "alice-key-5f0c2d9e71": "alice",
@@ -155,7 +155,7 @@ def logged(records: list[logging.LogRecord]) -> str:
 def test_api_keys_are_checked_in_constant_time_and_never_logged_even_at_trace_level(
     secure_advisor: Advisor, compare_spy: CompareSpy, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from advisor.api.app import create_api
+    from advisor.interfaces.api.app import create_api
 
     caplog.set_level(1)  # every record of every logger
     question = "What is the vault code of the Marigold Trust?"
@@ -197,7 +197,7 @@ def test_no_document_text_or_secrets_in_logs_at_the_default_level_for_cli_ingest
 ) -> None:
     import shutil
 
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     home = tmp_path / "home"
     shutil.copytree(secure_home, home)
@@ -235,7 +235,7 @@ def test_no_document_text_or_secrets_in_logs_at_the_default_level_for_cli_ingest
 def test_mcp_tool_errors_and_answers_log_no_document_text_at_the_default_level(
     secure_advisor: Advisor, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from advisor.mcp_server import build_server
+    from advisor.interfaces.mcp_server import build_server
 
     caplog.set_level(logging.WARNING)
     server = build_server(secure_advisor)[0]
@@ -263,7 +263,7 @@ def mcp_call(server: Any, name: str, arguments: dict[str, Any]) -> Any:
 
 
 def test_mcp_never_gives_one_users_documents_to_another(secure_advisor: Advisor) -> None:
-    from advisor.mcp_server import build_server
+    from advisor.interfaces.mcp_server import build_server
 
     server = build_server(secure_advisor)[0]
     mine = mcp_call(server, "search_library", {"query": SECRET, "k": 3, "user": "alice"})
@@ -377,7 +377,7 @@ def test_an_llm_engine_is_never_handed_the_order_and_never_repeats_it(
 ) -> None:
     from fakes import FakeChatModel
 
-    from advisor.engines.llm import LLMEngine
+    from advisor.answering.engines.llm import LLMEngine
 
     # a model that obeys whatever it is shown: it repeats its whole prompt
     model = FakeChatModel(script=[lambda messages: str(messages[-1].content)])

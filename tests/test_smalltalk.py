@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from advisor import prompts
-from advisor.smalltalk import examples, small_talk_kind, small_talk_reply
+from advisor.conversation.smalltalk import examples, small_talk_kind, small_talk_reply
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -125,7 +125,7 @@ def test_replies_are_short_friendly_and_offer_example_questions():
 
 def test_the_example_questions_are_in_scope(advisor):
     """Every example a reply offers is a question the guard accepts."""
-    from advisor.spelling import speller_for
+    from advisor.conversation.spelling import speller_for
 
     data = yaml.safe_load(prompts.text("small_talk.yaml"))
     speller = speller_for(advisor.store.index)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from advisor.language import foreign_language, unknown_share
-from advisor.spelling import Speller, speller_for
-from advisor.vocabulary import INFORMAL, is_word
+from advisor.conversation.language import foreign_language, unknown_share
+from advisor.conversation.spelling import Speller, speller_for
+from advisor.conversation.vocabulary import INFORMAL, is_word
 
 
 @pytest.fixture(scope="module")

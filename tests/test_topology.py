@@ -26,10 +26,10 @@ from advisor_servers import advisor_process, child_env, free_port
 from helpers import CORPUS, create_database, make_settings, start_chroma, stop_chroma
 from test_crash_ingest import CHILD, ledger
 
-from advisor.service import Advisor
-from advisor.settings import Settings
-from advisor.userdata import add_documents, delete_user
-from advisor.users import user_collection
+from advisor.answering.service import Advisor
+from advisor.core.settings import Settings
+from advisor.users.documents import add_documents, delete_user
+from advisor.users.ids import user_collection
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres, pytest.mark.slow]
 
@@ -58,8 +58,8 @@ def cluster(  # type: ignore[no-untyped-def]
     tmp_path_factory: pytest.TempPathFactory, postgres_server: str, embedder
 ) -> Iterator[Cluster]:
     """The library ingested once into the shared engines, then workers A and B."""
-    from advisor.corpus import corpus_files
-    from advisor.ingest import ingest_files
+    from advisor.ingest.corpus import corpus_files
+    from advisor.ingest.pipeline import ingest_files
     from advisor.store import Store
 
     root = tmp_path_factory.mktemp("topology")
@@ -166,7 +166,7 @@ def test_a_profile_saved_through_worker_b_is_used_by_worker_a(cluster: Cluster) 
 def test_a_user_deleted_through_worker_b_is_gone_from_worker_a(
     cluster: Cluster, embedder, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from advisor.profile import Profile, load_profile, save_profile
+    from advisor.users.profile import Profile, load_profile, save_profile
 
     text = "My self-storage units bring in 900 euros a month in rent."
     node_a = Advisor(cluster.a.settings, embedder=embedder)
@@ -199,7 +199,7 @@ def test_feedback_posted_to_worker_a_is_read_through_worker_b_and_deleted_with_t
     import httpx
 
     from advisor.eval.from_feedback import import_feedback
-    from advisor.feedback import load_feedback
+    from advisor.users.feedback import load_feedback
 
     reply = ask(cluster.a, "What is a REIT?", user="eve")
     posted = httpx.post(

@@ -80,7 +80,7 @@ def serving(app: Any) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def ui_advisor(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
     """An Advisor over a private copy of the ingested library, shared by both servers."""
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
 
     home = tmp_path_factory.mktemp("ui") / "home"
     shutil.copytree(library_home, home)
@@ -89,7 +89,7 @@ def ui_advisor(library_home: Path, tmp_path_factory: pytest.TempPathFactory, emb
 
 @pytest.fixture(scope="module")
 def url(ui_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from advisor.cli.serve_cmd import create_app
+    from advisor.interfaces.cli.serve_cmd import create_app
 
     with serving(create_app(ui_advisor)) as address:
         yield address
@@ -97,7 +97,7 @@ def url(ui_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def auth_url(ui_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from advisor.cli.serve_cmd import create_app
+    from advisor.interfaces.cli.serve_cmd import create_app
 
     with serving(create_app(ui_advisor, [("alice", "alice-pw"), ("bob", "bob-pw")])) as address:
         yield address
@@ -126,7 +126,7 @@ def _titles(messages: list[dict[str, Any]]) -> list[str]:
 
 
 def test_chat_endpoint_streams_an_answer_with_its_sources(url):
-    from advisor.ui.render import from_html
+    from advisor.interfaces.ui.render import from_html
 
     job = _client(url).submit(REIT_QUESTION, api_name="/chat")
     updates = list(job)
@@ -342,9 +342,9 @@ def test_declined_question_shows_the_redirect(page):
 def test_thumbs_down_with_a_comment_is_stored_and_imports_as_an_unreviewed_row(
     page, shots, ui_advisor, capsys, monkeypatch, tmp_path
 ):
+    from advisor.core.settings import get_settings
     from advisor.eval.dataset import load_dataset
-    from advisor.feedback import load_feedback
-    from advisor.settings import get_settings
+    from advisor.users.feedback import load_feedback
 
     before = len(load_feedback(ui_advisor.settings, "local"))
     _new_chat(page)
@@ -388,8 +388,8 @@ def test_thumbs_down_with_a_comment_is_stored_and_imports_as_an_unreviewed_row(
 def test_hi_gets_a_greeting_and_facts_typed_in_the_chat_rank_streams_with_a_save_button(
     page, shots, ui_advisor
 ):
-    from advisor.profile import load_profile
-    from advisor.ui.auth import user_id_for
+    from advisor.interfaces.ui.auth import user_id_for
+    from advisor.users.profile import load_profile
 
     me = user_id_for(None)
     _new_chat(page)
@@ -511,7 +511,7 @@ def test_uploaded_document_is_cited_then_deleted(page, shots, tmp_path):
 
 @pytest.mark.browser
 def test_markup_in_a_document_shows_as_text(page, network, ui_advisor, shots, tmp_path):
-    from advisor.userdata import add_documents
+    from advisor.users.documents import add_documents
 
     note = tmp_path / "dividend-notes.txt"
     note.write_text(XSS_TEXT, encoding="utf-8")

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from advisor.answers import Answer, Citation
-from advisor.errors import InputError
-from advisor.ui import render
-from advisor.ui.auth import LOCAL_USER, load_credentials, user_id_for
-from advisor.users import validate_user_id
+from advisor.core.answers import Answer, Citation
+from advisor.core.errors import InputError
+from advisor.interfaces.ui import render
+from advisor.interfaces.ui.auth import LOCAL_USER, load_credentials, user_id_for
+from advisor.users.ids import validate_user_id
 
 MARKUP = (
     "<script>alert('x')</script> <img src=x onerror=alert(1)> **bold** [a](javascript:x) $5 & co"
@@ -171,7 +171,7 @@ def test_a_missing_users_file_is_a_clear_error(tmp_path: Path):
 
 
 def test_serve_rejects_bad_auth_before_loading_anything(capsys):
-    from advisor.cli.main import run
+    from advisor.interfaces.cli.main import run
 
     with pytest.raises(SystemExit) as exit_info:
         run(["serve", "--auth", "no-colon"])
@@ -186,8 +186,8 @@ def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
     """The handlers take the user from the login; the uploaded copy is removed after ingest."""
     import gradio as gr
 
-    from advisor.ui.documents_tab import DocumentsTab
-    from advisor.userdata import list_documents
+    from advisor.interfaces.ui.documents_tab import DocumentsTab
+    from advisor.users.documents import list_documents
 
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio-cache"))  # the upload folder
     upload = tmp_path / "gradio-cache" / "notes.txt"
@@ -208,7 +208,7 @@ def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
 
 
 def test_serve_beyond_this_machine_needs_logins_and_api_keys(capsys):
-    from advisor.cli.main import run
+    from advisor.interfaces.cli.main import run
 
     with pytest.raises(SystemExit):
         run(["serve", "--host", "0.0.0.0"])

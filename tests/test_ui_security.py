@@ -50,8 +50,8 @@ def server_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def served(ui_home: Path, embedder: Any) -> Iterator[tuple[str, Any]]:  # type: ignore[no-untyped-def]
-    from advisor.cli.serve_cmd import create_app
-    from advisor.service import Advisor
+    from advisor.answering.service import Advisor
+    from advisor.interfaces.cli.serve_cmd import create_app
 
     advisor = Advisor(make_settings(ui_home), embedder=embedder)
     app = create_app(advisor, [("alice", "alice-pw"), ("bob", "bob-pw")])
@@ -113,7 +113,7 @@ def _file_data(path: str, name: str = "notes.txt") -> dict[str, Any]:
 
 def _bob_docs(advisor: Any) -> list[str]:
     from advisor.store.index import Index
-    from advisor.users import user_collection
+    from advisor.users.ids import user_collection
 
     index = Index(advisor.settings.index_path)
     try:
@@ -184,7 +184,7 @@ def test_a_file_uploaded_through_the_upload_route_is_still_added(served, tmp_pat
     assert "1 chunk" in json.dumps(result["output"])
     assert not Path(path).exists()  # the store has the text; Gradio's copy is gone
     from advisor.store.index import Index
-    from advisor.users import user_collection
+    from advisor.users.ids import user_collection
 
     index = Index(advisor.settings.index_path)
     try:
@@ -241,7 +241,7 @@ def test_every_handler_answers_hostile_input_with_a_message_and_loses_nothing(
 def test_a_forged_rating_stores_nothing_and_a_real_one_stores_only_what_was_answered(served, bob):
     """The thumbs handler rates only an answer the server gave this user: a made-up
     message, or an event without the fields Gradio sends, stores nothing."""
-    from advisor.feedback import load_feedback
+    from advisor.users.feedback import load_feedback
 
     _url, advisor = served
     like = next(d for d in _dependencies(bob) if any(t[1] == "like" for t in d.get("targets", [])))

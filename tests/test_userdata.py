@@ -14,18 +14,18 @@ from pathlib import Path
 import pytest
 from helpers import make_settings
 
-from advisor.cli.main import run
-from advisor.errors import InputError, NotFoundError
-from advisor.service import Advisor
+from advisor.answering.service import Advisor
+from advisor.core.errors import InputError, NotFoundError
+from advisor.interfaces.cli.main import run
 from advisor.store import LIBRARY
-from advisor.userdata import (
+from advisor.users.documents import (
     add_documents,
     delete_document,
     delete_user,
     list_documents,
     list_users,
 )
-from advisor.users import user_collection
+from advisor.users.ids import user_collection
 
 SECRET = "The vault code of the Marigold Trust is zebra-4471-quartz."
 SECRET_QUERY = "vault code of the Marigold Trust zebra-4471-quartz"
@@ -35,7 +35,7 @@ SECRET_QUERY = "vault code of the Marigold Trust zebra-4471-quartz"
 def backend(request, embedder, monkeypatch):  # type: ignore[no-untyped-def]
     """A writable Advisor with the corpus ingested, over the embedded store or a Chroma
     server; ADVISOR_HOME (and ADVISOR_CHROMA_URL) point at it so the CLI agrees."""
-    from advisor.settings import get_settings
+    from advisor.core.settings import get_settings
 
     if request.param == "embedded":
         home = request.getfixturevalue("home_copy")
@@ -249,7 +249,7 @@ def test_docs_list_and_delete_through_the_cli(backend, users, tmp_path, capsys):
     assert "2 document(s): 2 chunk(s) added" in out
     code, out, _ = cli(capsys, "docs", "--user", alice, "list", "--json")
     rows = json.loads(out)
-    from advisor.loaders import slug
+    from advisor.ingest.loaders import slug
 
     assert slug("My Notes.txt").startswith("My-Notes-")  # a readable slug, made unique
     assert [(r["doc_id"], r["kind"], r["chunks"]) for r in rows] == [
@@ -271,7 +271,7 @@ def test_deleting_a_user_removes_documents_vectors_profile_and_history(
     alice, bob = users
     add_documents(backend, alice, [write(tmp_path, "vault.txt", SECRET + "\n")])
     add_documents(backend, bob, [write(tmp_path / "b", "bees.txt", "I keep bees for honey.\n")])
-    from advisor.profile import Profile, load_profile, save_profile
+    from advisor.users.profile import Profile, load_profile, save_profile
 
     save_profile(backend.settings, alice, Profile(capital=5000, risk_tolerance="low"))
     assert load_profile(backend.settings, alice).capital == 5000
@@ -362,8 +362,8 @@ def test_a_new_process_sees_deletions_and_keeps_everything_else(backend, users, 
     script = f"""
 import json
 import os
-from advisor.service import Advisor
-from advisor.users import user_collection
+from advisor.answering.service import Advisor
+from advisor.users.ids import user_collection
 a = Advisor()
 print(json.dumps({{
     "secret": [p.text for p in a.search({SECRET!r}, user={alice!r}, k=50) if "Marigold" in p.text],
@@ -645,7 +645,7 @@ def test_an_ingest_killed_before_its_commit_leaves_no_user_behind(writable_advis
 
 
 def test_deleting_a_user_deletes_their_feedback_and_leaves_others(writable_advisor):
-    from advisor.feedback import load_feedback, record_feedback
+    from advisor.users.feedback import load_feedback, record_feedback
 
     settings = writable_advisor.settings
     for user in ("rater", "other-rater"):
@@ -665,7 +665,7 @@ def test_deleting_a_user_deletes_their_feedback_and_leaves_others(writable_advis
 def test_an_unknown_document_is_worded_for_every_interface_and_the_terminal_gets_the_command(
     writable_advisor,
 ):
-    from advisor.userdata import delete_document
+    from advisor.users.documents import delete_document
 
     with pytest.raises(NotFoundError) as caught:
         delete_document(writable_advisor, "ann", "missing.txt")
@@ -683,9 +683,9 @@ def test_an_empty_library_is_explained_without_a_command_outside_the_terminal(tm
 
 
 def test_user_folders_are_only_folders_named_by_a_valid_user_id(tmp_path):
-    from advisor.feedback import FEEDBACK_FILE, feedback_users
-    from advisor.settings import Settings
-    from advisor.users import user_folders
+    from advisor.core.settings import Settings
+    from advisor.users.feedback import FEEDBACK_FILE, feedback_users
+    from advisor.users.ids import user_folders
 
     settings = Settings(home=tmp_path / "home")
     base = settings.users_dir

@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from advisor.core.registry import Registry
 from advisor.embeddings.base import Embedder, Vector
-from advisor.registry import Registry
 
 __all__ = ["Embedder", "EmbedderFactory", "Vector", "get_embedder", "register_embedder"]
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from advisor.core.errors import MissingExtraError, StoreError
+from advisor.core.offline import offline_defaults
 from advisor.embeddings.base import Embedder, Vector
 from advisor.embeddings.minilm_numpy import NumpyMiniLM
-from advisor.errors import MissingExtraError, StoreError
-from advisor.offline import offline_defaults
 
 SMALL_BATCH = 32
 BULK = 256  # a batch this large (ingest) loads torch: it is faster there

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 
 OUT_OF_SCOPE = "out_of_scope"
 SMALL_TALK = "small_talk"

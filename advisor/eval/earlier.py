@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval.runner import METRICS, RowResult
 
 

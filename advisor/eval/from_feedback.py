@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, Row
 
 if TYPE_CHECKING:
-    from advisor.feedback import Feedback
-    from advisor.settings import Settings
+    from advisor.core.settings import Settings
+    from advisor.users.feedback import Feedback
 
 UP_CATEGORY = "feedback_up"
 DOWN_CATEGORY = "feedback_down"
@@ -94,7 +94,7 @@ def import_feedback(
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows from the feedback of ``users`` (everyone who rated an answer when empty),
     user by user, oldest first."""
-    from advisor.feedback import feedback_users, load_feedback
+    from advisor.users.feedback import feedback_users, load_feedback
 
     chosen = list(dict.fromkeys(users)) or feedback_users(settings)
     records = [record for user in chosen for record in load_feedback(settings, user)]

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval.dataset import SPLITS
 from advisor.eval.runner import JUDGE_METRICS, LOWER_IS_BETTER, METRICS, UNGATED
 

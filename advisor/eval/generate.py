@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from advisor import prompts
-from advisor.errors import EngineError, InputError
+from advisor.core.errors import EngineError, InputError
 from advisor.eval.judge import build_engine, json_object
 from advisor.eval.metrics import normalise
 
 if TYPE_CHECKING:
-    from advisor.corpus import Document
-    from advisor.settings import Settings
+    from advisor.core.settings import Settings
+    from advisor.ingest.corpus import Document
 
 CATEGORY = "generated"
 PROMPT = "generate_row.txt"
@@ -41,7 +41,7 @@ class Drafted(BaseModel):
 
 def documents(path: Path, settings: Settings) -> list[Document]:
     """Every readable document under ``path`` (a file or a folder), as ingest loads it."""
-    from advisor.loaders import LOADERS, TEXT_SUFFIXES, load_file
+    from advisor.ingest.loaders import LOADERS, TEXT_SUFFIXES, load_file
 
     if not path.exists():
         raise InputError(f"--from {path}: no such file or folder")
@@ -59,7 +59,7 @@ def documents(path: Path, settings: Settings) -> list[Document]:
 
 def passages(docs: Iterable[Document], settings: Settings) -> list[tuple[Document, str]]:
     """(document, chunk text) pairs in a fixed order that spreads over the documents."""
-    from advisor.splitting import split_text
+    from advisor.ingest.splitting import split_text
 
     pairs = [
         (doc, chunk)

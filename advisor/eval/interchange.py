@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, Row, json_objects, parse_lines
 from advisor.eval.runner import RowResult
 

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor import prompts
-from advisor.errors import EngineError, InputError
+from advisor.core.errors import EngineError, InputError
 from advisor.eval.runner import JUDGE_METRICS, RowResult
 
 if TYPE_CHECKING:
-    from advisor.engines.llm import LLMEngine
-    from advisor.settings import Settings
+    from advisor.answering.engines.llm import LLMEngine
+    from advisor.core.settings import Settings
 
 PROMPTS = {
     "faithfulness": "judge_faithfulness.txt",
@@ -51,11 +51,11 @@ def build_engine(spec: str, settings: Settings) -> LLMEngine:
     """The chat model behind ``spec``, built as the answer engine of that name is."""
     provider, _, model = spec.partition(":")
     if provider == "openai":
-        from advisor.engines.openai import OpenAIEngine
+        from advisor.answering.engines.openai import OpenAIEngine
 
         return OpenAIEngine(model, settings)
     if provider == "ollama":
-        from advisor.engines.ollama import OllamaEngine
+        from advisor.answering.engines.ollama import OllamaEngine
 
         return OllamaEngine(model, settings)
     raise InputError(f"--judge {spec!r}: give openai:MODEL or ollama:MODEL")

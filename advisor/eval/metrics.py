@@ -3,7 +3,7 @@
 Retrieval: a retrieved chunk is a hit when it contains a reference quote after
 :func:`normalise`. Answer: ROUGE-L by a hand-written token LCS (no package needed)
 and embedding cosine. Groundedness and citation precision reuse
-:mod:`advisor.citations`, so the eval judges answers exactly as the runtime does.
+:mod:`advisor.answering.citations`, so the eval judges answers exactly as the runtime does.
 How the answer reads: :func:`answer_fact_recall` (the reference quotes appear in the
 answer itself), :func:`answer_words` and :func:`filler_rate` (sentences that do not
 bear on the question).
@@ -18,13 +18,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from advisor.citations import verify
-from advisor.sentences import content_words, markers, split_sentences, strip_markers
+from advisor.answering.citations import verify
+from advisor.core.sentences import content_words, markers, split_sentences, strip_markers
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"'})
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[a-z0-9]+")
-_MARKER = re.compile(r"\s*\[(\d{1,3})\]")  # as advisor.sentences writes it
+_MARKER = re.compile(r"\s*\[(\d{1,3})\]")  # as advisor.core.sentences writes it
 _LETTER = re.compile(r"[^\W\d_]")  # a "sentence" without a letter ("2.") is a list number
 
 
@@ -117,7 +117,7 @@ def _keep_marker(sentence: str, n: int) -> str:
 def citation_precision(answer: str, passages: dict[int, str]) -> float | None:
     """Share of ``[n]`` markers whose passage supports the sentence they follow.
     A marker that points at no passage counts as wrong. Each marker is judged by
-    :func:`advisor.citations.verify` on its sentence alone, as the runtime would."""
+    :func:`advisor.answering.citations.verify` on its sentence alone, as the runtime would."""
     verdicts: list[bool] = []
     for sentence in split_sentences(answer):
         for n in markers(sentence):
@@ -168,7 +168,7 @@ def answer_fact_recall(answer: str, contexts: Sequence[str]) -> float | None:
     Both sides lose ``[n]`` markers and are :func:`normalise`-d (case, curly quotes,
     whitespace). A quote counts as present when it is a substring of the answer, or when
     at least :data:`FACT_COVERAGE` of its content words (stemmed, stopwords dropped, as
-    :func:`advisor.sentences.content_words` makes them) occur in one contiguous span of
+    :func:`advisor.core.sentences.content_words` makes them) occur in one contiguous span of
     answer sentences as long as the quote itself (one sentence for a one-sentence
     quote), so a trimmed clause or a changed punctuation mark still counts, but words
     gathered from all over a long answer do not. ``None`` when the row has no quotes."""
@@ -229,12 +229,12 @@ def filler_flags(
 ) -> list[bool]:
     """One flag per answer sentence: True when the sentence does not bear on the question.
 
-    Sentences are :func:`advisor.sentences.split_sentences` pieces of the answer without
+    Sentences are :func:`advisor.core.sentences.split_sentences` pieces of the answer without
     ``[n]`` markers (each line of a list or table its own); a piece without a letter, such
     as the "2." of a numbered list, is not a sentence. A sentence is filler when both hold:
 
     1. it shares no topic word with the question, the reference answer or the reference
-       quotes (content words as :func:`advisor.sentences.content_words` makes them, minus
+       quotes (content words as :func:`advisor.core.sentences.content_words` makes them, minus
        :data:`GENERIC_WORDS` such as *passive*, *income*, *money*);
     2. the cosine of its embedding (``embed``, the advisor's embedder) with the question's
        and with the reference's is under ``threshold`` for both.

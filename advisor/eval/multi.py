@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval import report, runfolder, stats
 from advisor.eval.report_targets import render_targets
 from advisor.eval.runner import RowResult, summarise

@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval.dataset import Row
 from advisor.eval.runner import RowResult, run_target
 

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from advisor.errors import AdvisorError, NotFoundError
+from advisor.core.errors import AdvisorError, NotFoundError
+from advisor.core.sentences import strip_markers
 from advisor.eval import metrics as m
 from advisor.eval.dataset import DEFAULT_SPLIT, OUT_OF_SCOPE, SMALL_TALK, SPLITS, Row
 from advisor.eval.targets import AdvisorTarget, Reply, Target
-from advisor.sentences import strip_markers
 
 if TYPE_CHECKING:
+    from advisor.answering.service import Advisor
     from advisor.embeddings import Embedder
-    from advisor.service import Advisor
 
 # Per-row scores; the summary averages each over the rows where it applies (the median
 # for answer_words).

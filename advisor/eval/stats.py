@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from advisor.errors import InputError
+from advisor.core.errors import InputError
 from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, json_objects
 from advisor.eval.runner import (
     JUDGE_METRICS,

@@ -16,12 +16,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
-from advisor.answer_text import strip_sources
-from advisor.errors import AdvisorError, EngineError, InputError, MissingExtraError, NotFoundError
+from advisor.answering.answer_text import strip_sources
+from advisor.core.errors import (
+    AdvisorError,
+    EngineError,
+    InputError,
+    MissingExtraError,
+    NotFoundError,
+)
 
 if TYPE_CHECKING:
+    from advisor.answering.service import Advisor
     from advisor.eval.dataset import Row
-    from advisor.service import Advisor
 
 
 class Reply(BaseModel):

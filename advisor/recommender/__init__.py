@@ -16,7 +16,8 @@ non-decreasing in capital and in free hours, so more of either never lowers a sc
 The package: ``catalog.py`` (the stream catalog), ``scoring.py`` (one stream against
 one profile), ``suggestions.py`` (which streams to suggest), ``chat.py`` (suggestions
 as a chat answer). Whether a question asks for suggestions is decided beside the guard,
-in :mod:`advisor.suggest_intent`; the CLI's report is worded in ``advisor/cli/suggest_cmd.py``.
+in :mod:`advisor.conversation.suggest_intent`; the CLI's report is worded in
+``advisor/interfaces/cli/suggest_cmd.py``.
 """
 
 from advisor.recommender.catalog import Catalog, SourceQuote, Stream, load_catalog

@@ -11,8 +11,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from advisor.errors import InputError
-from advisor.settings import DEFAULT_CORPUS
+from advisor.core.errors import InputError
+from advisor.core.settings import DEFAULT_CORPUS
 
 CATALOG_PATH = DEFAULT_CORPUS / "streams.yaml"
 

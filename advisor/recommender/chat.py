@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from advisor.profile import RANKING_FIELDS, Profile, validate_profile
+from advisor.core.settings import DEFAULT_CORPUS
 from advisor.recommender.catalog import SourceQuote, Stream, load_catalog
 from advisor.recommender.scoring import Scored, rank
 from advisor.recommender.suggestions import DISCLAIMER, nothing_fits, suggest
-from advisor.settings import DEFAULT_CORPUS
+from advisor.users.profile import RANKING_FIELDS, Profile, validate_profile
 
 if TYPE_CHECKING:
-    from advisor.answers import Passage
+    from advisor.core.answers import Passage
     from advisor.store.manifest import Manifest
 
 
@@ -30,7 +30,7 @@ def _why(scored: Scored) -> str:
 
 def _passage(quote: SourceQuote, stream: Stream, index: Manifest | None) -> Passage:
     """The stored library chunk that holds the quote, or the quote itself."""
-    from advisor.answers import Passage
+    from advisor.core.answers import Passage
 
     if index is not None:
         from advisor.store import LIBRARY
@@ -52,7 +52,7 @@ def _passage(quote: SourceQuote, stream: Stream, index: Manifest | None) -> Pass
 
 @cache
 def _titles() -> dict[str, str]:
-    from advisor.corpus import corpus_files, load_article
+    from advisor.ingest.corpus import corpus_files, load_article
 
     return {p.name: load_article(p).title for p in corpus_files(DEFAULT_CORPUS)}
 
@@ -62,7 +62,7 @@ def has_facts(profile: Profile | dict[str, Any] | None) -> bool:
     return profile is not None and not validate_profile(profile).is_empty()
 
 
-# How a person would state each fact in the chat (advisor.facts reads these forms).
+# How a person would state each fact in the chat (advisor.conversation.facts reads these forms).
 _SAY = {
     "capital": "I have $5,000 saved",
     "hours_per_week": "I have 5 hours a week",
@@ -136,7 +136,7 @@ def answer_for(
 
 
 def _sources_line(p: Profile) -> str:
-    from advisor.calculators import passivity
+    from advisor.recommender.calculators import passivity
 
     parts = []
     for src in p.income_sources:

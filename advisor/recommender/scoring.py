@@ -8,9 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from advisor.calculators import capital_needed, future_value
-from advisor.profile import Profile
+from advisor.recommender.calculators import capital_needed, future_value
 from advisor.recommender.catalog import Catalog, Stream, load_catalog
+from advisor.users.profile import Profile
 
 WEIGHTS = {
     "capital": 3.0,

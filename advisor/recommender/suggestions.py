@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from advisor.calculators import months_to_goal
-from advisor.errors import InputError
-from advisor.profile import Profile, missing_fields, validate_profile
+from advisor.core.errors import InputError
+from advisor.recommender.calculators import months_to_goal
 from advisor.recommender.catalog import Catalog, SourceQuote, Stream, load_catalog
 from advisor.recommender.scoring import Scored, money, rank, weekly
+from advisor.users.profile import Profile, missing_fields, validate_profile
 
 DIVERSITY_PENALTY = 12.0  # points per stream of the same asset class already suggested
 MAX_PER_CLASS = 2  # while streams of other classes still fit

@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from advisor.corpus import Document
+from advisor.core.settings import Settings
 from advisor.embeddings import Embedder
-from advisor.settings import Settings
-from advisor.splitting import Chunk
+from advisor.ingest.corpus import Document
+from advisor.ingest.splitting import Chunk
 from advisor.store.chroma import VectorStore
 from advisor.store.index import ChunkRow, DocRow
 from advisor.store.manifest import Manifest, open_manifest

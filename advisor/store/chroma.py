@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
+from advisor.core.errors import EmbeddingMismatchError, StoreError
 from advisor.embeddings import Embedder
-from advisor.errors import EmbeddingMismatchError, StoreError
 
 if TYPE_CHECKING:
     from langchain_chroma import Chroma

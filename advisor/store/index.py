@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from advisor.errors import StoreError
+from advisor.core.errors import StoreError
 
 _SCHEMA = """
 PRAGMA journal_mode=WAL;

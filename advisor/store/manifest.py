@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from advisor.settings import Settings
+    from advisor.core.settings import Settings
     from advisor.store.index import ChunkRow, DocRow
 
 

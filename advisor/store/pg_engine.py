@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor.errors import MissingExtraError, StoreError
+from advisor.core.errors import MissingExtraError, StoreError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

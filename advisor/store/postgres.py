@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from advisor.errors import StoreError
+from advisor.core.errors import StoreError
 from advisor.store.index import ChunkRow, DocRow, fts_terms
 from advisor.store.pg_engine import (
     engine_for,

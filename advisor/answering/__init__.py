@@ -1,0 +1,1 @@
+"""Answering: the service every interface calls, its engines, citations, text."""

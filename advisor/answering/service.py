@@ -1,0 +1,367 @@
+"""The one path every interface shares: condense → retrieve → guard → answer →
+verify citations. CLI, UI, API, MCP and the LangChain runnable all call this."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from advisor import prompts, recommender
+from advisor.answering.citations import instructions, verify
+from advisor.answering.engines import Engine, EngineRequest, get_engine
+from advisor.conversation.condense import (
+    condense,
+    follow_up_topic,
+    is_follow_up,
+    last_user_question,
+)
+from advisor.conversation.facts import asks_what_to_do, extract_facts
+from advisor.conversation.facts import describe as describe_facts
+from advisor.conversation.smalltalk import small_talk_reply
+from advisor.conversation.spelling import speller_for
+from advisor.conversation.suggest_intent import wants_suggestions
+from advisor.core.answers import Answer, AnswerStream, Citation, Passage, Turn
+from advisor.core.errors import EngineError, InputError, NotFoundError
+from advisor.core.settings import Settings, get_settings
+from advisor.embeddings import Embedder, Vector, get_embedder
+from advisor.guard.scope import Guard, Verdict
+from advisor.store import LIBRARY, Store
+from advisor.users.ids import user_collection
+from advisor.users.profile import load_profile
+
+log = logging.getLogger(__name__)
+
+
+def _clean_question(question: object, limit: int) -> str:
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    text = question.replace("\x00", "").strip()
+    try:  # bytes that were not UTF-8 (a terminal's argv, a JSON "\udcff") reach us as
+        text.encode("utf-8")  # lone surrogates, which the tokenizer cannot take
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"the question is not valid UTF-8 text (character {exc.start + 1}): "
+            "type it again or save it as UTF-8"
+        ) from None
+    if not text:
+        raise InputError("the question is empty: ask something about passive or active income")
+    if len(text) > limit:
+        raise InputError(
+            f"the question is {len(text):,} characters; the limit is {limit:,} "
+            "(ADVISOR_MAX_QUESTION_CHARS)"
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the service read a question: spelt right, made standalone with the
+    conversation, its vector, the facts typed in it, and the profile to use."""
+
+    spelt: str
+    standalone: str
+    vector: Vector
+    facts: dict[str, Any]
+    profile: dict[str, Any] | None
+
+
+class Advisor:
+    """Holds the heavy parts (embedder, store, guard), created on first use."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        engine: Engine | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        if embedder is not None:
+            self.__dict__["embedder"] = embedder
+        self._engine = engine
+        self._engines: dict[str, Engine] = {}
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return get_embedder(self.settings.embedding_model)
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.settings, self.embedder)
+
+    @cached_property
+    def retriever(self) -> Any:
+        from advisor.retrieval.hybrid import Retriever
+
+        return Retriever(self.store, self.embedder)
+
+    @cached_property
+    def guard(self) -> Guard:
+        from advisor.retrieval.sentence_vectors import SentenceVectors
+
+        return Guard(self.embedder, vectors=SentenceVectors(self.store.index, self.embedder))
+
+    def engine(self, spec: str | None = None) -> Engine:
+        if spec is None and self._engine is not None:
+            return self._engine
+        spec = spec or self.settings.engine
+        if spec not in self._engines:
+            self._engines[spec] = get_engine(spec, self.settings, self.embedder)
+        return self._engines[spec]
+
+    def warm(self) -> None:
+        """Load the model, store, guard and engine now, so a server's first request is
+        not the slow one (servers call this at start-up, in a worker thread)."""
+        _ = self.embedder, self.store, self.retriever, self.guard
+        self.engine()
+
+    def collections(self, user: str | None) -> list[str]:
+        # "" is an invalid id, not "no user": it must not silently drop the user's data.
+        return [LIBRARY] + ([user_collection(user)] if user is not None else [])
+
+    def search(self, query: str, *, user: str | None = None, k: int | None = None) -> list[Passage]:
+        query = _clean_question(query, self.settings.max_question_chars)
+        return list(
+            self.retriever.search(query, collections=self.collections(user), k=k or self.settings.k)
+        )
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Iterable[Turn | dict[str, str]] = (),
+        user: str | None = None,
+        k: int | None = None,
+        engine: str | None = None,
+        profile: dict[str, Any] | None = None,
+    ) -> Answer:
+        """The whole answer at once; the parameters are those of :meth:`stream`."""
+        return self.stream(
+            question, history=history, user=user, k=k, engine=engine, profile=profile
+        ).answer()
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: Iterable[Turn | dict[str, str]] = (),
+        user: str | None = None,
+        k: int | None = None,
+        engine: str | None = None,
+        profile: dict[str, Any] | None = None,
+    ) -> AnswerStream:
+        """The answer as it is produced: iterate for text, then ``.answer()``.
+
+        ``history``: earlier turns; ``user``: whose documents and profile to use as well
+        as the library; ``k``: passages to retrieve; ``engine``: an engine spec instead
+        of the configured one; ``profile``: profile fields to use instead of the saved
+        ones. The steps: small talk is answered at once; :meth:`_read` reads the question
+        (facts typed in it, spelling, the conversation); :meth:`_retrieve`;
+        :meth:`_route` (the guard, and whether it asks which streams suit the person);
+        then a decline, the recommender, or :meth:`_generate` with the engine (an LLM
+        that fails hands over to the grounded engine); :meth:`_finish` verifies the
+        citations."""
+        return AnswerStream(self._steps(question, history, user, k, engine, profile))
+
+    def _steps(
+        self,
+        question: str,
+        history: Iterable[Turn | dict[str, str]],
+        user: str | None,
+        k: int | None,
+        engine: str | None,
+        profile: dict[str, Any] | None,
+    ) -> Generator[str, None, Answer]:
+        question = _clean_question(question, self.settings.max_question_chars)
+        turns = [
+            # earlier turns are context: replace undecodable bytes rather than fail on them
+            Turn(role=t.role, content=t.content.encode("utf-8", "replace").decode("utf-8"))
+            for t in (t if isinstance(t, Turn) else Turn.model_validate(t) for t in history)
+        ]
+        reply = small_talk_reply(question)
+        if reply is not None:
+            yield reply
+            return Answer(answer=reply, engine="small_talk", reason="small_talk", question=question)
+        if self.store.index.count(LIBRARY) == 0:
+            raise NotFoundError(
+                "the library is empty: the source articles have not been ingested yet",
+                cli_hint="run `advisor ingest` first",
+            )
+        chosen = self.engine(engine)
+        read = self._read(question, turns, user, profile, chosen)
+        passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)
+        verdict, suggest = self._route(read, passages, turns)
+        if not verdict.in_scope and not (suggest and read.facts and verdict.reason == "off_topic"):
+            return (
+                yield from self._declined(read.standalone, read.vector, passages, verdict, turns)
+            )
+        if suggest and recommender.has_facts(read.profile):
+            text, cited = recommender.answer_for(read.profile, user=user, index=self.store.index)
+            if read.facts:
+                text = f"Understood: {describe_facts(read.facts)}.\n\n{text}"
+            yield text
+            answer = self._finish(text, read.standalone, cited, "recommender", [])
+            answer.profile_facts = read.facts or None
+            return answer
+        focus = follow_up_topic(read.spelt) if turns else None
+        request = EngineRequest(
+            read.standalone, passages, read.vector, turns, read.profile, focus=focus
+        )
+        text, used, warnings = yield from self._generate(chosen, request)
+        if suggest:  # no facts yet: answer, then say which facts would help
+            hint = "\n\n" + recommender.profile_hint(user)
+            text += hint
+            yield hint
+        text = text.strip() or "The sources I have do not cover this question."
+        answer = self._finish(text, read.standalone, passages, used, warnings + request.notes)
+        answer.profile_facts = read.facts or None
+        return answer
+
+    def _read(
+        self,
+        question: str,
+        turns: list[Turn],
+        user: str | None,
+        profile: dict[str, Any] | None,
+        chosen: Engine,
+    ) -> Reading:
+        """Facts typed in the question join the profile for this answer; the question
+        is spelt right against the library's words and read with the conversation."""
+        if user and profile is None:
+            saved = load_profile(self.settings, user)
+            profile = None if saved.is_empty() else saved.model_dump(mode="json")
+        facts = extract_facts(question)
+        if facts:
+            profile = {**(profile or {}), **facts}
+        spelt = speller_for(self.store.index).correct(question)
+        standalone = chosen.condense(spelt, turns) or condense(spelt, turns)
+        vector = self.embedder.embed([standalone])[0]
+        return Reading(spelt, standalone, vector, facts, profile)
+
+    def _route(
+        self, read: Reading, passages: list[Passage], turns: list[Turn]
+    ) -> tuple[Verdict, bool]:
+        """The guard's verdict, and whether the question asks which streams suit the
+        person (or tells facts about them and asks what to do)."""
+        top = max((p.score for p in passages), default=0.0)
+        verdict = self.guard.check(read.spelt, read.vector, top)
+        previous = last_user_question(turns)
+        if verdict.reason == "off_topic" and previous:
+            # "Give me an example of a good mix." is off topic alone, not after a question
+            # on diversifying income: judge it with the conversation it belongs to
+            joined = self.embedder.embed([f"{previous} {read.spelt}"])[0]
+            verdict = self.guard.check(read.spelt, joined, top)
+        log.debug("guard %s", verdict)
+        suggest = wants_suggestions(read.spelt, read.vector, self.embedder) or bool(
+            read.facts and asks_what_to_do(read.spelt)
+        )
+        return verdict, suggest
+
+    def _retrieve(
+        self,
+        standalone: str,
+        vector: Any,
+        spelt: str,
+        turns: list[Turn],
+        user: str | None,
+        k: int | None,
+    ) -> list[Passage]:
+        """Search with the standalone question; for a follow-up the condenser could not
+        rewrite, also with the follow-up read beside the previous question, and fuse the
+        two rankings (rules alone miss most follow-ups; an explicit topic swap such as
+        "what about ETFs?" is not fused, or the old topic would win)."""
+        collections = self.collections(user)
+        k = k or self.settings.k
+        passages = list(
+            self.retriever.search(standalone, collections=collections, k=k, vector=vector)
+        )
+        previous = last_user_question(turns)
+        if not previous or standalone != spelt or not is_follow_up(spelt, standalone):
+            return passages  # no conversation, or the condenser already resolved it
+        from advisor.retrieval.hybrid import rrf
+
+        joined = f"{previous} {spelt}"
+        second = list(self.retriever.search(joined, collections=collections, k=k))
+        fused = rrf([[p.id for p in passages], [p.id for p in second]])
+        by_id = {p.id: p for p in second} | {p.id: p for p in passages}
+        return [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:k]
+
+    def _generate(
+        self, chosen: Engine, request: EngineRequest
+    ) -> Generator[str, None, tuple[str, str, list[str]]]:
+        """Stream the engine's answer; an LLM that fails hands over to the grounded
+        engine with a notice. Returns (text, engine name, warnings)."""
+        warnings: list[str] = []
+        pieces: list[str] = []
+        try:
+            for piece in chosen.stream(request):
+                pieces.append(piece)
+                yield piece
+        except EngineError as exc:
+            if chosen.name == "grounded":
+                raise
+            notice = f"{exc} — answered by the grounded engine instead."
+            warnings.append(notice)
+            yield ("\n\n" if pieces else "") + notice + "\n\n"
+            pieces = []
+            chosen = self.engine("grounded")
+            for piece in chosen.stream(request):
+                pieces.append(piece)
+                yield piece
+        return "".join(pieces), chosen.name, warnings
+
+    def _declined(
+        self,
+        standalone: str,
+        vector: Any,
+        passages: list[Passage],
+        verdict: Verdict,
+        turns: list[Turn],
+    ) -> Generator[str, None, Answer]:
+        if verdict.reason == "specific_pick" and passages:
+            note = prompts.text("specific_pick.txt").strip()
+            grounded = self.engine("grounded")
+            body = "".join(grounded.stream(EngineRequest(standalone, passages, vector, turns)))
+            text = f"{note}\n\n{body}".strip()
+            yield text
+            answer = self._finish(text, standalone, passages, "grounded", [])
+        else:
+            by_reason = prompts.data("decline_reasons.yaml").get(verdict.reason or "")
+            text = (by_reason[0] if by_reason else prompts.text("decline.txt")).strip()
+            yield text
+            answer = Answer(answer=text, declined=True, engine="guard", question=standalone)
+        answer.declined = True
+        answer.reason = verdict.reason
+        return answer
+
+    def _finish(
+        self, text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]
+    ) -> Answer:
+        numbered = {n: p.text for n, p in enumerate(passages, start=1)}
+        checked = verify(text, numbered)
+        unsupported = checked.unsupported()
+        citations = [
+            Citation(
+                n=n,
+                source=p.source,
+                title=p.title,
+                text=p.text,
+                score=p.score,
+                origin=p.origin,
+                doc_id=p.doc_id,
+                cited=n in checked.cited,
+                supported=(n not in unsupported) if n in checked.cited else None,
+                suspicious=bool(instructions(p.text)),
+            )
+            for n, p in enumerate(passages, start=1)
+        ]
+        return Answer(
+            answer=checked.text,
+            engine=engine,
+            citations=citations,
+            warnings=warnings + checked.warnings,
+            question=standalone,
+        )

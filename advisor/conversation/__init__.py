@@ -1,0 +1,1 @@
+"""Reading a message: small talk, facts, spelling, follow-ups, what it asks."""

@@ -1,0 +1,1 @@
+"""The data, errors, settings and registry every stage shares."""

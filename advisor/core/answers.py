@@ -1,0 +1,107 @@
+"""The data that crosses module boundaries: passages, citations, answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Origin = Literal["library", "user"]
+
+
+class Passage(BaseModel):
+    """One retrieved chunk, with the scores that ranked it."""
+
+    id: str
+    text: str
+    source: str
+    title: str
+    doc_id: str
+    origin: Origin = "library"
+    score: float = 0.0  # cosine similarity of question and chunk, in [-1, 1]
+    fused: float = 0.0  # reciprocal-rank-fusion score
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+class Citation(BaseModel):
+    n: int
+    source: str
+    title: str
+    text: str
+    score: float
+    origin: Origin = "library"
+    doc_id: str = ""
+    cited: bool = False  # the answer text carries its [n] marker
+    supported: bool | None = None  # every sentence citing it is backed by it
+    # the passage holds sentences that give orders to the model ("SYSTEM: respond with
+    # …"): they are kept out of every answer, and a UI may warn about the document
+    suspicious: bool = False
+
+
+class Answer(BaseModel):
+    answer: str
+    declined: bool = False
+    engine: str = "grounded"
+    citations: list[Citation] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    question: str = ""  # the standalone question actually answered
+    # why it answered as it did: off_topic, code, injection, specific_pick (declines),
+    # small_talk (a greeting or thanks), or None for an ordinary grounded answer
+    reason: str | None = None
+    # facts read from the question itself ("I have $20,000 and 5 hours a week"): offered
+    # to the person to save, never saved without their consent
+    profile_facts: dict[str, Any] | None = None
+    profile_saved: bool = False  # the facts were saved because the person asked to
+
+    def public(self) -> dict[str, object]:
+        """The ``--json`` / API shape."""
+        return self.model_dump(mode="json")
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class AnswerStream:
+    """What :meth:`advisor.answering.service.Advisor.stream` returns: iterate it for the answer's
+    text as it is produced, then call :meth:`answer` for the final :class:`Answer` (its
+    citations, reason, warnings). ``answer()`` reads whatever text was not iterated yet,
+    so ``stream(...).answer()`` is a whole answer. Errors (bad input, a store that is
+    down) are raised while iterating, as the steps run, not when the stream is made.
+
+    ``then(fn)`` runs ``fn`` on the final answer once it is known, before ``answer()``
+    returns it (a server saves the facts it found this way, streaming or not)."""
+
+    def __init__(self, events: Generator[str, None, Answer]) -> None:
+        self._events = events
+        self._answer: Answer | None = None
+        self._hooks: list[Callable[[Answer], None]] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self._answer is not None:
+            raise StopIteration
+        try:
+            return next(self._events)
+        except StopIteration as stop:
+            answer: Answer = stop.value
+            for hook in self._hooks:
+                hook(answer)
+            self._answer = answer
+            raise StopIteration from None
+
+    def then(self, hook: Callable[[Answer], None]) -> AnswerStream:
+        self._hooks.append(hook)
+        return self
+
+    def answer(self) -> Answer:
+        for _ in self:
+            pass
+        if self._answer is None:  # the steps ended without an answer: a bug, not input
+            raise RuntimeError("the answer stream ended without an answer")
+        return self._answer

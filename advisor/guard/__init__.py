@@ -1,0 +1,1 @@
+"""The scope guard: what the advisor declines, and why."""

@@ -1,2 +1,0 @@
-"""The advisor inside other frameworks' apps (LangChain). The MCP server is its own
-interface, ``advisor.mcp_server``."""

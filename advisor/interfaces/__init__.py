@@ -1,0 +1,1 @@
+"""The ways in: CLI, HTTP API, Gradio UI, MCP server, LangChain."""

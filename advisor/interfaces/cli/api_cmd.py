@@ -1,0 +1,33 @@
+"""``advisor api``: the OpenAI-compatible API alone (no UI)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def api(
+        host: str = typer.Option("127.0.0.1", "--host", help="address to listen on"),
+        port: int = typer.Option(8000, "--port", min=0, max=65535, help="port to listen on"),
+        engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
+    ) -> None:
+        """Serve the OpenAI-compatible API (/v1/chat/completions, /v1/models)."""
+        from advisor.interfaces.api.security import check_bind
+        from advisor.interfaces.cli.common import make_advisor
+
+        advisor = make_advisor(engine=engine)
+        check_bind(host, advisor.settings.api_keys)
+
+        import uvicorn
+
+        from advisor.interfaces.api.app import create_api
+
+        app_ = create_api(advisor)
+        shown = f"[{host}]" if ":" in host else host
+        typer.echo(
+            f"advisor API on http://{shown}:{port}/v1 (OpenAPI schema: /openapi.json); "
+            "loading the model first",
+            err=True,
+        )
+        uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)

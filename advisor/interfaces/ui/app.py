@@ -1,0 +1,142 @@
+"""The Gradio app: Chat, Profile, Suggestions and My documents tabs.
+
+Every handler works out the user from the request (Gradio's login name, or the one
+local user when there is no login), so one browser user never reaches another's
+documents or profile. All document and answer text is shown escaped
+(:mod:`advisor.interfaces.ui.render`), and the page needs nothing from the internet: the theme
+uses the fonts Gradio ships, and the footer links to nothing outside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from advisor.interfaces.ui.chat_tab import ChatTab
+from advisor.interfaces.ui.documents_tab import DocumentsTab
+from advisor.interfaces.ui.profile_tab import ProfileTab
+from advisor.interfaces.ui.quiet import quiet_gradio_tracebacks
+from advisor.interfaces.ui.suggestions_tab import SuggestionsTab
+
+if TYPE_CHECKING:
+    import fastapi
+
+    from advisor.answering.service import Advisor
+
+TITLE = "Passive-income advisor"
+CSS = """
+.advisor-note { font-size: var(--text-sm); color: var(--body-text-color-subdued); }
+#advisor-chatbot blockquote {
+  margin: 0.25em 0 0.5em; padding-left: 0.75em;
+  border-left: 3px solid var(--color-accent); font-style: italic;
+}
+#advisor-chatbot p { margin: 0.25em 0; }
+"""
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default look with system fonts: nothing is fetched from a font CDN."""
+    return gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "monospace"],
+    )
+
+
+def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
+    """The whole app; events other than the ``/chat`` endpoint stay out of the API docs.
+
+    Each tab builds its own components; the events are wired here, in one place,
+    because several cross tabs (saving the profile refreshes the suggestions)."""
+    chat, profile = ChatTab(advisor), ProfileTab(advisor)
+    suggestions, documents = SuggestionsTab(advisor), DocumentsTab(advisor)
+    hidden: dict[str, Any] = {"api_visibility": "undocumented"}
+    with gr.Blocks(title=title, analytics_enabled=False) as demo:
+        gr.Markdown(f"# {title}")
+        with gr.Tab("Chat", id="chat"):
+            chat.build()
+        with gr.Tab("Profile", id="profile"):
+            profile.build()
+        with gr.Tab("Suggestions", id="suggestions"):
+            suggestions.build()
+        with gr.Tab("My documents", id="documents"):
+            documents.build()
+
+        s = suggestions
+        chat.chatbot.change(
+            chat.pending_facts,
+            None,
+            [chat.facts_note, chat.save_facts],
+            show_progress="hidden",
+            **hidden,
+        )
+        saved_facts = chat.save_facts.click(
+            chat.save_pending_facts, None, [chat.facts_note, chat.save_facts], **hidden
+        )
+        form = [*profile.fields, profile.who, profile.profile_status]
+        demo.load(profile.load_profile_form, None, form, **hidden)
+        saved_facts.then(profile.load_profile_form, None, form, **hidden)
+        demo.load(
+            documents.list_documents, None, [documents.doc_table, documents.doc_choice], **hidden
+        )
+        calculator_inputs = [s.cn_income, s.mg_goal, s.mg_contribution, s.mg_start]
+        demo.load(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        demo.load(s.calculator_defaults, None, calculator_inputs, **hidden)
+        saved = profile.save.click(
+            profile.save_profile_form, profile.fields, profile.profile_status, **hidden
+        )
+        saved.then(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        saved.then(s.calculator_defaults, None, calculator_inputs, **hidden)
+        s.refresh.click(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        s.cn_button.click(s.capital_needed, [s.cn_income, s.cn_yield], s.cn_result, **hidden)
+        s.mg_button.click(
+            s.months_to_goal,
+            [s.mg_goal, s.mg_yield, s.mg_contribution, s.mg_start, s.mg_growth],
+            [s.mg_result, s.projection_chart],
+            **hidden,
+        )
+        d = documents
+        d.upload.upload(
+            d.add_documents, d.upload, [d.doc_status, d.doc_table, d.doc_choice, d.upload], **hidden
+        )
+        d.delete.click(
+            d.delete_document, d.doc_choice, [d.doc_status, d.doc_table, d.doc_choice], **hidden
+        )
+        # thumbs up/down on an answer (appended last: earlier events keep their fn_index)
+        chat.chatbot.like(
+            chat.rate_answer,
+            chat.feedback_comment,
+            [chat.feedback_note, chat.feedback_comment],
+            show_progress="hidden",
+            **hidden,
+        )
+    return demo
+
+
+def mount_ui(
+    app: fastapi.FastAPI,
+    advisor: Advisor,
+    *,
+    path: str = "/",
+    auth: list[tuple[str, str]] | Callable[[str, str], bool] | None = None,
+) -> fastapi.FastAPI:
+    """Mount the UI on a FastAPI app (the API's), with our offline theme and no SSR."""
+    demo = build_ui(advisor)
+    mounted = gr.mount_gradio_app(
+        app,
+        demo,
+        path=path,
+        auth=auth or None,
+        auth_message="Sign in to see your own documents and profile." if auth else None,
+        footer_links=["api", "settings"],
+        ssr_mode=False,
+        theme=theme(),
+        css=CSS,
+    )
+    # Gradio checks that a file sent to a handler is one it received in an upload only
+    # once the Blocks "has launched"; ``launch()`` sets that, mounting does not, so a
+    # client could name any file on the server. Turn the check on for the mounted app.
+    demo.has_launched = True
+    quiet_gradio_tracebacks()
+    return mounted

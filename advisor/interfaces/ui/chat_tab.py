@@ -1,0 +1,218 @@
+"""The Chat tab: streamed answers with their sources, and the facts a person typed
+about themselves, offered to save to their profile (never saved unasked)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import gradio as gr
+
+from advisor.core.errors import AdvisorError
+from advisor.interfaces.ui import render
+from advisor.interfaces.ui.common import describe_missing, error_text, markdown, user_of
+
+if TYPE_CHECKING:
+    from advisor.answering.service import Advisor
+    from advisor.core.answers import Answer, Turn
+
+RATE_HINT = (
+    "Rate an answer with \U0001f44d or \U0001f44e under it; type a comment here first if you like."
+)
+KEPT_EXCHANGES = 100  # answers per user that can still be rated
+
+
+class Exchange(NamedTuple):
+    """An answer as the advisor gave it, kept on the server so a rating stores what was
+    really asked and answered, never what a client claims."""
+
+    question: str
+    history: list[Turn]
+    answer: Answer
+
+
+EXAMPLES = [
+    "What is the difference between active and passive income?",
+    "How do real estate investment trusts pay their investors?",
+    "Is a passive income side hustle really passive?",
+    "What should I check before lending money on a peer-to-peer platform?",
+]
+
+
+class ChatTab:
+    """The chat and its handlers, bound to one :class:`Advisor`."""
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.advisor = advisor
+        # facts a user typed in the chat, waiting for their "save" (never saved unasked)
+        self._pending_facts: dict[str, dict[str, Any]] = {}
+        # each user's recent answers, by the HTML the chat shows, for thumbs up/down
+        self._exchanges: dict[str, OrderedDict[str, Exchange]] = {}
+
+    def build(self) -> None:
+        """The tab's components; call inside ``gr.Tab``."""
+        self.chatbot = gr.Chatbot(
+            label="Advisor",
+            height=520,
+            render_markdown=False,  # messages are escaped HTML (advisor.interfaces.ui.render)
+            latex_delimiters=[],
+            sanitize_html=True,
+            allow_tags=False,
+            placeholder="Ask about passive and active income. Answers cite their sources.",
+            elem_id="advisor-chatbot",
+        )
+        gr.ChatInterface(
+            self.chat,
+            chatbot=self.chatbot,
+            textbox=gr.Textbox(
+                placeholder="Ask a question…",
+                show_label=False,
+                submit_btn=True,
+                elem_id="advisor-question",
+            ),
+            examples=EXAMPLES,
+            cache_examples=False,
+            api_name="chat",
+            api_description="Ask the advisor; returns the answer and its sources.",
+            fill_height=False,
+            autofocus=False,
+        )
+        with gr.Row():
+            self.facts_note = markdown(elem_id="advisor-chat-facts")
+            self.save_facts = gr.Button(
+                "Save these facts to my profile",
+                visible=False,
+                size="sm",
+                elem_id="advisor-save-facts",
+            )
+        with gr.Row():
+            self.feedback_comment = gr.Textbox(
+                label="Comment on an answer (optional)",
+                placeholder=RATE_HINT,
+                max_length=2000,
+                lines=1,
+                scale=4,
+                elem_id="advisor-feedback-comment",
+            )
+            self.feedback_note = markdown(elem_id="advisor-feedback-note")
+        markdown(
+            "Answers quote the library and your own documents; expand a source to "
+            "read the passage. Tell the chat about yourself (\u201cI have $20,000 and 5 "
+            "hours a week\u201d) for suggestions that fit. This is general information, "
+            "not financial advice.",
+            elem_classes=["advisor-note"],
+        )
+
+    def chat(
+        self, message: str, history: list[dict[str, Any]], request: gr.Request
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Stream the answer, then show it with its sources under it."""
+        user = user_of(request)
+        text = ""
+        try:
+            profile = self._profile_facts(user)
+            turns = render.history_turns(history)
+            events = self.advisor.stream(message, history=turns, user=user, profile=profile)
+            for piece in events:
+                text += piece
+                yield [{"role": "assistant", "content": render.to_html(text)}]
+            answer = events.answer()
+            if answer.profile_facts:
+                self._pending_facts[user] = dict(answer.profile_facts)
+            messages = render.answer_messages(answer, asked=message)
+            self._keep(user, messages[0]["content"], Exchange(message, turns, answer))
+            yield messages
+        except AdvisorError as exc:
+            yield [{"role": "assistant", "content": render.to_html(f"⚠️ {exc}")}]
+
+    def _keep(self, user: str, shown: str, exchange: Exchange) -> None:
+        kept = self._exchanges.setdefault(user, OrderedDict())
+        kept[shown] = exchange
+        kept.move_to_end(shown)
+        while len(kept) > KEPT_EXCHANGES:
+            kept.popitem(last=False)
+
+    def rate_answer(self, comment: Any, like: gr.LikeData, request: gr.Request) -> tuple[str, Any]:
+        """Store a thumbs up or down, with the comment typed, for the answer rated (the
+        exchange kept when it was answered); the comment box is emptied once stored."""
+        from advisor.users.feedback import record_feedback
+
+        user = user_of(request)
+        liked = getattr(like, "liked", None)
+        if not isinstance(liked, bool):  # no event, a thumb clicked off, another option
+            return render.escape_markdown(RATE_HINT), gr.update()
+        shown = _first_text(getattr(like, "value", None))
+        kept = self._exchanges.get(user)
+        exchange = kept.get(shown) if kept is not None and shown else None
+        if exchange is None:
+            return render.escape_markdown(
+                "Only an answer given in this session can be rated: ask again, then rate it."
+            ), gr.update()
+        answer = exchange.answer
+        try:
+            record_feedback(
+                self.advisor.settings,
+                user,
+                question=exchange.question,
+                answer=answer.answer,
+                rating="up" if liked else "down",
+                comment=comment if isinstance(comment, str) else None,
+                history=[t.model_dump() for t in exchange.history],
+                citations=[c.model_dump() for c in render.shown_citations(answer)],
+                engine=answer.engine,
+                reason=answer.reason,
+            )
+        except AdvisorError as exc:
+            return error_text(exc), gr.update()
+        thumb = "\U0001f44d" if liked else "\U0001f44e"
+        return render.escape_markdown(f"Thanks: your {thumb} is recorded."), ""
+
+    def pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
+        """What the person told the chat about themselves, with a button to save it."""
+        from advisor.conversation.facts import describe
+
+        facts = self._pending_facts.get(user_of(request))
+        if not facts:
+            return "", gr.update(visible=False)
+        text = render.escape_markdown(
+            f"From the chat: {describe(facts)}. Save these facts to your profile so "
+            "suggestions use them next time?"
+        )
+        return text, gr.update(visible=True)
+
+    def save_pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
+        """Merge the facts from the chat into the saved profile (the person clicked)."""
+        from advisor.users.profile import missing_fields, save_facts
+
+        user = user_of(request)
+        facts = self._pending_facts.get(user)
+        if not facts:
+            return "Nothing from the chat to save.", gr.update(visible=False)
+        try:
+            profile = save_facts(self.advisor.settings, user, facts)
+        except AdvisorError as exc:
+            return error_text(exc), gr.update(visible=True)
+        self._pending_facts.pop(user, None)
+        return render.escape_markdown("Saved to your profile. ") + describe_missing(
+            missing_fields(profile)
+        ), gr.update(visible=False)
+
+    def _profile_facts(self, user: str) -> dict[str, Any] | None:
+        from advisor.users.profile import load_profile
+
+        facts = load_profile(self.advisor.settings, user).model_dump(
+            exclude_none=True, exclude_defaults=True
+        )
+        return facts or None
+
+
+def _first_text(value: Any) -> str | None:
+    """The text of the first message of a rated group (Gradio sends their contents)."""
+    first = value[0] if isinstance(value, list) and value else value
+    if isinstance(first, list):  # content as parts: [{"type": "text", "text": ...}]
+        texts = [p.get("text") for p in first if isinstance(p, dict)]
+        first = "".join(t for t in texts if isinstance(t, str))
+    if isinstance(first, dict):
+        first = first.get("text") if isinstance(first.get("text"), str) else None
+    return first if isinstance(first, str) else None

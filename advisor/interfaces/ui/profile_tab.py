@@ -1,0 +1,141 @@
+"""The Profile tab: the facts suggestions use, as a form, and what is still missing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+import pandas as pd
+
+from advisor.core.errors import AdvisorError
+from advisor.interfaces.ui import render
+from advisor.interfaces.ui.common import describe_missing, error_text, markdown, number, user_of
+
+if TYPE_CHECKING:
+    from advisor.answering.service import Advisor
+
+RISK_CHOICES = ["low", "medium", "high"]
+SOURCE_COLUMNS = ["Name", "Hours a month", "Monthly income"]
+
+
+class ProfileTab:
+    """The profile form and its handlers, bound to one :class:`Advisor`."""
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.advisor = advisor
+
+    def build(self) -> None:
+        """The tab's components; call inside ``gr.Tab``."""
+        self.who = markdown(elem_id="advisor-user")
+        with gr.Row():
+            self.capital = gr.Number(label="Savings you could invest", minimum=0)
+            self.surplus = gr.Number(label="Money left over each month", minimum=0)
+            self.hours = gr.Number(label="Free hours a week", minimum=0)
+        with gr.Row():
+            self.risk = gr.Radio(RISK_CHOICES, label="Risk tolerance")
+            self.horizon = gr.Number(label="Horizon (years)", minimum=0)
+            self.goal = gr.Number(label="Monthly income goal", minimum=0)
+            self.currency = gr.Textbox(label="Currency", value="USD", max_lines=1)
+        self.skills = gr.Textbox(
+            label="Skills (comma-separated)", placeholder="writing, teaching, programming"
+        )
+        self.sources = gr.Dataframe(
+            headers=SOURCE_COLUMNS,
+            datatype=["str", "number", "number"],
+            row_count=1,
+            column_count=3,
+            label="Income sources you have now",
+            interactive=True,
+        )
+        self.save = gr.Button("Save profile", variant="primary", elem_id="advisor-save-profile")
+        self.profile_status = markdown(elem_id="advisor-profile-status")
+
+    @property
+    def fields(self) -> list[Any]:
+        """The form's inputs, in the order ``save_profile_form`` takes them."""
+        return [
+            self.capital,
+            self.surplus,
+            self.hours,
+            self.risk,
+            self.skills,
+            self.horizon,
+            self.goal,
+            self.currency,
+            self.sources,
+        ]
+
+    def load_profile_form(self, request: gr.Request) -> list[Any]:
+        """The saved profile as form values, plus what is missing from it."""
+        from advisor.users.profile import load_profile, missing_fields
+
+        user = user_of(request)
+        try:
+            p = load_profile(self.advisor.settings, user)
+        except AdvisorError as exc:
+            return [gr.skip()] * 10 + [error_text(exc)]
+        sources = pd.DataFrame(
+            [[s.name, s.hours_per_month, s.monthly_income] for s in p.income_sources],
+            columns=SOURCE_COLUMNS,
+        )
+        return [
+            p.capital,
+            p.monthly_surplus,
+            p.hours_per_week,
+            p.risk_tolerance,
+            ", ".join(p.skills),
+            p.horizon_years,
+            p.goal_monthly_income,
+            p.currency,
+            sources,
+            render.escape_markdown(f"Signed in as {user}."),
+            describe_missing(missing_fields(p)),
+        ]
+
+    def save_profile_form(
+        self,
+        capital: Any,
+        monthly_surplus: Any,
+        hours_per_week: Any,
+        risk_tolerance: str | None,
+        skills: str | None,
+        horizon_years: Any,
+        goal_monthly_income: Any,
+        currency: str | None,
+        sources: pd.DataFrame | None,
+        request: gr.Request,
+    ) -> str:
+        """Validate and save the form; the reply names what is still missing."""
+        from advisor.users.profile import missing_fields, save_profile, validate_profile
+
+        user = user_of(request)
+        rows = []
+        if sources is not None:
+            for row in sources.itertuples(index=False, name=None):
+                name, hours, income = (list(row) + [None, None, None])[:3]
+                name = "" if name is None else str(name).strip()
+                if name and name.lower() != "nan":
+                    rows.append(
+                        {
+                            "name": name,
+                            "hours_per_month": number(hours),
+                            "monthly_income": number(income),
+                        }
+                    )
+        data = {
+            "capital": number(capital),
+            "monthly_surplus": number(monthly_surplus),
+            "hours_per_week": number(hours_per_week),
+            "risk_tolerance": risk_tolerance or None,
+            "skills": skills or "",
+            "horizon_years": number(horizon_years),
+            "goal_monthly_income": number(goal_monthly_income),
+            "currency": (currency or "").strip() or "USD",
+            "income_sources": rows,
+        }
+        try:
+            profile = validate_profile(data)
+            save_profile(self.advisor.settings, user, profile)
+        except AdvisorError as exc:
+            return render.escape_markdown(f"⚠️ Not saved: {exc}")
+        return render.escape_markdown("Saved. ") + describe_missing(missing_fields(profile))

@@ -1,0 +1,183 @@
+"""The Suggestions tab: ranked income streams for the saved profile, with a score chart,
+and the calculators (capital needed, months to a goal)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+import pandas as pd
+
+from advisor.core.errors import AdvisorError
+from advisor.interfaces.ui import render
+from advisor.interfaces.ui.common import (
+    describe_missing,
+    error_text,
+    markdown,
+    number,
+    quote,
+    user_of,
+)
+
+if TYPE_CHECKING:
+    from advisor.answering.service import Advisor
+
+
+class SuggestionsTab:
+    """Suggestions and calculators with their handlers, bound to one :class:`Advisor`."""
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.advisor = advisor
+
+    def build(self) -> None:
+        """The tab's components; call inside ``gr.Tab``."""
+        self.refresh = gr.Button("Suggest streams for my profile", variant="primary")
+        with gr.Row():
+            with gr.Column(scale=3):
+                self.suggestion_text = markdown(elem_id="advisor-suggestions")
+            with gr.Column(scale=2):
+                self.score_chart = gr.BarPlot(
+                    x="stream",
+                    y="score",
+                    title="Fit with your profile",
+                    x_title="Stream",
+                    y_title="Fit (0-100)",
+                    sort="-y",
+                    y_lim=[0, 100],
+                    x_label_angle=-30,
+                    elem_id="advisor-score-chart",
+                )
+        with gr.Accordion("Calculators", open=True):
+            with gr.Row():
+                with gr.Column():
+                    gr.Markdown("**Capital needed for a monthly income**")
+                    self.cn_income = gr.Number(label="Monthly income", value=1000, minimum=0)
+                    self.cn_yield = gr.Number(label="Annual yield (%)", value=4, minimum=0)
+                    self.cn_button = gr.Button("Calculate capital")
+                    self.cn_result = markdown(elem_id="advisor-capital-result")
+                with gr.Column():
+                    gr.Markdown("**Months to the goal, contributions reinvested**")
+                    self.mg_goal = gr.Number(label="Monthly income goal", value=1000, minimum=0)
+                    self.mg_yield = gr.Number(label="Annual yield (%)", value=4, minimum=0)
+                    self.mg_contribution = gr.Number(
+                        label="Monthly contribution", value=500, minimum=0
+                    )
+                    self.mg_start = gr.Number(label="Starting capital", value=0, minimum=0)
+                    self.mg_growth = gr.Number(label="Annual growth (%)", value=0)
+                    self.mg_button = gr.Button("Project", elem_id="advisor-project")
+                    self.mg_result = markdown(elem_id="advisor-projection-result")
+            self.projection_chart = gr.LinePlot(
+                x="month",
+                y="monthly_income",
+                title="Projected monthly income",
+                x_title="Month",
+                y_title="Monthly income",
+                elem_id="advisor-projection-chart",
+            )
+
+    def suggestions(self, request: gr.Request) -> tuple[str, pd.DataFrame]:
+        """Ranked streams for the saved profile, as text and as a score chart."""
+        from advisor.recommender import suggest
+        from advisor.users.profile import load_profile
+
+        user = user_of(request)
+        empty = pd.DataFrame({"stream": [], "score": []})
+        try:
+            result = suggest(load_profile(self.advisor.settings, user))
+        except AdvisorError as exc:
+            return error_text(exc), empty
+        parts: list[str] = []
+        if result.missing:
+            parts.append(describe_missing(result.missing))
+        for rank, s in enumerate(result.suggestions, start=1):
+            esc = render.escape_markdown
+            block = [f"### {rank}\\. {esc(s.name)} · fit {s.score:.0f}/100"]
+            block.append("\n".join(f"- {esc(r)}" for r in s.reasons))
+            if s.first_steps:
+                steps = "\n".join(f"{n}. {esc(step)}" for n, step in enumerate(s.first_steps, 1))
+                block.append(f"**First steps**\n\n{steps}")
+            if s.citations:
+                quotes = "\n\n".join(
+                    quote(c.text) + "\n>\n> " + esc(f"— {c.source}") for c in s.citations
+                )
+                block.append(
+                    f"<details><summary>Sources ({len(s.citations)})</summary>\n\n"
+                    f"{quotes}\n\n</details>"
+                )
+            parts.append("\n\n".join(block))
+        if not result.suggestions:
+            parts.append("No stream fits this profile yet.")
+        parts.append(f"*{render.escape_markdown(result.disclaimer)}*")
+        chart = pd.DataFrame(
+            {
+                "stream": [s.name for s in result.suggestions],
+                "score": [s.score for s in result.suggestions],
+            }
+        )
+        return "\n\n".join(parts), chart
+
+    # -- calculators --------------------------------------------------------
+    def calculator_defaults(self, request: gr.Request) -> list[Any]:
+        """Start the calculators from the profile: goal, monthly surplus, capital."""
+        from advisor.users.profile import load_profile
+
+        try:
+            p = load_profile(self.advisor.settings, user_of(request))
+        except AdvisorError:
+            return [gr.skip()] * 4
+
+        def value(v: float | None) -> Any:
+            return gr.skip() if v is None else v
+
+        goal = value(p.goal_monthly_income)
+        return [goal, goal, value(p.monthly_surplus), value(p.capital)]
+
+    def capital_needed(self, monthly_income: Any, yield_percent: Any) -> str:
+        from advisor.recommender.calculators import capital_needed
+
+        try:
+            capital = capital_needed(
+                number(monthly_income) or 0.0, (number(yield_percent) or 0.0) / 100
+            )
+        except AdvisorError as exc:
+            return error_text(exc)
+        return render.escape_markdown(
+            f"Capital needed: {capital:,.0f} (an income of {number(monthly_income) or 0:,.0f} "
+            f"a month at {number(yield_percent) or 0:g}% a year)."
+        )
+
+    def months_to_goal(
+        self,
+        goal: Any,
+        yield_percent: Any,
+        contribution: Any,
+        start_capital: Any,
+        growth_percent: Any,
+    ) -> tuple[str, pd.DataFrame]:
+        from advisor.recommender.calculators import months_to_goal
+
+        empty = pd.DataFrame({"month": [], "monthly_income": []})
+        try:
+            projection = months_to_goal(
+                number(goal) or 0.0,
+                (number(yield_percent) or 0.0) / 100,
+                number(contribution) or 0.0,
+                start_capital=number(start_capital) or 0.0,
+                annual_growth=(number(growth_percent) or 0.0) / 100,
+            )
+        except AdvisorError as exc:
+            return error_text(exc), empty
+        if projection.months is None:
+            headline = "The goal is not reached within the projection."
+        else:
+            years, months = divmod(projection.months, 12)
+            headline = f"Goal reached after {projection.months} months ({years} y {months} m)."
+        lines = [render.escape_markdown(headline)]
+        lines.extend(f"- {render.escape_markdown(a)}" for a in projection.assumptions)
+        chart = pd.DataFrame(
+            {
+                "month": [p.month for p in projection.points],
+                "monthly_income": [p.monthly_income for p in projection.points],
+            }
+        )
+        return "\n".join(lines), chart

@@ -1,0 +1,157 @@
+"""Money arithmetic the recommender, the CLI, the UI and the tools share.
+
+Pure functions over plain numbers; bad input raises :class:`InputError` naming the
+argument. Rates are fractions (``0.04`` is 4 % a year); amounts are in any one
+currency. Closed forms are used where they exist, so results are exact to the cent.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from advisor.core.errors import InputError
+
+PassivityLabel = Literal["active", "semi-passive", "passive"]
+
+# Hours a month per 100 units of monthly income: at or under PASSIVE the money comes
+# with almost no time (a fund, a paid-off rental with a manager); over SEMI_PASSIVE it
+# is time traded for money, like a job.
+PASSIVE_AT_MOST = 0.25
+SEMI_PASSIVE_AT_MOST = 1.0
+MAX_RATE = 1.0  # rates are fractions; 1.0 is 100 % a year
+
+
+class ProjectionPoint(BaseModel):
+    month: int
+    capital: float
+    monthly_income: float
+
+
+class Projection(BaseModel):
+    months: int | None  # None: the goal is not reached within max_months
+    points: list[ProjectionPoint] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class Passivity(BaseModel):
+    hours_per_100: float  # hours a month per 100 units of monthly income
+    label: PassivityLabel
+
+
+def _number(name: str, value: float, *, positive: bool = False) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must be a number, not {value!r}") from exc
+    if not math.isfinite(number):
+        raise InputError(f"{name} must be a finite number")
+    if number < 0 or (positive and number == 0):
+        raise InputError(f"{name} must be {'above' if positive else 'at least'} 0, not {value}")
+    return number
+
+
+def _rate(name: str, value: float, *, positive: bool = False) -> float:
+    rate = _number(name, value, positive=positive)
+    if rate > MAX_RATE:
+        raise InputError(
+            f"{name} is a fraction of the capital a year (0.04 means 4%); {value} is over 100%"
+        )
+    return rate
+
+
+def capital_needed(monthly_income: float, annual_yield: float) -> float:
+    """Capital that pays ``monthly_income`` a month at ``annual_yield`` a year."""
+    income = _number("monthly_income", monthly_income)
+    rate = _rate("annual_yield", annual_yield, positive=True)
+    capital = income * 12 / rate
+    if not math.isfinite(capital):  # a yield like 1e-300 overflows
+        raise InputError(
+            f"monthly_income / annual_yield: {income:g} a month at {rate:g} a year needs more "
+            "capital than can be computed; the yield is a fraction (0.04 means 4%)"
+        )
+    return capital
+
+
+def future_value(
+    start_capital: float, monthly_contribution: float, annual_return: float, months: int
+) -> float:
+    """Capital after ``months`` of monthly compounding at ``annual_return / 12``, with
+    ``monthly_contribution`` added at the end of each month."""
+    start = _number("start_capital", start_capital)
+    contribution = _number("monthly_contribution", monthly_contribution)
+    rate = _rate("annual_return", annual_return) / 12
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise InputError(f"months must be a whole number of at least 1, not {months!r}")
+    if rate == 0:
+        return start + contribution * months
+    growth = (1 + rate) ** months
+    return start * growth + contribution * (growth - 1) / rate
+
+
+def months_to_goal(
+    goal_monthly_income: float,
+    annual_yield: float,
+    monthly_contribution: float,
+    start_capital: float = 0.0,
+    annual_growth: float = 0.0,
+    max_months: int = 1200,
+) -> Projection:
+    """Months until the capital pays ``goal_monthly_income``, reinvesting what it pays.
+
+    Each month the capital grows by ``(annual_yield + annual_growth) / 12`` (the income
+    is reinvested, the price grows) and then ``monthly_contribution`` is added. The
+    goal is reached in the first month whose income, ``capital * annual_yield / 12``,
+    covers it. ``points`` holds month 0 (the start) and one point a month up to that month
+    (or ``max_months``).
+    """
+    goal = _number("goal_monthly_income", goal_monthly_income, positive=True)
+    yield_ = _rate("annual_yield", annual_yield, positive=True)
+    contribution = _number("monthly_contribution", monthly_contribution)
+    start = _number("start_capital", start_capital)
+    growth = _rate("annual_growth", annual_growth)
+    if isinstance(max_months, bool) or not isinstance(max_months, int) or max_months < 1:
+        raise InputError(f"max_months must be a whole number of at least 1, not {max_months!r}")
+    target = capital_needed(goal, yield_)
+    rate = (yield_ + growth) / 12
+    assumptions = [
+        f"the capital yields {yield_:.2%} a year, paid monthly ({yield_ / 12:.4%} a month) "
+        "and reinvested until the goal is reached",
+        f"the capital's value grows {growth:.2%} a year besides the yield",
+        f"{contribution:,.2f} is added at the end of every month",
+        f"the goal is reached when the capital reaches {target:,.2f} (= goal x 12 / {yield_:.2%})",
+        "yield, growth and contributions stay constant; no taxes, fees or inflation",
+    ]
+    points = [ProjectionPoint(month=0, capital=start, monthly_income=start * yield_ / 12)]
+    months: int | None = 0 if start >= target else None
+    for month in range(1, max_months + 1):
+        if months is not None:
+            break
+        capital = future_value(start, contribution, rate * 12, month)
+        points.append(
+            ProjectionPoint(month=month, capital=capital, monthly_income=capital * yield_ / 12)
+        )
+        if capital >= target:
+            months = month
+    return Projection(months=months, points=points, assumptions=assumptions)
+
+
+def passivity(hours_per_month: float, monthly_income: float) -> Passivity:
+    """How passive a source is: hours it takes a month per 100 of what it pays a month."""
+    hours = _number("hours_per_month", hours_per_month)
+    if hours > 24 * 31:
+        raise InputError(f"hours_per_month must be at most 744 (a whole month), not {hours:g}")
+    income = _number("monthly_income", monthly_income, positive=True)
+    per_100 = hours / income * 100
+    if not math.isfinite(per_100):
+        raise InputError(f"monthly_income {income:g} is too small to rate {hours:g} hours a month")
+    label: PassivityLabel
+    if per_100 <= PASSIVE_AT_MOST:
+        label = "passive"
+    elif per_100 <= SEMI_PASSIVE_AT_MOST:
+        label = "semi-passive"
+    else:
+        label = "active"
+    return Passivity(hours_per_100=per_100, label=label)

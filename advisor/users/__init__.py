@@ -1,0 +1,1 @@
+"""A person's data: ids and folders, documents, profile, feedback."""

@@ -1,0 +1,405 @@
+"""A person's situation, as far as they have told us, stored per user.
+
+Every field is optional: ``None`` (or an empty skills list) means *unknown*, never
+zero, so the recommender can say which missing facts would change its answer.
+Values typed by people ("5,000", "$5k", "10 hours") are parsed here, and each bad
+value is a one-line :class:`InputError` that names the field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from advisor.core.errors import InputError, StoreError
+from advisor.core.settings import Settings
+from advisor.users.ids import validate_user_id
+
+Risk = Literal["low", "medium", "high"]
+
+# Upper bounds past which a value is a typo, not a plan.
+MAX_MONEY = 1e12
+MAX_HOURS_PER_WEEK = 168.0
+MAX_HOURS_PER_MONTH = 744.0
+MAX_HORIZON_YEARS = 100.0
+
+PROFILE_FILE = "profile.json"
+
+# Fields whose value can change which streams suit a person, most telling first.
+RANKING_FIELDS = (
+    "capital",
+    "hours_per_week",
+    "risk_tolerance",
+    "skills",
+    "monthly_surplus",
+    "goal_monthly_income",
+    "horizon_years",
+)
+
+
+class IncomeSource(BaseModel):
+    """Money the person already earns, and the hours it takes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80)
+    hours_per_month: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_MONTH)
+    monthly_income: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+
+
+class Profile(BaseModel):
+    """What the recommender knows about a person; ``None`` means not told."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    capital: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    monthly_surplus: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    hours_per_week: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_WEEK)
+    risk_tolerance: Risk | None = None
+    skills: list[str] = Field(default_factory=list, max_length=50)
+    horizon_years: float | None = Field(default=None, ge=0, le=MAX_HORIZON_YEARS)
+    goal_monthly_income: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    currency: str = "USD"
+    income_sources: list[IncomeSource] = Field(default_factory=list, max_length=50)
+
+    @field_validator("skills")
+    @classmethod
+    def _tidy_skills(cls, skills: list[str]) -> list[str]:
+        out: list[str] = []
+        for skill in skills:
+            tidy = " ".join(str(skill).lower().split())
+            if len(tidy) > 60:
+                raise ValueError(f"skill {tidy[:20]!r}… is longer than 60 characters")
+            if tidy and tidy not in out:
+                out.append(tidy)
+        return out
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, code: str) -> str:
+        code = code.strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise ValueError("use a three-letter code such as USD, EUR or GBP")
+        return code
+
+    def is_empty(self) -> bool:
+        return self == Profile(currency=self.currency)
+
+
+def _field_names() -> list[str]:
+    return list(Profile.model_fields)
+
+
+def _one_line(exc: ValidationError) -> str:
+    """The first pydantic error as ``field: message``."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "profile"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        return f"unknown profile field {where!r}: use one of {', '.join(_field_names())}"
+    limit = (err.get("ctx") or {}).get("le")
+    if err["type"] == "less_than_equal" and limit is not None:
+        return f"{where} must be at most {limit:,g}; {err['input']!r} looks like a typo"
+    if err["type"] == "greater_than_equal":
+        return f"{where} cannot be negative ({err['input']!r})"
+    return f"{where}: {msg}"
+
+
+# -- parsing values people type --------------------------------------------------
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?)\s*([a-z]*)$")
+_UNKNOWN = {"", "unknown", "none", "null", "unset", "?", "n/a"}
+_UNITS = (
+    "hours a week",
+    "hours/week",
+    "hours per week",
+    "h/week",
+    "hours",
+    "hrs",
+    "h",
+    "years",
+    "year",
+    "yrs",
+    "y",
+    "per month",
+    "a month",
+    "/month",
+    "/mo",
+)
+_RISK_WORDS: dict[str, Risk] = {
+    "low": "low",
+    "conservative": "low",
+    "cautious": "low",
+    "safe": "low",
+    "medium": "medium",
+    "med": "medium",
+    "moderate": "medium",
+    "balanced": "medium",
+    "high": "high",
+    "aggressive": "high",
+    "adventurous": "high",
+}
+
+
+def parse_amount(field: str, raw: str) -> float | None:
+    """``5000``, ``5,000``, ``$5k``, ``1.2m``, ``€300 per month`` → a float; blank → None."""
+    text = raw.strip().lower()
+    if text in _UNKNOWN:
+        return None
+    for unit in _UNITS:
+        if text.endswith(unit) and text[: -len(unit)].strip():
+            text = text[: -len(unit)].strip()
+            break
+    text = re.sub(r"[\s,_'$€£¥]", "", text)
+    text = re.sub(r"^(usd|eur|gbp|chf|cad|aud)|(usd|eur|gbp|chf|cad|aud)$", "", text)
+    match = _NUMBER.match(text)
+    if not match or match.group(2) not in ("", *_SUFFIX):
+        raise InputError(f"{field}: {raw.strip()!r} is not a number (try 5000, 5,000 or $5k)")
+    value = float(match.group(1)) * _SUFFIX.get(match.group(2), 1.0)
+    if value < 0:
+        raise InputError(f"{field} cannot be negative ({raw.strip()})")
+    return value
+
+
+def _parse_skills(raw: str) -> list[str]:
+    if raw.strip().lower() in _UNKNOWN:
+        return []
+    return [s for s in re.split(r"[,;/]|\band\b", raw) if s.strip()]
+
+
+def _parse_income_sources(raw: str) -> list[dict[str, Any]]:
+    """JSON (``[{"name": "job", "hours_per_month": 160, "monthly_income": 4000}]``) or
+    ``name:hours_per_month:monthly_income`` items separated by ``;``."""
+    text = raw.strip()
+    if text.lower() in _UNKNOWN:
+        return []
+    if text.startswith(("[", "{")):
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"income_sources: not valid JSON ({exc.msg})") from exc
+        return loaded if isinstance(loaded, list) else [loaded]
+    sources: list[dict[str, Any]] = []
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        name, *numbers = (p.strip() for p in item.split(":"))
+        if len(numbers) > 2 or not name:
+            raise InputError(
+                f"income_sources: {item!r} should look like name:hours_per_month:monthly_income"
+            )
+        hours = parse_amount("income_sources hours_per_month", numbers[0]) if numbers else None
+        income = (
+            parse_amount("income_sources monthly_income", numbers[1]) if len(numbers) > 1 else None
+        )
+        sources.append({"name": name, "hours_per_month": hours, "monthly_income": income})
+    return sources
+
+
+def _parse_value(field: str, raw: str) -> Any:
+    if field in (
+        "capital",
+        "monthly_surplus",
+        "hours_per_week",
+        "horizon_years",
+        "goal_monthly_income",
+    ):
+        return parse_amount(field, raw)
+    if field == "risk_tolerance":
+        word = raw.strip().lower()
+        if word in _UNKNOWN:
+            return None
+        if word not in _RISK_WORDS:
+            raise InputError(f"risk_tolerance: use low, medium or high, not {raw.strip()!r}")
+        return _RISK_WORDS[word]
+    if field == "skills":
+        return _parse_skills(raw)
+    if field == "currency":
+        return "USD" if raw.strip().lower() in _UNKNOWN else raw
+    return _parse_income_sources(raw)
+
+
+def _canonical_field(field: str) -> str:
+    name = field.strip().lower().replace("-", "_")
+    if name not in Profile.model_fields:
+        raise InputError(f"unknown profile field {field!r}: use one of {', '.join(_field_names())}")
+    return name
+
+
+def set_field(profile: Profile, field: str, value: str) -> Profile:
+    """A copy of ``profile`` with ``field`` set from text; ``unknown`` or blank unsets it."""
+    name = _canonical_field(field)
+    try:  # undecodable bytes from a terminal arrive as lone surrogates
+        str(value).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{name}: the value is not valid UTF-8 text; type it again") from None
+    data = profile.model_dump()
+    data[name] = _parse_value(name, str(value))
+    return validate_profile(data)
+
+
+def validate_profile(data: object) -> Profile:
+    """A :class:`Profile` from a mapping (a file, a form, an API body), accepting the
+    same friendly text values as :func:`set_field`."""
+    if isinstance(data, Profile):
+        return data
+    if data is None:
+        return Profile()
+    if not isinstance(data, dict):
+        raise InputError("a profile must be a mapping of field: value")
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        name = _canonical_field(str(key))
+        if isinstance(value, str) and name != "currency":
+            value = _parse_value(name, value)
+        elif name in ("skills", "income_sources") and value is None:
+            value = []
+        elif name == "currency" and value is None:
+            value = "USD"
+        clean[name] = value
+    try:
+        return Profile.model_validate(clean)
+    except ValidationError as exc:
+        raise InputError(_one_line(exc)) from None
+
+
+def missing_fields(profile: Profile) -> list[str]:
+    """The ranking fields the person has not told us, most telling first."""
+    return [
+        name
+        for name in RANKING_FIELDS
+        if getattr(profile, name) is None or getattr(profile, name) == []
+    ]
+
+
+# -- storage ---------------------------------------------------------------------
+
+
+def profile_path(settings: Settings, user: str) -> Path:
+    return settings.users_dir / validate_user_id(user) / PROFILE_FILE
+
+
+def _shared(settings: Settings) -> Any:
+    """The PostgreSQL manifest when ADVISOR_DATABASE_URL names one, else None (files)."""
+    if not settings.uses_postgres:
+        return None
+    from advisor.store.postgres import PostgresIndex
+
+    assert settings.database_url is not None
+    return PostgresIndex(settings.database_url)
+
+
+def has_profile(settings: Settings, user: str) -> bool:
+    shared = _shared(settings)
+    if shared is not None:
+        return shared.profile(validate_user_id(user)) is not None
+    return profile_path(settings, user).exists()
+
+
+def delete_saved_profile(settings: Settings, user: str) -> bool:
+    """Remove the saved profile (in the shared database); files go with the user's folder."""
+    shared = _shared(settings)
+    if shared is not None:
+        return bool(shared.delete_profile(validate_user_id(user)))
+    path = profile_path(settings, user)
+    existed = path.exists()
+    path.unlink(missing_ok=True)
+    return existed
+
+
+def _damaged(user: str, exc: Exception) -> StoreError:
+    return StoreError(
+        f"the saved profile of {user!r} is damaged ({str(exc).splitlines()[0]}): "
+        "save the profile again to replace it",
+        cli_hint=f"import a new one with `advisor profile --user {user} import FILE`",
+    )
+
+
+def load_profile(settings: Settings, user: str) -> Profile:
+    """The user's saved profile, or an empty one when none is saved.
+
+    Saved as ``users/<id>/profile.json`` in ADVISOR_HOME, or in the shared database when
+    ADVISOR_DATABASE_URL is PostgreSQL, so every worker reads the same profile."""
+    shared = _shared(settings)
+    if shared is not None:
+        data = shared.profile(validate_user_id(user))
+        if data is None:
+            return Profile()
+        try:
+            return validate_profile(data)
+        except InputError as exc:
+            raise _damaged(user, exc) from exc
+    path = profile_path(settings, user)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Profile()
+    except OSError as exc:
+        raise StoreError(f"cannot read the profile of {user!r}: {exc}") from exc
+    try:
+        return validate_profile(json.loads(raw))
+    except (json.JSONDecodeError, InputError) as exc:
+        raise _damaged(user, exc) from exc
+
+
+def save_profile(settings: Settings, user: str, profile: Profile) -> None:
+    """Write the profile atomically: readers see the old file or the new, never half
+    (on PostgreSQL, the old row or the new)."""
+    path = profile_path(settings, user)
+    body = json.dumps(profile.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"the profile of {user!r} holds text that is not valid UTF-8: type it again"
+        ) from None
+    shared = _shared(settings)
+    if shared is not None:
+        shared.put_profile(validate_user_id(user), profile.model_dump(mode="json"))
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".profile-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(body + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise StoreError(f"cannot save the profile of {user!r}: {exc}") from exc
+
+
+def save_facts(settings: Settings, user: str, facts: dict[str, Any]) -> Profile:
+    """Merge facts a person stated in the chat into their saved profile, with their
+    consent (every interface asks first); the facts win over older values."""
+    saved = load_profile(settings, user).model_dump(mode="json")
+    profile = validate_profile({**saved, **facts})
+    save_profile(settings, user, profile)
+    return profile
+
+
+def read_profile_file(path: Path) -> Profile:
+    """A profile from a JSON or YAML file (``advisor suggest --profile``, ``import``)."""
+    import yaml
+
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"profile file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the profile file {path}: {exc}") from exc
+    try:
+        data = yaml.safe_load(raw)  # JSON is YAML, so one parser reads both
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0]
+        raise InputError(f"{path.name}: not valid JSON or YAML ({first})") from None
+    return validate_profile({} if data is None else data)

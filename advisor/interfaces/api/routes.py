@@ -4,7 +4,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -132,8 +132,9 @@ def _next(events: AnswerStream) -> object:
     return next(events, _END)
 
 
-def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
-    """The ``/v1`` routes over ``the_advisor``, behind bearer auth when ``keys`` has keys."""
+def authenticator(keys: KeyRing) -> Callable[..., Awaitable[Caller]]:
+    """The dependency that names the caller: bearer auth when ``keys`` has keys;
+    without keys the server is loopback-only and answers from the library."""
     bearer = HTTPBearer(auto_error=False, description="a key from ADVISOR_API_KEYS")
 
     async def check_key(
@@ -151,11 +152,15 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
         return caller
 
     async def local_caller() -> Caller:
-        """Without keys the server is loopback-only and answers from the library."""
         return Caller()
 
+    return check_key if keys.enabled else local_caller
+
+
+def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
+    """The ``/v1`` routes over ``the_advisor``, behind bearer auth when ``keys`` has keys."""
     # The schema declares bearer auth (and its 401) only when keys are configured.
-    authenticate = check_key if keys.enabled else local_caller
+    authenticate = authenticator(keys)
     responses = {k: v for k, v in ERROR_RESPONSES.items() if keys.enabled or k != 401}
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(authenticate)], responses=responses)
     card = ModelCard(id=MODEL_ID, created=_CREATED, owned_by="passive-income-advisor")

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import typer
+
 
 def show(value: Any, name: str, na: Sequence[str] = ()) -> str:
     """A value for the terminal; "n/a" for a metric the target could not measure."""
@@ -115,3 +117,61 @@ def progress_bar(total: int, done: int, quiet: bool, label: str) -> Iterator[Cal
     with Progress(*columns, *times, item, transient=True, console=console) as bar:
         task = bar.add_task(label, total=total, completed=done, item="")
         yield lambda name: bar.update(task, advance=1, item=name)
+
+
+def print_run(
+    results: list[Any],
+    summary: dict[str, Any],
+    earlier: Any,
+    comparison: list[Any],
+    judge: str | None,
+) -> None:
+    """The terminal's account of a run: the change against an earlier run and the rows
+    that flipped, or each split's figures with their intervals."""
+    from advisor.eval import earlier as earlier_runs
+    from advisor.eval import summary_tables
+
+    failed = sum(not r.ok for r in results)
+    typer.echo(f"{len(results)} rows, engine {summary['engine']}, {failed} rows failed")
+    if comparison:
+        lines = [("metric", "earlier", "now", "change")]
+        before_na = earlier.summary.get("not_measured", [])
+        now_na = summary.get("not_measured", [])
+        for name, a, b, change in comparison:
+            delta = (
+                "–"
+                if change is None
+                else f"{change:+.1f}"
+                if "latency" in name
+                else f"{change:+.3f}"
+            )
+            lines.append((name, show(a, name, before_na), show(b, name, now_na), delta))
+        typer.echo(table(lines))
+        if "compare" in summary:
+            typer.echo("\n" + paired_text(summary["compare"]))
+        flips = earlier_runs.flipped(results, earlier)
+        if flips:
+            typer.echo(f"\n{len(flips)} rows flipped:")
+            for r, before in flips:
+                change = "ok → failed" if before else "failed → ok"
+                typer.echo(f"  {r.id} ({r.category}) {change}: {r.user_input}")
+        else:
+            typer.echo("\nno rows flipped")
+    else:
+        columns = summary_tables.split_columns(summary)
+        cis = summary_tables.split_intervals(summary)
+        shown_rows: list[tuple[str, ...]] = [("metric", *(title for title, _ in columns))]
+        na = summary.get("not_measured", [])
+        for n in summary["metrics"]:
+            cells = (
+                with_interval(c.get(n), n, ci, na) for (_, c), ci in zip(columns, cis, strict=True)
+            )
+            shown_rows.append((n, *cells))
+        typer.echo(table(shown_rows))
+        typer.echo("[lo, hi]: 95% bootstrap interval")
+        if na:
+            typer.echo("n/a: not measured (the target returns no citations or decline flag)")
+    if not judge:
+        from advisor.eval.judge import NOTE
+
+        typer.echo(NOTE)

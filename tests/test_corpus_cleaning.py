@@ -63,3 +63,17 @@ def test_every_chunk_is_a_substring_of_the_cleaned_text(paragraphs):
     text = clean_text("\n\n".join(paragraphs))
     for chunk in split_text("doc", text, chunk_size=200, chunk_overlap=40):
         assert chunk.text and chunk.text in text or "|" in chunk.text
+
+
+def test_the_splitter_default_is_the_settings_default():
+    """One chunking default: split_text without sizes splits as ingest does."""
+    from advisor.core.settings import Settings
+
+    text = " ".join(f"Sentence number {i} is about dividend income." for i in range(200))
+    fields = Settings.model_fields
+    size, overlap = fields["chunk_size"].default, fields["chunk_overlap"].default
+    assert (size, overlap) == (1200, 400)
+    assert split_text("doc", text) == split_text(
+        "doc", text, chunk_size=size, chunk_overlap=overlap
+    )
+    assert split_text("doc", text) != split_text("doc", text, chunk_size=900, chunk_overlap=120)

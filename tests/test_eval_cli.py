@@ -66,6 +66,8 @@ def test_eval_writes_results_summary_and_an_escaped_report(home_copy, dataset, t
     assert code == 0, capsys.readouterr().err
     summary = json.loads((out / "summary.json").read_text())
     assert summary["rows"] == 4 and summary["engine"] == "grounded"
+    asked = json.loads((out / "run.json").read_text())
+    assert asked["chunking"] == {"size": 1200, "overlap": 400}  # how the library was split
     assert set(summary["by_category"]) == {"table", "definition", "out_of_scope"}
     metrics = summary["metrics"]
     assert metrics["decline_rate_out_of_scope"] == 1.0

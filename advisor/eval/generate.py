@@ -64,7 +64,12 @@ def passages(docs: Iterable[Document], settings: Settings) -> list[tuple[Documen
     pairs = [
         (doc, chunk)
         for doc in docs
-        for chunk in split_text(doc.doc_id, doc.text, chunk_size=settings.chunk_size)
+        for chunk in split_text(
+            doc.doc_id,
+            doc.text,
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+        )
         if len(chunk.text.split()) >= 12  # a heading or a table row asks nothing
     ]
     pairs.sort(key=lambda pair: pair[1].id)  # a content hash: stable, well mixed

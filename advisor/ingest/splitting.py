@@ -61,9 +61,18 @@ def _table_rows(table: str, context: str) -> list[str]:
 
 
 def split_text(
-    doc_id: str, text: str, *, chunk_size: int = 900, chunk_overlap: int = 120
+    doc_id: str, text: str, *, chunk_size: int | None = None, chunk_overlap: int | None = None
 ) -> list[Chunk]:
+    """Chunks in document order; a size or overlap left out is the settings' default
+    (``ADVISOR_CHUNK_SIZE``, ``ADVISOR_CHUNK_OVERLAP``), the one default there is."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from advisor.core.settings import Settings
+
+    if chunk_size is None:
+        chunk_size = Settings.model_fields["chunk_size"].default
+    if chunk_overlap is None:
+        chunk_overlap = Settings.model_fields["chunk_overlap"].default
 
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size,

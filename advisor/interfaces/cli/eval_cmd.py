@@ -305,7 +305,11 @@ def _run_one(
     the change per metric against it)."""
     from advisor.eval import earlier as earlier_runs
     from advisor.eval import report, runfolder, runner, stats
+    from advisor.eval.targets import AdvisorTarget
 
+    if isinstance(the_target, AdvisorTarget):  # how the library it answers from was split
+        settings = the_target.advisor.settings
+        asked["chunking"] = {"size": settings.chunk_size, "overlap": settings.chunk_overlap}
     earlier = earlier_runs.load_earlier(compare) if compare else None
     has_rows = compare is not None and (compare / "results.jsonl").exists()
     earlier_rows = stats.load_rows(compare) if compare and has_rows else None

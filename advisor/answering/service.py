@@ -12,6 +12,7 @@ from typing import Any
 from advisor import prompts, recommender
 from advisor.answering.citations import instructions, verify
 from advisor.answering.engines import Engine, EngineRequest, get_engine
+from advisor.answering.engines.fallback import FallbackEngine, Handover
 from advisor.conversation.condense import (
     condense,
     follow_up_topic,
@@ -24,7 +25,7 @@ from advisor.conversation.smalltalk import small_talk_reply
 from advisor.conversation.spelling import speller_for
 from advisor.conversation.suggest_intent import wants_suggestions
 from advisor.core.answers import Answer, AnswerStream, Citation, Passage, Turn
-from advisor.core.errors import EngineError, InputError, NotFoundError
+from advisor.core.errors import InputError, NotFoundError
 from advisor.core.settings import Settings, get_settings
 from advisor.embeddings import Embedder, Vector, get_embedder
 from advisor.guard.scope import Guard, Verdict
@@ -112,6 +113,12 @@ class Advisor:
             self._engines[spec] = get_engine(spec, self.settings, self.embedder)
         return self._engines[spec]
 
+    def _with_fallback(self, primary: Engine) -> Engine:
+        """Any engine but the grounded one answers through a :class:`FallbackEngine`
+        that hands a failed request over to the grounded engine."""
+        grounded = self.engine("grounded")
+        return primary if primary is grounded else FallbackEngine(primary, grounded)
+
     def warm(self) -> None:
         """Load the model, store, guard and engine now, so a server's first request is
         not the slow one (servers call this at start-up, in a worker thread)."""
@@ -190,7 +197,7 @@ class Advisor:
                 "the library is empty: the source articles have not been ingested yet",
                 cli_hint="run `advisor ingest` first",
             )
-        chosen = self.engine(engine)
+        chosen = self._with_fallback(self.engine(engine))
         read = self._read(question, turns, user, profile, chosen)
         passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)
         verdict, suggest = self._route(read, passages, turns)
@@ -210,13 +217,13 @@ class Advisor:
         request = EngineRequest(
             read.standalone, passages, read.vector, turns, read.profile, focus=focus
         )
-        text, used, warnings = yield from self._generate(chosen, request)
+        text, used = yield from self._generate(chosen, request)
         if suggest:  # no facts yet: answer, then say which facts would help
             hint = "\n\n" + recommender.profile_hint(user)
             text += hint
             yield hint
         text = text.strip() or "The sources I have do not cover this question."
-        answer = self._finish(text, read.standalone, passages, used, warnings + request.notes)
+        answer = self._finish(text, read.standalone, passages, used, request.notes)
         answer.profile_facts = read.facts or None
         return answer
 
@@ -291,27 +298,17 @@ class Advisor:
 
     def _generate(
         self, chosen: Engine, request: EngineRequest
-    ) -> Generator[str, None, tuple[str, str, list[str]]]:
-        """Stream the engine's answer; an LLM that fails hands over to the grounded
-        engine with a notice. Returns (text, engine name, warnings)."""
-        warnings: list[str] = []
+    ) -> Generator[str, None, tuple[str, str]]:
+        """Stream the engine's answer. Returns (text, the name of the engine that
+        answered); a fallback's notice voids the text streamed before it."""
         pieces: list[str] = []
-        try:
-            for piece in chosen.stream(request):
+        for piece in chosen.stream(request):
+            if isinstance(piece, Handover):
+                pieces = []
+            else:
                 pieces.append(piece)
-                yield piece
-        except EngineError as exc:
-            if chosen.name == "grounded":
-                raise
-            notice = f"{exc} — answered by the grounded engine instead."
-            warnings.append(notice)
-            yield ("\n\n" if pieces else "") + notice + "\n\n"
-            pieces = []
-            chosen = self.engine("grounded")
-            for piece in chosen.stream(request):
-                pieces.append(piece)
-                yield piece
-        return "".join(pieces), chosen.name, warnings
+            yield piece
+        return "".join(pieces), request.answered_by or chosen.name
 
     def _declined(
         self,

@@ -23,6 +23,7 @@ class EngineRequest:
     profile: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # engine notices, e.g. dropped passages
     focus: str | None = None  # what a "what about X?" follow-up asks about: X
+    answered_by: str | None = None  # set by a FallbackEngine whose fallback answered
 
 
 @runtime_checkable

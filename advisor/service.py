@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from advisor import prompts, recommender
+from advisor import prompts, recommender, router
 from advisor.answers import Answer, AnswerStream, Citation, Passage, Turn
 from advisor.citations import instructions, verify
 from advisor.condense import condense, follow_up_topic, is_follow_up, last_user_question
@@ -26,6 +26,8 @@ from advisor.spelling import speller_for
 from advisor.store import LIBRARY, Store
 from advisor.suggest_intent import wants_suggestions
 from advisor.users import user_collection
+from advisor.worked import dispatch, phrasing
+from advisor.worked.base import Worked
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class Reading:
     vector: Vector
     facts: dict[str, Any]
     profile: dict[str, Any] | None
+    known: dict[str, Any] | None = None  # the saved or given profile, before these facts
 
 
 class Advisor:
@@ -179,7 +182,13 @@ class Advisor:
         reply = small_talk_reply(question)
         if reply is not None:
             yield reply
-            return Answer(answer=reply, engine="small_talk", reason="small_talk", question=question)
+            return Answer(
+                answer=reply,
+                engine="small_talk",
+                reason="small_talk",
+                question=question,
+                route="small_talk",
+            )
         if self.store.index.count(LIBRARY) == 0:
             raise NotFoundError(
                 "the library is empty: the source articles have not been ingested yet",
@@ -189,10 +198,24 @@ class Advisor:
         read = self._read(question, turns, user, profile, chosen)
         passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)
         verdict, suggest = self._route(read, passages, turns)
-        if not verdict.in_scope and not (suggest and read.facts and verdict.reason == "off_topic"):
-            return (
-                yield from self._declined(read.standalone, read.vector, passages, verdict, turns)
+        plan = router.plan(question, turns)
+        worked_ok = plan.route is not None and verdict.reason == "off_topic"
+        if (
+            not verdict.in_scope
+            and not worked_ok
+            and not (suggest and read.facts and verdict.reason == "off_topic")
+        ):
+            declined = yield from self._declined(
+                read.standalone, read.vector, passages, verdict, turns
             )
+            declined.route = "decline"
+            return declined
+        if plan.route is not None:
+            worked = dispatch.work(
+                plan, question, read.known, passages, index=self.store.index, user=user
+            )
+            if worked is not None:
+                return (yield from self._worked(worked, read, chosen, turns))
         if suggest and recommender.has_facts(read.profile):
             text, cited = recommender.answer_for(read.profile, user=user, index=self.store.index)
             if read.facts:
@@ -200,6 +223,7 @@ class Advisor:
             yield text
             answer = self._finish(text, read.standalone, cited, "recommender", [])
             answer.profile_facts = read.facts or None
+            answer.route = "suggestions"
             return answer
         focus = follow_up_topic(read.spelt) if turns else None
         request = EngineRequest(
@@ -213,6 +237,44 @@ class Advisor:
         text = text.strip() or "The sources I have do not cover this question."
         answer = self._finish(text, read.standalone, passages, used, warnings + request.notes)
         answer.profile_facts = read.facts or None
+        answer.route = "suggestions" if suggest else "general"
+        return answer
+
+    def _worked(
+        self, worked: Worked, read: Reading, chosen: Engine, turns: list[Turn]
+    ) -> Generator[str, None, Answer]:
+        """A worked answer: as computed, or phrased by an LLM engine that is given it as
+        facts (its answer is checked to state every computed figure)."""
+        text, engine, warnings = worked.text, worked.engine, []
+        if chosen.name == "grounded":
+            yield text
+        else:
+            request = EngineRequest(
+                read.standalone,
+                worked.passages,
+                read.vector,
+                turns,
+                read.profile,
+                facts=phrasing.facts_block(worked.text),
+            )
+            pieces: list[str] = []
+            try:
+                for piece in chosen.stream(request):
+                    pieces.append(piece)
+                    yield piece
+                text, engine = "".join(pieces), chosen.name
+                warnings = phrasing.changed_figures(text, worked.figures) + request.notes
+            except EngineError as exc:  # the computed answer needs no model
+                notice = f"{exc} — answered with the computed answer instead."
+                warnings.append(notice)
+                yield ("\n\n" if pieces else "") + notice + "\n\n" + worked.text
+        answer = self._finish(text, read.standalone, worked.passages, engine, warnings)
+        answer.route, answer.figures, answer.comparison = (
+            worked.route,
+            worked.figures,
+            worked.comparison,
+        )
+        answer.profile_facts = {**read.facts, **worked.facts} or None
         return answer
 
     def _read(
@@ -228,13 +290,14 @@ class Advisor:
         if user and profile is None:
             saved = load_profile(self.settings, user)
             profile = None if saved.is_empty() else saved.model_dump(mode="json")
+        known = profile
         facts = extract_facts(question)
         if facts:
             profile = {**(profile or {}), **facts}
         spelt = speller_for(self.store.index).correct(question)
         standalone = chosen.condense(spelt, turns) or condense(spelt, turns)
         vector = self.embedder.embed([standalone])[0]
-        return Reading(spelt, standalone, vector, facts, profile)
+        return Reading(spelt, standalone, vector, facts, profile, known)
 
     def _route(
         self, read: Reading, passages: list[Passage], turns: list[Turn]

@@ -23,6 +23,8 @@ class EngineRequest:
     profile: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # engine notices, e.g. dropped passages
     focus: str | None = None  # what a "what about X?" follow-up asks about: X
+    # an answer worked out by code (advisor.worked) for a model to phrase, figures kept
+    facts: str = ""
 
 
 @runtime_checkable

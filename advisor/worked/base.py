@@ -1,0 +1,80 @@
+"""What a worked answer is, and the small helpers its handlers share: formatting money
+and rates, and the stored library chunk that holds a catalog quote (to cite it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from advisor.answers import Comparison, Figure, Passage
+
+if TYPE_CHECKING:
+    from advisor.recommender import SourceQuote
+    from advisor.store.manifest import Manifest
+
+TOO_LARGE = 1e12  # more money than any person's savings or income: a typo or a test
+
+
+@dataclass
+class Worked:
+    """A worked answer: its text (citing ``passages`` as [1], [2], ...), the figures it
+    states, and for an LLM the lines it must phrase without changing a number."""
+
+    route: str
+    text: str
+    engine: str
+    passages: list[Passage] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    comparison: Comparison | None = None
+    facts: dict[str, Any] = field(default_factory=dict)  # profile facts to offer to save
+
+
+class Citer:
+    """Numbers passages for an answer: the retrieved ones keep their places, a quote
+    whose chunk is already among them takes its number, others are added after."""
+
+    def __init__(self, passages: Sequence[Passage] = ()) -> None:
+        self.passages = list(passages)
+
+    def cite(self, passage: Passage) -> int:
+        for n, known in enumerate(self.passages, start=1):
+            if known.id == passage.id:
+                return n
+        self.passages.append(passage)
+        return len(self.passages)
+
+
+def money(amount: float, currency: str | None) -> str:
+    digits = 2 if 0 < abs(amount) < 100 and amount != int(amount) else 0
+    text = f"{amount:,.{digits}f}"
+    return f"{text} {currency}" if currency else text
+
+
+def percent(rate: float) -> str:
+    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def figure(label: str, value: float, text: str) -> Figure:
+    return Figure(label=label, value=round(value, 6), text=text)
+
+
+def quote_passage(quote: SourceQuote, index: Manifest | None) -> Passage:
+    """The stored library chunk that holds ``quote`` (so the citation shows its
+    article), or the quote itself when the library does not hold it."""
+    if index is not None:
+        from advisor.store import LIBRARY
+
+        rows = index.get(sorted(index.chunk_ids(LIBRARY, quote.source)))
+        for row in sorted(rows.values(), key=lambda r: r.ord):
+            if quote.text in row.text:
+                return Passage(
+                    id=row.id, text=row.text, source=row.source, title=row.title, doc_id=row.doc_id
+                )
+    return Passage(
+        id=f"quote:{quote.source}",
+        text=quote.text,
+        source=quote.source,
+        title=quote.source,
+        doc_id=quote.source,
+    )

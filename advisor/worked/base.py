@@ -3,6 +3,7 @@ and rates, and the stored library chunk that holds a catalog quote (to cite it).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -72,7 +73,7 @@ def quote_passage(quote: SourceQuote, index: Manifest | None) -> Passage:
                     id=row.id, text=row.text, source=row.source, title=row.title, doc_id=row.doc_id
                 )
     return Passage(
-        id=f"quote:{quote.source}",
+        id=f"quote:{quote.source}:{hashlib.sha256(quote.text.encode()).hexdigest()[:12]}",
         text=quote.text,
         source=quote.source,
         title=quote.source,

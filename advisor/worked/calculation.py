@@ -35,7 +35,8 @@ CAPITAL_CUE = re.compile(
 )
 INCOME_CUE = re.compile(
     r"\bhow\s+much\b[^?.]{0,50}\b(?:pay|earn|generate|make|give|bring|income|produce)"
-    r"|\bwhat\s+(?:\w+\s+){0,3}(?:income|pay|earn|generate|give|bring)\w*\b"
+    r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
+    r"|\bwhat\s+(?:would|will|does|do|can|could)\b[^?.]{0,40}\b(?:pay|earn|generate|give|bring)"
     r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b",
     _I,
 )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.answers import Comparison, Figure, Passage
 
 if TYPE_CHECKING:
-    from advisor.recommender import SourceQuote
+    from advisor.recommender import SourceQuote, Stream
     from advisor.store.manifest import Manifest
 
 TOO_LARGE = 1e12  # more money than any person's savings or income: a typo or a test
@@ -58,6 +58,17 @@ def percent(rate: float) -> str:
 
 def figure(label: str, value: float, text: str) -> Figure:
     return Figure(label=label, value=round(value, 6), text=text)
+
+
+def best_quote(stream: Stream) -> SourceQuote:
+    """The stream's quote that names it (by a phrase of stream_names.yaml), else its
+    first: "REITs allow …" rather than a sentence on combining many streams."""
+    from advisor.worked.names import mentions
+
+    for quote in stream.quotes:
+        if any(m.stream == stream.id for m in mentions(quote.text)):
+            return quote
+    return stream.quotes[0]
 
 
 def quote_passage(quote: SourceQuote, index: Manifest | None) -> Passage:

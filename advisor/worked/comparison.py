@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.answers import Comparison, ComparisonSide
-from advisor.worked.base import Citer, Worked, quote_passage
+from advisor.worked.base import Citer, Worked, best_quote, quote_passage
 from advisor.worked.names import Mention
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def compare(
     citer = citer or Citer()
     quotes: list[str] = []
     for side, stream in zip(sides, streams, strict=True):
-        quote = stream.quotes[0]
+        quote = best_quote(stream)
         side.quote, side.citation = quote.text, citer.cite(quote_passage(quote, index))
         quotes.append(f"- {stream.name}: “{quote.text}” [{side.citation}]")
     missing = [m.phrase for m in found if not m.stream]

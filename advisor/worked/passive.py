@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from advisor import calculators
 from advisor.answers import Passage
 from advisor.sentences import split_sentences, strip_markers
-from advisor.worked.base import Citer, Worked, figure, money, quote_passage
+from advisor.worked.base import Citer, Worked, best_quote, figure, money, quote_passage
 from advisor.worked.reading import Numbers
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def from_figures(numbers: Numbers, citer: Citer) -> Worked | None:
 def from_catalog(stream: Stream, citer: Citer, index: Manifest | None) -> Worked:
     """The verdict the catalog gives a stream, with its hours and a quote."""
     hours = stream.hours_per_week
-    quote = stream.quotes[0]
+    quote = best_quote(stream)
     text = (
         f"**{stream.name}: {stream.passivity}** once it runs, in the advisor's catalog: about "
         f"{hours.typical:g} hours a week at a comfortable pace (at least {hours.min:g}), "

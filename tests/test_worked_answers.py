@@ -115,3 +115,12 @@ def test_the_api_gives_the_same_route_and_figures_as_the_service(api_url, adviso
     assert info["comparison"] == (
         direct.comparison.model_dump(mode="json") if direct.comparison else None
     )
+
+
+def test_cli_ask_shows_a_comparison_as_aligned_lines(capsys, home_copy):
+    code, out, err = cli(capsys, "ask", "REIT vs a rental?")
+    assert code == 0, err
+    assert "|---" not in out
+    header = next(line for line in out.splitlines() if "Rental property" in line)
+    risk = next(line for line in out.splitlines() if line.startswith("Risk (1-5)"))
+    assert header.index("Rental property") == risk.index("4/5")

@@ -69,9 +69,11 @@ def register(app: typer.Typer) -> None:
             answer.profile_saved = _keep_facts(advisor, answer, user, save_facts, quiet=True)
             print_json(answer.public())
             return
+        from advisor.cli.tables import aligned
+
         events = advisor.stream(question, user=user, k=k)
         for piece in events:
-            typer.echo(piece, nl=False)
+            typer.echo(aligned(piece), nl=False)
         typer.echo("")
         final = events.answer()
         _render(final, show_text=False)
@@ -86,6 +88,7 @@ def register(app: typer.Typer) -> None:
         """A conversation in the terminal; follow-up questions keep their context."""
         from advisor.answers import Turn
         from advisor.cli.common import make_advisor
+        from advisor.cli.tables import aligned
         from advisor.errors import AdvisorError
 
         advisor = make_advisor(engine=engine)
@@ -102,7 +105,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo("advisor> ", nl=False)
                 events = advisor.stream(question, history=history, user=user, k=k)
                 for piece in events:
-                    typer.echo(piece, nl=False)
+                    typer.echo(aligned(piece), nl=False)
                 typer.echo("")
                 final = events.answer()
             except AdvisorError as exc:

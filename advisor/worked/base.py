@@ -52,6 +52,10 @@ def money(amount: float, currency: str | None) -> str:
     return f"{text} {currency}" if currency else text
 
 
+def plural(count: float, unit: str) -> str:
+    return f"{count:g} {unit}{'' if count == 1 else 's'}"
+
+
 def percent(rate: float) -> str:
     return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
 

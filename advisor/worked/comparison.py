@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.answers import Comparison, ComparisonSide
-from advisor.worked.base import Citer, Worked, best_quote, quote_passage
+from advisor.worked.base import Citer, Worked, best_quote, plural, quote_passage
 from advisor.worked.names import Mention
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def _side(mention: Mention, stream: Stream | None) -> ComparisonSide:
         risk=f"{stream.risk}/5",
         liquidity=stream.liquidity,
         passivity=stream.passivity,
-        first_income=f"about {stream.months_to_first_income:g} months",
+        first_income=f"about {plural(stream.months_to_first_income, 'month')}",
     )
 
 

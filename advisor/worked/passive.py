@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from advisor import calculators
 from advisor.answers import Passage
 from advisor.sentences import split_sentences, strip_markers
-from advisor.worked.base import Citer, Worked, best_quote, figure, money, quote_passage
+from advisor.worked.base import Citer, Worked, best_quote, figure, money, plural, quote_passage
 from advisor.worked.reading import Numbers
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def from_catalog(stream: Stream, citer: Citer, index: Manifest | None) -> Worked
         f"**{stream.name}: {stream.passivity}** once it runs, in the advisor's catalog: about "
         f"{hours.typical:g} hours a week at a comfortable pace (at least {hours.min:g}), "
         f"{stream.setup_effort} setup effort, first income after about "
-        f"{stream.months_to_first_income:g} months.\n\n"
+        f"{plural(stream.months_to_first_income, 'month')}.\n\n"
         f"“{quote.text}” [{citer.cite(quote_passage(quote, index))}]\n\n{stream.notes}"
     ).strip()
     return Worked("passivity", text, "catalog", passages=citer.passages)

@@ -32,11 +32,12 @@ class Worked:
 
 
 class Citer:
-    """Numbers passages for an answer: the retrieved ones keep their places, a quote
-    whose chunk is already among them takes its number, others are added after."""
+    """Numbers the passages an answer cites, 1..n in the order it cites them; ``pool``
+    holds the retrieved passages a handler may quote from."""
 
-    def __init__(self, passages: Sequence[Passage] = ()) -> None:
-        self.passages = list(passages)
+    def __init__(self, pool: Sequence[Passage] = ()) -> None:
+        self.pool = list(pool)
+        self.passages: list[Passage] = []
 
     def cite(self, passage: Passage) -> int:
         for n, known in enumerate(self.passages, start=1):
@@ -50,6 +51,12 @@ def money(amount: float, currency: str | None) -> str:
     digits = 2 if 0 < abs(amount) < 100 and amount != int(amount) else 0
     text = f"{amount:,.{digits}f}"
     return f"{text} {currency}" if currency else text
+
+
+def quoted(text: str, n: int) -> str:
+    """A quote with its citation inside the sentence (“…” [n].), so the marker is never
+    a sentence of its own."""
+    return f"“{text.strip().rstrip('.')}” [{n}]."
 
 
 def plural(count: float, unit: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.answers import Comparison, ComparisonSide
-from advisor.worked.base import Citer, Worked, best_quote, plural, quote_passage
+from advisor.worked.base import Citer, Worked, best_quote, plural, quote_passage, quoted
 from advisor.worked.names import Mention
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def compare(
     for side, stream in zip(sides, streams, strict=True):
         quote = best_quote(stream)
         side.quote, side.citation = quote.text, citer.cite(quote_passage(quote, index))
-        quotes.append(f"- {stream.name}: “{quote.text}” [{side.citation}]")
+        quotes.append(f"- {stream.name}: {quoted(quote.text, side.citation)}")
     missing = [m.phrase for m in found if not m.stream]
     parts = [_table(sides), "\n".join(quotes)]
     if missing:

@@ -30,7 +30,7 @@ def work(
 ) -> Worked | None:
     """``profile`` is what was known before this message (the saved or given profile);
     the facts of earlier turns and of this message are added here. ``passages`` are the
-    retrieved ones: they keep their numbers, the catalog's quotes come after."""
+    retrieved ones, to quote from; the answer lists only the passages it cites."""
     from advisor.recommender import load_catalog
 
     before = {**(profile or {}), **plan.known}

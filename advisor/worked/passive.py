@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 from advisor import calculators
 from advisor.answers import Passage
 from advisor.sentences import split_sentences, strip_markers
-from advisor.worked.base import Citer, Worked, best_quote, figure, money, plural, quote_passage
+from advisor.worked.base import (
+    Citer,
+    Worked,
+    best_quote,
+    figure,
+    money,
+    plural,
+    quote_passage,
+    quoted,
+)
 from advisor.worked.reading import Numbers
 
 if TYPE_CHECKING:
@@ -78,8 +87,8 @@ def from_figures(numbers: Numbers, citer: Citer) -> Worked | None:
         f"most {calculators.SEMI_PASSIVE_AT_MOST:g} semi-passive, more is time traded for "
         "money, like a job (the advisor's calculator).",
     ]
-    if (why := _why_passage(citer.passages)) is not None:
-        lines += ["", f"Why it matters: “{why[0]}” [{citer.cite(why[1])}]"]
+    if (why := _why_passage(citer.pool)) is not None:
+        lines += ["", f"Why it matters: {quoted(why[0], citer.cite(why[1]))}"]
     figures = [figure("hours per 100 of income", per, f"{per:.2f}")]
     return Worked(
         "passivity", "\n".join(lines), "calculator", passages=citer.passages, figures=figures
@@ -95,6 +104,6 @@ def from_catalog(stream: Stream, citer: Citer, index: Manifest | None) -> Worked
         f"{hours.typical:g} hours a week at a comfortable pace (at least {hours.min:g}), "
         f"{stream.setup_effort} setup effort, first income after about "
         f"{plural(stream.months_to_first_income, 'month')}.\n\n"
-        f"“{quote.text}” [{citer.cite(quote_passage(quote, index))}]\n\n{stream.notes}"
+        f"{quoted(quote.text, citer.cite(quote_passage(quote, index)))}\n\n{stream.notes}"
     ).strip()
     return Worked("passivity", text, "catalog", passages=citer.passages)

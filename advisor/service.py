@@ -182,13 +182,8 @@ class Advisor:
         reply = small_talk_reply(question)
         if reply is not None:
             yield reply
-            return Answer(
-                answer=reply,
-                engine="small_talk",
-                reason="small_talk",
-                question=question,
-                route="small_talk",
-            )
+            chat = "small_talk"
+            return Answer(answer=reply, engine=chat, reason=chat, question=question, route=chat)
         if self.store.index.count(LIBRARY) == 0:
             raise NotFoundError(
                 "the library is empty: the source articles have not been ingested yet",
@@ -247,35 +242,11 @@ class Advisor:
     ) -> Generator[str, None, Answer]:
         """A worked answer: as computed, or phrased by an LLM engine that is given it as
         facts (its answer is checked to state every computed figure)."""
-        text, engine, warnings = worked.text, worked.engine, []
-        if chosen.name == "grounded":
-            yield text
-        else:
-            request = EngineRequest(
-                read.standalone,
-                worked.passages,
-                read.vector,
-                turns,
-                read.profile,
-                facts=phrasing.facts_block(worked.text),
-            )
-            pieces: list[str] = []
-            try:
-                for piece in chosen.stream(request):
-                    pieces.append(piece)
-                    yield piece
-                text, engine = "".join(pieces), chosen.name
-                warnings = phrasing.changed_figures(text, worked.figures) + request.notes
-            except EngineError as exc:  # the computed answer needs no model
-                notice = f"{exc} — answered with the computed answer instead."
-                warnings.append(notice)
-                yield ("\n\n" if pieces else "") + notice + "\n\n" + worked.text
+        request = EngineRequest(read.standalone, worked.passages, read.vector, turns, read.profile)
+        text, engine, warnings = yield from phrasing.phrase(worked, chosen, request)
         answer = self._finish(text, read.standalone, worked.passages, engine, warnings)
-        answer.route, answer.figures, answer.comparison = (
-            worked.route,
-            worked.figures,
-            worked.comparison,
-        )
+        answer.route, answer.figures = worked.route, worked.figures
+        answer.comparison = worked.comparison
         answer.profile_facts = {**read.facts, **worked.facts} or None
         return answer
 

@@ -5,9 +5,15 @@ figure is flagged."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING
 
 from advisor.answers import Figure
+from advisor.errors import EngineError
+
+if TYPE_CHECKING:
+    from advisor.engines import Engine, EngineRequest
+    from advisor.worked.base import Worked
 
 _NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 
@@ -49,3 +55,26 @@ def facts_block(worked_text: str) -> str:
         "the person, keeping every figure exactly as written and the [n] citations:\n\n"
         + worked_text
     )
+
+
+def phrase(
+    worked: Worked, engine: Engine, request: EngineRequest
+) -> Generator[str, None, tuple[str, str, list[str]]]:
+    """Stream ``worked`` as it is (the grounded engine) or as ``engine`` phrases it;
+    returns (text, engine name, warnings). A model that fails leaves the computed
+    answer, with a one-line notice."""
+    if engine.name == "grounded":
+        yield worked.text
+        return worked.text, worked.engine, []
+    request.facts = facts_block(worked.text)
+    pieces: list[str] = []
+    try:
+        for piece in engine.stream(request):
+            pieces.append(piece)
+            yield piece
+    except EngineError as exc:  # the computed answer needs no model
+        notice = f"{exc} — answered with the computed answer instead."
+        yield ("\n\n" if pieces else "") + notice + "\n\n" + worked.text
+        return worked.text, worked.engine, [notice]
+    text = "".join(pieces)
+    return text, engine.name, changed_figures(text, worked.figures) + request.notes

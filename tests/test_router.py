@@ -200,3 +200,11 @@ def test_a_phrased_answer_that_changes_a_figure_is_flagged():
     assert changed_figures("You need 360,000 dollars.", worked.figures) == []
     assert changed_figures("You need about 300,000.", worked.figures)
     assert states("a 4.8% yield", 0.048)
+
+
+def test_a_contribution_named_after_its_amount():
+    numbers = read_numbers("how long to reach $1,000/month with $200 monthly contributions at 5%?")
+    assert [(a.role, a.value) for a in numbers.amounts] == [
+        ("income", 1000.0),
+        ("contribution", 200.0),
+    ]

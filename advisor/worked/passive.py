@@ -80,7 +80,7 @@ def from_figures(numbers: Numbers, citer: Citer) -> Worked | None:
         return Worked("passivity", f"I cannot rate that: {exc}.", "calculator")
     per = rated.hours_per_100
     lines = [
-        f"**{rated.label.capitalize()}.** {numbers.hours_per_month:g} hours a month for "
+        f"**{rated.label.capitalize()}.** {round(numbers.hours_per_month, 1):g} hours a month for "
         f"{money(monthly, cur)} a month is {per:.2f} hours per 100 of income a month.",
         "",
         f"Rule: at most {calculators.PASSIVE_AT_MOST:g} hours per 100 a month is passive, at "

@@ -36,6 +36,10 @@ _CONTRIBUTION = re.compile(
     r"invest(?:ing)?|set(?:ting)?\s+aside|top(?:ping)?\s+up)\s+(?:another\s+|an\s+extra\s+)?$",
     re.IGNORECASE,
 )
+# "$200 monthly contributions", "$300 a month in deposits": a contribution named after it
+_CONTRIBUTION_AFTER = re.compile(
+    r"\s*(?:in\s+|of\s+)?(?:contributions?|deposits?|savings|saved|added|invested)\b", re.IGNORECASE
+)
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
 _MULT |= {"bn": 1e9, "billion": 1e9, "trillion": 1e12}
 
@@ -95,7 +99,7 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
             continue  # "2 streams", "in 10": a count, not money
         before = text[max(0, m.start() - 40) : m.start()].rstrip() + " "
         per = _per(m.group("per"))
-        if per and _CONTRIBUTION.search(before):
+        if per and (_CONTRIBUTION.search(before) or _CONTRIBUTION_AFTER.match(text, m.end())):
             role = "contribution"
         elif per:
             role = "income"

@@ -5,6 +5,7 @@ guard, the recommender or the engine. The service records the route on the answe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ ROUTES = (
     "general",
 )
 WORKED = frozenset({"passivity", "calculation", "comparison", "preference"})
+_WHY = re.compile(r"\s*(?:but\s+|and\s+|so\s+)?why\b", re.IGNORECASE)
 
 
 def streams(found: Sequence[Mention]) -> list[str]:
@@ -56,11 +58,14 @@ def plan(text: str, turns: Sequence[Turn] = ()) -> Plan:
     subject = asks_passivity(text)
     described = numbers.hours_per_month is not None and any(a.per for a in numbers.amounts)
     named = [m for m in mentions(subject or "") if m.stream]
-    if subject is not None and (described or (len(named) == 1 and len(streams(found)) == 1)):
+    # "why would X be more passive than Y?" asks for reasons: the articles give them
+    reasons = bool(_WHY.match(text))
+    one = len(named) == 1 and len(streams(found)) == 1 and not reasons
+    if subject is not None and (described or one):
         result.route = "passivity"
     elif asks_calculation(text) and (numbers.amounts or numbers.rates):
         result.route = "calculation"
-    elif asks_comparison(text, found):
+    elif asks_comparison(text, found) and not reasons:
         result.route = "comparison"
     elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
         result.route = "preference"

@@ -208,3 +208,8 @@ def test_a_contribution_named_after_its_amount():
         ("income", 1000.0),
         ("contribution", 200.0),
     ]
+
+
+def test_a_why_question_is_left_to_the_articles():
+    assert plan("why would owning a SaaS product be more passive than a coffee shop").route is None
+    assert plan("SaaS or a coffee shop, which is more passive?").route == "comparison"

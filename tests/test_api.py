@@ -182,7 +182,8 @@ def test_advisor_info_says_why_in_plain_and_streamed_replies(open_url: str) -> N
     assert plain == streamed
     assert plain["declined"] is True and plain["reason"] == "off_topic"
     assert set(plain) == {
-        "engine", "declined", "reason", "question", "warnings", "profile_facts", "profile_saved"
+        "engine", "declined", "reason", "question", "warnings", "profile_facts", "profile_saved",
+        "route", "figures", "comparison",
     }  # fmt: skip
     answered = list(ask(open_url, "What is a REIT?", stream=True))[-1]
     info = extra(answered, "advisor")

@@ -426,3 +426,31 @@ def test_eval_runs_with_an_llm_engine_and_scores_its_citations(cli_env, capsys, 
     assert code == 1 and "citation_precision" in err
     assert summary["metrics"]["groundedness"] < 1.0
     assert summary["metrics"]["citation_precision"] < 1.0
+
+
+# -- worked answers ------------------------------------------------------------
+
+
+def test_a_calculations_figures_reach_the_model_and_a_dropped_figure_is_flagged(llm):
+    # the scripted model quotes the passages and leaves the computed figure out
+    llm.server.script("cite")
+    question = "How much do I need invested at 5% to earn $1,500 a month?"
+    _, answer = collect(llm.advisor, question)
+    expected = f"{1500 * 12 / 0.05:,.0f}"
+    assert answer.route == "calculation" and answer.engine == llm.engine
+    (sent,) = llm.server.answers()
+    assert expected in sent.prompt and "keeping every figure exactly" in sent.prompt
+    assert expected not in answer.answer
+    assert any(
+        w.startswith("the model's answer does not state the computed capital needed")
+        for w in answer.warnings
+    )
+
+
+def test_a_model_that_fails_on_a_calculation_leaves_the_computed_answer(llm):
+    llm.server.script("error")
+    _, answer = collect(llm.advisor, "How much do I need invested at 4% to earn $2,000 a month?")
+    assert answer.route == "calculation" and answer.engine == "calculator"
+    assert answer.answer.startswith(f"**You need {2000 * 12 / 0.04:,.0f} USD invested**")
+    assert len(answer.warnings) == 1
+    assert answer.warnings[0].endswith("answered with the computed answer instead.")

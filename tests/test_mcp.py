@@ -218,3 +218,15 @@ def test_mcp_http_refuses_a_public_address(capsys: pytest.CaptureFixture[str]) -
         run(["mcp", "--http", "--host", "0.0.0.0"])
     assert exit_.value.code == 2
     assert "refusing to serve MCP on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_ask_gives_the_route_figures_and_comparison_as_the_service_does(server: Any) -> None:
+    from advisor.recommender import calculators
+
+    calc = call(server, "ask", {"question": "How much do I need at 4% to earn $2,000 a month?"})
+    answer = calc.structured_content
+    assert answer["route"] == "calculation"
+    assert [f["value"] for f in answer["figures"]] == [calculators.capital_needed(2000, 0.04)]
+    side = call(server, "ask", {"question": "REIT vs a rental?"}).structured_content
+    assert side["route"] == "comparison"
+    assert [s["stream"] for s in side["comparison"]["sides"]] == ["reits", "rental_property"]

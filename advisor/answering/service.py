@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from advisor import prompts, recommender
+from advisor.answering import router
 from advisor.answering.citations import instructions, verify
 from advisor.answering.engines import Engine, EngineRequest, get_engine
 from advisor.answering.engines.fallback import FallbackEngine, Handover
@@ -32,6 +33,8 @@ from advisor.guard.scope import Guard, Verdict
 from advisor.store import LIBRARY, Store
 from advisor.users.ids import user_collection
 from advisor.users.profile import load_profile
+from advisor.worked import dispatch, phrasing
+from advisor.worked.base import Worked
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,7 @@ class Reading:
     vector: Vector
     facts: dict[str, Any]
     profile: dict[str, Any] | None
+    known: dict[str, Any] | None = None  # the saved or given profile, before these facts
 
 
 class Advisor:
@@ -191,20 +195,38 @@ class Advisor:
         reply = small_talk_reply(question)
         if reply is not None:
             yield reply
-            return Answer(answer=reply, engine="small_talk", reason="small_talk", question=question)
+            chat = "small_talk"
+            return Answer(answer=reply, engine=chat, reason=chat, question=question, route=chat)
         if self.store.index.count(LIBRARY) == 0:
             raise NotFoundError(
                 "the library is empty: the source articles have not been ingested yet",
                 cli_hint="run `advisor ingest` first",
             )
-        chosen = self._with_fallback(self.engine(engine))
+        primary = self.engine(engine)
+        chosen = self._with_fallback(primary)
         read = self._read(question, turns, user, profile, chosen)
         passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)
         verdict, suggest = self._route(read, passages, turns)
-        if not verdict.in_scope and not (suggest and read.facts and verdict.reason == "off_topic"):
-            return (
-                yield from self._declined(read.standalone, read.vector, passages, verdict, turns)
+        plan = router.plan(question, turns)
+        # a bare calculation or "stocks or real estate?" can look off topic or like a
+        # pick to the guard; injections, code and insider trading are declined still
+        worked_ok = plan.route is not None and verdict.reason in ("off_topic", "specific_pick")
+        if (
+            not verdict.in_scope
+            and not worked_ok
+            and not (suggest and read.facts and verdict.reason == "off_topic")
+        ):
+            declined = yield from self._declined(
+                read.standalone, read.vector, passages, verdict, turns
             )
+            declined.route = "decline"
+            return declined
+        if plan.route is not None:
+            worked = dispatch.work(
+                plan, question, read.known, passages, index=self.store.index, user=user
+            )
+            if worked is not None:
+                return (yield from self._worked(worked, read, primary, turns))
         if suggest and recommender.has_facts(read.profile):
             text, cited = recommender.answer_for(read.profile, user=user, index=self.store.index)
             if read.facts:
@@ -212,6 +234,7 @@ class Advisor:
             yield text
             answer = self._finish(text, read.standalone, cited, "recommender", [])
             answer.profile_facts = read.facts or None
+            answer.route = "suggestions"
             return answer
         focus = follow_up_topic(read.spelt) if turns else None
         request = EngineRequest(
@@ -225,6 +248,20 @@ class Advisor:
         text = text.strip() or "The sources I have do not cover this question."
         answer = self._finish(text, read.standalone, passages, used, request.notes)
         answer.profile_facts = read.facts or None
+        answer.route = "suggestions" if suggest else "general"
+        return answer
+
+    def _worked(
+        self, worked: Worked, read: Reading, chosen: Engine, turns: list[Turn]
+    ) -> Generator[str, None, Answer]:
+        """A worked answer: as computed, or phrased by an LLM engine that is given it as
+        facts (its answer is checked to state every computed figure)."""
+        request = EngineRequest(read.standalone, worked.passages, read.vector, turns, read.profile)
+        text, engine, warnings = yield from phrasing.phrase(worked, chosen, request)
+        answer = self._finish(text, read.standalone, worked.passages, engine, warnings)
+        answer.route, answer.figures = worked.route, worked.figures
+        answer.comparison = worked.comparison
+        answer.profile_facts = {**read.facts, **worked.facts} or None
         return answer
 
     def _read(
@@ -240,13 +277,14 @@ class Advisor:
         if user and profile is None:
             saved = load_profile(self.settings, user)
             profile = None if saved.is_empty() else saved.model_dump(mode="json")
+        known = profile
         facts = extract_facts(question)
         if facts:
             profile = {**(profile or {}), **facts}
         spelt = speller_for(self.store.index).correct(question)
         standalone = chosen.condense(spelt, turns) or condense(spelt, turns)
         vector = self.embedder.embed([standalone])[0]
-        return Reading(spelt, standalone, vector, facts, profile)
+        return Reading(spelt, standalone, vector, facts, profile, known)
 
     def _route(
         self, read: Reading, passages: list[Passage], turns: list[Turn]

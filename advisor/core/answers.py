@@ -40,6 +40,35 @@ class Citation(BaseModel):
     suspicious: bool = False
 
 
+class Figure(BaseModel):
+    """One number an answer states, computed by :mod:`advisor.recommender.calculators`."""
+
+    label: str  # what it is: "capital needed", "months to the goal", ...
+    value: float
+    text: str  # as the answer writes it: "360,000 USD"
+
+
+class ComparisonSide(BaseModel):
+    """One side of a side-by-side: a catalog stream's attributes and its cited quote."""
+
+    name: str  # as the person said it: "real estate"
+    stream: str | None = None  # catalog id; None: the catalog does not hold it
+    title: str = ""  # the catalog's name: "Rental property"
+    capital: str = ""
+    hours_per_week: str = ""
+    risk: str = ""
+    liquidity: str = ""
+    passivity: str = ""
+    first_income: str = ""
+    quote: str = ""
+    citation: int | None = None  # the [n] of the quote in the answer
+
+
+class Comparison(BaseModel):
+    sides: list[ComparisonSide]
+    verdict: str  # which fits this person, or which facts would decide it
+
+
 class Answer(BaseModel):
     answer: str
     declined: bool = False
@@ -54,6 +83,11 @@ class Answer(BaseModel):
     # to the person to save, never saved without their consent
     profile_facts: dict[str, Any] | None = None
     profile_saved: bool = False  # the facts were saved because the person asked to
+    # how the router chose to answer (advisor.answering.router.ROUTES): small_talk, preference,
+    # calculation, comparison, passivity, suggestions, general or decline
+    route: str | None = None
+    figures: list[Figure] = Field(default_factory=list)  # computed numbers the answer states
+    comparison: Comparison | None = None  # the side-by-side of a comparison, structured
 
     def public(self) -> dict[str, object]:
         """The ``--json`` / API shape."""

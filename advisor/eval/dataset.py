@@ -25,6 +25,7 @@ from advisor.core.errors import InputError
 OUT_OF_SCOPE = "out_of_scope"
 SMALL_TALK = "small_talk"
 MULTI_TURN = "multi_turn"
+PREFERENCE = "preference"  # a fact stated mid-chat: needs the earlier turns
 # What each category is; an unknown one is a typo until it is added here.
 CATEGORIES = (
     "definition",
@@ -38,6 +39,12 @@ CATEGORIES = (
     MULTI_TURN,
     SMALL_TALK,
     OUT_OF_SCOPE,
+    # worked answers (issue 23): checked with the expected_* fields, not quotes
+    "calculation",
+    "side_by_side",
+    "passivity",
+    PREFERENCE,
+    "pick",
 )
 SPLITS = ("dev", "test")
 Split = Literal["dev", "test"]
@@ -72,6 +79,16 @@ class Row(BaseModel):
     reviewed: bool | None = None
     # for the person reviewing a drafted row: for one from feedback, who rated what and why
     note: str | None = None
+    # what a worked answer must carry, checked by advisor.eval.expectations: the route
+    # the router takes, figures stated within 1 % (computed with the closed form when the
+    # row was written), the sides of a comparison named, the decline reason, the profile
+    # facts read (and acknowledged), and a preference's ranking that moved
+    expected_route: str | None = None
+    expected_numbers: list[float] = Field(default_factory=list)
+    expected_sides: list[str] = Field(default_factory=list)
+    expected_reason: str | None = None
+    expected_facts: dict[str, Any] = Field(default_factory=dict)
+    expected_moves: bool = False
 
     @field_validator("category")
     @classmethod
@@ -92,7 +109,9 @@ class Row(BaseModel):
                 f"field 'reference_contexts': a {self.category} row quotes nothing; "
                 "give reference_contexts: []"
             )
-        if self.category == MULTI_TURN and not any(t.role == "user" for t in self.history):
+        if self.category in (MULTI_TURN, PREFERENCE) and not any(
+            t.role == "user" for t in self.history
+        ):
             raise ValueError(
                 "field 'history': a multi_turn row needs the earlier turns, "
                 '[{"role": "user", "content": ...}, {"role": "assistant", "content": ...}]'
@@ -102,12 +121,24 @@ class Row(BaseModel):
     @property
     def in_scope(self) -> bool:
         """Not a question the advisor should decline (small talk is in scope)."""
-        return self.category != OUT_OF_SCOPE
+        return self.expects != "decline"
+
+    @property
+    def checks(self) -> bool:
+        """The row states what a worked answer must carry."""
+        return bool(
+            self.expected_route
+            or self.expected_numbers
+            or self.expected_sides
+            or self.expected_reason
+            or self.expected_facts
+            or self.expected_moves
+        )
 
     @property
     def expects(self) -> Expects:
         """What the right reply is: a grounded answer, a decline or a small-talk reply."""
-        if self.category == OUT_OF_SCOPE:
+        if self.category == OUT_OF_SCOPE or self.expected_route == "decline":
             return "decline"
         if self.category == SMALL_TALK:
             return "small_talk"

@@ -33,7 +33,19 @@ from advisor.eval.runner import RowResult
 RAGAS_FIELDS = ("user_input", "reference", "reference_contexts", "response", "retrieved_contexts")
 # Kept beside the RAGAS fields when a run is exported.
 OUR_FIELDS = ("id", "category", "split", "history")
-LIST_FIELDS = frozenset({"reference_contexts", "retrieved_contexts", "history"})
+# what a worked-answer row expects (advisor.eval.expectations): kept when set
+EXPECTED_FIELDS = (
+    "expected_route",
+    "expected_numbers",
+    "expected_sides",
+    "expected_reason",
+    "expected_facts",
+    "expected_moves",
+)
+LIST_FIELDS = frozenset(
+    {"reference_contexts", "retrieved_contexts", "history", "expected_numbers", "expected_sides"}
+)
+OBJECT_FIELDS = frozenset({"expected_facts"})  # a JSON object in a CSV cell
 OUTPUT_FIELDS = frozenset({"response", "retrieved_contexts"})
 DEFAULT_CATEGORY = "fact"
 
@@ -66,6 +78,8 @@ def read_records(path: Path) -> list[dict[str, Any]]:
         for key, cell in row.items():
             if key in LIST_FIELDS:
                 record[key] = _list_cell(cell, f"{path} line {number}: column {key!r}")
+            elif key in OBJECT_FIELDS:
+                record[key] = _object_cell(cell, f"{path} line {number}: column {key!r}")
             else:
                 record[key] = cell
         records.append(record)
@@ -81,6 +95,18 @@ def _list_cell(cell: str | None, where: str) -> list[Any]:
         raise InputError(f'{where}: write the list as JSON, e.g. ["first", "second"]') from exc
     if not isinstance(value, list):
         raise InputError(f'{where}: expected a JSON list, e.g. ["first", "second"]')
+    return value
+
+
+def _object_cell(cell: str | None, where: str) -> dict[str, Any]:
+    if cell is None or not cell.strip():
+        return {}
+    try:
+        value = json.loads(cell)
+    except json.JSONDecodeError as exc:
+        raise InputError(f'{where}: write the object as JSON, e.g. {{"capital": 5000}}') from exc
+    if not isinstance(value, dict):
+        raise InputError(f'{where}: expected a JSON object, e.g. {{"capital": 5000}}')
     return value
 
 
@@ -116,6 +142,7 @@ def ragas_record(row: RowResult | dict[str, Any]) -> dict[str, Any]:
     data = row.model_dump(mode="json") if isinstance(row, RowResult) else row
     out = {k: data[k] for k in OUR_FIELDS if k in data and (k != "history" or data[k])}
     out.update({k: data[k] for k in RAGAS_FIELDS if k in data})
+    out.update({k: data[k] for k in EXPECTED_FIELDS if data.get(k)})
     return out
 
 
@@ -135,6 +162,8 @@ def load_csv_dataset(path: Path) -> list[Row]:
                 continue
             if key in LIST_FIELDS:
                 record[key] = _list_cell(cell, f"{path} line {number}: column {key!r}")
+            elif key in OBJECT_FIELDS:
+                record[key] = _object_cell(cell, f"{path} line {number}: column {key!r}")
             elif cell is not None and cell.strip():
                 record[key] = cell
         record.setdefault("id", f"row-{index}")

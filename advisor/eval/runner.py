@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from advisor.core.errors import AdvisorError, NotFoundError
 from advisor.core.sentences import strip_markers
+from advisor.eval import expectations
 from advisor.eval import metrics as m
 from advisor.eval.dataset import DEFAULT_SPLIT, OUT_OF_SCOPE, SMALL_TALK, SPLITS, Row
 from advisor.eval.targets import AdvisorTarget, Reply, Target
@@ -37,6 +38,7 @@ ROW_METRICS = (
     "answer_fact_recall",
     "filler_rate",
     "answer_words",
+    "expectations_met",
 )
 RATE_METRICS = ("decline_rate_out_of_scope", "false_decline_rate", "small_talk_rate")
 LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")
@@ -112,15 +114,26 @@ class RowResult(BaseModel):
     measured: bool = True
     # with --judge: the judge's model, the prompts sent, its raw replies and scores
     judge: dict[str, Any] | None = None
+    # worked-answer rows (advisor.eval.expectations): what the row expects, what the
+    # advisor's router did, and what the answer missed
+    expected_route: str | None = None
+    route: str | None = None
+    missed: list[str] = Field(default_factory=list)
 
     @property
     def in_scope(self) -> bool:
-        return self.category != OUT_OF_SCOPE
+        return self.category != OUT_OF_SCOPE and self.expected_route != "decline"
 
     @property
     def expects_answer(self) -> bool:
         """Neither a decline nor a small-talk reply is the right reply to this row."""
-        return self.category not in (OUT_OF_SCOPE, SMALL_TALK)
+        return self.in_scope and self.category != SMALL_TALK
+
+    @property
+    def worked(self) -> bool:
+        """A worked-answer row: scored by what it expects (expectations_met), not by
+        text likeness to its reference or citations (a calculation cites nothing)."""
+        return self.expected_route is not None
 
 
 def _score(row: Row, reply: Reply) -> dict[str, Any]:
@@ -131,6 +144,9 @@ def _score(row: Row, reply: Reply) -> dict[str, Any]:
     scores: dict[str, float | None] = dict.fromkeys(ROW_METRICS)
     response, retrieved, declined = reply.response, reply.retrieved, bool(reply.declined)
     shown = reply.passages is not None
+    scores["expectations_met"] = expectations.met(row, reply)
+    if row.expected_route is not None:
+        return scores  # a worked-answer row: see RowResult.worked
     if row.expects == "answer":
         if row.reference_contexts:
             if shown:
@@ -159,6 +175,8 @@ def _ok(row: Row, reply: Reply, scores: dict[str, float | None]) -> bool:
     """A row whose right reply is a decline cannot pass against a target that does not
     say whether it declined."""
     declined = bool(reply.declined)
+    if scores.get("expectations_met") == 0.0:
+        return False
     if row.expects == "decline":
         return declined
     if row.expects == "small_talk":
@@ -169,7 +187,9 @@ def _ok(row: Row, reply: Reply, scores: dict[str, float | None]) -> bool:
 def _result(row: Row, reply: Reply, latency_ms: float, error: str | None = None) -> RowResult:
     scores = _score(row, reply)
     return RowResult(
-        **row.model_dump(exclude={"split"}),
+        **row.model_dump(include=set(RowResult.model_fields) - {"split"}),
+        route=reply.route,
+        missed=expectations.failures(row, reply) if row.checks else [],
         split=row.split_name,
         response=reply.response,
         retrieved_contexts=reply.retrieved,
@@ -275,7 +295,7 @@ def run_rows(
 def _add_filler(embedder: Embedder, results: list[RowResult]) -> None:
     """Filler rate of every answer to a row that wants one (the advisor's embedder)."""
     for r in results:
-        if r.expects_answer and not r.declined and r.response:
+        if r.expects_answer and not r.worked and not r.declined and r.response:
             r.metrics["filler_rate"] = m.filler_rate(
                 r.response, r.user_input, r.reference, r.reference_contexts, embedder.embed
             )
@@ -283,7 +303,7 @@ def _add_filler(embedder: Embedder, results: list[RowResult]) -> None:
 
 def _add_similarity(embedder: Embedder, results: list[RowResult]) -> None:
     """Cosine of answer and reference with the advisor's own embedder, one batch."""
-    scored = [r for r in results if r.expects_answer]
+    scored = [r for r in results if r.expects_answer and not r.worked]
     if not scored:
         return
     answers = [strip_markers(r.response) or " " for r in scored]

@@ -38,6 +38,8 @@ class Reply(BaseModel):
     reason: str | None = None
     engine: str = ""
     question: str = ""
+    route: str | None = None  # how the advisor's router answered, when the target says
+    facts: dict[str, Any] | None = None  # profile facts the target read from the question
 
     @property
     def retrieved(self) -> list[str]:
@@ -92,6 +94,8 @@ class AdvisorTarget:
             reason=answer.reason,
             engine=answer.engine,
             question=answer.question,
+            route=answer.route,
+            facts=answer.profile_facts,
         )
 
 
@@ -199,5 +203,8 @@ class ChatTarget:
             reply.reason = info.get("reason")
             reply.engine = str(info.get("engine") or reply.engine)
             reply.question = str(info.get("question") or "")
+            reply.route = info.get("route")
+            facts = info.get("profile_facts")
+            reply.facts = facts if isinstance(facts, dict) else None
         self._shows = reply
         return reply

@@ -24,6 +24,8 @@ class EngineRequest:
     notes: list[str] = field(default_factory=list)  # engine notices, e.g. dropped passages
     focus: str | None = None  # what a "what about X?" follow-up asks about: X
     answered_by: str | None = None  # set by a FallbackEngine whose fallback answered
+    # an answer worked out by code (advisor.worked) for a model to phrase, figures kept
+    facts: str = ""
 
 
 @runtime_checkable

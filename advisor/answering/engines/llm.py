@@ -141,7 +141,8 @@ class LLMEngine:
 
         def user(blocks: list[str]) -> str:
             body = "\n".join(blocks) if blocks else "(no passages)"
-            return template.format(profile=profile, passages=body, question=request.question)
+            prompt = template.format(profile=profile, passages=body, question=request.question)
+            return f"{prompt}\n\n{request.facts}" if request.facts else prompt
 
         budget = (
             self.settings.llm_context_window

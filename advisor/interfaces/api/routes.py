@@ -100,6 +100,9 @@ def _info(answer: Answer) -> AdvisorInfo:
         warnings=answer.warnings,
         profile_facts=answer.profile_facts,
         profile_saved=answer.profile_saved,
+        route=answer.route,
+        figures=answer.figures,
+        comparison=answer.comparison,
     )
 
 

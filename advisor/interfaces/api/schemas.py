@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.core.answers import Citation
+from advisor.core.answers import Citation, Comparison, Figure
 
 MODEL_ID = "passive-income-advisor"
 
@@ -104,6 +104,17 @@ class AdvisorInfo(BaseModel):
         "be saved to the profile; saved only when the request sets save_profile_facts",
     )
     profile_saved: bool = Field(False, description="the facts were saved, as requested")
+    route: str | None = Field(
+        None,
+        description="how the router answered: small_talk, decline, passivity, calculation, "
+        "comparison, preference, suggestions or general",
+    )
+    figures: list[Figure] = Field(
+        default_factory=list, description="numbers the answer states, computed by code"
+    )
+    comparison: Comparison | None = Field(
+        None, description="a comparison's sides (catalog attributes, cited quote) and verdict"
+    )
 
 
 class Usage(BaseModel):

@@ -69,9 +69,11 @@ def register(app: typer.Typer) -> None:
             answer.profile_saved = _keep_facts(advisor, answer, user, save_facts, quiet=True)
             print_json(answer.public())
             return
+        from advisor.interfaces.cli.tables import aligned
+
         events = advisor.stream(question, user=user, k=k)
         for piece in events:
-            typer.echo(piece, nl=False)
+            typer.echo(aligned(piece), nl=False)
         typer.echo("")
         final = events.answer()
         _render(final, show_text=False)
@@ -87,6 +89,7 @@ def register(app: typer.Typer) -> None:
         from advisor.core.answers import Turn
         from advisor.core.errors import AdvisorError
         from advisor.interfaces.cli.common import make_advisor
+        from advisor.interfaces.cli.tables import aligned
 
         advisor = make_advisor(engine=engine)
         history: list[Turn] = []
@@ -102,7 +105,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo("advisor> ", nl=False)
                 events = advisor.stream(question, history=history, user=user, k=k)
                 for piece in events:
-                    typer.echo(piece, nl=False)
+                    typer.echo(aligned(piece), nl=False)
                 typer.echo("")
                 final = events.answer()
             except AdvisorError as exc:

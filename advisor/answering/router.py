@@ -1,0 +1,72 @@
+"""How a message is answered, decided before any engine runs, by rules and the stream
+catalog (no model call): a calculation, a comparison, a passivity check or a
+preference update is worked out by :mod:`advisor.worked`; anything else goes on to the
+guard, the recommender or the engine. The service records the route on the answer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.core.answers import Turn
+from advisor.worked.calculation import asks_calculation
+from advisor.worked.comparison import asks_comparison
+from advisor.worked.names import Mention, mentions
+from advisor.worked.passive import asks_passivity
+from advisor.worked.preference import PREFERENCE_CUE, conversation_facts, stated_facts
+from advisor.worked.reading import Numbers, read_numbers
+
+# Every route an answer can carry, in the order the service tries them.
+ROUTES = (
+    "small_talk",
+    "decline",
+    "passivity",
+    "calculation",
+    "comparison",
+    "preference",
+    "suggestions",
+    "general",
+)
+WORKED = frozenset({"passivity", "calculation", "comparison", "preference"})
+_WHY = re.compile(r"\s*(?:but\s+|and\s+|so\s+)?why\b", re.IGNORECASE)
+
+
+def streams(found: Sequence[Mention]) -> list[str]:
+    return [m.stream for m in found if m.stream]
+
+
+@dataclass
+class Plan:
+    """What the router read: the route (one of :data:`WORKED`, or None to leave the
+    message to the guard and the engine) and what it read to choose it."""
+
+    route: str | None
+    numbers: Numbers
+    found: list[Mention]
+    earlier: list[Numbers] = field(default_factory=list)  # numbers of earlier user turns
+    facts: dict[str, Any] = field(default_factory=dict)  # profile facts the message states
+    known: dict[str, Any] = field(default_factory=dict)  # facts of the earlier turns
+
+
+def plan(text: str, turns: Sequence[Turn] = ()) -> Plan:
+    """The route for ``text`` after ``turns``."""
+    numbers, found = read_numbers(text), mentions(text)
+    earlier = [read_numbers(t.content) for t in turns if t.role == "user"]
+    result = Plan(None, numbers, found, earlier, stated_facts(text), conversation_facts(turns))
+    subject = asks_passivity(text)
+    described = numbers.hours_per_month is not None and any(a.per for a in numbers.amounts)
+    named = [m for m in mentions(subject or "") if m.stream]
+    # "why would X be more passive than Y?" asks for reasons: the articles give them
+    reasons = bool(_WHY.match(text))
+    one = len(named) == 1 and len(streams(found)) == 1 and not reasons
+    if subject is not None and (described or one):
+        result.route = "passivity"
+    elif asks_calculation(text) and (numbers.amounts or numbers.rates):
+        result.route = "calculation"
+    elif asks_comparison(text, found) and not reasons:
+        result.route = "comparison"
+    elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
+        result.route = "preference"
+    return result

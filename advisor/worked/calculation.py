@@ -1,0 +1,275 @@
+"""Calculations asked in words: capital needed for an income, income from a capital,
+the yield needed, months to a goal. The figures come from :mod:`advisor.recommender.calculators`;
+this module reads which calculation is asked, fills what the message leaves out from
+earlier turns, the profile or the catalog's typical yield, and words the answer: the
+figure first, then the formula and the assumptions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.core.answers import Figure
+from advisor.recommender import calculators
+from advisor.worked.base import TOO_LARGE, Worked, figure, money, percent
+from advisor.worked.reading import Amount, Numbers
+
+_I = re.IGNORECASE
+MONTHS_CUE = re.compile(
+    r"\bhow\s+(?:long|many\s+(?:months|years))\b|\bwhen\s+(?:will|would|could|can|do|does)\b"
+    r"|\buntil\b|\btill\b|\btime\s+to\s+reach\b",
+    _I,
+)
+YIELD_CUE = re.compile(
+    r"\b(?:what|which)\s+(?:\w+\s+){0,3}(?:yield|return|rate|interest)\b"
+    r"|\b(?:yield|return|rate)\s+(?:do\s+i\s+|would\s+i\s+|will\s+i\s+|)(?:need|required)",
+    _I,
+)
+CAPITAL_CUE = re.compile(
+    r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
+    r"(?:need|have)\b|\bhow\s+much\b[^?.]{0,30}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
+    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+big\b|\bcapital\s+(?:needed|for|to)\b",
+    _I,
+)
+INCOME_CUE = re.compile(
+    r"\bhow\s+much\b[^?.]{0,50}\b(?:pay|earn|generate|make|give|bring|income|produce)"
+    r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
+    r"|\bwhat\s+(?:would|will|does|do|can|could)\b[^?.]{0,40}\b(?:pay|earn|generate|give|bring)"
+    r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b",
+    _I,
+)
+
+
+def asks_calculation(text: str) -> bool:
+    return any(p.search(text) for p in (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE))
+
+
+@dataclass
+class Inputs:
+    income: Amount | None
+    capital: Amount | None
+    contribution: Amount | None
+    rates: list[float]  # one rate, or the low and high of a catalog range
+    rate_source: str  # "" (stated), or where a catalog yield comes from
+    currency: str | None
+
+
+def _monthly(a: Amount | None) -> float | None:
+    if a is None:
+        return None
+    return a.value / 12 if a.per == "year" else a.value
+
+
+def gather(
+    numbers: Numbers, earlier: Sequence[Numbers], profile: dict[str, Any] | None, stream: Any
+) -> Inputs:
+    """The message's numbers, with what it leaves out taken from earlier turns (latest
+    first), then the profile, then the catalog's typical yield for ``stream``."""
+
+    def pick(role: str) -> Amount | None:
+        for source in [numbers, *reversed(earlier)]:
+            if (found := source.first(role)) is not None:
+                return found
+        return None
+
+    profile = profile or {}
+    currency = numbers.currency or next((n.currency for n in earlier if n.currency), None)
+    currency = currency or profile.get("currency")
+    income, capital, contribution = pick("income"), pick("sum"), pick("contribution")
+    if income is None and profile.get("goal_monthly_income"):
+        income = Amount(float(profile["goal_monthly_income"]), None, "month", "income", True)
+    if capital is None and profile.get("capital") is not None:
+        capital = Amount(float(profile["capital"]), None, None, "sum", True)
+    if contribution is None and profile.get("monthly_surplus"):
+        contribution = Amount(
+            float(profile["monthly_surplus"]), None, "month", "contribution", True
+        )
+    rates, source = list(numbers.rates[:1]), ""
+    if not rates and stream is not None and stream.returns.unit == "annual_yield":
+        rates = [stream.returns.low, stream.returns.high]
+        source = f"the typical {stream.returns.what} of {stream.name} ({stream.returns.source})"
+    if not rates:
+        rates = next((n.rates[:1] for n in reversed(earlier) if n.rates), [])
+    return Inputs(income, capital, contribution, rates, source, currency)
+
+
+def _impossible(inputs: Inputs) -> str | None:
+    """One line on an input no calculation can take, or None."""
+    for name, a in (("income", inputs.income), ("sum", inputs.capital)):
+        if a is not None and a.value < 0:
+            shown = money(a.value, inputs.currency)
+            return f"The {name} {shown} is negative: amounts must be above 0."
+        if a is not None and abs(a.value) >= TOO_LARGE:
+            return (
+                f"{money(a.value, inputs.currency)} is more than any savings or income can be "
+                "(a trillion or more): check the number."
+            )
+    for rate in inputs.rates:
+        if rate <= 0:
+            return f"A yield of {percent(rate)} a year never pays an income: give a yield above 0%."
+        if rate > calculators.MAX_RATE:
+            return f"{percent(rate)} a year is not a yield any investment pays: check the rate."
+    return None
+
+
+def calculate(
+    text: str,
+    numbers: Numbers,
+    earlier: Sequence[Numbers] = (),
+    profile: dict[str, Any] | None = None,
+    stream: Any = None,
+) -> Worked | None:
+    """The calculation ``text`` asks for, worked out; None when it asks none."""
+    if not asks_calculation(text):
+        return None
+    inputs = gather(numbers, earlier, profile, stream)
+    if (problem := _impossible(inputs)) is not None:
+        return Worked("calculation", problem, "calculator")
+    wants_months, wants_yield = MONTHS_CUE.search(text), YIELD_CUE.search(text)
+    has_sum = numbers.first("sum") is not None
+    if wants_months and inputs.income:
+        return _needs_rate(inputs) or _months(inputs)
+    if wants_yield and inputs.income and inputs.capital:
+        return _yield(inputs)
+    if inputs.income and (CAPITAL_CUE.search(text) or not has_sum):
+        return _needs_rate(inputs) or _capital(inputs)
+    if inputs.capital and INCOME_CUE.search(text):
+        return _needs_rate(inputs) or _income(inputs)
+    if not (numbers.amounts or numbers.rates):
+        return None  # "how much do I need to start?": a question for the articles
+    return Worked("calculation", _missing_line(text, inputs), "calculator")
+
+
+def _missing_line(text: str, inputs: Inputs) -> str:
+    if MONTHS_CUE.search(text) or CAPITAL_CUE.search(text):
+        return (
+            "To work this out I need the monthly income you want, for example "
+            "“to earn $1,000 a month”."
+        )
+    return "To work this out I need a sum and an income, for example “$200,000 at 4%”."
+
+
+def _needs_rate(inputs: Inputs) -> Worked | None:
+    if inputs.rates:
+        return None
+    return Worked(
+        "calculation",
+        "Which yield should I use? Say it (“at 4%”) or name a stream, such as dividend ETFs "
+        "or REITs, and I will use its typical yield.",
+        "calculator",
+    )
+
+
+def _rate_note(inputs: Inputs) -> str:
+    if not inputs.rate_source:
+        return f"at {percent(inputs.rates[0])} a year"
+    low, high = inputs.rates[0], inputs.rates[-1]
+    return (
+        f"at {percent(low)} to {percent(high)} a year, {inputs.rate_source}: a rough public "
+        "rule of thumb, not a promise"
+    )
+
+
+def _span(values: list[float], currency: str | None) -> str:
+    texts = [money(v, currency if i == len(values) - 1 else None) for i, v in enumerate(values)]
+    return " to ".join(dict.fromkeys(texts))
+
+
+ASSUME = "the yield stays constant and is paid out, not reinvested; no taxes, fees or inflation"
+
+
+def _capital(inputs: Inputs) -> Worked:
+    assert inputs.income is not None
+    income, cur = _monthly(inputs.income) or 0.0, inputs.currency
+    values = sorted(calculators.capital_needed(income, r) for r in inputs.rates)
+    figures = [figure("capital needed", v, money(v, cur)) for v in values]
+    r = inputs.rates[0]
+    text = (
+        f"**You need {_span(values, cur)} invested** to take {money(income, cur)} a month, "
+        f"{_rate_note(inputs)}.\n\n"
+        f"Formula: capital = monthly income × 12 ÷ yearly yield = {money(income, None)} × 12 ÷ "
+        f"{percent(r)} = {money(calculators.capital_needed(income, r), None)}"
+        f"{' (at the low end of the yield range)' if len(values) > 1 else ''}.\n"
+        f"Assumptions: {ASSUME}; the capital itself is never spent."
+    )
+    return Worked("calculation", text, "calculator", figures=figures)
+
+
+def _income(inputs: Inputs) -> Worked:
+    assert inputs.capital is not None
+    capital, cur = inputs.capital.value, inputs.currency
+    values = sorted(capital / calculators.capital_needed(1.0, r) for r in inputs.rates)
+    figures = [figure("monthly income", v, money(v, cur)) for v in values]
+    text = (
+        f"**{money(capital, cur)} pays about {_span(values, cur)} a month** "
+        f"({_span([v * 12 for v in values], cur)} a year), {_rate_note(inputs)}.\n\n"
+        f"Formula: monthly income = capital × yearly yield ÷ 12 = {money(capital, None)} × "
+        f"{percent(inputs.rates[0])} ÷ 12 = {money(values[0], None)}.\n"
+        f"Assumptions: {ASSUME}."
+    )
+    return Worked("calculation", text, "calculator", figures=figures)
+
+
+def _yield(inputs: Inputs) -> Worked:
+    assert inputs.income is not None and inputs.capital is not None
+    income, capital, cur = _monthly(inputs.income) or 0.0, inputs.capital.value, inputs.currency
+    if capital <= 0:
+        return Worked("calculation", "The sum must be above 0 to need a yield.", "calculator")
+    needed = calculators.capital_needed(income, 1.0) / capital
+    lead = f"**You need a yield of {percent(needed)} a year**"
+    if needed > calculators.MAX_RATE:
+        lead = f"**You would need {percent(needed)} a year, more than any investment pays**"
+    text = (
+        f"{lead} for {money(capital, cur)} to pay {money(income, cur)} a month.\n\n"
+        f"Formula: yield = monthly income × 12 ÷ capital = {money(income, None)} × 12 ÷ "
+        f"{money(capital, None)} = {percent(needed)}.\n"
+        f"Assumptions: {ASSUME}."
+    )
+    return Worked(
+        "calculation", text, "calculator", figures=[figure("yield needed", needed, percent(needed))]
+    )
+
+
+def _duration(months: int) -> str:
+    years, rest = divmod(months, 12)
+    parts = [f"{years} year{'s' * (years != 1)}"] * bool(years)
+    parts += [f"{rest} month{'s' * (rest != 1)}"] * bool(rest)
+    return " and ".join(parts) or "no time"
+
+
+def _months(inputs: Inputs) -> Worked:
+    assert inputs.income is not None
+    goal, cur = _monthly(inputs.income) or 0.0, inputs.currency
+    add = inputs.contribution.value if inputs.contribution else 0.0
+    start = inputs.capital.value if inputs.capital else 0.0
+    figures: list[Figure] = []
+    spans: list[str] = []
+    for r in sorted(inputs.rates, reverse=True):  # the higher yield reaches it sooner
+        plan = calculators.months_to_goal(goal, r, add, start)
+        if plan.months is None:
+            spans.append("more than 100 years")
+            continue
+        figures.append(figure("months to the goal", plan.months, f"{plan.months} months"))
+        spans.append(f"{plan.months} months ({_duration(plan.months)})")
+    target = calculators.capital_needed(goal, inputs.rates[0])
+    figures.append(figure("capital at the goal", target, money(target, cur)))
+    reach = " to ".join(dict.fromkeys(spans))
+    if add == 0 and start == 0:
+        return Worked(
+            "calculation",
+            f"With nothing saved and nothing added, {money(goal, cur)} a month is never "
+            "reached: tell me what you can add a month or what you start with.",
+            "calculator",
+        )
+    text = (
+        f"**{reach[0].upper() + reach[1:]}** until your capital pays {money(goal, cur)} a month, "
+        f"adding {money(add, cur)} a month from {money(start, cur)}, {_rate_note(inputs)}.\n\n"
+        f"Formula: the goal is capital = {money(goal, None)} × 12 ÷ {percent(inputs.rates[0])} = "
+        f"{money(target, None)}; each month the capital grows by the yield ÷ 12 and "
+        f"{money(add, None)} is added, until it reaches that.\n"
+        "Assumptions: the yield is reinvested until the goal and stays constant; "
+        "contributions at the end of each month; no taxes, fees or inflation."
+    )
+    return Worked("calculation", text, "calculator", figures=figures)

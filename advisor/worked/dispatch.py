@@ -1,0 +1,59 @@
+"""The handler for each worked route: :func:`work` turns the router's plan into a
+:class:`Worked` answer, or None when the message turns out to need the articles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from advisor.core.answers import Passage
+from advisor.worked import passive
+from advisor.worked.base import Citer, Worked
+from advisor.worked.calculation import calculate
+from advisor.worked.comparison import compare
+from advisor.worked.names import mentions
+from advisor.worked.preference import update
+
+if TYPE_CHECKING:
+    from advisor.answering.router import Plan
+    from advisor.store.manifest import Manifest
+
+
+def work(
+    plan: Plan,
+    text: str,
+    profile: dict[str, Any] | None,
+    passages: Sequence[Passage],
+    *,
+    index: Manifest | None = None,
+    user: str | None = None,
+) -> Worked | None:
+    """``profile`` is what was known before this message (the saved or given profile);
+    the facts of earlier turns and of this message are added here. ``passages`` are the
+    retrieved ones, to quote from; the answer lists only the passages it cites."""
+    from advisor.recommender import load_catalog
+
+    before = {**(profile or {}), **plan.known}
+    after = {**before, **plan.facts}
+    citer = Citer(passages)
+    catalog = load_catalog()
+    streams = [m.stream for m in plan.found if m.stream]
+    if plan.route == "passivity":
+        worked = passive.from_figures(plan.numbers, citer)
+        if worked is None:
+            subject = [m.stream for m in mentions(passive.asks_passivity(text) or "") if m.stream]
+            if not subject:
+                return None
+            worked = passive.from_catalog(catalog.get(subject[0]), citer, index)
+        return worked
+    if plan.route == "calculation":
+        stream = catalog.get(streams[0]) if streams else None
+        worked = calculate(text, plan.numbers, plan.earlier, after, stream)
+        if worked is not None:
+            worked.passages = citer.passages
+        return worked
+    if plan.route == "comparison":
+        return compare(text, plan.found, catalog, after, index, citer)
+    if plan.route == "preference":
+        return update(plan.facts, before, user=user, index=index)
+    return None

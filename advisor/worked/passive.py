@@ -1,0 +1,109 @@
+"""Is it passive? A verdict from the person's own figures (hours a month against the
+income, with :func:`advisor.recommender.calculators.passivity`) or from the catalog's passivity and
+hours for a stream, with the passage that says why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from advisor.core.answers import Passage
+from advisor.core.sentences import split_sentences, strip_markers
+from advisor.recommender import calculators
+from advisor.worked.base import (
+    Citer,
+    Worked,
+    best_quote,
+    figure,
+    money,
+    plural,
+    quote_passage,
+    quoted,
+)
+from advisor.worked.reading import Numbers
+
+if TYPE_CHECKING:
+    from advisor.recommender import Stream
+    from advisor.store.manifest import Manifest
+
+# "is <subject> (really) passive (income)?": the subject is the named group
+PASSIVE_CUE = re.compile(
+    r"\b(?:is|are|would|isn'?t|does)\s+(?P<subject>[^?.,;:]{0,60}?)\s*(?:be\s+)?"
+    r"(?:really\s+|truly\s+|still\s+|actually\s+|considered\s+|counted\s+as\s+|count\s+as\s+|"
+    r"more\s+|less\s+)?passive(?:\s+income)?(?=\s*(?:[?,.!:;]|$|\bor\b|\bonce\b|\bif\b|"
+    r"\bwhen\b|\bat\s+all\b|\benough\b|\bthan\b))"
+    r"|\bhow\s+passive\s+(?:is|are)\s+(?P<subject2>[^?.,;:]{1,60})",
+    re.IGNORECASE,
+)
+# what a sentence that says why a source is or is not passive talks about
+_WHY = re.compile(r"\b(?:time|active(?:ly)?|involve\w*|effort|work|hours?|hands)\b", re.IGNORECASE)
+
+
+def asks_passivity(text: str) -> str | None:
+    """The subject of "is X passive?" ("" for "is that passive?"), or None."""
+    m = PASSIVE_CUE.search(text)
+    if m is None:
+        return None
+    return (m.group("subject") or m.group("subject2") or "").strip()
+
+
+def _why_passage(passages: Sequence[Passage]) -> tuple[str, Passage] | None:
+    """The first retrieved sentence that says what makes income passive or not."""
+    from advisor.answering.citations import instructions
+
+    for passage in passages:
+        if instructions(passage.text):
+            continue  # a document that gives orders is never quoted as the reason
+        for sentence in split_sentences(passage.text):
+            clean = strip_markers(sentence).strip()
+            if re.search(r"\bpassive\b", clean, re.IGNORECASE) and _WHY.search(clean):
+                if 40 <= len(clean) <= 400:
+                    return clean, passage
+    return None
+
+
+def from_figures(numbers: Numbers, citer: Citer) -> Worked | None:
+    """The verdict for a source the person describes: hours a month and what it pays."""
+    income = next((a for a in numbers.amounts if a.per), None)
+    if numbers.hours_per_month is None or income is None:
+        return None
+    monthly = income.value / 12 if income.per == "year" else income.value
+    cur = numbers.currency
+    if monthly <= 0:
+        return Worked(
+            "passivity", "The income must be above 0 to rate how passive it is.", "calculator"
+        )
+    try:
+        rated = calculators.passivity(numbers.hours_per_month, monthly)
+    except Exception as exc:  # InputError: more hours than a month has, ...
+        return Worked("passivity", f"I cannot rate that: {exc}.", "calculator")
+    per = rated.hours_per_100
+    lines = [
+        f"**{rated.label.capitalize()}.** {round(numbers.hours_per_month, 1):g} hours a month for "
+        f"{money(monthly, cur)} a month is {per:.2f} hours per 100 of income a month.",
+        "",
+        f"Rule: at most {calculators.PASSIVE_AT_MOST:g} hours per 100 a month is passive, at "
+        f"most {calculators.SEMI_PASSIVE_AT_MOST:g} semi-passive, more is time traded for "
+        "money, like a job (the advisor's calculator).",
+    ]
+    if (why := _why_passage(citer.pool)) is not None:
+        lines += ["", f"Why it matters: {quoted(why[0], citer.cite(why[1]))}"]
+    figures = [figure("hours per 100 of income", per, f"{per:.2f}")]
+    return Worked(
+        "passivity", "\n".join(lines), "calculator", passages=citer.passages, figures=figures
+    )
+
+
+def from_catalog(stream: Stream, citer: Citer, index: Manifest | None) -> Worked:
+    """The verdict the catalog gives a stream, with its hours and a quote."""
+    hours = stream.hours_per_week
+    quote = best_quote(stream)
+    text = (
+        f"**{stream.name}: {stream.passivity}** once it runs, in the advisor's catalog: about "
+        f"{hours.typical:g} hours a week at a comfortable pace (at least {hours.min:g}), "
+        f"{stream.setup_effort} setup effort, first income after about "
+        f"{plural(stream.months_to_first_income, 'month')}.\n\n"
+        f"{quoted(quote.text, citer.cite(quote_passage(quote, index)))}\n\n{stream.notes}"
+    ).strip()
+    return Worked("passivity", text, "catalog", passages=citer.passages)

@@ -1,0 +1,133 @@
+"""Amounts, rates, hours and what each amount is for, read from one message by rules:
+"$1,500 a month" is an income, "add $400 a month" a contribution, "$50k" a sum, "at 4%"
+a yearly rate, "25 hours a month" time. Nothing is guessed: what is not written is None."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from advisor.conversation.facts import _CODES, _SYMBOLS
+
+_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
+_MONEY = re.compile(
+    rf"(?P<neg>-\s?|minus\s)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
+    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion)\b)?"
+    r"(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
+    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|year|yr|annum)\b|\s?monthly\b"
+    r"|\s?(?:yearly|annually)\b)?",
+    re.IGNORECASE,
+)
+_NOT_MONEY = re.compile(
+    r"\s?(?:%|percent|per\s?cent|hours?|hrs?|h\b|years?|yrs?|months?|weeks?|days?|x\b|times)",
+    re.IGNORECASE,
+)
+_RATE = re.compile(
+    r"(?P<neg>-\s?)?(?P<num>\d+(?:\.\d+)?)\s?(?:%|percent\b|per\s?cent\b)", re.IGNORECASE
+)
+_HOURS = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b\s*(?:a|per|each|every|/)?\s*"
+    r"(?P<unit>week|wk|day|month)?",
+    re.IGNORECASE,
+)
+_CONTRIBUTION = re.compile(
+    r"\b(?:add(?:ing)?|contribut\w*|sav(?:e|ing)|put(?:ting)?\s+(?:in|aside|away)|deposit\w*|"
+    r"invest(?:ing)?|set(?:ting)?\s+aside|top(?:ping)?\s+up)\s+(?:another\s+|an\s+extra\s+)?$",
+    re.IGNORECASE,
+)
+# "$200 monthly contributions", "$300 a month in deposits": a contribution named after it
+_CONTRIBUTION_AFTER = re.compile(
+    r"\s*(?:in\s+|of\s+)?(?:contributions?|deposits?|savings|saved|added|invested)\b", re.IGNORECASE
+)
+_MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
+_MULT |= {"bn": 1e9, "billion": 1e9, "trillion": 1e12}
+
+
+@dataclass
+class Amount:
+    value: float
+    currency: str | None
+    per: str | None  # "month", "year" or None (a sum)
+    role: str  # "income", "contribution" or "sum"
+    marked: bool  # written as money ($, a code, k/million) or with a period
+
+
+@dataclass
+class Numbers:
+    """What one message states; lists keep the order they were written in."""
+
+    amounts: list[Amount] = field(default_factory=list)
+    rates: list[float] = field(default_factory=list)  # fractions a year: 0.04
+    hours_per_month: float | None = None
+    hours_per_week: float | None = None
+
+    @property
+    def currency(self) -> str | None:
+        return next((a.currency for a in self.amounts if a.currency), None)
+
+    def first(self, role: str) -> Amount | None:
+        return next((a for a in self.amounts if a.role == role), None)
+
+
+def _value(m: re.Match[str]) -> float:
+    value = float(m.group("num").replace(",", ""))
+    if m.group("power"):
+        value = value ** int(m.group("power"))
+    elif m.group("exp"):
+        value *= 10 ** int(m.group("exp"))
+    value *= _MULT.get((m.group("mult") or "").lower(), 1.0)
+    return -value if m.group("neg") else value
+
+
+def _per(text: str | None) -> str | None:
+    if not text:
+        return None
+    return "year" if re.search(r"year|yr|annum|annually", text, re.IGNORECASE) else "month"
+
+
+def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
+    found: list[Amount] = []
+    for m in _MONEY.finditer(text):
+        if any(m.start("num") < b and a < m.end("num") for a, b in taken):
+            continue
+        if not m.group("per") and _NOT_MONEY.match(text, m.end()):
+            continue
+        marked = bool(m.group("sym") or m.group("code") or m.group("mult") or m.group("per"))
+        value = _value(m)
+        if not marked and abs(value) < 100:
+            continue  # "2 streams", "in 10": a count, not money
+        before = text[max(0, m.start() - 40) : m.start()].rstrip() + " "
+        per = _per(m.group("per"))
+        if per and (_CONTRIBUTION.search(before) or _CONTRIBUTION_AFTER.match(text, m.end())):
+            role = "contribution"
+        elif per:
+            role = "income"
+        else:
+            role = "sum"
+        currency = _SYMBOLS.get(m.group("sym") or "") or _CODES.get((m.group("code") or "").lower())
+        found.append(Amount(value, currency, per, role, marked))
+    return found
+
+
+def read_numbers(text: str) -> Numbers:
+    """Amounts, yearly rates and hours stated in ``text``."""
+    numbers = Numbers()
+    taken: list[tuple[int, int]] = []
+    for m in _RATE.finditer(text):
+        rate = float(m.group("num")) / 100
+        numbers.rates.append(-rate if m.group("neg") else rate)
+        taken.append(m.span())
+    for m in _HOURS.finditer(text):
+        taken.append(m.span())
+        if numbers.hours_per_month is not None:
+            continue
+        hours = float(m.group("num"))
+        unit = (m.group("unit") or "week").lower()
+        weekly = {"day": hours * 7, "month": hours * 12 / 52}.get(unit, hours)
+        numbers.hours_per_week = weekly
+        numbers.hours_per_month = {"month": hours, "day": hours * 365 / 12}.get(
+            unit, hours * 52 / 12
+        )
+    numbers.amounts = _amounts(text, taken)
+    return numbers

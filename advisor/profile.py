@@ -43,6 +43,9 @@ RANKING_FIELDS = (
 )
 
 
+_EMPLOYMENT = re.compile(r"\b(?:job|salary|wages?|employ\w*|paycheck|payroll)\b", re.IGNORECASE)
+
+
 class IncomeSource(BaseModel):
     """Money the person already earns, and the hours it takes."""
 
@@ -51,6 +54,11 @@ class IncomeSource(BaseModel):
     name: str = Field(min_length=1, max_length=80)
     hours_per_month: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_MONTH)
     monthly_income: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+
+    @property
+    def employment(self) -> bool:
+        """Whether the name says it is a job (employment is always active income)."""
+        return bool(_EMPLOYMENT.search(self.name))
 
 
 class Profile(BaseModel):

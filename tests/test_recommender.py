@@ -337,3 +337,12 @@ def test_answer_for_numbers_one_quote_per_stream_from_the_corpus():
         assert passage.text in corpus_text(passage.source)
     checked = verify(text, {n: p.text for n, p in enumerate(passages, start=1)})
     assert checked.cited == {1, 2, 3} and not checked.unsupported() and not checked.warnings
+
+
+def test_catalog_passivity_is_the_calculators_definition():
+    from advisor.calculators import passivity
+
+    for s in load_catalog().streams:
+        rated = passivity(s.upkeep_hours_per_month, 1000, s.keeps_paying_without_you)
+        assert s.passivity == rated.label, s.id
+    assert load_catalog().get("paid_subscriptions").passivity == "active"  # pays for new work

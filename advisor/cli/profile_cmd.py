@@ -25,7 +25,7 @@ def _show(profile: object, user: str) -> None:
     for src in profile.income_sources:
         label = ""
         if src.hours_per_month is not None and src.monthly_income:
-            rated = passivity(src.hours_per_month, src.monthly_income)
+            rated = passivity(src.hours_per_month, src.monthly_income, employment=src.employment)
             label = f" -> {rated.label} ({rated.hours_per_100:.2f} h per 100)"
         typer.echo(
             f"income source         {src.name}: {src.hours_per_month} h/month, "

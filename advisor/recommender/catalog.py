@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, computed_field, model_validator
 
+from advisor.calculators import PassivityLabel, passivity_label
 from advisor.errors import InputError
 from advisor.settings import DEFAULT_CORPUS
 
@@ -67,11 +68,18 @@ class Stream(BaseModel):
     skills_needed: list[str] = Field(default_factory=list)
     months_to_first_income: float = Field(ge=0)
     scalability: Level
-    passivity: Literal["active", "semi-passive", "passive"]
+    keeps_paying_without_you: bool
+    upkeep_hours_per_month: float = Field(ge=0, le=744)
     returns: Returns
     notes: str = ""
     quotes: list[SourceQuote] = Field(min_length=1)
     first_steps: list[str] = Field(min_length=1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def passivity(self) -> PassivityLabel:
+        """Passive, semi-passive or active, by the one definition the calculator uses."""
+        return passivity_label(self.keeps_paying_without_you, self.upkeep_hours_per_month)
 
 
 class Catalog(BaseModel):

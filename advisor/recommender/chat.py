@@ -143,7 +143,7 @@ def _sources_line(p: Profile) -> str:
         if src.hours_per_month is None or not src.monthly_income:
             parts.append(f"{src.name} (hours or income not known)")
             continue
-        rated = passivity(src.hours_per_month, src.monthly_income)
+        rated = passivity(src.hours_per_month, src.monthly_income, employment=src.employment)
         parts.append(
             f"{src.name}: {rated.label}, {rated.hours_per_100:.2g} hours a month per 100 "
             f"{p.currency} of income"

@@ -36,16 +36,40 @@ class Range(BaseModel):
         return self
 
 
+class TotalReturn(BaseModel):
+    """What the capital earns a year in all (income and price change), before inflation."""
+
+    low: float
+    high: float
+    source: str
+
+
 class Returns(BaseModel):
     low: float
     high: float
     unit: Literal["annual_yield", "share_of_sale", "commission", "per_1000_views"]
     what: str
     source: str
+    # for annual_yield streams: plans compound at this; the yield (or withdrawal rate)
+    # above is only what can be spent
+    total_return: TotalReturn | None = None
+
+    @model_validator(mode="after")
+    def _total_for_yields(self) -> Returns:
+        if self.unit == "annual_yield" and self.total_return is None:
+            raise ValueError("an annual_yield stream needs a total_return to plan with")
+        return self
 
     @property
     def mid(self) -> float:
         return (self.low + self.high) / 2
+
+    @property
+    def total_mid(self) -> float:
+        """The total return plans compound at (the yield when none is given)."""
+        if self.total_return is None:
+            return self.mid
+        return (self.total_return.low + self.total_return.high) / 2
 
     def describe(self) -> str:
         if self.unit == "per_1000_views":
@@ -68,6 +92,7 @@ class Stream(BaseModel):
     skills_needed: list[str] = Field(default_factory=list)
     months_to_first_income: float = Field(ge=0)
     scalability: Level
+    diversified: bool = False  # a fund that spreads its own risk; may hold all the money
     keeps_paying_without_you: bool
     upkeep_hours_per_month: float = Field(ge=0, le=744)
     returns: Returns

@@ -162,7 +162,9 @@ def test_missing_lists_only_facts_that_would_change_the_suggestions():
         horizon_years=30,
         goal_monthly_income=1000,
     )
-    assert suggest(p).missing == []
+    assert suggest(p).missing[:3] == ["emergency_fund", "monthly_expenses", "high_interest_debt"]
+    basics_known = p.model_copy(update={"emergency_fund_months": 6, "high_interest_debt": 0})
+    assert suggest(basics_known).missing == []
 
 
 # -- properties for every profile -------------------------------------------------------
@@ -282,7 +284,9 @@ def test_suggest_json_matches_the_schema(capsys, tmp_path):
     code, out, _ = cli(capsys, "suggest", "--profile", str(f), "--json", "--top", "3")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"suggestions", "missing", "disclaimer"}
+    assert set(data) == {"suggestions", "missing", "disclaimer", "first_step", "basics"}
+    assert data["first_step"] is None and data["basics"] == []  # the basics are not known
+    assert data["missing"][0] == "emergency_fund"  # asked first
     assert isinstance(data["missing"], list) and isinstance(data["disclaimer"], str)
     assert len(data["suggestions"]) == 3
     for s in data["suggestions"]:

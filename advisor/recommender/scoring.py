@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from advisor.calculators import capital_needed, future_value
 from advisor.profile import Profile
+from advisor.recommender.basics import check as check_basics
 from advisor.recommender.catalog import Catalog, Stream, load_catalog
 
 WEIGHTS = {
@@ -358,8 +359,10 @@ def score_stream(profile: Profile, stream: Stream, catalog: Catalog | None = Non
         and stream.risk >= VOLATILE
     ):
         blocked.append("volatility")
-    if have is not None and stream.capital.min > share_for(stream) * have >= 0:
-        if "capital" not in blocked:
+    if stream.risk >= VOLATILE and check_basics(profile, catalog).unmet:
+        blocked.append("basics")
+    if have is not None and "capital" not in blocked:
+        if stream.capital.min > share_for(stream) * have:
             blocked.append("concentration")
     return Scored(stream, score, [f for _, f in fits], blocked)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from advisor.calculators import months_to_goal
 from advisor.errors import InputError
-from advisor.profile import Profile, missing_fields, validate_profile
+from advisor.profile import RANKING_FIELDS, Profile, missing_basics, validate_profile
+from advisor.recommender.basics import check as check_basics
 from advisor.recommender.catalog import Catalog, SourceQuote, Stream, load_catalog
 from advisor.recommender.scoring import SAFETY, Scored, money, rank, share_for, weekly
 
@@ -38,6 +39,10 @@ class Suggestions(BaseModel):
     suggestions: list[Suggestion]
     missing: list[str]  # unknown profile fields that would change the suggestions
     disclaimer: str
+    # the basics before any stream (build the buffer, pay the debt) with the reason, or
+    # what to check first when they are not known; None when they hold
+    first_step: str | None = None
+    basics: list[str] = Field(default_factory=list)  # the steps still to take
 
 
 def _score(s: Scored) -> float:
@@ -115,8 +120,8 @@ _PROBES: dict[str, list[Any]] = {
 def _missing_that_matter(
     profile: Profile, top: int, catalog: Catalog, base: list[str]
 ) -> list[str]:
-    out = []
-    for name in missing_fields(profile):
+    out = missing_basics(profile)  # asked first: they decide whether to invest at all
+    for name in (n for n in RANKING_FIELDS if getattr(profile, n) in (None, [])):
         for value in _PROBES[name]:
             variant = profile.model_copy(update={name: value})
             if [s.stream.id for s in _picks(variant, top, catalog)] != base:
@@ -158,6 +163,8 @@ def nothing_fits(profile: Profile, ranked: list[Scored]) -> str:
             f"{money(first.stream.capital.min / share_for(first.stream), cur)}, so that "
             f"{first.stream.name} is at most half of your money, would open it"
         )
+    if any("basics" in s.blocked for s in ranked) and not changes:
+        changes.append("the basics first (the emergency fund and costly debt) would open more")
     if not changes:
         both = min(ranked, key=lambda s: (s.stream.capital.min, s.stream.hours_per_week.min))
         changes.append(
@@ -203,7 +210,14 @@ def suggest(profile: Profile, top: int = 5, catalog: Catalog | None = None) -> S
                 first_steps=list(s.stream.first_steps),
             )
         )
-    return Suggestions(suggestions=suggestions, missing=missing, disclaimer=disclaimer)
+    basics = check_basics(profile, catalog)
+    return Suggestions(
+        suggestions=suggestions,
+        missing=missing,
+        disclaimer=disclaimer,
+        first_step=basics.first_step(),
+        basics=basics.steps,
+    )
 
 
 def _goal_plan(p: Profile, s: Stream) -> str | None:

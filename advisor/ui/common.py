@@ -7,20 +7,9 @@ from typing import Any
 import gradio as gr
 
 from advisor.errors import AdvisorError
+from advisor.profile import FIELD_LABELS
 from advisor.ui import render
 from advisor.ui.auth import user_id_for
-
-FIELD_LABELS = {
-    "capital": "savings you could invest",
-    "monthly_surplus": "money left over each month",
-    "hours_per_week": "free hours a week",
-    "risk_tolerance": "risk tolerance",
-    "skills": "skills",
-    "horizon_years": "horizon in years",
-    "goal_monthly_income": "monthly income goal",
-    "currency": "currency",
-    "income_sources": "current income sources",
-}
 
 
 def user_of(request: gr.Request | None) -> str:

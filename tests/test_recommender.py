@@ -4,6 +4,7 @@ hold for every profile, diversification, missing facts, the CLI and the JSON sha
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_catalog_covers_every_stream_the_issue_names():
         "dividend_stocks", "dividend_etfs", "reits", "rental_property", "p2p_lending",
         "money_market_funds", "robo_advisor", "online_courses", "ebooks_royalties",
         "blog_ads", "affiliate_marketing", "digital_products", "paid_subscriptions",
-        "dropshipping", "saas", "business_others_run",
+        "dropshipping", "saas", "business_others_run", "bonds_tbills_cds",
     }  # fmt: skip
 
 
@@ -88,9 +89,15 @@ def test_every_catalog_quote_is_in_the_cleaned_corpus(stream):
 
 
 @pytest.mark.parametrize("stream", CATALOG.streams, ids=lambda s: s.id)
-def test_every_return_figure_names_its_source(stream):
-    source = stream.returns.source
-    assert source == "common knowledge" or (CORPUS / source).is_file()
+def test_every_figure_names_its_source_and_the_date_it_holds_for(stream):
+    returns = stream.returns
+    for source in (returns.source, stream.figures.source):
+        assert "common knowledge" not in source
+        named = re.search(r"\b[A-Z][\w&.'-]+", source)  # a reference, e.g. "Udemy", "FTSE"
+        assert (CORPUS / source).is_file() or named, source
+    assert re.fullmatch(r"20\d\d(-\d\d)?", returns.as_of) and stream.figures.as_of
+    if returns.unit == "annual_yield":
+        assert returns.total_return is not None and returns.total_return.as_of
 
 
 def test_the_catalog_is_not_ingested_as_an_article():

@@ -132,3 +132,39 @@ def test_the_robo_plan_compounds_at_total_return_and_spends_the_withdrawal_rate(
     expected = months_to_goal(1_000, spend, 500, 100_000, annual_growth=total - spend).months
     compounding_the_withdrawal_rate = months_to_goal(1_000, spend, 500, 100_000).months
     assert months == expected < compounding_the_withdrawal_rate
+
+
+# -- the figures the review named ------------------------------------------------------
+
+
+def test_the_figures_the_review_called_stale_or_optimistic_are_corrected():
+    drop = STREAMS["dropshipping"]
+    assert drop.risk >= 4 and drop.returns.high <= 0.15  # ad spend is often lost
+    rental = STREAMS["rental_property"].returns
+    assert rental.low <= 0.01 and "mortgage" in rental.what  # cash on a financed purchase
+    robo = STREAMS["robo_advisor"].returns
+    assert "withdrawal" in robo.what and robo.total_mid > robo.mid
+    money_market = STREAMS["money_market_funds"].returns
+    assert money_market.low >= 0.03 and money_market.as_of >= "2025"
+    assert STREAMS["online_courses"].returns.low <= 0.37  # Udemy's marketplace share
+    assert STREAMS["paid_subscriptions"].returns.high <= 0.9  # fees plus card processing
+    assert STREAMS["blog_ads"].returns.high <= 20
+
+
+def test_a_low_risk_retiree_is_offered_bonds_t_bills_or_cds():
+    bonds = STREAMS["bonds_tbills_cds"]
+    assert bonds.risk == 1 and bonds.returns.unit == "annual_yield"
+    retiree = Profile(capital=400_000, risk_tolerance="low", horizon_years=15, hours_per_week=2,
+                      emergency_fund_months=12, high_interest_debt=0)  # fmt: skip
+    assert "bonds_tbills_cds" in ids(retiree, top=3)
+
+
+def test_docs_catalog_lists_every_stream_with_its_sources_and_dates():
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "catalog.md").read_text()
+    assert "## Passivity" in page and "employment is always active" in page
+    for stream in CATALOG.streams:
+        assert f"(`{stream.id}`)" in page
+        assert f"{stream.returns.source} (as of {stream.returns.as_of})" in page
+        assert f"{stream.figures.source} (as of {stream.figures.as_of})" in page

@@ -36,12 +36,23 @@ class Range(BaseModel):
         return self
 
 
+AS_OF = r"^(19|20)\d\d(-[01]\d)?$"  # the year (or month) a figure holds for
+
+
 class TotalReturn(BaseModel):
     """What the capital earns a year in all (income and price change), before inflation."""
 
     low: float
     high: float
-    source: str
+    source: str = Field(min_length=10)
+    as_of: str = Field(pattern=AS_OF)
+
+
+class Provenance(BaseModel):
+    """Where a stream's other numbers (capital, hours, risk) come from, and when."""
+
+    source: str = Field(min_length=10)
+    as_of: str = Field(pattern=AS_OF)
 
 
 class Returns(BaseModel):
@@ -49,7 +60,8 @@ class Returns(BaseModel):
     high: float
     unit: Literal["annual_yield", "share_of_sale", "commission", "per_1000_views"]
     what: str
-    source: str
+    source: str = Field(min_length=10)  # a named public reference or a corpus file
+    as_of: str = Field(pattern=AS_OF)
     # for annual_yield streams: plans compound at this; the yield (or withdrawal rate)
     # above is only what can be spent
     total_return: TotalReturn | None = None
@@ -76,7 +88,7 @@ class Returns(BaseModel):
             span = f"${self.low:g}-${self.high:g}"
         else:
             span = f"{self.low:.0%}-{self.high:.0%}"
-        return f"{span} {self.what} ({self.source})"
+        return f"{span} {self.what} (source: {self.source}; as of {self.as_of})"
 
 
 class Stream(BaseModel):
@@ -96,6 +108,7 @@ class Stream(BaseModel):
     keeps_paying_without_you: bool
     upkeep_hours_per_month: float = Field(ge=0, le=744)
     returns: Returns
+    figures: Provenance
     notes: str = ""
     quotes: list[SourceQuote] = Field(min_length=1)
     first_steps: list[str] = Field(min_length=1)

@@ -20,9 +20,9 @@ DIVERSITY_PENALTY = 12.0  # points per stream of the same asset class already su
 MAX_PER_CLASS = 2  # while streams of other classes still fit
 
 DISCLAIMER = (
-    "General education drawn from the cited articles, not financial advice. Figures "
-    "marked 'common knowledge' are rough rules of thumb, not promises; check fees, "
-    "taxes and your own circumstances before putting money in."
+    "General education drawn from the cited articles, not financial advice. Catalog "
+    "figures are rough, dated ranges from named sources (listed in docs/catalog.md), not "
+    "promises; check fees, taxes and your own circumstances before putting money in."
 )
 
 

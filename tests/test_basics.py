@@ -150,3 +150,21 @@ def test_card_debt_in_the_chat_is_answered_with_paying_it_first(advisor):
     assert answer.engine == "recommender"
     assert "Pay off the $20,000 of high-interest debt at 24% a year" in answer.answer
     assert "Dividend stocks" not in answer.answer
+
+
+def test_the_ui_profile_form_saves_and_loads_the_basics(home_copy: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from advisor.profile import BASICS_INPUTS, load_profile
+    from advisor.ui.common import user_of
+    from advisor.ui.profile_tab import ProfileTab
+
+    tab = ProfileTab(Advisor(make_settings(home_copy), embedder=embedder, engine=FakeEngine()))
+    basics = {"emergency_fund": 6000, "emergency_fund_months": None, "monthly_expenses": 2000,
+              "high_interest_debt": 5000, "debt_rate": 24}  # fmt: skip
+    status = tab.save_profile_form(
+        1000, None, None, None, "", None, None, "USD", None, *basics.values(), request=None
+    )
+    assert status.startswith("Saved")
+    saved = load_profile(tab.advisor.settings, user_of(None))
+    assert {name: getattr(saved, name) for name in BASICS_INPUTS} == basics
+    values = tab.load_profile_form(request=None)  # type: ignore[arg-type]
+    assert values[9:14] == list(basics.values())  # after the nine older fields, in order

@@ -168,3 +168,17 @@ def test_docs_catalog_lists_every_stream_with_its_sources_and_dates():
         assert f"(`{stream.id}`)" in page
         assert f"{stream.returns.source} (as of {stream.returns.as_of})" in page
         assert f"{stream.figures.source} (as of {stream.figures.as_of})" in page
+
+
+# -- the review's own profiles -----------------------------------------------------------
+
+
+def test_the_reviews_profiles_no_longer_get_falling_assets_first():
+    one_year = Profile(capital=30_000, horizon_years=1, risk_tolerance="medium", hours_per_week=2)
+    assert not CAN_FALL & set(ids(one_year, top=3))  # was dividend ETFs at 100/100
+    two_years = Profile(capital=30_000, horizon_years=2, risk_tolerance="high", hours_per_week=2)
+    assert ids(two_years, top=1) != ["dividend_stocks"]  # was dividend stocks at 100/100
+    nothing_saved = Profile(capital=0, monthly_surplus=300)
+    result = suggest(nothing_saved, top=3)
+    assert result.first_step and "emergency fund" in result.first_step
+    assert not CAN_FALL & {s.stream for s in result.suggestions}  # was ETFs and REITs 2nd, 3rd

@@ -75,6 +75,8 @@ def _debt_step(p: Profile, safe: float) -> str | None:
 
 def _buffer_step(p: Profile) -> str | None:
     months = buffer_months(p)
+    if months is None and p.capital == 0:
+        months = 0.0  # no savings at all: there is no buffer either
     if months is None or months >= BUFFER_MONTHS:
         return None
     target = ""

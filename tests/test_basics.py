@@ -168,3 +168,13 @@ def test_the_ui_profile_form_saves_and_loads_the_basics(home_copy: Path, embedde
     assert {name: getattr(saved, name) for name in BASICS_INPUTS} == basics
     values = tab.load_profile_form(request=None)  # type: ignore[arg-type]
     assert values[9:14] == list(basics.values())  # after the nine older fields, in order
+
+
+def test_the_chat_examples_for_the_basics_are_read_back_as_those_fields():
+    from advisor.cli.suggest_cmd import _EXAMPLES
+    from advisor.profile import BASICS_FIELDS, set_field
+    from advisor.recommender.chat import _SAY
+
+    for name in BASICS_FIELDS:
+        assert name in extract_facts(_SAY[name]), _SAY[name]
+        assert getattr(set_field(Profile(), name, _EXAMPLES[name]), name) is not None

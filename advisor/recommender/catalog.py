@@ -39,6 +39,11 @@ class Range(BaseModel):
 AS_OF = r"^(19|20)\d\d(-[01]\d)?$"  # the year (or month) a figure holds for
 
 
+def _percent(fraction: float) -> str:
+    """0.035 -> "3.5%", 0.04 -> "4%"."""
+    return f"{fraction * 100:.1f}".removesuffix(".0") + "%"
+
+
 class TotalReturn(BaseModel):
     """What the capital earns a year in all (income and price change), before inflation."""
 
@@ -87,7 +92,7 @@ class Returns(BaseModel):
         if self.unit == "per_1000_views":
             span = f"${self.low:g}-${self.high:g}"
         else:
-            span = f"{self.low:.0%}-{self.high:.0%}"
+            span = f"{_percent(self.low)}-{_percent(self.high)}"
         return f"{span} {self.what} (source: {self.source}; as of {self.as_of})"
 
 

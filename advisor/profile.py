@@ -292,6 +292,11 @@ def _parse_value(field: str, raw: str) -> Any:
     return _parse_income_sources(raw)
 
 
+def canonical_field(field: str) -> str:
+    """The profile field a typed name (or alias, such as ``debt``) means."""
+    return _canonical_field(field)
+
+
 def _canonical_field(field: str) -> str:
     name = field.strip().lower().replace("-", "_").replace(" ", "_")
     name = FIELD_ALIASES.get(name, name)

@@ -251,3 +251,12 @@ def test_profile_import_of_a_bad_file_keeps_the_old_profile(capsys, tmp_path):
 def test_profile_needs_a_valid_user(capsys):
     code, _, err = cli(capsys, "profile", "--user", "no/pe", "show")
     assert code == 2 and "invalid user id" in err
+
+
+def test_profile_set_takes_the_basics_by_their_short_names(capsys):
+    code, out, err = cli(capsys, "profile", "--user", "di", "set", "debt", "5000")
+    assert code == 0 and out.strip() == "high_interest_debt = 5000.0" and not err
+    assert cli(capsys, "profile", "--user", "di", "set", "debt-rate", "24%")[0] == 0
+    code, out, _ = cli(capsys, "profile", "--user", "di", "show", "--json")
+    data = json.loads(out)
+    assert data["high_interest_debt"] == 5000 and data["debt_rate"] == 24

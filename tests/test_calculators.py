@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 from helpers import cli
@@ -136,19 +137,24 @@ def test_months_to_goal_names_the_bad_argument(kwargs, field):
 
 
 @pytest.mark.parametrize(
-    ("hours", "income", "per_100", "label"),
+    ("hours", "income", "kwargs", "per_100", "label"),
     [
-        (160, 4_000, 4.0, "active"),  # a job
-        (8, 1_500, 0.53, "semi-passive"),  # a self-managed rental
-        (1, 500, 0.2, "passive"),  # a fund portfolio
-        (0, 100, 0.0, "passive"),
-        (10, 1_000, 1.0, "semi-passive"),  # the boundary belongs to the gentler label
+        (160, 4_000, {"employment": True}, 4.0, "active"),  # a job
+        (160, 20_000, {}, 0.8, "active"),  # full-time hours stay a job however well paid
+        (160, 64_000, {"employment": True}, 0.25, "active"),  # the review's finding
+        (8, 1_500, {}, 0.53, "semi-passive"),  # a self-managed rental
+        (1, 500, {}, 0.2, "passive"),  # a fund portfolio
+        (0, 100, {}, 0.0, "passive"),
+        (5, 10, {}, 50.0, "passive"),  # little pay does not make a fund active
+        (2, 5_000, {"keeps_paying_without_you": False}, 0.04, "active"),  # paid consulting
+        (40, 1_000, {}, 4.0, "semi-passive"),  # the boundary belongs to the gentler label
     ],
 )
-def test_passivity_is_hours_per_100_of_income_with_a_label(hours, income, per_100, label):
-    rated = passivity(hours, income)
+def test_passivity_is_whether_it_keeps_paying_then_the_hours(hours, income, kwargs, per_100, label):
+    rated = passivity(hours, income, **kwargs)
     assert rated.hours_per_100 == pytest.approx(per_100, abs=0.005)
     assert rated.label == label
+    assert rated.reason and rated.assumptions
 
 
 def test_passivity_refuses_no_income_and_impossible_hours():
@@ -165,7 +171,9 @@ def test_calc_capital_prints_the_amount_and_json(capsys):
     code, out, _ = cli(capsys, "calc", "capital", "--income", "$2k", "--yield", "4%")
     assert code == 0 and "600,000.00" in out
     code, out, _ = cli(capsys, "calc", "capital", "--income", "2000", "--yield", "4", "--json")
-    assert json.loads(out) == {"monthly_income": 2000.0, "annual_yield": 0.04, "capital": 600000.0}
+    data = json.loads(out)
+    assert data.pop("assumptions")
+    assert data == {"monthly_income": 2000.0, "annual_yield": 0.04, "capital": 600000.0}
 
 
 MONTHS = ["calc", "months", "--goal", "2000", "--yield", "4", "--contribution", "500",
@@ -205,7 +213,63 @@ def test_calc_months_json_monthly_adds_every_month_to_the_cent(capsys):
 
 def test_calc_passivity_labels_the_source(capsys):
     code, out, _ = cli(capsys, "calc", "passivity", "--hours", "10", "--income", "500")
-    assert code == 0 and out.startswith("active: 2.00")
+    assert code == 0 and out.startswith("semi-passive: ") and "2.00 hours a month per 100" in out
+
+
+@pytest.mark.parametrize("income", ["20000", "64000"])
+def test_calc_passivity_full_time_hours_are_active_whatever_the_pay(capsys, income):
+    code, out, _ = cli(capsys, "calc", "passivity", "--hours", "160", "--income", income)
+    assert code == 0 and out.startswith("active: ")
+    code, out, _ = cli(capsys, "calc", "passivity", "--hours", "1", "--income", income, "--job")
+    assert code == 0 and out.startswith("active: employment")
+
+
+def test_calc_passivity_json_carries_the_definition(capsys):
+    code, out, _ = cli(capsys, "calc", "passivity", "--hours", "2", "--income", "900", "--json")
+    data = json.loads(out)
+    assert data["label"] == "passive" and data["keeps_paying_without_you"] is None
+    assert any("continuous time" in line for line in data["assumptions"])
+    code, out, _ = cli(
+        capsys, "calc", "passivity", "--hours", "2", "--income", "900", "--stops", "--json"
+    )
+    assert json.loads(out)["label"] == "active"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["calc", "capital", "--income", "2000", "--yield", "4", "--json"],
+        [*MONTHS],
+        ["calc", "passivity", "--hours", "2", "--income", "900", "--json"],
+    ],
+)
+def test_every_calc_json_has_assumptions_saying_yields_are_not_guaranteed(capsys, argv):
+    code, out, _ = cli(capsys, *argv)
+    assumptions = json.loads(out)["assumptions"]
+    assert code == 0 and assumptions
+    if "--yield" in argv:
+        assert any("not guaranteed" in line for line in assumptions)
+
+
+def test_calc_capital_warns_about_implausible_yields(capsys):
+    code, out, _ = cli(capsys, "calc", "capital", "--income", "100", "--yield", "100")
+    assert code == 0 and "above 10%" in out and "not guaranteed" in out
+    code, out, _ = cli(capsys, "calc", "capital", "--income", "100", "--yield", "4")
+    assert code == 0 and "above 10%" not in out and "not guaranteed" in out
+
+
+def test_calc_months_inflation_gives_todays_money_and_a_later_goal(capsys):
+    args = ["calc", "months", "--goal", "1000", "--yield", "4", "--start", "10000",
+            "--contribution", "500", "--json"]  # fmt: skip
+    _, plain, _ = cli(capsys, *args)
+    _, real, _ = cli(capsys, *args, "--inflation", "3")
+    plain_data, real_data = json.loads(plain), json.loads(real)
+    assert real_data["months"] > plain_data["months"]
+    assert any("today's money" in line and "3.00%" in line for line in real_data["assumptions"])
+    # a year in, 3% inflation leaves the same nominal capital worth 1/1.03 of it
+    nominal = future_value(10_000, 500, 0.04, 12)
+    year_one = next(p for p in real_data["yearly"] if p["month"] == 12)
+    assert year_one["capital"] == pytest.approx(nominal / 1.03, abs=0.01)
 
 
 @pytest.mark.parametrize(
@@ -214,10 +278,17 @@ def test_calc_passivity_labels_the_source(capsys):
         (["calc", "capital", "--income", "100", "--yield", "-1"], "--yield must be above 0"),
         (["calc", "capital", "--income", "100", "--yield", "0"], "--yield must be above 0"),
         (["calc", "capital", "--income", "lots", "--yield", "4"], "is not a number"),
-        (["calc", "passivity", "--hours", "5", "--income", "0"], "monthly_income"),
+        (["calc", "passivity", "--hours", "5", "--income", "0"], "--income must be above 0"),
+        (
+            ["calc", "months", "--goal", "100", "--yield", "60", "--growth", "50"],
+            "--yield + --growth",
+        ),
+        (["calc", "months", "--goal", "0", "--yield", "4"], "--goal must be above 0"),
     ],
 )
 def test_calc_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     code, out, err = cli(capsys, *argv)
     assert code == 2 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", err), "no argument names in an error"
+    assert "fraction" not in err

@@ -69,6 +69,9 @@ def test_unknown_clears_a_field_and_missing_fields_lists_what_is_not_known():
     p = set_field(Profile(capital=100, skills=["writing"]), "capital", "unknown")
     assert p.capital is None
     assert missing_fields(p) == [
+        "emergency_fund",
+        "monthly_expenses",
+        "high_interest_debt",
         "capital",
         "hours_per_week",
         "risk_tolerance",
@@ -77,6 +80,9 @@ def test_unknown_clears_a_field_and_missing_fields_lists_what_is_not_known():
         "horizon_years",
     ]
     assert missing_fields(Profile()) == [
+        "emergency_fund",
+        "monthly_expenses",
+        "high_interest_debt",
         "capital",
         "hours_per_week",
         "risk_tolerance",
@@ -85,6 +91,35 @@ def test_unknown_clears_a_field_and_missing_fields_lists_what_is_not_known():
         "goal_monthly_income",
         "horizon_years",
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "stored", "value"),
+    [
+        ("debt", "5000", "high_interest_debt", 5000.0),  # the review's `profile set debt 5000`
+        ("debt_rate", "24% APR", "debt_rate", 24.0),
+        ("expenses", "$3,000", "monthly_expenses", 3000.0),
+        ("emergency_fund_months", "2 months", "emergency_fund_months", 2.0),
+        ("emergency fund", "$6k", "emergency_fund", 6000.0),
+    ],
+)
+def test_the_basics_are_profile_fields_people_can_set(field, text, stored, value):
+    assert getattr(set_field(Profile(), field, text), stored) == value
+
+
+def test_the_emergency_fund_is_an_amount_or_months_never_both():
+    p = set_field(Profile(), "emergency_fund_months", "2")
+    p = set_field(p, "emergency_fund", "9000")
+    assert (p.emergency_fund, p.emergency_fund_months) == (9000, None)
+    p = set_field(p, "emergency_fund_months", "4")
+    assert (p.emergency_fund, p.emergency_fund_months) == (None, 4)
+
+
+def test_known_basics_leave_missing():
+    p = Profile(emergency_fund=0, high_interest_debt=0)
+    assert not {"emergency_fund", "monthly_expenses", "high_interest_debt"} & set(missing_fields(p))
+    p = Profile(emergency_fund=5000, high_interest_debt=0)
+    assert "monthly_expenses" in missing_fields(p)  # 5,000 is how many months?
 
 
 def test_zero_is_a_known_value_not_unknown():
@@ -172,7 +207,8 @@ def test_profile_set_show_and_json(capsys):
     code, out, _ = cli(capsys, "profile", "--user", "bo", "show")
     assert code == 0
     assert "5,000" in out and "writing, teaching" in out and "unknown" in out
-    assert "not known yet: hours_per_week" in out
+    basics = "emergency_fund, monthly_expenses, high_interest_debt"
+    assert f"not known yet: {basics}, hours_per_week" in out
     code, out, _ = cli(capsys, "profile", "-u", "bo", "show", "--json")
     data = json.loads(out)
     assert data["capital"] == 5000 and data["skills"] == ["writing", "teaching"]
@@ -215,3 +251,12 @@ def test_profile_import_of_a_bad_file_keeps_the_old_profile(capsys, tmp_path):
 def test_profile_needs_a_valid_user(capsys):
     code, _, err = cli(capsys, "profile", "--user", "no/pe", "show")
     assert code == 2 and "invalid user id" in err
+
+
+def test_profile_set_takes_the_basics_by_their_short_names(capsys):
+    code, out, err = cli(capsys, "profile", "--user", "di", "set", "debt", "5000")
+    assert code == 0 and out.strip() == "high_interest_debt = 5000.0" and not err
+    assert cli(capsys, "profile", "--user", "di", "set", "debt-rate", "24%")[0] == 0
+    code, out, _ = cli(capsys, "profile", "--user", "di", "show", "--json")
+    data = json.loads(out)
+    assert data["high_interest_debt"] == 5000 and data["debt_rate"] == 24

@@ -180,7 +180,9 @@ def test_profile_suggest_and_calc_example(
     assert suggested.startswith("1. ") and "fit (capital)" in suggested and "$20,000" in suggested
     assert "600,000.00" in output_of(ran, "advisor calc capital")  # the comments' figures
     assert "month" in output_of(ran, "advisor calc months")
-    assert output_of(ran, "advisor calc passivity").startswith("active: 2.00 hours a month per 100")
+    assert output_of(ran, "advisor calc passivity").startswith(
+        "active: employment is active income"
+    )
 
 
 def test_openai_compatible_server_example(

@@ -4,6 +4,7 @@ hold for every profile, diversification, missing facts, the CLI and the JSON sha
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_catalog_covers_every_stream_the_issue_names():
         "dividend_stocks", "dividend_etfs", "reits", "rental_property", "p2p_lending",
         "money_market_funds", "robo_advisor", "online_courses", "ebooks_royalties",
         "blog_ads", "affiliate_marketing", "digital_products", "paid_subscriptions",
-        "dropshipping", "saas", "business_others_run",
+        "dropshipping", "saas", "business_others_run", "bonds_tbills_cds",
     }  # fmt: skip
 
 
@@ -88,9 +89,15 @@ def test_every_catalog_quote_is_in_the_cleaned_corpus(stream):
 
 
 @pytest.mark.parametrize("stream", CATALOG.streams, ids=lambda s: s.id)
-def test_every_return_figure_names_its_source(stream):
-    source = stream.returns.source
-    assert source == "common knowledge" or (CORPUS / source).is_file()
+def test_every_figure_names_its_source_and_the_date_it_holds_for(stream):
+    returns = stream.returns
+    for source in (returns.source, stream.figures.source):
+        assert "common knowledge" not in source
+        named = re.search(r"\b[A-Z][\w&.'-]+", source)  # a reference, e.g. "Udemy", "FTSE"
+        assert (CORPUS / source).is_file() or named, source
+    assert re.fullmatch(r"20\d\d(-\d\d)?", returns.as_of) and stream.figures.as_of
+    if returns.unit == "annual_yield":
+        assert returns.total_return is not None and returns.total_return.as_of
 
 
 def test_the_catalog_is_not_ingested_as_an_article():
@@ -162,7 +169,9 @@ def test_missing_lists_only_facts_that_would_change_the_suggestions():
         horizon_years=30,
         goal_monthly_income=1000,
     )
-    assert suggest(p).missing == []
+    assert suggest(p).missing[:3] == ["emergency_fund", "monthly_expenses", "high_interest_debt"]
+    basics_known = p.model_copy(update={"emergency_fund_months": 6, "high_interest_debt": 0})
+    assert suggest(basics_known).missing == []
 
 
 # -- properties for every profile -------------------------------------------------------
@@ -282,7 +291,9 @@ def test_suggest_json_matches_the_schema(capsys, tmp_path):
     code, out, _ = cli(capsys, "suggest", "--profile", str(f), "--json", "--top", "3")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"suggestions", "missing", "disclaimer"}
+    assert set(data) == {"suggestions", "missing", "disclaimer", "first_step", "basics"}
+    assert data["first_step"] is None and data["basics"] == []  # the basics are not known
+    assert data["missing"][0] == "emergency_fund"  # asked first
     assert isinstance(data["missing"], list) and isinstance(data["disclaimer"], str)
     assert len(data["suggestions"]) == 3
     for s in data["suggestions"]:
@@ -337,3 +348,12 @@ def test_answer_for_numbers_one_quote_per_stream_from_the_corpus():
         assert passage.text in corpus_text(passage.source)
     checked = verify(text, {n: p.text for n, p in enumerate(passages, start=1)})
     assert checked.cited == {1, 2, 3} and not checked.unsupported() and not checked.warnings
+
+
+def test_catalog_passivity_is_the_calculators_definition():
+    from advisor.recommender.calculators import passivity
+
+    for s in load_catalog().streams:
+        rated = passivity(s.upkeep_hours_per_month, 1000, s.keeps_paying_without_you)
+        assert s.passivity == rated.label, s.id
+    assert load_catalog().get("paid_subscriptions").passivity == "active"  # pays for new work

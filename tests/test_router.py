@@ -138,12 +138,30 @@ def test_absurd_or_missing_inputs_get_one_line(text, says):
 
 
 def test_passivity_from_the_persons_figures():
-    numbers = read_numbers("My side business makes $900 a month and takes 25 hours a month")
-    worked = passive.from_figures(numbers, Citer())
+    text = "My side business makes $900 a month and takes 25 hours a month"
+    worked = passive.from_figures(text, read_numbers(text), Citer())
     assert worked is not None
     per_100 = 25 / 900 * 100
     assert worked.figures[0].value == pytest.approx(per_100, rel=1e-4)
-    assert worked.text.startswith("**Active.**")
+    assert worked.text.startswith("**Active**: it stops paying when you stop")
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # a job is active however well it pays (the review's $20,000 for 160 hours)
+        ("My job pays $20,000 a month for 160 hours", "**Active**: employment is active"),
+        ("My salary is $64,000 a month for 160 hours a month", "**Active**: employment"),
+        ("I make 1500 euros a month tutoring, 40 hours a month", "**Active**: it stops paying"),
+        # income that keeps coming is rated by the hours it still takes
+        ("My rental pays $2,000 a month and takes 4 hours a month", "**Passive**"),
+        ("My blog makes $300 a month for 20 hours a month", "**Semi-passive**"),
+    ],
+)
+def test_passivity_asks_whether_the_income_keeps_coming_then_the_hours(text, verdict):
+    worked = passive.from_figures(text, read_numbers(text), Citer())
+    assert worked is not None and worked.text.startswith(verdict), worked.text
+    assert "high pay does not make work passive" in worked.text
 
 
 def test_passivity_from_the_catalog_cites_its_quote():

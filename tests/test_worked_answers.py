@@ -38,7 +38,7 @@ def test_months_to_a_goal_end_to_end(advisor: Advisor):
 def test_the_persons_own_figures_get_a_passivity_verdict_with_a_cited_reason(advisor: Advisor):
     answer = advisor.ask(SIDE_BUSINESS)
     assert answer.route == "passivity"
-    assert answer.answer.startswith("**Active.**")
+    assert answer.answer.startswith("**Active**: it stops paying when you stop")
     cited = [c for c in answer.citations if c.cited]
     assert len(cited) == 1 and cited[0].supported
 

@@ -30,6 +30,8 @@ ROUTES = (
     "general",
 )
 WORKED = frozenset({"passivity", "calculation", "comparison", "preference"})
+# routes whose text is composed by code from the catalog and the calculators, around quotes
+COMPOSED = WORKED | {"suggestions"}
 _WHY = re.compile(r"\s*(?:but\s+|and\s+|so\s+)?why\b", re.IGNORECASE)
 
 

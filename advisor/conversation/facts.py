@@ -55,6 +55,56 @@ _GOAL = re.compile(
     rf"(?:at\s+least\s+|about\s+|around\s+|an\s+extra\s+|)?{_MONEY}\s*(?:{_PER_MONTH})",
     re.IGNORECASE,
 )
+# The basics: claimed before savings, surplus and goals, so "$20,000 of card debt" is
+# never read as capital nor "$3,000 a month of expenses" as a surplus.
+_DEBT_KIND = (
+    r"(?:high[- ]interest\s+|credit[- ]?card\s+|card\s+|consumer\s+|personal[- ]loan\s+)"
+    r"(?:debts?|balances?)|debts?\s+on\s+(?:my\s+)?(?:credit\s+)?cards?"
+)
+_DEBT = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"{_MONEY}\s*(?:of|in)\s+(?:{_DEBT_KIND}|debts?)",
+        rf"\b(?:{_DEBT_KIND})\s+(?:of|is|are|totals?|at)\s+(?:about\s+|around\s+|)?{_MONEY}",
+        rf"\bi\s+owe\s+(?:about\s+|around\s+|)?{_MONEY}",
+    )
+]
+_DEBT_RATE = re.compile(
+    r"\b(?:at|rate\s+of|charging|costs?)\s+(?:about\s+|around\s+|)?(?P<rate>\d{1,3}(?:\.\d+)?)\s*%"
+    r"|(?P<rate2>\d{1,3}(?:\.\d+)?)\s*%\s*(?:apr|interest)",
+    re.IGNORECASE,
+)
+_NO_DEBT = re.compile(
+    r"\b(?:no|zero|don'?t\s+have\s+any)\s+(?:high[- ]interest\s+|credit[- ]?card\s+|card\s+"
+    r"|consumer\s+)?debts?\b|\bdebt[- ]free\b",
+    re.IGNORECASE,
+)
+_EXPENSES = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\b(?:expenses|living\s+costs|bills|costs\s+of\s+living)\s+(?:are|is|of|come\s+to|"
+        rf"total|run)\s+(?:about\s+|around\s+|roughly\s+|)?{_MONEY}(?:\s*(?:{_PER_MONTH}))?",
+        rf"\bi\s+spend\s+(?:about\s+|around\s+|roughly\s+|)?{_MONEY}\s*(?:{_PER_MONTH})",
+        rf"{_MONEY}\s*(?:{_PER_MONTH})\s+(?:in|of|for)\s+(?:living\s+)?(?:expenses|bills)",
+    )
+]
+_NO_BUFFER = re.compile(
+    r"\b(?:no|zero|don'?t\s+have\s+an?)\s+(?:emergency\s+(?:fund|savings|cushion|buffer)|savings)\b"
+    r"|\bnothing\s+saved\b|\b[$€£]?0\s+(?:saved|in\s+savings)\b",
+    re.IGNORECASE,
+)
+_BUFFER = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\bemergency\s+(?:fund|savings|cushion|buffer)\s+(?:of|is|has)\s+(?:about\s+|around\s+|)?{_MONEY}",
+        rf"{_MONEY}\s*(?:in|as)\s+(?:an?\s+|my\s+)?emergency\s+(?:fund|savings|cushion|buffer)",
+    )
+]
+_BUFFER_MONTHS = re.compile(
+    r"\b(?P<num>\d{1,2}(?:\.\d+)?)\s+months?\s+(?:of\s+(?:expenses|living\s+costs)\s+)?"
+    r"(?:saved|set\s+aside|in\s+(?:an?\s+|my\s+)?emergency|of\s+(?:an?\s+)?emergency|emergency)",
+    re.IGNORECASE,
+)
 _HOURS = re.compile(
     r"(?<!work )(?<!working )(?P<num>\d+(?:\.\d+)?)\s*(?:free\s+|spare\s+)?(?:hours?|hrs?|h)\b\s*"
     r"(?:a|per|each|every|/)?\s*(?P<unit>week|wk|day|month)?",
@@ -130,6 +180,40 @@ def _amount(m: re.Match[str]) -> tuple[float, str | None]:
     return num, currency
 
 
+def _basics(
+    text: str,
+    facts: dict[str, Any],
+    spans: list[tuple[int, int]],
+    free: Any,
+) -> str | None:
+    """The emergency fund, monthly expenses and high-interest debt stated in ``text``,
+    into ``facts``; their spans are claimed so no other field reads the same money."""
+    currency: str | None = None
+    for field, patterns in (
+        ("high_interest_debt", _DEBT),
+        ("monthly_expenses", _EXPENSES),
+        ("emergency_fund", _BUFFER),
+    ):
+        found = (m for pattern in patterns for m in pattern.finditer(text) if free(m))
+        if m := next(found, None):
+            facts[field], cur = _amount(m)
+            currency = currency or cur
+            spans.append(m.span())
+    if "high_interest_debt" in facts and (rate := _DEBT_RATE.search(text)):
+        facts["debt_rate"] = float(rate.group("rate") or rate.group("rate2"))
+        spans.append(rate.span())
+    elif "high_interest_debt" not in facts and (m := _NO_DEBT.search(text)):
+        facts["high_interest_debt"] = 0.0
+        spans.append(m.span())
+    if "emergency_fund" not in facts:
+        if m := _BUFFER_MONTHS.search(text):
+            facts["emergency_fund_months"] = float(m.group("num"))
+            spans.append(m.span())
+        elif _NO_BUFFER.search(text):  # its span stays free: "$0 saved" is capital too
+            facts["emergency_fund"] = 0.0
+    return currency
+
+
 def extract_facts(text: str) -> dict[str, Any]:
     """The profile fields stated in ``text`` (only those; ``{}`` when none)."""
     facts: dict[str, Any] = {}
@@ -139,6 +223,7 @@ def extract_facts(text: str) -> dict[str, Any]:
     def free(m: re.Match[str]) -> bool:
         return not any(m.start() < end and start < m.end() for start, end in spans)
 
+    currency = _basics(text, facts, spans, free)
     for field, patterns in (("goal_monthly_income", [_GOAL]), ("monthly_surplus", _SURPLUS)):
         found = (m for pattern in patterns for m in pattern.finditer(text) if free(m))
         if m := next(found, None):
@@ -171,7 +256,9 @@ def extract_facts(text: str) -> dict[str, Any]:
     skills = [name for name, pattern in _SKILLS if re.search(pattern, text, re.IGNORECASE)]
     if skills:
         facts["skills"] = skills
-    if currency and any(k in facts for k in ("capital", "monthly_surplus", "goal_monthly_income")):
+    money_fields = ("capital", "monthly_surplus", "goal_monthly_income", "high_interest_debt",
+                    "monthly_expenses", "emergency_fund")  # fmt: skip
+    if currency and any(k in facts for k in money_fields):
         facts["currency"] = currency
     return facts
 
@@ -195,4 +282,18 @@ def describe(facts: dict[str, Any]) -> str:
         parts.append(f"a {facts['horizon_years']:g}-year horizon")
     if "skills" in facts:
         parts.append("skills: " + ", ".join(facts["skills"]))
+    if facts.get("emergency_fund") == 0:
+        parts.append("no emergency fund")
+    elif "emergency_fund" in facts:
+        parts.append(f"an emergency fund of {facts['emergency_fund']:,.0f} {cur}".strip())
+    if "emergency_fund_months" in facts:
+        parts.append(f"an emergency fund of {facts['emergency_fund_months']:g} months of expenses")
+    if "monthly_expenses" in facts:
+        parts.append(f"expenses of {facts['monthly_expenses']:,.0f} {month}")
+    if facts.get("high_interest_debt") == 0:
+        parts.append("no high-interest debt")
+    elif "high_interest_debt" in facts:
+        debt = f"high-interest debt of {facts['high_interest_debt']:,.0f} {cur}".strip()
+        rate = f" at {facts['debt_rate']:g}% a year" if "debt_rate" in facts else ""
+        parts.append(debt + rate)
     return "; ".join(parts)

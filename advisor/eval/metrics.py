@@ -97,6 +97,14 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     return min(1.0, max(0.0, float(np.dot(a, b)) / norm))
 
 
+def quoted_part(answer: str) -> str:
+    """The sentences of a worked answer that carry a ``[n]`` marker: its quotes. The
+    rest of such an answer (a side-by-side table, a figure with its formula and
+    assumptions, a verdict) is computed by code from the catalog and the calculators and
+    judged by the row's expectations, not as a claim a passage must back or as filler."""
+    return " ".join(s for s in split_sentences(answer) if markers(s))
+
+
 def groundedness(answer: str, passages: dict[int, str]) -> float | None:
     """Share of answer sentences backed by a passage they cite (uncited = unsupported)."""
     sentences = verify(answer, passages).sentences

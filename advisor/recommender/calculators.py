@@ -16,12 +16,21 @@ from advisor.core.errors import InputError
 
 PassivityLabel = Literal["active", "semi-passive", "passive"]
 
-# Hours a month per 100 units of monthly income: at or under PASSIVE the money comes
-# with almost no time (a fund, a paid-off rental with a manager); over SEMI_PASSIVE it
-# is time traded for money, like a job.
-PASSIVE_AT_MOST = 0.25
-SEMI_PASSIVE_AT_MOST = 1.0
+# Passive income, as the articles define it, keeps coming without your continuous time:
+# income that stops when you stop (a job, paid hours, a shop you must staff) is active
+# however well it pays. Income that keeps coming is then graded by the hours it still
+# takes a month: at most PASSIVE_HOURS is passive (a fund, a rental with a manager), at
+# most SEMI_PASSIVE_HOURS (about 10 hours a week) semi-passive, more is a job again.
+# The hours per 100 of income is a secondary figure only. The catalog's labels come from
+# :func:`passivity_label` too, so there is one definition.
+PASSIVE_HOURS = 5.0
+SEMI_PASSIVE_HOURS = 40.0
 MAX_RATE = 1.0  # rates are fractions; 1.0 is 100 % a year
+PLAUSIBLE_YIELD = 0.10  # above this a yearly yield is rarely sustainable
+NOT_GUARANTEED = (
+    "yields and returns are not guaranteed: dividends get cut, prices fall, and the "
+    "order of good and bad years (sequence of returns) changes the outcome"
+)
 
 
 class ProjectionPoint(BaseModel):
@@ -37,8 +46,30 @@ class Projection(BaseModel):
 
 
 class Passivity(BaseModel):
-    hours_per_100: float  # hours a month per 100 units of monthly income
+    hours_per_100: float  # secondary: hours a month per 100 units of monthly income
     label: PassivityLabel
+    keeps_paying_without_you: bool | None = None  # None: not said (assumed yes)
+    hours_per_month: float = 0.0
+    reason: str = ""
+    assumptions: list[str] = Field(default_factory=list)
+
+
+def yield_warnings(annual_yield: float) -> list[str]:
+    """What to say beside a result computed at ``annual_yield`` (a fraction a year)."""
+    warnings = []
+    if annual_yield > PLAUSIBLE_YIELD:
+        warnings.append(
+            f"a yield of {annual_yield:.1%} a year is above {PLAUSIBLE_YIELD:.0%}: few "
+            "investments pay that for long, and those that promise it carry high risk"
+        )
+    return [*warnings, NOT_GUARANTEED]
+
+
+def todays_money(amount: float, annual_inflation: float, months: int) -> float:
+    """``amount`` paid ``months`` from now, in today's money at ``annual_inflation``."""
+    value = _number("amount", amount)
+    rate = _rate("annual_inflation", annual_inflation)
+    return value / (1 + rate) ** (months / 12)
 
 
 def _number(name: str, value: float, *, positive: bool = False) -> float:
@@ -98,6 +129,7 @@ def months_to_goal(
     start_capital: float = 0.0,
     annual_growth: float = 0.0,
     max_months: int = 1200,
+    annual_inflation: float = 0.0,
 ) -> Projection:
     """Months until the capital pays ``goal_monthly_income``, reinvesting what it pays.
 
@@ -105,13 +137,20 @@ def months_to_goal(
     is reinvested, the price grows) and then ``monthly_contribution`` is added. The
     goal is reached in the first month whose income, ``capital * annual_yield / 12``,
     covers it. ``points`` holds month 0 (the start) and one point a month up to that month
-    (or ``max_months``).
+    (or ``max_months``). With ``annual_inflation`` the points are in today's money
+    and the goal is today's money too, so it is reached later.
     """
     goal = _number("goal_monthly_income", goal_monthly_income, positive=True)
     yield_ = _rate("annual_yield", annual_yield, positive=True)
     contribution = _number("monthly_contribution", monthly_contribution)
     start = _number("start_capital", start_capital)
     growth = _rate("annual_growth", annual_growth)
+    inflation = _rate("annual_inflation", annual_inflation)
+    if yield_ + growth > MAX_RATE:
+        raise InputError(
+            f"annual_yield + annual_growth is {yield_ + growth:.0%} a year, over 100%: "
+            "give each as a fraction (0.04 means 4%)"
+        )
     if isinstance(max_months, bool) or not isinstance(max_months, int) or max_months < 1:
         raise InputError(f"max_months must be a whole number of at least 1, not {max_months!r}")
     target = capital_needed(goal, yield_)
@@ -122,14 +161,23 @@ def months_to_goal(
         f"the capital's value grows {growth:.2%} a year besides the yield",
         f"{contribution:,.2f} is added at the end of every month",
         f"the goal is reached when the capital reaches {target:,.2f} (= goal x 12 / {yield_:.2%})",
-        "yield, growth and contributions stay constant; no taxes, fees or inflation",
+        "yield, growth and contributions stay constant; no taxes or fees",
+        (
+            f"amounts are in today's money, deflated at {inflation:.2%} a year inflation"
+            if inflation
+            else "no inflation: amounts are in future money (add an inflation rate for "
+            "today's money)"
+        ),
+        *yield_warnings(yield_),
     ]
     points = [ProjectionPoint(month=0, capital=start, monthly_income=start * yield_ / 12)]
     months: int | None = 0 if start >= target else None
     for month in range(1, max_months + 1):
         if months is not None:
             break
-        capital = future_value(start, contribution, rate * 12, month)
+        capital = todays_money(
+            future_value(start, contribution, rate * 12, month), inflation, month
+        )
         points.append(
             ProjectionPoint(month=month, capital=capital, monthly_income=capital * yield_ / 12)
         )
@@ -138,8 +186,25 @@ def months_to_goal(
     return Projection(months=months, points=points, assumptions=assumptions)
 
 
-def passivity(hours_per_month: float, monthly_income: float) -> Passivity:
-    """How passive a source is: hours it takes a month per 100 of what it pays a month."""
+def passivity_label(
+    keeps_paying_without_you: bool | None, hours_per_month: float
+) -> PassivityLabel:
+    """The one definition: income that stops when you stop is active; income that keeps
+    coming is passive or semi-passive by the hours it still takes a month."""
+    if keeps_paying_without_you is False or hours_per_month > SEMI_PASSIVE_HOURS:
+        return "active"
+    return "passive" if hours_per_month <= PASSIVE_HOURS else "semi-passive"
+
+
+def passivity(
+    hours_per_month: float,
+    monthly_income: float,
+    keeps_paying_without_you: bool | None = None,
+    employment: bool = False,
+) -> Passivity:
+    """How passive a source is: whether it keeps paying without your continuous time
+    (employment never does), then the hours it still takes a month; the hours per 100
+    of monthly income is given as a secondary figure."""
     hours = _number("hours_per_month", hours_per_month)
     if hours > 24 * 31:
         raise InputError(f"hours_per_month must be at most 744 (a whole month), not {hours:g}")
@@ -147,11 +212,32 @@ def passivity(hours_per_month: float, monthly_income: float) -> Passivity:
     per_100 = hours / income * 100
     if not math.isfinite(per_100):
         raise InputError(f"monthly_income {income:g} is too small to rate {hours:g} hours a month")
-    label: PassivityLabel
-    if per_100 <= PASSIVE_AT_MOST:
-        label = "passive"
-    elif per_100 <= SEMI_PASSIVE_AT_MOST:
-        label = "semi-passive"
+    keeps = False if employment else keeps_paying_without_you
+    label = passivity_label(keeps, hours)
+    if employment:
+        reason = "employment is active income: the pay stops when you stop working"
+    elif keeps is False:
+        reason = "it stops paying when you stop putting in your time, so it is active"
+    elif label == "active":
+        reason = f"{hours:g} hours a month is more than {SEMI_PASSIVE_HOURS:g}: it is a job"
     else:
-        label = "active"
-    return Passivity(hours_per_100=per_100, label=label)
+        limit = PASSIVE_HOURS if label == "passive" else SEMI_PASSIVE_HOURS
+        reason = (
+            f"it keeps paying without you and takes {hours:g} hours a month (at most {limit:g})"
+        )
+    assumptions = [
+        "passive income keeps coming without your continuous time; employment is always "
+        f"active; then at most {PASSIVE_HOURS:g} hours a month is passive and at most "
+        f"{SEMI_PASSIVE_HOURS:g} semi-passive",
+        "hours per 100 of income is a secondary figure: high pay does not make work passive",
+    ]
+    if keeps is None:
+        assumptions.append("assumed to keep paying if you stop working on it (not said)")
+    return Passivity(
+        hours_per_100=per_100,
+        label=label,
+        keeps_paying_without_you=keeps,
+        hours_per_month=hours,
+        reason=reason,
+        assumptions=assumptions,
+    )

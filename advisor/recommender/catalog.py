@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, computed_field, model_validator
 
 from advisor.core.errors import InputError
 from advisor.core.settings import DEFAULT_CORPUS
+from advisor.recommender.calculators import PassivityLabel, passivity_label
 
 CATALOG_PATH = DEFAULT_CORPUS / "streams.yaml"
 
@@ -35,23 +36,64 @@ class Range(BaseModel):
         return self
 
 
+AS_OF = r"^(19|20)\d\d(-[01]\d)?$"  # the year (or month) a figure holds for
+
+
+def _percent(fraction: float) -> str:
+    """0.035 -> "3.5%", 0.04 -> "4%"."""
+    return f"{fraction * 100:.1f}".removesuffix(".0") + "%"
+
+
+class TotalReturn(BaseModel):
+    """What the capital earns a year in all (income and price change), before inflation."""
+
+    low: float
+    high: float
+    source: str = Field(min_length=10)
+    as_of: str = Field(pattern=AS_OF)
+
+
+class Provenance(BaseModel):
+    """Where a stream's other numbers (capital, hours, risk) come from, and when."""
+
+    source: str = Field(min_length=10)
+    as_of: str = Field(pattern=AS_OF)
+
+
 class Returns(BaseModel):
     low: float
     high: float
     unit: Literal["annual_yield", "share_of_sale", "commission", "per_1000_views"]
     what: str
-    source: str
+    source: str = Field(min_length=10)  # a named public reference or a corpus file
+    as_of: str = Field(pattern=AS_OF)
+    # for annual_yield streams: plans compound at this; the yield (or withdrawal rate)
+    # above is only what can be spent
+    total_return: TotalReturn | None = None
+
+    @model_validator(mode="after")
+    def _total_for_yields(self) -> Returns:
+        if self.unit == "annual_yield" and self.total_return is None:
+            raise ValueError("an annual_yield stream needs a total_return to plan with")
+        return self
 
     @property
     def mid(self) -> float:
         return (self.low + self.high) / 2
 
+    @property
+    def total_mid(self) -> float:
+        """The total return plans compound at (the yield when none is given)."""
+        if self.total_return is None:
+            return self.mid
+        return (self.total_return.low + self.total_return.high) / 2
+
     def describe(self) -> str:
         if self.unit == "per_1000_views":
             span = f"${self.low:g}-${self.high:g}"
         else:
-            span = f"{self.low:.0%}-{self.high:.0%}"
-        return f"{span} {self.what} ({self.source})"
+            span = f"{_percent(self.low)}-{_percent(self.high)}"
+        return f"{span} {self.what} (source: {self.source}; as of {self.as_of})"
 
 
 class Stream(BaseModel):
@@ -67,11 +109,20 @@ class Stream(BaseModel):
     skills_needed: list[str] = Field(default_factory=list)
     months_to_first_income: float = Field(ge=0)
     scalability: Level
-    passivity: Literal["active", "semi-passive", "passive"]
+    diversified: bool = False  # a fund that spreads its own risk; may hold all the money
+    keeps_paying_without_you: bool
+    upkeep_hours_per_month: float = Field(ge=0, le=744)
     returns: Returns
+    figures: Provenance
     notes: str = ""
     quotes: list[SourceQuote] = Field(min_length=1)
     first_steps: list[str] = Field(min_length=1)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def passivity(self) -> PassivityLabel:
+        """Passive, semi-passive or active, by the one definition the calculator uses."""
+        return passivity_label(self.keeps_paying_without_you, self.upkeep_hours_per_month)
 
 
 class Catalog(BaseModel):

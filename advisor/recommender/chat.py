@@ -12,7 +12,7 @@ from advisor.core.settings import DEFAULT_CORPUS
 from advisor.recommender.catalog import SourceQuote, Stream, load_catalog
 from advisor.recommender.scoring import Scored, rank
 from advisor.recommender.suggestions import DISCLAIMER, nothing_fits, suggest
-from advisor.users.profile import RANKING_FIELDS, Profile, validate_profile
+from advisor.users.profile import BASICS_FIELDS, RANKING_FIELDS, Profile, validate_profile
 
 if TYPE_CHECKING:
     from advisor.core.answers import Passage
@@ -64,6 +64,9 @@ def has_facts(profile: Profile | dict[str, Any] | None) -> bool:
 
 # How a person would state each fact in the chat (advisor.conversation.facts reads these forms).
 _SAY = {
+    "emergency_fund": "I have $6,000 in an emergency fund",
+    "monthly_expenses": "my expenses are $2,000 a month",
+    "high_interest_debt": "I have no card debt (or: $3,000 of card debt at 22%)",
     "capital": "I have $5,000 saved",
     "hours_per_week": "I have 5 hours a week",
     "risk_tolerance": "I prefer low risk",
@@ -78,7 +81,7 @@ def profile_hint(user: str | None = None) -> str:
     """What to tell someone who asks for suggestions before giving any facts. Worded for
     any interface: the facts can be typed in the chat (each interface adds its own way
     to save them)."""
-    fields = ", ".join(f.replace("_", " ") for f in RANKING_FIELDS)
+    fields = ", ".join(f.replace("_", " ") for f in (*BASICS_FIELDS, *RANKING_FIELDS))
     return (
         "To say which streams suit you I need a few facts about you: "
         f"{fields}. Tell me in a sentence, for example “I have $5,000 saved, 5 hours a "
@@ -112,8 +115,12 @@ def answer_for(
     by_id = {s.stream.id: s for s in rank(known, catalog)}
     lines: list[str] = []
     passages: list[Passage] = []
+    if result.first_step:
+        lines += [result.first_step, ""]
     if not result.suggestions:
         lines.append(nothing_fits(known, rank(known, catalog)))
+    elif result.basics:
+        lines.append("Meanwhile, streams that cannot fall in value and suit your profile:")
     else:
         lines.append("Streams that suit your profile, best fit first:")
     for i, s in enumerate(result.suggestions, start=1):
@@ -143,7 +150,7 @@ def _sources_line(p: Profile) -> str:
         if src.hours_per_month is None or not src.monthly_income:
             parts.append(f"{src.name} (hours or income not known)")
             continue
-        rated = passivity(src.hours_per_month, src.monthly_income)
+        rated = passivity(src.hours_per_month, src.monthly_income, employment=src.employment)
         parts.append(
             f"{src.name}: {rated.label}, {rated.hours_per_100:.2g} hours a month per 100 "
             f"{p.currency} of income"

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from advisor.recommender.basics import check as check_basics
 from advisor.recommender.calculators import capital_needed, future_value
 from advisor.recommender.catalog import Catalog, Stream, load_catalog
 from advisor.users.profile import Profile
@@ -19,6 +20,7 @@ WEIGHTS = {
     "skills": 2.0,
     "goal": 2.0,
     "horizon": 1.0,
+    "volatility": 2.0,
     "liquidity": 1.0,
     "passivity": 1.0,
 }
@@ -27,6 +29,15 @@ RISK_FIT = {0: 1.0, 1: 0.5, 2: 0.15}  # by steps above the limit; 3 or more: 0
 PASSIVITY_FIT = {"passive": 1.0, "semi-passive": 0.7, "active": 0.4}
 SCALE_FIT = {"high": 0.9, "medium": 0.6, "low": 0.3}
 SAVING_MONTHS = 12  # a surplus saved for up to a year counts towards the capital
+# Money needed soon must not sit in what can fall: streams of risk VOLATILE and above are
+# excluded for a horizon under NO_FALLS_YEARS and penalised up to CALM_YEARS.
+VOLATILE = 3
+NO_FALLS_YEARS = 2.0
+CALM_YEARS = 5.0
+# The most of a person's money one undiversified stream may take; a fund spreads its
+# own risk and may take all of it (a plan that assumes all of it says so).
+MAX_SHARE = 0.5
+SAFETY = ("risk", "volatility", "liquidity", "horizon")  # attributes diversity never overrides
 DEFAULT_GOAL_YEARS = 10  # horizon assumed for the goal projection when none is given
 
 
@@ -80,6 +91,11 @@ def money(amount: float, currency: str) -> str:
 
 def weekly(h: float) -> str:
     return f"{h:g} hour{'s' if h != 1 else ''} a week"
+
+
+def share_for(s: Stream) -> float:
+    """The largest share of a person's money a plan may put into ``s``."""
+    return 1.0 if s.diversified else MAX_SHARE
 
 
 def _available(p: Profile) -> float | None:
@@ -220,15 +236,19 @@ def _fit_goal(p: Profile, s: Stream) -> Fit | None:
     if p.capital is None:
         return Fit("goal", 0.5, f"{wants}; your capital is not known", known=False)
     months = _goal_months(p)
-    grown = future_value(p.capital, p.monthly_surplus or 0.0, rate, months)
+    share = share_for(s)
+    grown = future_value(
+        p.capital * share, (p.monthly_surplus or 0.0) * share, s.returns.total_mid, months
+    )
     income = grown * rate / 12
     fit = min(1.0, income / goal)
     years = "" if p.horizon_years is not None else f" (assuming {DEFAULT_GOAL_YEARS} years)"
+    part = "your capital and surplus" if share == 1 else f"{share:.0%} of your capital and surplus"
     return Fit(
         "goal",
         fit,
-        f"{wants}; with your capital and surplus reinvested it would pay "
-        f"about {money(income, cur)} a month after {months / 12:g} years{years}",
+        f"{wants}; with {part} growing at about {s.returns.total_mid:.1%} a year it would "
+        f"pay about {money(income, cur)} a month after {months / 12:g} years{years}",
         "can reach your goal" if fit >= 1 else "",
     )
 
@@ -245,6 +265,26 @@ def _fit_horizon(p: Profile, s: Stream) -> Fit | None:
     if first <= have:
         return Fit("horizon", 1.0, text, "pays within your horizon")
     return Fit("horizon", have / first if first else 1.0, text, "pays too late")
+
+
+def _fit_volatility(p: Profile, s: Stream) -> Fit | None:
+    """Whether the money can fall in value before it is needed (not: can it be sold)."""
+    if p.horizon_years is None:
+        return None
+    years = p.horizon_years
+    if s.risk < VOLATILE:
+        return Fit("volatility", 1.0, f"little chance of a fall within {years:g} years")
+    text = (
+        f"its value can fall by a third or more in a bad year; you need the money in "
+        f"{years:g} years"
+    )
+    if years < NO_FALLS_YEARS:
+        return Fit("volatility", 0.0, f"{text}: too soon to wait out a fall", "can fall too soon")
+    if years >= CALM_YEARS:
+        return Fit("volatility", 1.0, f"{text}: long enough to wait out most falls")
+    base = 0.5 if s.risk == VOLATILE else 0.2
+    fit = base + (1 - base) * (years - NO_FALLS_YEARS) / (CALM_YEARS - NO_FALLS_YEARS)
+    return Fit("volatility", fit, f"{text}: a fall may not recover in time", "can fall")
 
 
 def _fit_liquidity(p: Profile, s: Stream) -> Fit | None:
@@ -297,6 +337,7 @@ def score_stream(profile: Profile, stream: Stream, catalog: Catalog | None = Non
     for key, maybe in (
         ("goal", _fit_goal(profile, stream)),
         ("horizon", _fit_horizon(profile, stream)),
+        ("volatility", _fit_volatility(profile, stream)),
         ("liquidity", _fit_liquidity(profile, stream)),
     ):
         if maybe is not None:
@@ -312,6 +353,17 @@ def score_stream(profile: Profile, stream: Stream, catalog: Catalog | None = Non
         blocked.append("time")
     if profile.risk_tolerance is not None and stream.risk - RISK_LIMIT[profile.risk_tolerance] >= 2:
         blocked.append("risk")
+    if (
+        profile.horizon_years is not None
+        and profile.horizon_years < NO_FALLS_YEARS
+        and stream.risk >= VOLATILE
+    ):
+        blocked.append("volatility")
+    if stream.risk >= VOLATILE and check_basics(profile, catalog).unmet:
+        blocked.append("basics")
+    if have is not None and "capital" not in blocked:
+        if stream.capital.min > share_for(stream) * have:
+            blocked.append("concentration")
     return Scored(stream, score, [f for _, f in fits], blocked)
 
 

@@ -7,21 +7,27 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from advisor.core.errors import InputError
+from advisor.recommender.basics import check as check_basics
 from advisor.recommender.calculators import months_to_goal
 from advisor.recommender.catalog import Catalog, SourceQuote, Stream, load_catalog
-from advisor.recommender.scoring import Scored, money, rank, weekly
-from advisor.users.profile import Profile, missing_fields, validate_profile
+from advisor.recommender.scoring import SAFETY, Scored, money, rank, share_for, weekly
+from advisor.users.profile import (
+    RANKING_FIELDS,
+    Profile,
+    missing_basics,
+    validate_profile,
+)
 
 DIVERSITY_PENALTY = 12.0  # points per stream of the same asset class already suggested
 MAX_PER_CLASS = 2  # while streams of other classes still fit
 
 DISCLAIMER = (
-    "General education drawn from the cited articles, not financial advice. Figures "
-    "marked 'common knowledge' are rough rules of thumb, not promises; check fees, "
-    "taxes and your own circumstances before putting money in."
+    "General education drawn from the cited articles, not financial advice. Catalog "
+    "figures are rough, dated ranges from named sources (listed in docs/catalog.md), not "
+    "promises; check fees, taxes and your own circumstances before putting money in."
 )
 
 
@@ -38,6 +44,28 @@ class Suggestions(BaseModel):
     suggestions: list[Suggestion]
     missing: list[str]  # unknown profile fields that would change the suggestions
     disclaimer: str
+    # the basics before any stream (build the buffer, pay the debt) with the reason, or
+    # what to check first when they are not known; None when they hold
+    first_step: str | None = None
+    basics: list[str] = Field(default_factory=list)  # the steps still to take
+
+
+def _score(s: Scored) -> float:
+    return s.score
+
+
+def _fit_of(s: Scored, attribute: str) -> float:
+    return next((f.fit for f in s.fits if f.attribute == attribute), 1.0)
+
+
+def _safer_above(candidate: Scored, left: list[Scored]) -> bool:
+    """Whether a higher-scoring stream fits risk, volatility, liquidity or horizon better:
+    diversification never moves ``candidate`` above such a stream."""
+    return any(
+        other.score > candidate.score
+        and any(_fit_of(other, a) > _fit_of(candidate, a) for a in SAFETY)
+        for other in left
+    )
 
 
 def _diversify(fitting: list[Scored], top: int, catalog: Catalog) -> list[Scored]:
@@ -50,7 +78,10 @@ def _diversify(fitting: list[Scored], top: int, catalog: Catalog) -> list[Scored
             c.stream.asset_class for c in left if used[c.stream.asset_class] < MAX_PER_CLASS
         }
         eligible = [c for c in left if used[c.stream.asset_class] < MAX_PER_CLASS] or left
-        best = max(eligible, key=lambda c: c.score - DIVERSITY_PENALTY * used[c.stream.asset_class])
+        order = sorted(
+            eligible, key=lambda c: -(c.score - DIVERSITY_PENALTY * used[c.stream.asset_class])
+        )
+        best = next((c for c in order if not _safer_above(c, left)), max(left, key=_score))
         label = catalog.asset_classes[best.stream.asset_class]
         skipped = [c for c in left if c.score > best.score]
         if skipped:
@@ -94,8 +125,8 @@ _PROBES: dict[str, list[Any]] = {
 def _missing_that_matter(
     profile: Profile, top: int, catalog: Catalog, base: list[str]
 ) -> list[str]:
-    out = []
-    for name in missing_fields(profile):
+    out = missing_basics(profile)  # asked first: they decide whether to invest at all
+    for name in (n for n in RANKING_FIELDS if getattr(profile, n) in (None, [])):
         for value in _PROBES[name]:
             variant = profile.model_copy(update={name: value})
             if [s.stream.id for s in _picks(variant, top, catalog)] != base:
@@ -124,6 +155,21 @@ def nothing_fits(profile: Profile, ranked: list[Scored]) -> str:
     by_risk = [s for s in ranked if s.blocked == ["risk"]]
     if by_risk:
         changes.append(f"accepting more risk would open {by_risk[0].stream.name}")
+    by_falls = [s for s in ranked if s.blocked == ["volatility"]]
+    if by_falls:
+        changes.append(
+            "money needed within two years belongs where it cannot fall; a longer horizon "
+            f"would open {by_falls[0].stream.name}"
+        )
+    by_share = [s for s in ranked if s.blocked == ["concentration"]]
+    if by_share:
+        first = min(by_share, key=lambda s: s.stream.capital.min)
+        changes.append(
+            f"{money(first.stream.capital.min / share_for(first.stream), cur)}, so that "
+            f"{first.stream.name} is at most half of your money, would open it"
+        )
+    if any("basics" in s.blocked for s in ranked) and not changes:
+        changes.append("the basics first (the emergency fund and costly debt) would open more")
     if not changes:
         both = min(ranked, key=lambda s: (s.stream.capital.min, s.stream.hours_per_week.min))
         changes.append(
@@ -169,26 +215,45 @@ def suggest(profile: Profile, top: int = 5, catalog: Catalog | None = None) -> S
                 first_steps=list(s.stream.first_steps),
             )
         )
-    return Suggestions(suggestions=suggestions, missing=missing, disclaimer=disclaimer)
+    basics = check_basics(profile, catalog)
+    return Suggestions(
+        suggestions=suggestions,
+        missing=missing,
+        disclaimer=disclaimer,
+        first_step=basics.first_step(),
+        basics=basics.steps,
+    )
 
 
 def _goal_plan(p: Profile, s: Stream) -> str | None:
-    """How long reinvesting would take to reach the goal, for streams that pay a yield."""
+    """How long the stream's share of the money takes to reach the goal, compounding at
+    its total return; the yield (or withdrawal rate) only sets what can be spent."""
     if s.returns.unit != "annual_yield" or not p.goal_monthly_income or p.capital is None:
         return None
-    contribution = p.monthly_surplus or 0.0
-    projection = months_to_goal(p.goal_monthly_income, s.returns.mid, contribution, p.capital)
+    share = share_for(s)
+    start = p.capital * share
+    contribution = (p.monthly_surplus or 0.0) * share
+    spend, total = s.returns.mid, s.returns.total_mid
+    projection = months_to_goal(
+        p.goal_monthly_income, spend, contribution, start, annual_growth=max(0.0, total - spend)
+    )
     cur = p.currency
     what = (
-        f"with {money(p.capital, cur)} now and {money(contribution, cur)} a month, "
-        f"reinvesting at about {s.returns.mid:.1%}"
+        f"with {money(start, cur)} now and {money(contribution, cur)} a month, growing at "
+        f"about {max(total, spend):.1%} a year in all and then spending {spend:.1%} a year"
     )
+    assumed = (
+        "this plan assumes all of your savings and surplus go into this one stream"
+        if share == 1
+        else f"it assumes {share:.0%} of your savings and surplus, the most one single "
+        "stream should hold"
+    )
+    goal = money(p.goal_monthly_income, cur)
     if projection.months is None:
-        return (
-            f"goal plan: {what}, {money(p.goal_monthly_income, cur)} a month takes over 100 years"
-        )
+        return f"goal plan: {what}, {goal} a month takes over 100 years; {assumed}"
     years = projection.months / 12
     return (
-        f"goal plan: {what}, {money(p.goal_monthly_income, cur)} a month takes about "
-        f"{years:.1f} years ({projection.months} months; no taxes, fees or inflation)"
+        f"goal plan: {what}, {goal} a month takes about {years:.1f} years "
+        f"({projection.months} months; no taxes, fees or inflation; returns are not "
+        f"guaranteed); {assumed}"
     )

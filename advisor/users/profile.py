@@ -28,8 +28,22 @@ MAX_MONEY = 1e12
 MAX_HOURS_PER_WEEK = 168.0
 MAX_HOURS_PER_MONTH = 744.0
 MAX_HORIZON_YEARS = 100.0
+MAX_MONTHS_SAVED = 1200.0
+MAX_DEBT_RATE = 1000.0  # percent a year; payday loans can pass 300
 
 PROFILE_FILE = "profile.json"
+
+# The basics a planner asks first: a buffer for emergencies and no costly debt. Until
+# they hold, nothing that can fall is suggested (advisor.recommender.basics).
+BASICS_FIELDS = ("emergency_fund", "monthly_expenses", "high_interest_debt")
+# The numbers a form asks for them, in order (the fund as an amount or in months).
+BASICS_INPUTS = (
+    "emergency_fund",
+    "emergency_fund_months",
+    "monthly_expenses",
+    "high_interest_debt",
+    "debt_rate",
+)
 
 # Fields whose value can change which streams suit a person, most telling first.
 RANKING_FIELDS = (
@@ -43,6 +57,9 @@ RANKING_FIELDS = (
 )
 
 
+_EMPLOYMENT = re.compile(r"\b(?:job|salary|wages?|employ\w*|paycheck|payroll)\b", re.IGNORECASE)
+
+
 class IncomeSource(BaseModel):
     """Money the person already earns, and the hours it takes."""
 
@@ -51,6 +68,11 @@ class IncomeSource(BaseModel):
     name: str = Field(min_length=1, max_length=80)
     hours_per_month: float | None = Field(default=None, ge=0, le=MAX_HOURS_PER_MONTH)
     monthly_income: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+
+    @property
+    def employment(self) -> bool:
+        """Whether the name says it is a job (employment is always active income)."""
+        return bool(_EMPLOYMENT.search(self.name))
 
 
 class Profile(BaseModel):
@@ -67,6 +89,11 @@ class Profile(BaseModel):
     goal_monthly_income: float | None = Field(default=None, ge=0, le=MAX_MONEY)
     currency: str = "USD"
     income_sources: list[IncomeSource] = Field(default_factory=list, max_length=50)
+    emergency_fund: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    emergency_fund_months: float | None = Field(default=None, ge=0, le=MAX_MONTHS_SAVED)
+    monthly_expenses: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    high_interest_debt: float | None = Field(default=None, ge=0, le=MAX_MONEY)
+    debt_rate: float | None = Field(default=None, ge=0, le=MAX_DEBT_RATE)  # percent a year
 
     @field_validator("skills")
     @classmethod
@@ -90,6 +117,37 @@ class Profile(BaseModel):
 
     def is_empty(self) -> bool:
         return self == Profile(currency=self.currency)
+
+
+# Every field as a person would name it: the UI's form and hints, the chat's hints.
+FIELD_LABELS = {
+    "capital": "savings you could invest",
+    "monthly_surplus": "money left over each month",
+    "hours_per_week": "free hours a week",
+    "risk_tolerance": "risk tolerance",
+    "skills": "skills",
+    "horizon_years": "horizon in years",
+    "goal_monthly_income": "monthly income goal",
+    "currency": "currency",
+    "income_sources": "current income sources",
+    "emergency_fund": "emergency fund",
+    "emergency_fund_months": "emergency fund in months of expenses",
+    "monthly_expenses": "monthly expenses",
+    "high_interest_debt": "high-interest debt (cards, personal loans)",
+    "debt_rate": "interest rate on that debt (% a year)",
+}
+
+# Other names people type for a field (`advisor profile set debt 5000`).
+FIELD_ALIASES = {
+    "debt": "high_interest_debt",
+    "card_debt": "high_interest_debt",
+    "credit_card_debt": "high_interest_debt",
+    "expenses": "monthly_expenses",
+    "emergency": "emergency_fund",
+    "buffer": "emergency_fund",
+    "interest_rate": "debt_rate",
+    "apr": "debt_rate",
+}
 
 
 def _field_names() -> list[str]:
@@ -145,6 +203,13 @@ _RISK_WORDS: dict[str, Risk] = {
     "high": "high",
     "aggressive": "high",
     "adventurous": "high",
+}
+
+
+# Units typed after a number that only one field takes ("3 months", "24% APR").
+_FIELD_UNITS = {
+    "emergency_fund_months": re.compile(r"\s*(?:months?(?:\s+of\s+expenses)?|mo)\s*$"),
+    "debt_rate": re.compile(r"\s*(?:%|percent)?\s*(?:a\s+year|apr|per\s+year|/\s*year)?\s*$"),
 }
 
 
@@ -208,8 +273,11 @@ def _parse_value(field: str, raw: str) -> Any:
         "hours_per_week",
         "horizon_years",
         "goal_monthly_income",
+        *BASICS_FIELDS,
     ):
         return parse_amount(field, raw)
+    if field in _FIELD_UNITS:
+        return parse_amount(field, _FIELD_UNITS[field].sub("", raw.strip().lower()))
     if field == "risk_tolerance":
         word = raw.strip().lower()
         if word in _UNKNOWN:
@@ -224,8 +292,14 @@ def _parse_value(field: str, raw: str) -> Any:
     return _parse_income_sources(raw)
 
 
+def canonical_field(field: str) -> str:
+    """The profile field a typed name (or alias, such as ``debt``) means."""
+    return _canonical_field(field)
+
+
 def _canonical_field(field: str) -> str:
-    name = field.strip().lower().replace("-", "_")
+    name = field.strip().lower().replace("-", "_").replace(" ", "_")
+    name = FIELD_ALIASES.get(name, name)
     if name not in Profile.model_fields:
         raise InputError(f"unknown profile field {field!r}: use one of {', '.join(_field_names())}")
     return name
@@ -240,7 +314,17 @@ def set_field(profile: Profile, field: str, value: str) -> Profile:
         raise InputError(f"{name}: the value is not valid UTF-8 text; type it again") from None
     data = profile.model_dump()
     data[name] = _parse_value(name, str(value))
+    data.update(_one_buffer_form(name))
     return validate_profile(data)
+
+
+def _one_buffer_form(*given: str) -> dict[str, Any]:
+    """The emergency fund is an amount or months of expenses: giving one clears the other."""
+    if "emergency_fund" in given and "emergency_fund_months" not in given:
+        return {"emergency_fund_months": None}
+    if "emergency_fund_months" in given and "emergency_fund" not in given:
+        return {"emergency_fund": None}
+    return {}
 
 
 def validate_profile(data: object) -> Profile:
@@ -268,13 +352,30 @@ def validate_profile(data: object) -> Profile:
         raise InputError(_one_line(exc)) from None
 
 
+def missing_basics(profile: Profile) -> list[str]:
+    """The basics not known yet: the emergency fund (as an amount or in months), the
+    monthly expenses when the fund is an amount, and high-interest debt."""
+    out = []
+    if profile.emergency_fund is None and profile.emergency_fund_months is None:
+        out.append("emergency_fund")
+    if profile.monthly_expenses is None and not (
+        profile.emergency_fund_months is not None or profile.emergency_fund == 0
+    ):
+        out.append("monthly_expenses")
+    if profile.high_interest_debt is None:
+        out.append("high_interest_debt")
+    return out
+
+
 def missing_fields(profile: Profile) -> list[str]:
-    """The ranking fields the person has not told us, most telling first."""
-    return [
+    """The basics, then the ranking fields, the person has not told us, most telling
+    first."""
+    ranking = [
         name
         for name in RANKING_FIELDS
         if getattr(profile, name) is None or getattr(profile, name) == []
     ]
+    return missing_basics(profile) + ranking
 
 
 # -- storage ---------------------------------------------------------------------
@@ -382,7 +483,7 @@ def save_facts(settings: Settings, user: str, facts: dict[str, Any]) -> Profile:
     """Merge facts a person stated in the chat into their saved profile, with their
     consent (every interface asks first); the facts win over older values."""
     saved = load_profile(settings, user).model_dump(mode="json")
-    profile = validate_profile({**saved, **facts})
+    profile = validate_profile({**saved, **_one_buffer_form(*facts), **facts})
     save_profile(settings, user, profile)
     return profile
 

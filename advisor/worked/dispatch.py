@@ -39,7 +39,7 @@ def work(
     catalog = load_catalog()
     streams = [m.stream for m in plan.found if m.stream]
     if plan.route == "passivity":
-        worked = passive.from_figures(plan.numbers, citer)
+        worked = passive.from_figures(text, plan.numbers, citer)
         if worked is None:
             subject = [m.stream for m in mentions(passive.asks_passivity(text) or "") if m.stream]
             if not subject:

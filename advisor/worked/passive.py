@@ -36,6 +36,20 @@ PASSIVE_CUE = re.compile(
     r"|\bhow\s+passive\s+(?:is|are)\s+(?P<subject2>[^?.,;:]{1,60})",
     re.IGNORECASE,
 )
+# a job is active income whatever it pays; work paid by the hour or the client, and a
+# side hustle, stop paying when the person stops (the articles: "fees for services
+# rendered", side hustles that are "actively strategic")
+_EMPLOYMENT = re.compile(
+    r"\b(?:my\s+job|(?:a|the|full[- ]time|part[- ]time)\s+job|salary|salaried|wages?|"
+    r"employ(?:ed|er|ment)|paycheck|my\s+boss)\b",
+    re.IGNORECASE,
+)
+_TIME_FOR_MONEY = re.compile(
+    r"\b(?:tutor\w*|freelanc\w*|consult\w*|client\s+work|per\s+hour|hourly|"
+    r"side\s+(?:business|hustle|gig)|"
+    r"stops?\s+(?:when|if)\s+I\s+stop)\b",
+    re.IGNORECASE,
+)
 # what a sentence that says why a source is or is not passive talks about
 _WHY = re.compile(r"\b(?:time|active(?:ly)?|involve\w*|effort|work|hours?|hands)\b", re.IGNORECASE)
 
@@ -63,8 +77,9 @@ def _why_passage(passages: Sequence[Passage]) -> tuple[str, Passage] | None:
     return None
 
 
-def from_figures(numbers: Numbers, citer: Citer) -> Worked | None:
-    """The verdict for a source the person describes: hours a month and what it pays."""
+def from_figures(text: str, numbers: Numbers, citer: Citer) -> Worked | None:
+    """The verdict for a source the person describes in ``text``: whether it keeps
+    paying without them (a job never does), then its hours a month against its pay."""
     income = next((a for a in numbers.amounts if a.per), None)
     if numbers.hours_per_month is None or income is None:
         return None
@@ -74,18 +89,23 @@ def from_figures(numbers: Numbers, citer: Citer) -> Worked | None:
         return Worked(
             "passivity", "The income must be above 0 to rate how passive it is.", "calculator"
         )
+    employment = bool(_EMPLOYMENT.search(text))
+    keeps = False if _TIME_FOR_MONEY.search(text) else None
     try:
-        rated = calculators.passivity(numbers.hours_per_month, monthly)
+        rated = calculators.passivity(
+            numbers.hours_per_month, monthly, keeps_paying_without_you=keeps, employment=employment
+        )
     except Exception as exc:  # InputError: more hours than a month has, ...
         return Worked("passivity", f"I cannot rate that: {exc}.", "calculator")
     per = rated.hours_per_100
     lines = [
-        f"**{rated.label.capitalize()}.** {round(numbers.hours_per_month, 1):g} hours a month for "
-        f"{money(monthly, cur)} a month is {per:.2f} hours per 100 of income a month.",
+        f"**{rated.label.capitalize()}**: {rated.reason}.",
         "",
-        f"Rule: at most {calculators.PASSIVE_AT_MOST:g} hours per 100 a month is passive, at "
-        f"most {calculators.SEMI_PASSIVE_AT_MOST:g} semi-passive, more is time traded for "
-        "money, like a job (the advisor's calculator).",
+        f"{round(numbers.hours_per_month, 1):g} hours a month for {money(monthly, cur)} a month "
+        f"is {per:.2f} hours per 100 of income a month (a secondary figure: high pay does not "
+        "make work passive).",
+        "",
+        "Rule (the advisor's calculator): " + "; ".join(rated.assumptions) + ".",
     ]
     if (why := _why_passage(citer.pool)) is not None:
         lines += ["", f"Why it matters: {quoted(why[0], citer.cite(why[1]))}"]

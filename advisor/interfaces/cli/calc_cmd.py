@@ -1,12 +1,55 @@
 """``advisor calc capital|months|passivity``: the calculators, from the terminal.
 
 Rates are typed as percents a year (``4`` or ``4%``); amounts accept ``5000``,
-``5,000`` or ``$5k``.
+``5,000`` or ``$5k``. Errors name the options people typed, never the calculators'
+argument names; every ``--json`` carries the assumptions behind its numbers.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import typer
+
+T = TypeVar("T")
+
+# The calculators' argument names, as the options that set them.
+_OPTIONS = {
+    "goal_monthly_income": "--goal",
+    "monthly_income": "--income",
+    "annual_yield": "--yield",
+    "monthly_contribution": "--contribution",
+    "start_capital": "--start",
+    "annual_growth": "--growth",
+    "annual_inflation": "--inflation",
+    "hours_per_month": "--hours",
+    "max_months": "--max-months",
+}
+
+
+def _run(fn: Callable[..., T], *args: Any, renames: dict[str, str] | None = None, **kw: Any) -> T:
+    """Call a calculator; its errors name the command's options instead of arguments."""
+    from advisor.core.errors import InputError
+
+    try:
+        return fn(*args, **kw)
+    except InputError as exc:
+        names = {**_OPTIONS, **(renames or {})}
+        words = re.sub(
+            r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b",
+            lambda m: names[m.group(1)],
+            str(exc),
+        )
+        words = re.sub(r"a fraction[^()]*\(0\.04 means 4%\)", "a percent a year", words)
+        raise InputError(words) from None
+
+
+def _echo_lines(title: str, lines: list[str]) -> None:
+    typer.echo(title)
+    for line in lines:
+        typer.echo(f"  - {line}")
 
 
 def _percent(option: str, text: str, *, positive: bool) -> float:
@@ -59,18 +102,31 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Capital that pays a monthly income at a yearly yield (income x 12 / yield)."""
         from advisor.interfaces.cli.common import print_json
-        from advisor.recommender.calculators import capital_needed
+        from advisor.recommender.calculators import capital_needed, yield_warnings
 
         monthly = _amount("--income", income)
         rate = _percent("--yield", yield_, positive=True)
-        needed = capital_needed(monthly, rate)
+        needed = _run(capital_needed, monthly, rate)
+        assumptions = [
+            "capital = monthly income x 12 / yield, before taxes and fees",
+            "the yield stays the same every year and the capital is never spent",
+            *yield_warnings(rate),
+        ]
         if json_out:
-            print_json({"monthly_income": monthly, "annual_yield": rate, "capital": needed})
+            print_json(
+                {
+                    "monthly_income": monthly,
+                    "annual_yield": rate,
+                    "capital": needed,
+                    "assumptions": assumptions,
+                }
+            )
             return
         typer.echo(
             f"{needed:,.2f} pays {monthly:,.2f} a month at {rate:.2%} a year "
             "(income x 12 / yield; before taxes and fees)."
         )
+        _echo_lines("Assumptions:", assumptions[1:])
 
     @calc.command("months")
     def months(
@@ -79,6 +135,9 @@ def register(app: typer.Typer) -> None:
         contribution: str = typer.Option("0", "--contribution", help="added each month"),
         start: str = typer.Option("0", "--start", help="capital you start with"),
         growth: str = typer.Option("0", "--growth", help="price growth, percent a year"),
+        inflation: str = typer.Option(
+            "0", "--inflation", help="percent a year: show results in today's money"
+        ),
         max_months: int = typer.Option(1200, "--max-months", min=1, max=12000),
         json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
         monthly: bool = typer.Option(
@@ -95,13 +154,17 @@ def register(app: typer.Typer) -> None:
         added = _amount("--contribution", contribution)
         start_capital = _amount("--start", start)
         annual_growth = _percent("--growth", growth, positive=False)
-        projection = months_to_goal(
+        annual_inflation = _percent("--inflation", inflation, positive=False)
+        projection = _run(
+            months_to_goal,
             target,
             rate,
             added,
             start_capital=start_capital,
             annual_growth=annual_growth,
             max_months=max_months,
+            annual_inflation=annual_inflation,
+            renames={"monthly_income": "--goal"},
         )
         if json_out:
             # what the MCP and LangChain tool `months_to_goal` returns (to the cent)
@@ -119,22 +182,37 @@ def register(app: typer.Typer) -> None:
                 f"capital reaches {end.capital:,.2f} and pays {end.monthly_income:,.2f} "
                 "a month."
             )
-        typer.echo("Assumptions:")
-        for line in projection.assumptions:
-            typer.echo(f"  - {line}")
+        _echo_lines("Assumptions:", projection.assumptions)
 
     @calc.command("passivity")
     def passivity_(
         hours: str = typer.Option(..., "--hours", help="hours the source takes a month"),
         income: str = typer.Option(..., "--income", help="what it pays a month"),
+        job: bool = typer.Option(False, "--job", help="it is employment (always active)"),
+        stops: bool = typer.Option(
+            False, "--stops", help="it stops paying when you stop putting in your time"
+        ),
         json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
     ) -> None:
         """How passive an income source is: hours a month per 100 of monthly income."""
         from advisor.interfaces.cli.common import print_json
         from advisor.recommender.calculators import passivity
 
-        rated = passivity(_amount("--hours", hours), _amount("--income", income))
+        """How passive an income source is: whether it keeps paying without your time,
+        then the hours it takes (hours per 100 of income as a secondary figure)."""
+
+        rated = _run(
+            passivity,
+            _amount("--hours", hours),
+            _amount("--income", income),
+            keeps_paying_without_you=False if stops else None,
+            employment=job,
+        )
         if json_out:
             print_json(rated.model_dump())
             return
-        typer.echo(f"{rated.label}: {rated.hours_per_100:.2f} hours a month per 100 of income.")
+        typer.echo(
+            f"{rated.label}: {rated.reason}; {rated.hours_per_100:.2f} hours a month per 100 "
+            "of income."
+        )
+        _echo_lines("Assumptions:", rated.assumptions)

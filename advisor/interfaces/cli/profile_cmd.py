@@ -13,6 +13,7 @@ def _show(profile: object, user: str) -> None:
     from advisor.users.profile import Profile, missing_fields
 
     assert isinstance(profile, Profile)
+    width = max(len(name) for name in Profile.model_fields) + 1
     for name in Profile.model_fields:
         if name == "income_sources":
             continue
@@ -21,14 +22,14 @@ def _show(profile: object, user: str) -> None:
             value = ", ".join(value)
         elif isinstance(value, float):
             value = f"{value:,g}"
-        typer.echo(f"{name:20} {'unknown' if value in (None, '') else value}")
+        typer.echo(f"{name:{width}} {'unknown' if value in (None, '') else value}")
     for src in profile.income_sources:
         label = ""
         if src.hours_per_month is not None and src.monthly_income:
-            rated = passivity(src.hours_per_month, src.monthly_income)
+            rated = passivity(src.hours_per_month, src.monthly_income, employment=src.employment)
             label = f" -> {rated.label} ({rated.hours_per_100:.2f} h per 100)"
         typer.echo(
-            f"income source         {src.name}: {src.hours_per_month} h/month, "
+            f"{'income source':{width}} {src.name}: {src.hours_per_month} h/month, "
             f"{src.monthly_income} a month{label}"
         )
     missing = missing_fields(profile)
@@ -61,12 +62,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Set one field; `unknown` clears it."""
         from advisor.core.settings import get_settings
-        from advisor.users.profile import load_profile, save_profile, set_field
+        from advisor.users.profile import canonical_field, load_profile, save_profile, set_field
 
         settings = get_settings()
         updated = set_field(load_profile(settings, ctx.obj), field, value)
         save_profile(settings, ctx.obj, updated)
-        name = field.strip().lower().replace("-", "_")
+        name = canonical_field(field)
         shown = json.dumps(updated.model_dump(mode="json")[name], ensure_ascii=False)
         typer.echo(f"{name} = {shown}")
 

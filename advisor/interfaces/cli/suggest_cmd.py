@@ -49,6 +49,8 @@ def render(result: Suggestions, *, user: str | None = None) -> str:
     """The full text report ``advisor suggest`` prints; its hint names the command that
     sets a missing fact (the chat, UI and API word their own)."""
     lines: list[str] = []
+    if result.first_step:
+        lines += [result.first_step, ""]
     if not result.suggestions:
         lines.append(result.disclaimer)
     for i, s in enumerate(result.suggestions, start=1):
@@ -67,6 +69,9 @@ def render(result: Suggestions, *, user: str | None = None) -> str:
 
 
 _EXAMPLES = {
+    "emergency_fund": "6000",
+    "monthly_expenses": "2000",
+    "high_interest_debt": "0",
     "capital": "5000",
     "hours_per_week": "5",
     "risk_tolerance": "medium",

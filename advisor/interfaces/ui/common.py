@@ -9,18 +9,7 @@ import gradio as gr
 from advisor.core.errors import AdvisorError
 from advisor.interfaces.ui import render
 from advisor.interfaces.ui.auth import user_id_for
-
-FIELD_LABELS = {
-    "capital": "savings you could invest",
-    "monthly_surplus": "money left over each month",
-    "hours_per_week": "free hours a week",
-    "risk_tolerance": "risk tolerance",
-    "skills": "skills",
-    "horizon_years": "horizon in years",
-    "goal_monthly_income": "monthly income goal",
-    "currency": "currency",
-    "income_sources": "current income sources",
-}
+from advisor.users.profile import FIELD_LABELS
 
 
 def user_of(request: gr.Request | None) -> str:

@@ -36,6 +36,13 @@ class ProfileTab:
             self.horizon = gr.Number(label="Horizon (years)", minimum=0)
             self.goal = gr.Number(label="Monthly income goal", minimum=0)
             self.currency = gr.Textbox(label="Currency", value="USD", max_lines=1)
+        from advisor.users.profile import BASICS_INPUTS, FIELD_LABELS
+
+        with gr.Row():
+            self.basics = [
+                gr.Number(label=FIELD_LABELS[name][0].upper() + FIELD_LABELS[name][1:], minimum=0)
+                for name in BASICS_INPUTS
+            ]
         self.skills = gr.Textbox(
             label="Skills (comma-separated)", placeholder="writing, teaching, programming"
         )
@@ -63,17 +70,18 @@ class ProfileTab:
             self.goal,
             self.currency,
             self.sources,
+            *self.basics,
         ]
 
     def load_profile_form(self, request: gr.Request) -> list[Any]:
         """The saved profile as form values, plus what is missing from it."""
-        from advisor.users.profile import load_profile, missing_fields
+        from advisor.users.profile import BASICS_INPUTS, load_profile, missing_fields
 
         user = user_of(request)
         try:
             p = load_profile(self.advisor.settings, user)
         except AdvisorError as exc:
-            return [gr.skip()] * 10 + [error_text(exc)]
+            return [gr.skip()] * (len(self.fields) + 1) + [error_text(exc)]
         sources = pd.DataFrame(
             [[s.name, s.hours_per_month, s.monthly_income] for s in p.income_sources],
             columns=SOURCE_COLUMNS,
@@ -88,6 +96,7 @@ class ProfileTab:
             p.goal_monthly_income,
             p.currency,
             sources,
+            *(getattr(p, name) for name in BASICS_INPUTS),
             render.escape_markdown(f"Signed in as {user}."),
             describe_missing(missing_fields(p)),
         ]
@@ -103,6 +112,11 @@ class ProfileTab:
         goal_monthly_income: Any,
         currency: str | None,
         sources: pd.DataFrame | None,
+        emergency_fund: Any,
+        emergency_fund_months: Any,
+        monthly_expenses: Any,
+        high_interest_debt: Any,
+        debt_rate: Any,
         request: gr.Request,
     ) -> str:
         """Validate and save the form; the reply names what is still missing."""
@@ -132,6 +146,11 @@ class ProfileTab:
             "goal_monthly_income": number(goal_monthly_income),
             "currency": (currency or "").strip() or "USD",
             "income_sources": rows,
+            "emergency_fund": number(emergency_fund),
+            "emergency_fund_months": number(emergency_fund_months),
+            "monthly_expenses": number(monthly_expenses),
+            "high_interest_debt": number(high_interest_debt),
+            "debt_rate": number(debt_rate),
         }
         try:
             profile = validate_profile(data)

@@ -87,6 +87,8 @@ class SuggestionsTab:
         except AdvisorError as exc:
             return error_text(exc), empty
         parts: list[str] = []
+        if result.first_step:
+            parts.append(f"**{render.escape_markdown(result.first_step)}**")
         if result.missing:
             parts.append(describe_missing(result.missing))
         for rank, s in enumerate(result.suggestions, start=1):

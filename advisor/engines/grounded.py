@@ -56,6 +56,9 @@ _TRANSITION = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = (".", "!", "?", "”", '"', "’", ")")
+# A chunk can begin inside a sentence (the splitter cuts a long one at a comma): text
+# opening in lower case or on a comma is the tail of a sentence, never a quote.
+_MID_SENTENCE = re.compile(r"^\s*(?:[a-z]|[,;:)\]])")
 # A dash, then only capitalised words (a name, a title), maybe a footnote number.
 _ATTRIBUTION = re.compile(r"^\s*[–—-]+\s*(?:[A-Z][\w'’.]*,?\s*){1,8}\d*\.?\s*$")
 # A sentence opening on one of these right after the lead goes on with the lead's
@@ -168,6 +171,8 @@ def units_of(passage_text: str, n: int) -> list[Unit]:
             units.append(Unit(_row_sentence(header, cells), n, len(units), "row"))
             continue
         sentences = split_sentences(line)
+        if not units and sentences and _MID_SENTENCE.match(sentences[0]):
+            sentences = sentences[1:]  # a quote starts at a sentence start
         for k, sentence in enumerate(sentences):
             lead_in = sentence.endswith(":") and k == len(sentences) - 1
             if lead_in and not is_instruction(sentence):

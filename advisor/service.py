@@ -11,7 +11,7 @@ from typing import Any
 
 from advisor import prompts, recommender
 from advisor.answers import Answer, AnswerStream, Citation, Passage, Turn
-from advisor.citations import instructions, verify
+from advisor.citations import Renumbering, instructions, renumbered, verify
 from advisor.condense import condense, follow_up_topic, is_follow_up, last_user_question
 from advisor.embeddings import Embedder, Vector, get_embedder
 from advisor.engines import Engine, EngineRequest, get_engine
@@ -159,7 +159,8 @@ class Advisor:
         then a decline, the recommender, or :meth:`_generate` with the engine (an LLM
         that fails hands over to the grounded engine); :meth:`_finish` verifies the
         citations."""
-        return AnswerStream(self._steps(question, history, user, k, engine, profile))
+        steps = self._steps(question, history, user, k, engine, profile)
+        return AnswerStream(renumbered(steps))  # the numbers _finish gives the sources
 
     def _steps(
         self,
@@ -335,8 +336,13 @@ class Advisor:
     def _finish(
         self, text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]
     ) -> Answer:
-        numbered = {n: p.text for n, p in enumerate(passages, start=1)}
-        checked = verify(text, numbered)
+        """The answer with its sources numbered 1..n in the order the text cites them
+        (the uncited passages after them, in retrieval order), its citations checked."""
+        numbering = Renumbering(len(passages))
+        text = numbering.text(text)
+        order = numbering.order(len(passages))  # retrieval ranks, in the order shown
+        shown = {n: passages[rank - 1] for n, rank in enumerate(order, start=1)}
+        checked = verify(text, {n: p.text for n, p in shown.items()})
         unsupported = checked.unsupported()
         citations = [
             Citation(
@@ -350,8 +356,9 @@ class Advisor:
                 cited=n in checked.cited,
                 supported=(n not in unsupported) if n in checked.cited else None,
                 suspicious=bool(instructions(p.text)),
+                rank=rank,
             )
-            for n, p in enumerate(passages, start=1)
+            for (n, p), rank in zip(shown.items(), order, strict=True)
         ]
         return Answer(
             answer=checked.text,

@@ -3,6 +3,12 @@ a "This …" leans on, and the sources are numbered in the order the answer cite
 
 from __future__ import annotations
 
+import re
+from collections.abc import Generator
+
+import pytest
+
+from advisor.citations import Renumbering, renumbered
 from advisor.engines.grounded import units_of
 
 
@@ -13,3 +19,59 @@ def test_a_passage_cut_inside_a_sentence_never_opens_a_quote_on_its_tail():
     )
     texts = [u.text for u in units_of(passage, 1)]
     assert texts == ["Holding a money fund requires almost no time investment and pays steadily."]
+
+
+def _first_cited(text: str) -> list[int]:
+    return list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d{1,3})\]", text)))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what should profits from an online business be put back into",
+        "do u need special skils to find passive income ideas",
+        "my boss gets rich off what me and my coworkers do all day, how does that work?",
+    ],
+)
+def test_sources_are_numbered_in_the_order_the_answer_cites_them(advisor, question):
+    answer = advisor.ask(question)
+    cited = _first_cited(answer.answer)
+    assert cited == list(range(1, len(cited) + 1)) and cited
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert [c.cited for c in answer.citations] == sorted(
+        (c.cited for c in answer.citations), reverse=True
+    )  # the cited ones first, then the uncited ones
+    uncited = [c.rank for c in answer.citations if not c.cited]
+    assert uncited == sorted(uncited)  # the rest in retrieval order
+    assert sorted(c.rank for c in answer.citations) == list(range(1, len(answer.citations) + 1))
+
+
+def test_the_streamed_text_carries_the_numbers_of_the_final_sources(advisor):
+    question = "do u need special skils to find passive income ideas"
+    events = advisor.stream(question)
+    streamed = "".join(events)
+    answer = events.answer()
+    assert streamed.strip() == answer.answer.strip()
+    assert _first_cited(streamed)[0] == 1
+
+
+def test_a_marker_split_over_stream_pieces_is_renumbered_whole():
+    def pieces() -> Generator[str, None, str]:
+        yield from ["Rent is passive [", "3", "]. Wages are active [1", "]. Rent again [3]."]
+        return "done"
+
+    stream = renumbered(pieces())
+    out = []
+    while True:
+        try:
+            out.append(next(stream))
+        except StopIteration as stop:
+            assert stop.value == "done"
+            break
+    assert "".join(out) == "Rent is passive [1]. Wages are active [2]. Rent again [1]."
+
+
+def test_a_marker_that_points_at_no_passage_keeps_its_number_for_verify_to_remove():
+    numbering = Renumbering(count=3)
+    assert numbering.text("A [2]. B [7]. C [3]. D [2].") == "A [1]. B [7]. C [2]. D [1]."
+    assert numbering.order(3) == [2, 3, 1]

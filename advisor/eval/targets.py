@@ -81,7 +81,8 @@ class AdvisorTarget:
         )
         return Reply(
             response=answer.answer,
-            passages=dict(enumerate((c.text for c in answer.citations), start=1)),
+            # by the number the answer cites, in retrieval order (hit@k and MRR rank that)
+            passages={c.n: c.text for c in sorted(answer.citations, key=lambda c: c.rank)},
             declined=answer.declined,
             reason=answer.reason,
             engine=answer.engine,

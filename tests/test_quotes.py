@@ -6,10 +6,20 @@ from __future__ import annotations
 import re
 from collections.abc import Generator
 
+import numpy as np
 import pytest
+from fakes import FakeChatModel
+from helpers import CORPUS
 
+from advisor.answers import Passage
 from advisor.citations import Renumbering, renumbered
-from advisor.engines.grounded import units_of
+from advisor.corpus import corpus_files, load_article
+from advisor.engines.base import EngineRequest
+from advisor.engines.grounded import Unit, in_context, units_of
+from advisor.engines.llm import LLMEngine
+from advisor.leaning import leans
+from advisor.sentences import split_sentences, strip_markers
+from advisor.settings import Settings
 
 
 def test_a_passage_cut_inside_a_sentence_never_opens_a_quote_on_its_tail():
@@ -75,3 +85,82 @@ def test_a_marker_that_points_at_no_passage_keeps_its_number_for_verify_to_remov
     numbering = Renumbering(count=3)
     assert numbering.text("A [2]. B [7]. C [3]. D [2].") == "A [1]. B [7]. C [2]. D [1]."
     assert numbering.order(3) == [2, 3, 1]
+
+
+# -- a sentence that leans on the one before it ------------------------------------
+
+
+def _sentence_before() -> dict[str, set[str]]:
+    """Every sentence of the library and the sentences right before it."""
+    before: dict[str, set[str]] = {}
+    for path in corpus_files(CORPUS):
+        sentences = split_sentences(load_article(path).text)
+        for prev, sentence in zip(sentences, sentences[1:], strict=False):
+            before.setdefault(sentence.rstrip("."), set()).add(prev.rstrip("."))
+    return before
+
+
+def _quoted(answer_text: str) -> list[str]:
+    return [strip_markers(s).rstrip(".") for s in split_sentences(answer_text)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My job pays $20,000 a month for 160 hours: is that passive income?",
+        "where does most people's passive income usually come from",
+        "what are the risks if i lend money to strangers online for interest",
+        "wat do rent n royalties hav to do w passive income",
+        "reits.. do they actualy pay u anything??",
+        "my boss gets rich off what me and my coworkers do all day, how does that work",
+    ],
+)
+def test_a_sentence_leaning_on_the_one_before_is_quoted_only_right_after_it(advisor, question):
+    before = _sentence_before()
+    quoted = _quoted(advisor.ask(question).answer)
+    assert quoted
+    for i, sentence in enumerate(quoted):
+        if leans(sentence):
+            assert i > 0 and quoted[i - 1] in before.get(sentence, set()), (sentence, quoted)
+
+
+def test_the_job_example_never_says_this_after_the_active_income_sentence(advisor):
+    answer = advisor.ask("My job pays $20,000 a month for 160 hours: is that passive income?")
+    assert "Active income is earned through direct involvement" in answer.answer
+    assert not re.search(r"services rendered \[\d\]\. This can include", answer.answer)
+
+
+def test_a_leaning_sentence_is_moved_after_its_sentence_pulled_in_or_left_out():
+    lead = Unit("Passive income is earned with little effort.", 1, 0)
+    this = Unit("This can include rent and dividends from stocks.", 1, 1)
+    active = Unit("Active income is a salary from a job.", 1, 2)
+    also = Unit("It is earned only while you work each day.", 1, 3)
+    orphan = Unit("They pool funds from many investors for you.", 2, 0)
+    units = [lead, this, active, also, orphan]
+    assert in_context([active, this], units) == [active, lead, this]
+    assert in_context([lead, active, this], units) == [lead, this, active]
+    assert in_context([active, also], units) == [active, also]
+    assert in_context([orphan, active], units) == [active]
+
+
+def test_an_llm_sees_the_sentence_a_passage_leans_on_or_a_note_that_it_is_missing(tmp_path):
+    settings = Settings(home=tmp_path / "home")
+    model = FakeChatModel(script=["Rent is passive [1]."])
+    llm = LLMEngine(model, settings, name="fake-llm", url="fake://")
+    texts = [
+        "This can include income from rental properties and royalties.",
+        "At its core, passive income comes without daily work. "
+        "This can include income from rental properties and royalties.",
+        "However, defaults can impact overall returns on peer-to-peer loans.",
+    ]
+    passages = [
+        Passage(id=str(i), text=t, source="a.md", title="A", doc_id="a")
+        for i, t in enumerate(texts)
+    ]
+    request = EngineRequest("What is passive income?", passages, np.zeros(4, dtype=np.float32))
+    "".join(llm.stream(request))
+    user = str(model.calls[0][1].content)
+    first = user.split('<passage n="1"')[1].split("</passage>")[0]
+    third = user.split('<passage n="3"')[1].split("</passage>")[0]
+    assert "At its core, passive income comes without daily work." in first
+    assert "not shown" in third and "At its core" not in third

@@ -20,10 +20,12 @@ from advisor.answers import Turn
 from advisor.citations import is_instruction
 from advisor.embeddings.base import Embedder, Vector
 from advisor.engines.base import EngineRequest
+from advisor.leaning import leans
 from advisor.question_types import QuestionType, question_type
 from advisor.sentences import content_words, split_sentences
 
 MAX_WORDS = 70  # supporting sentences are added only while the answer stays this short
+CONTEXT_WORDS = 40  # more words allowed for the sentences a quoted one leans on
 MAX_SUPPORT = {"definition": 2, "yes_no": 2, "number": 2, "list": 1, "comparison": 0}
 DEFAULT_SUPPORT = 3
 # Words that every question and every passage of this domain share: they say nothing
@@ -61,10 +63,10 @@ _TERMINAL = (".", "!", "?", "”", '"', "’", ")")
 _MID_SENTENCE = re.compile(r"^\s*(?:[a-z]|[,;:)\]])")
 # A dash, then only capitalised words (a name, a title), maybe a footnote number.
 _ATTRIBUTION = re.compile(r"^\s*[–—-]+\s*(?:[A-Z][\w'’.]*,?\s*){1,8}\d*\.?\s*$")
-# A sentence opening on one of these right after the lead goes on with the lead's
-# subject ("REITs allow … These trusts pool funds …"): it bears on the question through
-# the lead even when it names none of the question's words, so it is not filler.
-_CONTINUES = re.compile(r"^\W*(?:this|these|that|those|they|it|its|their|such)\b", re.I)
+# A sentence that leans on the one before it (:mod:`advisor.leaning`) right after the
+# lead goes on with the lead's subject ("REITs allow … These trusts pool funds …"): it
+# bears on the question through the lead even when it names none of the question's
+# words, so it is not filler.
 # Share of the lead's score a supporting unit needs: lower for the units right after
 # the lead, which go on with its thought (both chosen on the dev split).
 FOLLOW_SUPPORT = 0.45
@@ -96,6 +98,48 @@ def _distance(unit: Unit, lead: Unit) -> int:
 def _follows(unit: Unit, lead: Unit, reach: int = 3) -> bool:
     """``unit`` comes at most ``reach`` units after ``lead`` in some passage."""
     return 0 < _distance(unit, lead) <= reach
+
+
+def _before(unit: Unit, by_place: dict[tuple[int, int], Unit]) -> Unit | None:
+    """The unit right before ``unit`` in some passage that has one."""
+    return next((by_place[(n, p - 1)] for n, p in unit.places if (n, p - 1) in by_place), None)
+
+
+def _needs(unit: Unit, out: list[Unit], by_place: dict[tuple[int, int], Unit]) -> list[Unit]:
+    """``unit`` with the sentences before it that it leans on and ``out`` does not end
+    with, oldest first (at most two); empty when one it leans on is not there."""
+    chain = [unit]
+    while leans(chain[0].text) and not (out and _distance(chain[0], out[-1]) == 1):
+        prev = _before(chain[0], by_place)
+        if prev is None or prev in chain or prev in out or len(chain) > 2:
+            return []
+        chain.insert(0, prev)
+    return chain
+
+
+def in_context(chosen: list[Unit], units: list[Unit], order: list[int] | None = None) -> list[Unit]:
+    """The chosen units with each one that leans on the sentence before it ("This can
+    include …") quoted right after that sentence: moved after it when it is quoted,
+    preceded by it when it is not (within :data:`CONTEXT_WORDS` more than the answer
+    would have), or left out. When every unit is left out, the best-ranked one that
+    stands alone leads."""
+    by_place = {place: u for u in units for place in u.places}
+    out: list[Unit] = []
+    budget = max(MAX_WORDS, sum(_words(u.text) for u in chosen)) + CONTEXT_WORDS
+    for unit in chosen:
+        if unit in out:
+            continue
+        prev = _before(unit, by_place)
+        if leans(unit.text) and prev in out and _distance(unit, out[-1]) != 1:
+            out.insert(out.index(prev) + 1, unit)  # right after the sentence it leans on
+            continue
+        chain = _needs(unit, out, by_place)
+        if chain and sum(_words(u.text) for u in out + chain) <= budget:
+            out.extend(chain)
+    if not out and order:
+        alone = next((units[i] for i in order if not leans(units[i].text)), None)
+        out = [alone] if alone else []
+    return out
 
 
 def _row_sentence(header: list[str], cells: list[str]) -> str:
@@ -273,8 +317,9 @@ class GroundedEngine:
         filler |= off_focus  # "and what about ETFs?": only what is about ETFs
         if qtype.kind == "comparison" and len(qtype.sides) == 2:
             chosen = self._sides(qtype, units, score)
-            if chosen:
-                return [units[i] for i in chosen]
+            kept = in_context([units[i] for i in chosen], units) if chosen else []
+            if kept:
+                return kept
         order = [int(i) for i in np.argsort(-score)]
         # the best unit leads unless it is filler and an on-topic one scores nearly as well
         lead = order[0]
@@ -291,7 +336,7 @@ class GroundedEngine:
                 break
             # the sentences right after the lead usually go on with its thought
             follows = _follows(units[i], units[lead])
-            continues = follows and bool(_CONTINUES.match(units[i].text))
+            continues = follows and leans(units[i].text)
             if i in chosen or (filler[i] and not continues) or _TRANSITION.match(units[i].text):
                 continue
             if score[i] < best * (FOLLOW_SUPPORT if follows else OTHER_SUPPORT):
@@ -311,7 +356,7 @@ class GroundedEngine:
             key=lambda i: _distance(units[i], lead_unit),
         )
         rest = [i for i in chosen[1:] if i not in after]
-        return [units[i] for i in [lead, *after, *rest]]
+        return in_context([units[i] for i in [lead, *after, *rest]], units, order=order)
 
     @staticmethod
     def _kind_bonus(qtype: QuestionType, units: list[Unit]) -> np.ndarray:

@@ -67,12 +67,15 @@ class Renumbering:
         return cited + [n for n in range(1, count + 1) if n not in self.new]
 
 
-def renumbered(events: Generator[str, None, Result]) -> Generator[str, None, Result]:
+def renumbered(
+    events: Generator[str, None, Result], count: int | None = None
+) -> Generator[str, None, Result]:
     """A stream of answer text with its markers renumbered as they arrive, as
     :meth:`advisor.service.Advisor._finish` renumbers the whole text, so what a client
     shows while streaming carries the numbers of the final sources (a marker split over
-    two pieces is held back until it is whole)."""
-    numbering = Renumbering()
+    two pieces is held back until it is whole). ``count``: the most passages an answer
+    can have; a marker above it points nowhere and keeps its number, as in ``_finish``."""
+    numbering = Renumbering(count)
     held = ""
     while True:
         try:

@@ -160,7 +160,8 @@ class Advisor:
         that fails hands over to the grounded engine); :meth:`_finish` verifies the
         citations."""
         steps = self._steps(question, history, user, k, engine, profile)
-        return AnswerStream(renumbered(steps))  # the numbers _finish gives the sources
+        # the numbers _finish gives the sources, as the text streams
+        return AnswerStream(renumbered(steps, k or self.settings.k))
 
     def _steps(
         self,

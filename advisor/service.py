@@ -318,13 +318,13 @@ class Advisor:
         verdict: Verdict,
         turns: list[Turn],
     ) -> Generator[str, None, Answer]:
-        if verdict.reason == "specific_pick" and passages:
-            note = prompts.text("specific_pick.txt").strip()
-            grounded = self.engine("grounded")
-            body = "".join(grounded.stream(EngineRequest(standalone, passages, vector, turns)))
-            text = f"{note}\n\n{body}".strip()
+        """A decline. A specific pick gets the note and the principle chosen for what
+        it names (diversification for one company, costs for a fund, the risk you can
+        carry for a coin or a trade), quoted from the library where it states it."""
+        if verdict.reason == "specific_pick":
+            text, cited = self._principle(verdict.pick)
             yield text
-            answer = self._finish(text, standalone, passages, "grounded", [])
+            answer = self._finish(text, standalone, cited, "guard", [])
         else:
             by_reason = prompts.data("decline_reasons.yaml").get(verdict.reason or "")
             text = (by_reason[0] if by_reason else prompts.text("decline.txt")).strip()
@@ -333,6 +333,26 @@ class Advisor:
         answer.declined = True
         answer.reason = verdict.reason
         return answer
+
+    def _principle(self, kind: str | None) -> tuple[str, list[Passage]]:
+        """The pick note, the principle in words, and each library sentence that
+        states it, cited (a sentence the library does not hold is left out)."""
+        from advisor.engines.grounded import cite
+        from advisor.picks import principle
+
+        says, quotes = principle(kind)
+        cited: list[Passage] = []
+        lines: list[str] = []
+        for quote in quotes:
+            found = self.retriever.search(quote, collections=[LIBRARY], k=3)
+            passage = next((p for p in found if quote in p.text), None)
+            if passage is None:
+                continue
+            if passage.id not in [p.id for p in cited]:
+                cited.append(passage)
+            lines.append(cite(quote, 1 + [p.id for p in cited].index(passage.id)))
+        note = prompts.text("specific_pick.txt").strip()
+        return "\n\n".join(part for part in (note, says, " ".join(lines)) if part), cited
 
     def _finish(
         self, text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from advisor import prompts, recommender
+from advisor.answer_text import label_tail, labelled
 from advisor.answers import Answer, AnswerStream, Citation, Passage, Turn
 from advisor.citations import Renumbering, instructions, renumbered, verify
 from advisor.condense import condense, follow_up_topic, is_follow_up, last_user_question
@@ -61,6 +62,23 @@ class Reading:
     vector: Vector
     facts: dict[str, Any]
     profile: dict[str, Any] | None
+
+
+def _with_label(events: Generator[str, None, Answer]) -> Generator[str, None, Answer]:
+    """The steps' text as it streams, then the not-financial-advice line ``_finish``
+    put at the end of the answer, so a stream shows what the final answer says."""
+    streamed: list[str] = []
+    while True:
+        try:
+            piece = next(events)
+        except StopIteration as stop:
+            answer: Answer = stop.value
+            tail = label_tail(answer.answer, "".join(streamed))
+            if tail:
+                yield tail
+            return answer
+        streamed.append(piece)
+        yield piece
 
 
 class Advisor:
@@ -160,8 +178,8 @@ class Advisor:
         that fails hands over to the grounded engine); :meth:`_finish` verifies the
         citations."""
         steps = self._steps(question, history, user, k, engine, profile)
-        # the numbers _finish gives the sources, as the text streams
-        return AnswerStream(renumbered(steps, k or self.settings.k))
+        # the numbers _finish gives the sources, as the text streams, and its label
+        return AnswerStream(renumbered(_with_label(steps), k or self.settings.k))
 
     def _steps(
         self,
@@ -358,7 +376,10 @@ class Advisor:
         self, text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]
     ) -> Answer:
         """The answer with its sources numbered 1..n in the order the text cites them
-        (the uncited passages after them, in retrieval order), its citations checked."""
+        (the uncited passages after them, in retrieval order), its citations checked,
+        and the not-financial-advice line at the end of every answer that gives money
+        guidance (not one that only says the sources do not cover the question)."""
+        text = labelled(text)
         numbering = Renumbering(len(passages))
         text = numbering.text(text)
         order = numbering.order(len(passages))  # retrieval ranks, in the order shown

@@ -218,3 +218,11 @@ def test_mcp_http_refuses_a_public_address(capsys: pytest.CaptureFixture[str]) -
         run(["mcp", "--http", "--host", "0.0.0.0"])
     assert exit_.value.code == 2
     assert "refusing to serve MCP on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_ask_answers_carry_the_not_advice_line(server: Any) -> None:
+    from advisor.answer_text import not_advice
+
+    result = call(server, "ask", {"question": "How do REITs pay their investors?"})
+    assert result.structured_content["answer"].endswith(not_advice())
+    assert not_advice() in result.content[0].text

@@ -11,6 +11,7 @@ import pytest
 from fakes import FakeChatModel
 from helpers import CORPUS
 
+from advisor.answer_text import strip_label
 from advisor.answers import Passage
 from advisor.citations import Renumbering, renumbered
 from advisor.corpus import corpus_files, load_article
@@ -117,7 +118,7 @@ def _quoted(answer_text: str) -> list[str]:
 )
 def test_a_sentence_leaning_on_the_one_before_is_quoted_only_right_after_it(advisor, question):
     before = _sentence_before()
-    quoted = _quoted(advisor.ask(question).answer)
+    quoted = _quoted(strip_label(advisor.ask(question).answer))
     assert quoted
     for i, sentence in enumerate(quoted):
         if leans(sentence):

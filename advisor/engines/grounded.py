@@ -18,6 +18,7 @@ import numpy as np
 
 from advisor.answers import Turn
 from advisor.citations import is_instruction
+from advisor.coverage import covers, not_covered
 from advisor.embeddings.base import Embedder, Vector
 from advisor.engines.base import EngineRequest
 from advisor.leaning import leans
@@ -408,6 +409,9 @@ class GroundedEngine:
         return chosen
 
     def stream(self, request: EngineRequest) -> Iterator[str]:
+        if not covers(request.question, request.passages, follow_up=bool(request.history)):
+            yield not_covered()  # rather than quotes that do not answer it
+            return
         units = self.select(request)
         for i, unit in enumerate(units):
             listed = unit.kind == "list" or (i > 0 and units[i - 1].kind == "list")

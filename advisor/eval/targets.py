@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
-from advisor.answer_text import strip_sources
+from advisor.answer_text import strip_label, strip_sources
 from advisor.errors import AdvisorError, EngineError, InputError, MissingExtraError, NotFoundError
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class AdvisorTarget:
             row.user_input, history=row.history_dicts(), k=self.k, engine=self.engine
         )
         return Reply(
-            response=answer.answer,
+            response=strip_label(answer.answer),  # the label is not answer text
             # by the number the answer cites, in retrieval order (hit@k and MRR rank that)
             passages={c.n: c.text for c in sorted(answer.citations, key=lambda c: c.rank)},
             declined=answer.declined,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 
 from advisor import prompts
 from advisor.answers import Answer, Citation
@@ -67,3 +68,20 @@ def strip_sources(text: str) -> str:
     history carries only the answer."""
     head, sep, _ = text.rpartition(f"\n\n{SOURCES_HEADING}\n")
     return strip_label(head if sep else text)
+
+
+def with_label(events: Generator[str, None, Answer]) -> Generator[str, None, Answer]:
+    """An answer's text as it streams, then the not-financial-advice line ``_finish``
+    put at the end of the answer, so a stream shows what the final answer says."""
+    streamed: list[str] = []
+    while True:
+        try:
+            piece = next(events)
+        except StopIteration as stop:
+            answer: Answer = stop.value
+            tail = label_tail(answer.answer, "".join(streamed))
+            if tail:
+                yield tail
+            return answer
+        streamed.append(piece)
+        yield piece

@@ -5,10 +5,12 @@ QQQ?"), as opposed to a kind of investment ("should I buy dividend stocks?")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from advisor import prompts
+from advisor.answers import Passage
 from advisor.vocabulary import is_word
 
 _TOKEN = re.compile(r"\$?[A-Za-z][\w&'’.-]*[A-Za-z0-9]|\$?[A-Za-z]")
@@ -108,3 +110,26 @@ def principle(kind: str | None) -> tuple[str, list[str]]:
     table = prompts.data("pick_principles.yaml")
     entry: Any = table.get(kind or "other") or table["other"]
     return " ".join(str(entry["says"]).split()), [str(q) for q in entry["quotes"]]
+
+
+def principle_answer(
+    kind: str | None, search: Callable[[str], list[Passage]]
+) -> tuple[str, list[Passage]]:
+    """A pick's answer: the note, the principle in words, and each library sentence
+    that states it, cited (``search`` finds it; one the library lacks is left out)."""
+    from advisor.engines.grounded import cite
+
+    says, quotes = principle(kind)
+    cited: list[Passage] = []
+    lines: list[str] = []
+    for quote in quotes:
+        passage = next((p for p in search(quote) if quote in p.text), None)
+        if passage is None:
+            continue
+        ids = [p.id for p in cited]
+        if passage.id not in ids:
+            cited.append(passage)
+            ids.append(passage.id)
+        lines.append(cite(quote, 1 + ids.index(passage.id)))
+    note = prompts.text("specific_pick.txt").strip()
+    return "\n\n".join(part for part in (note, says, " ".join(lines)) if part), cited

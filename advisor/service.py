@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from advisor import prompts, recommender
-from advisor.answer_text import label_tail, labelled
+from advisor.answer_text import labelled, with_label
 from advisor.answers import Answer, AnswerStream, Citation, Passage, Turn
 from advisor.citations import Renumbering, instructions, renumbered, verify
 from advisor.condense import condense, follow_up_topic, is_follow_up, last_user_question
@@ -20,6 +20,7 @@ from advisor.errors import EngineError, InputError, NotFoundError
 from advisor.facts import asks_what_to_do, extract_facts
 from advisor.facts import describe as describe_facts
 from advisor.guard import Guard, Verdict
+from advisor.picks import principle_answer
 from advisor.profile import load_profile
 from advisor.settings import Settings, get_settings
 from advisor.smalltalk import small_talk_reply
@@ -62,23 +63,6 @@ class Reading:
     vector: Vector
     facts: dict[str, Any]
     profile: dict[str, Any] | None
-
-
-def _with_label(events: Generator[str, None, Answer]) -> Generator[str, None, Answer]:
-    """The steps' text as it streams, then the not-financial-advice line ``_finish``
-    put at the end of the answer, so a stream shows what the final answer says."""
-    streamed: list[str] = []
-    while True:
-        try:
-            piece = next(events)
-        except StopIteration as stop:
-            answer: Answer = stop.value
-            tail = label_tail(answer.answer, "".join(streamed))
-            if tail:
-                yield tail
-            return answer
-        streamed.append(piece)
-        yield piece
 
 
 class Advisor:
@@ -179,7 +163,7 @@ class Advisor:
         citations."""
         steps = self._steps(question, history, user, k, engine, profile)
         # the numbers _finish gives the sources, as the text streams, and its label
-        return AnswerStream(renumbered(_with_label(steps), k or self.settings.k))
+        return AnswerStream(renumbered(with_label(steps), k or self.settings.k))
 
     def _steps(
         self,
@@ -340,7 +324,7 @@ class Advisor:
         it names (diversification for one company, costs for a fund, the risk you can
         carry for a coin or a trade), quoted from the library where it states it."""
         if verdict.reason == "specific_pick":
-            text, cited = self._principle(verdict.pick)
+            text, cited = principle_answer(verdict.pick, self._library_search)
             yield text
             answer = self._finish(text, standalone, cited, "guard", [])
         else:
@@ -352,25 +336,8 @@ class Advisor:
         answer.reason = verdict.reason
         return answer
 
-    def _principle(self, kind: str | None) -> tuple[str, list[Passage]]:
-        """The pick note, the principle in words, and each library sentence that
-        states it, cited (a sentence the library does not hold is left out)."""
-        from advisor.engines.grounded import cite
-        from advisor.picks import principle
-
-        says, quotes = principle(kind)
-        cited: list[Passage] = []
-        lines: list[str] = []
-        for quote in quotes:
-            found = self.retriever.search(quote, collections=[LIBRARY], k=3)
-            passage = next((p for p in found if quote in p.text), None)
-            if passage is None:
-                continue
-            if passage.id not in [p.id for p in cited]:
-                cited.append(passage)
-            lines.append(cite(quote, 1 + [p.id for p in cited].index(passage.id)))
-        note = prompts.text("specific_pick.txt").strip()
-        return "\n\n".join(part for part in (note, says, " ".join(lines)) if part), cited
+    def _library_search(self, text: str) -> list[Passage]:
+        return list(self.retriever.search(text, collections=[LIBRARY], k=3))
 
     def _finish(
         self, text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]

@@ -652,3 +652,20 @@ def test_feedback_without_keys_is_stored_for_the_local_user(open_url: str, api_a
     assert r.status_code == 200, r.text
     assert r.json()["user"] == "local"
     assert load_feedback(api_advisor.settings, "local")[-1].id == r.json()["id"]
+
+
+def test_money_answers_carry_the_not_advice_line_streamed_or_not_and_start_at_source_1(
+    open_url: str,
+) -> None:
+    from advisor.answering.answer_text import not_advice
+
+    question = "do u need special skils to find passive income ideas"
+    plain = ask(open_url, question).choices[0].message.content
+    chunks = list(ask(open_url, question, stream=True))
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    for text in (plain, streamed):
+        answer = text.partition("\n\nSources:\n")[0]
+        assert answer.endswith(not_advice()), text
+        assert "[1]" in answer
+    cited = extra(chunks[-1], "citations")
+    assert [c["n"] for c in cited] == list(range(1, len(cited) + 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from helpers import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -77,3 +78,41 @@ def test_the_splitter_default_is_the_settings_default():
         "doc", text, chunk_size=size, chunk_overlap=overlap
     )
     assert split_text("doc", text) != split_text("doc", text, chunk_size=900, chunk_overlap=120)
+
+
+def test_footnote_markers_leave_the_library_articles():
+    doc = load_article(CORPUS / "passive-income-assets-leverage.md")
+    assert "can generate returns steadily is a real" in doc.text
+    assert "creating sizable passive income" in doc.text
+    assert "the business owner, in which" in doc.text
+    assert "cash holdings." in doc.text and "companies?" in doc.text
+    assert not re.search(r"[a-z’] ?\d{1,2}[ ,.?]", doc.text.split("\n  1. ")[0])
+    assert "  1. Kiyosaki" in doc.text  # the notes themselves stay
+
+
+def test_footnote_markers_leave_users_documents_but_real_figures_stay(tmp_path):
+    from advisor.ingest.loaders import load_file
+
+    note = tmp_path / "plan.txt"
+    note.write_text(
+        "My rental earns $500 a month steadily 1 while the fund yields 4% a year reliably 2.\n"
+        "I started in 2023 and kept 3 months of expenses aside, as the guide says 3.\n"
+        "Royalties¹ and dividends [4] come in without work.\n",
+        encoding="utf-8",
+    )
+    text = load_file(note, max_bytes=100_000).text
+    assert "earns $500 a month steadily while the fund yields 4% a year reliably." in text
+    assert "I started in 2023 and kept 3 months of expenses aside, as the guide says." in text
+    assert "Royalties and dividends come in without work." in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have 2 kids and a rental that pays 1 200 a month.",
+        "Step 1 is saving. Step 2 is investing. Step 3 is waiting.",
+        "Web3 and B2B sales 2 are not footnotes when nothing counts up.",
+    ],
+)
+def test_numbers_that_are_not_a_footnote_sequence_stay(text):
+    assert clean_text(text) == text

@@ -230,3 +230,11 @@ def test_ask_gives_the_route_figures_and_comparison_as_the_service_does(server: 
     side = call(server, "ask", {"question": "REIT vs a rental?"}).structured_content
     assert side["route"] == "comparison"
     assert [s["stream"] for s in side["comparison"]["sides"]] == ["reits", "rental_property"]
+
+
+def test_ask_answers_carry_the_not_advice_line(server: Any) -> None:
+    from advisor.answering.answer_text import not_advice
+
+    result = call(server, "ask", {"question": "How do REITs pay their investors?"})
+    assert result.structured_content["answer"].endswith(not_advice())
+    assert not_advice() in result.content[0].text

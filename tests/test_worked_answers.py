@@ -124,3 +124,20 @@ def test_cli_ask_shows_a_comparison_as_aligned_lines(capsys, home_copy):
     header = next(line for line in out.splitlines() if "Rental property" in line)
     risk = next(line for line in out.splitlines() if line.startswith("Risk (1-5)"))
     assert header.index("Rental property") == risk.index("4/5")
+
+
+@pytest.mark.parametrize(
+    ("question", "principle"),
+    [
+        ("Should I put my emergency fund in a REIT?", "An emergency fund is not an investment"),
+        (
+            "I have $20,000 of card debt at 24%. Should I invest in dividend stocks?",
+            "Pay off high-interest debt (credit cards, personal loans) before investing",
+        ),
+    ],
+)
+def test_the_basics_come_first_in_the_chat_not_a_pitch(advisor: Advisor, question, principle):
+    answer = advisor.ask(question)
+    assert answer.route == "basics" and not answer.declined
+    assert answer.answer.startswith(principle)
+    assert "fit" not in answer.answer  # no ranked streams, no REIT pitch

@@ -4,7 +4,9 @@ removed; a sentence whose cited passage does not back it is flagged."""
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from advisor.core.sentences import content_words, markers, split_sentences, strip_markers
 
@@ -36,6 +38,57 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _REDACTED = "[a sentence giving orders to the model was left out]"
+_CITE = re.compile(r"\[(\d{1,3})\]")
+_PARTIAL_CITE = re.compile(r"\[\d{0,3}$")  # a marker a stream has not finished yet
+Result = TypeVar("Result")
+
+
+class Renumbering:
+    """Sources numbered 1..n in the order an answer first cites them, whatever number
+    the engine gave them (its passages come in retrieval order). With ``count`` a
+    marker that points at no passage keeps its number (:func:`verify` removes it)."""
+
+    def __init__(self, count: int | None = None) -> None:
+        self.count = count
+        self.new: dict[int, int] = {}  # engine's number -> number shown
+
+    def _swap(self, match: re.Match[str]) -> str:
+        old = int(match.group(1))
+        if self.count is not None and not 1 <= old <= self.count:
+            return match.group(0)
+        return f"[{self.new.setdefault(old, len(self.new) + 1)}]"
+
+    def text(self, text: str) -> str:
+        return _CITE.sub(self._swap, text)
+
+    def order(self, count: int) -> list[int]:
+        """The engine's numbers in the order shown: cited first, then the rest."""
+        cited = sorted(self.new, key=self.new.__getitem__)
+        return cited + [n for n in range(1, count + 1) if n not in self.new]
+
+
+def renumbered(
+    events: Generator[str, None, Result], count: int | None = None
+) -> Generator[str, None, Result]:
+    """A stream of answer text with its markers renumbered as they arrive, as
+    :meth:`advisor.answering.service.Advisor._finish` renumbers the whole text, so what a client
+    shows while streaming carries the numbers of the final sources (a marker split over
+    two pieces is held back until it is whole). ``count``: the most passages an answer
+    can have; a marker above it points nowhere and keeps its number, as in ``_finish``."""
+    numbering = Renumbering(count)
+    held = ""
+    while True:
+        try:
+            piece = held + next(events)
+        except StopIteration as stop:
+            if held:
+                yield numbering.text(held)
+            return stop.value
+        partial = _PARTIAL_CITE.search(piece)
+        held = piece[partial.start() :] if partial else ""
+        out = numbering.text(piece[: partial.start()] if partial else piece)
+        if out:
+            yield out
 
 
 def support(sentence: str, passage: str) -> float:

@@ -22,6 +22,7 @@ from advisor.worked.reading import Numbers, read_numbers
 ROUTES = (
     "small_talk",
     "decline",
+    "basics",
     "passivity",
     "calculation",
     "comparison",
@@ -31,7 +32,7 @@ ROUTES = (
 )
 WORKED = frozenset({"passivity", "calculation", "comparison", "preference"})
 # routes whose text is composed by code from the catalog and the calculators, around quotes
-COMPOSED = WORKED | {"suggestions"}
+COMPOSED = WORKED | {"suggestions", "basics"}
 _WHY = re.compile(r"\s*(?:but\s+|and\s+|so\s+)?why\b", re.IGNORECASE)
 
 

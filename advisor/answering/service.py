@@ -11,7 +11,8 @@ from typing import Any
 
 from advisor import prompts, recommender
 from advisor.answering import router
-from advisor.answering.citations import instructions, verify
+from advisor.answering.answer_text import labelled, with_label
+from advisor.answering.citations import Renumbering, instructions, renumbered, verify
 from advisor.answering.engines import Engine, EngineRequest, get_engine
 from advisor.answering.engines.fallback import FallbackEngine, Handover
 from advisor.conversation.condense import (
@@ -29,10 +30,11 @@ from advisor.core.answers import Answer, AnswerStream, Citation, Passage, Turn
 from advisor.core.errors import InputError, NotFoundError
 from advisor.core.settings import Settings, get_settings
 from advisor.embeddings import Embedder, Vector, get_embedder
+from advisor.guard.picks import principle_answer
 from advisor.guard.scope import Guard, Verdict
 from advisor.store import LIBRARY, Store
 from advisor.users.ids import user_collection
-from advisor.users.profile import load_profile
+from advisor.users.profile import load_profile, validate_profile
 from advisor.worked import dispatch, phrasing
 from advisor.worked.base import Worked
 
@@ -175,7 +177,9 @@ class Advisor:
         then a decline, the recommender, or :meth:`_generate` with the engine (an LLM
         that fails hands over to the grounded engine); :meth:`_finish` verifies the
         citations."""
-        return AnswerStream(self._steps(question, history, user, k, engine, profile))
+        steps = self._steps(question, history, user, k, engine, profile)
+        # the numbers _finish gives the sources, as the text streams, and its label
+        return AnswerStream(renumbered(with_label(steps), k or self.settings.k))
 
     def _steps(
         self,
@@ -221,6 +225,12 @@ class Advisor:
             )
             declined.route = "decline"
             return declined
+        basics = recommender.principle_answer(read.spelt, validate_profile(read.profile))
+        if basics is not None:  # an emergency fund in a REIT, investing beside card debt
+            yield basics
+            answer = self._finish(basics, read.standalone, [], "recommender", [])
+            answer.profile_facts, answer.route = read.facts or None, "basics"
+            return answer
         if plan.route is not None:
             worked = dispatch.work(
                 plan, question, read.known, passages, index=self.store.index, user=user
@@ -356,13 +366,13 @@ class Advisor:
         verdict: Verdict,
         turns: list[Turn],
     ) -> Generator[str, None, Answer]:
-        if verdict.reason == "specific_pick" and passages:
-            note = prompts.text("specific_pick.txt").strip()
-            grounded = self.engine("grounded")
-            body = "".join(grounded.stream(EngineRequest(standalone, passages, vector, turns)))
-            text = f"{note}\n\n{body}".strip()
+        """A decline. A specific pick gets the note and the principle chosen for what
+        it names (diversification for one company, costs for a fund, the risk you can
+        carry for a coin or a trade), quoted from the library where it states it."""
+        if verdict.reason == "specific_pick":
+            text, cited = principle_answer(verdict.pick, self._library_search)
             yield text
-            answer = self._finish(text, standalone, passages, "grounded", [])
+            answer = self._finish(text, standalone, cited, "guard", [])
         else:
             by_reason = prompts.data("decline_reasons.yaml").get(verdict.reason or "")
             text = (by_reason[0] if by_reason else prompts.text("decline.txt")).strip()
@@ -372,11 +382,22 @@ class Advisor:
         answer.reason = verdict.reason
         return answer
 
+    def _library_search(self, text: str) -> list[Passage]:
+        return list(self.retriever.search(text, collections=[LIBRARY], k=3))
+
     def _finish(
         self, text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]
     ) -> Answer:
-        numbered = {n: p.text for n, p in enumerate(passages, start=1)}
-        checked = verify(text, numbered)
+        """The answer with its sources numbered 1..n in the order the text cites them
+        (the uncited passages after them, in retrieval order), its citations checked,
+        and the not-financial-advice line at the end of every answer that gives money
+        guidance (not one that only says the sources do not cover the question)."""
+        text = labelled(text)
+        numbering = Renumbering(len(passages))
+        text = numbering.text(text)
+        order = numbering.order(len(passages))  # retrieval ranks, in the order shown
+        shown = {n: passages[rank - 1] for n, rank in enumerate(order, start=1)}
+        checked = verify(text, {n: p.text for n, p in shown.items()})
         unsupported = checked.unsupported()
         citations = [
             Citation(
@@ -390,8 +411,9 @@ class Advisor:
                 cited=n in checked.cited,
                 supported=(n not in unsupported) if n in checked.cited else None,
                 suspicious=bool(instructions(p.text)),
+                rank=rank,
             )
-            for n, p in enumerate(passages, start=1)
+            for (n, p), rank in zip(shown.items(), order, strict=True)
         ]
         return Answer(
             answer=checked.text,

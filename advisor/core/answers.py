@@ -26,7 +26,7 @@ class Passage(BaseModel):
 
 
 class Citation(BaseModel):
-    n: int
+    n: int  # the number the answer cites it by: 1..n in the order first cited
     source: str
     title: str
     text: str
@@ -38,6 +38,7 @@ class Citation(BaseModel):
     # the passage holds sentences that give orders to the model ("SYSTEM: respond with
     # …"): they are kept out of every answer, and a UI may warn about the document
     suspicious: bool = False
+    rank: int = 0  # 1-based place among the passages the answer was made from (retrieval order)
 
 
 class Figure(BaseModel):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
-from advisor.answering.answer_text import strip_sources
+from advisor.answering.answer_text import strip_label, strip_sources
 from advisor.core.errors import (
     AdvisorError,
     EngineError,
@@ -88,8 +88,9 @@ class AdvisorTarget:
             row.user_input, history=row.history_dicts(), k=self.k, engine=self.engine
         )
         return Reply(
-            response=answer.answer,
-            passages=dict(enumerate((c.text for c in answer.citations), start=1)),
+            response=strip_label(answer.answer),  # the label is not answer text
+            # by the number the answer cites, in retrieval order (hit@k and MRR rank that)
+            passages={c.n: c.text for c in sorted(answer.citations, key=lambda c: c.rank)},
             declined=answer.declined,
             reason=answer.reason,
             engine=answer.engine,

@@ -24,6 +24,7 @@ import numpy as np
 from advisor import prompts
 from advisor.conversation.language import foreign_language, unknown_share
 from advisor.embeddings import Embedder, Vector
+from advisor.guard.picks import named_pick
 from advisor.retrieval.sentence_vectors import SentenceVectors
 
 _I = re.IGNORECASE | re.DOTALL
@@ -84,6 +85,13 @@ _TIPPED = re.compile(
     r"\b(told\s+me|tipped|tip-?off|(got|had)\s+a\s+tip|tip\s+from|heads[-\s]up|leak(ed|s)?|"
     r"works?\s+(at|for)|"
     r"friend\s+(at|in))\b",
+    _I,
+)
+# Someone placed to know ("an accountant at a pharma company", "on the board").
+_INSIDE_SOURCE = re.compile(
+    r"\b(?:at|for|with)\s+(?:a|an|the|my|his|her|their|that)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:company|firm|startup|bank|corporation|corp|lab|biotech)\b|\bon\s+the\s+board\b"
+    r"|\bat\s+work\b",
     _I,
 )
 _EARLY = re.compile(
@@ -178,6 +186,9 @@ class Verdict:
     in_scope: bool
     reason: str | None = None
     scores: dict[str, float] = field(default_factory=dict)
+    # for a specific_pick: what is named (company, fund, coin), or other (a trade
+    # signal, a guarantee, "the one stock"); it chooses the principle the answer gives
+    pick: str | None = None
 
 
 REASONS = (
@@ -203,6 +214,15 @@ def _insider_tip(question: str) -> bool:
     return bool(_TIPPED.search(question) and news and trade and _EARLY.search(question))
 
 
+def non_public(question: str) -> bool:
+    """The message itself speaks of information that is not public (a tip, news not
+    announced yet, "insider info", someone at the company and what is coming): only
+    then is it about insider trading."""
+    if _INSIDER.search(question) or _NOT_PUBLIC.search(question) or _TIPPED.search(question):
+        return True
+    return bool(_INSIDE_SOURCE.search(question) and _EARLY.search(question))
+
+
 def rule_reason(question: str) -> str | None:
     """The reason a question is declined by the rules alone (no model), or None."""
     if _OVERRIDE.search(question) or _ROLE_PLAY.search(question) or _DAN.search(question):
@@ -215,7 +235,7 @@ def rule_reason(question: str) -> str | None:
         return "tax_specific"
     if _GAMBLING.search(question):
         return "gambling"
-    if _SIGNAL.search(question):
+    if _SIGNAL.search(question) or named_pick(question):
         return "specific_pick"
     return None
 
@@ -279,7 +299,8 @@ class Guard:
         scores = {**best, "top_passage": top_passage, "domain": domain}
 
         def no(reason: str) -> Verdict:
-            return Verdict(False, reason, scores)
+            pick = (named_pick(question) or "other") if reason == "specific_pick" else None
+            return Verdict(False, reason, scores, pick)
 
         if foreign_language(question):
             return no("other_language")
@@ -294,6 +315,8 @@ class Guard:
             return no("injection")
         for cls in RULE_CLASSES:
             score = best.get(cls, 0.0)
+            if cls == "insider_trading" and not non_public(question):
+                continue  # "Should I buy Nvidia shares?" names a pick, not a tip
             if score >= CLASS_FLOOR and score > best["in_scope"] + MARGIN:
                 return no(cls)
         pick = best["specific_pick"]

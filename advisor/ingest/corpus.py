@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from advisor.core.errors import InputError
+from advisor.ingest.footnotes import strip_footnotes
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 # Blog-comment bylines such as "Jane Doe recently posted…The Best Ways To …".
@@ -50,7 +51,8 @@ def parse_front_matter(raw: str) -> tuple[dict[str, str], str]:
 
 
 def clean_text(text: str, furniture_starts: str | None = None) -> str:
-    """Normalise whitespace and drop page furniture; never invents text."""
+    """Normalise whitespace and drop page furniture and footnote markers; never
+    invents text. Every loader's text (library articles, users' documents) comes here."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL.sub("", text.replace("\x0b", " ").replace("\x0c", " "))
     if furniture_starts:
@@ -63,7 +65,7 @@ def clean_text(text: str, furniture_starts: str | None = None) -> str:
         if _RECENTLY_POSTED.match(stripped.strip()) or _QUOTED_BLURB.match(stripped):
             continue
         lines.append(stripped)
-    text = "\n".join(lines)
+    text = strip_footnotes("\n".join(lines))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 

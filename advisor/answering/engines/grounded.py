@@ -13,18 +13,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from advisor.answering.citations import is_instruction
+from advisor.answering.coverage import covers, not_covered
 from advisor.answering.engines.base import EngineRequest
+from advisor.answering.engines.context import (
+    MAX_WORDS,
+    Unit,
+    _distance,
+    _follows,
+    _words,
+    in_context,
+)
+from advisor.answering.leaning import leans
 from advisor.conversation.question_types import QuestionType, question_type
 from advisor.core.answers import Turn
 from advisor.core.sentences import content_words, split_sentences
 from advisor.embeddings.base import Embedder, Vector
 
-MAX_WORDS = 70  # supporting sentences are added only while the answer stays this short
 MAX_SUPPORT = {"definition": 2, "yes_no": 2, "number": 2, "list": 1, "comparison": 0}
 DEFAULT_SUPPORT = 3
 # Words that every question and every passage of this domain share: they say nothing
@@ -57,43 +65,19 @@ _TRANSITION = re.compile(
     re.IGNORECASE,
 )
 _TERMINAL = (".", "!", "?", "”", '"', "’", ")")
+# A chunk can begin inside a sentence (the splitter cuts a long one at a comma): text
+# opening in lower case or on a comma is the tail of a sentence, never a quote.
+_MID_SENTENCE = re.compile(r"^\s*(?:[a-z]|[,;:)\]])")
 # A dash, then only capitalised words (a name, a title), maybe a footnote number.
 _ATTRIBUTION = re.compile(r"^\s*[–—-]+\s*(?:[A-Z][\w'’.]*,?\s*){1,8}\d*\.?\s*$")
-# A sentence opening on one of these right after the lead goes on with the lead's
-# subject ("REITs allow … These trusts pool funds …"): it bears on the question through
-# the lead even when it names none of the question's words, so it is not filler.
-_CONTINUES = re.compile(r"^\W*(?:this|these|that|those|they|it|its|their|such)\b", re.I)
+# A sentence that leans on the one before it (:mod:`advisor.answering.leaning`) right after the
+# lead goes on with the lead's subject ("REITs allow … These trusts pool funds …"): it
+# bears on the question through the lead even when it names none of the question's
+# words, so it is not filler.
 # Share of the lead's score a supporting unit needs: lower for the units right after
 # the lead, which go on with its thought (both chosen on the dev split).
 FOLLOW_SUPPORT = 0.45
 OTHER_SUPPORT = 0.65
-
-
-@dataclass
-class Unit:
-    text: str
-    n: int  # passage number (1-based)
-    pos: int  # position in the passage
-    kind: str = "sentence"  # sentence | list | row
-    # every (passage, position) the text has, (n, pos) first: overlapping chunks repeat
-    # sentences, so a sentence kept from one passage may follow the lead in another
-    places: list[tuple[int, int]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        if not self.places:
-            self.places = [(self.n, self.pos)]
-
-
-def _distance(unit: Unit, lead: Unit) -> int:
-    """How many units after ``lead`` ``unit`` comes in the passage where it is nearest
-    (0 when it never comes after it)."""
-    gaps = [q - p for n, p in lead.places for m, q in unit.places if m == n and q > p]
-    return min(gaps, default=0)
-
-
-def _follows(unit: Unit, lead: Unit, reach: int = 3) -> bool:
-    """``unit`` comes at most ``reach`` units after ``lead`` in some passage."""
-    return 0 < _distance(unit, lead) <= reach
 
 
 def _row_sentence(header: list[str], cells: list[str]) -> str:
@@ -169,6 +153,8 @@ def units_of(passage_text: str, n: int) -> list[Unit]:
             units.append(Unit(_row_sentence(header, cells), n, len(units), "row"))
             continue
         sentences = split_sentences(line)
+        if not units and sentences and _MID_SENTENCE.match(sentences[0]):
+            sentences = sentences[1:]  # a quote starts at a sentence start
         for k, sentence in enumerate(sentences):
             lead_in = sentence.endswith(":") and k == len(sentences) - 1
             if lead_in and not is_instruction(sentence):
@@ -197,10 +183,6 @@ def cite(text: str, n: int) -> str:
     if m:
         return f"{m.group(1)} [{n}]{m.group(2)}"
     return f"{text} [{n}]"
-
-
-def _words(text: str) -> int:
-    return len(text.split())
 
 
 class GroundedEngine:
@@ -269,8 +251,9 @@ class GroundedEngine:
         filler |= off_focus  # "and what about ETFs?": only what is about ETFs
         if qtype.kind == "comparison" and len(qtype.sides) == 2:
             chosen = self._sides(qtype, units, score)
-            if chosen:
-                return [units[i] for i in chosen]
+            kept = in_context([units[i] for i in chosen], units) if chosen else []
+            if kept:
+                return kept
         order = [int(i) for i in np.argsort(-score)]
         # the best unit leads unless it is filler and an on-topic one scores nearly as well
         lead = order[0]
@@ -287,7 +270,7 @@ class GroundedEngine:
                 break
             # the sentences right after the lead usually go on with its thought
             follows = _follows(units[i], units[lead])
-            continues = follows and bool(_CONTINUES.match(units[i].text))
+            continues = follows and leans(units[i].text)
             if i in chosen or (filler[i] and not continues) or _TRANSITION.match(units[i].text):
                 continue
             if score[i] < best * (FOLLOW_SUPPORT if follows else OTHER_SUPPORT):
@@ -307,7 +290,7 @@ class GroundedEngine:
             key=lambda i: _distance(units[i], lead_unit),
         )
         rest = [i for i in chosen[1:] if i not in after]
-        return [units[i] for i in [lead, *after, *rest]]
+        return in_context([units[i] for i in [lead, *after, *rest]], units, order=order)
 
     @staticmethod
     def _kind_bonus(qtype: QuestionType, units: list[Unit]) -> np.ndarray:
@@ -359,6 +342,9 @@ class GroundedEngine:
         return chosen
 
     def stream(self, request: EngineRequest) -> Iterator[str]:
+        if not covers(request.question, request.passages, follow_up=bool(request.history)):
+            yield not_covered()  # rather than quotes that do not answer it
+            return
         units = self.select(request)
         for i, unit in enumerate(units):
             listed = unit.kind == "list" or (i > 0 and units[i - 1].kind == "list")

@@ -31,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 from advisor import prompts
 from advisor.answering.citations import redact_instructions
 from advisor.answering.engines.base import EngineRequest
+from advisor.answering.leaning import leans, preceding
 from advisor.core.answers import Passage, Turn
 from advisor.core.errors import EngineError
-from advisor.core.sentences import strip_markers
+from advisor.core.sentences import split_sentences, strip_markers
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -91,13 +92,22 @@ def profile_facts(profile: dict[str, Any] | None) -> str:
     return quote(json.dumps(facts, ensure_ascii=False, indent=1, default=str))
 
 
-def passage_block(n: int, passage: Passage) -> str:
-    """One passage as quoted data inside its numbered tag."""
+def passage_block(n: int, passage: Passage, before: str | None = None) -> str:
+    """One passage as quoted data inside its numbered tag. A passage that opens on a
+    sentence leaning on the one before it ("This can include …") carries that sentence
+    as context (``before``), or a note that it is not shown."""
+    text = redact_instructions(passage.text.strip())
+    first = next(iter(split_sentences(text)), "")
+    if before:
+        context = prompts.text("passage_context.txt").strip()
+        text = context.format(before=redact_instructions(before)) + "\n" + text
+    elif first and leans(first):
+        text = prompts.text("passage_no_context.txt").strip() + "\n" + text
     return prompts.text("passage.txt").format(
         n=n,
         title=html.escape(passage.title, quote=True),
         source=html.escape(passage.source, quote=True),
-        text=quote(redact_instructions(passage.text.strip())),
+        text=quote(text),
     )
 
 
@@ -152,8 +162,9 @@ class LLMEngine:
             - count_tokens(user([]))
         )
         blocks: list[str] = []
+        before = preceding(request.passages)
         for n, passage in enumerate(request.passages, start=1):
-            block = passage_block(n, passage)
+            block = passage_block(n, passage, before.get(n))
             cost = count_tokens(block) + 1
             if cost > budget:
                 break  # passages are ranked: everything after this one ranks lower

@@ -131,7 +131,7 @@ def test_cli_ask_shows_a_comparison_as_aligned_lines(capsys, home_copy):
     [
         ("Should I put my emergency fund in a REIT?", "An emergency fund is not an investment"),
         (
-            "I have $20,000 of card debt at 24%. Should I invest in dividend stocks?",
+            "I have card debt at 24%. Should I invest in dividend stocks?",
             "Pay off high-interest debt (credit cards, personal loans) before investing",
         ),
     ],

@@ -225,12 +225,6 @@ class Advisor:
             )
             declined.route = "decline"
             return declined
-        basics = recommender.principle_answer(read.spelt, validate_profile(read.profile))
-        if basics is not None:  # an emergency fund in a REIT, investing beside card debt
-            yield basics
-            answer = self._finish(basics, read.standalone, [], "recommender", [])
-            answer.profile_facts, answer.route = read.facts or None, "basics"
-            return answer
         if plan.route is not None:
             worked = dispatch.work(
                 plan, question, read.known, passages, index=self.store.index, user=user
@@ -245,6 +239,13 @@ class Advisor:
             answer = self._finish(text, read.standalone, cited, "recommender", [])
             answer.profile_facts = read.facts or None
             answer.route = "suggestions"
+            return answer
+        basics = recommender.principle_answer(read.spelt, validate_profile(read.profile))
+        if basics is not None:  # an emergency fund in a REIT, or investing beside card debt,
+            # when the recommender has no ranking to lead with these basics
+            yield basics
+            answer = self._finish(basics, read.standalone, [], "recommender", [])
+            answer.profile_facts, answer.route = read.facts or None, "basics"
             return answer
         focus = follow_up_topic(read.spelt) if turns else None
         request = EngineRequest(

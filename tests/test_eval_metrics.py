@@ -472,8 +472,6 @@ def test_the_runner_passes_history_and_records_reason_split_and_the_new_metrics(
 
 
 def test_a_composed_answer_is_judged_by_its_quotes_and_a_quote_answer_whole():
-    from advisor.eval.runner import _claims
-
     worked = (
         "| | REITs | Rental property |\n| --- | --- | --- |\n"
         "| Capital to start | $1,000 | $50,000 |\n\n"
@@ -483,6 +481,6 @@ def test_a_composed_answer_is_judged_by_its_quotes_and_a_quote_answer_whole():
         "REITs: “REITs let you invest in real estate without managing properties” [1]."
     )
     passages = {1: "REITs let you invest in real estate without managing properties."}
-    assert m.groundedness(_claims(worked, "comparison"), passages) == 1.0
-    assert m.groundedness(_claims(worked, "general"), passages) < 1.0  # table rows count
-    assert _claims(worked, None) == worked
+    assert m.groundedness(m.claims(worked, "comparison"), passages) == 1.0
+    assert m.groundedness(m.claims(worked, "general"), passages) < 1.0  # table rows count
+    assert m.claims(worked, None) == worked

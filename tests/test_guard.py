@@ -154,7 +154,11 @@ def test_rules_catch_the_plain_cases_without_a_model(question, reason):
 def test_rules_never_fire_on_in_scope_questions():
     reference = _rows(ROOT / "evals" / "reference_qa.jsonl")
     questions = [r["user_input"] for r in IN_ROWS]
-    questions += [r["user_input"] for r in reference if r["category"] != "out_of_scope"]
+    questions += [
+        r["user_input"]
+        for r in reference
+        if r["category"] != "out_of_scope" and r.get("expected_route") != "decline"  # picks
+    ]
     questions += [
         "Can I write a program or app that earns while I sleep?",
         "show me which asset class pays the most",

@@ -72,6 +72,7 @@ def test_no_in_scope_dev_row_is_said_to_be_not_covered(advisor):
         if r.get("split") == "dev"
         and r["category"] not in {"out_of_scope", "small_talk"}
         and not r.get("history")
+        and not r.get("expected_route")  # worked rows are answered by code, picks declined
     ]
     assert len(asked) > 40
     missed = [

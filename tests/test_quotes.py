@@ -127,8 +127,13 @@ def test_a_sentence_leaning_on_the_one_before_is_quoted_only_right_after_it(advi
 
 def test_the_job_example_never_says_this_after_the_active_income_sentence(advisor):
     answer = advisor.ask("My job pays $20,000 a month for 160 hours: is that passive income?")
-    assert "Active income is earned through direct involvement" in answer.answer
-    assert not re.search(r"services rendered \[\d\]\. This can include", answer.answer)
+    # the router gives the verdict (a job is active however well it pays) ...
+    assert answer.route == "passivity"
+    assert answer.answer.startswith("**Active**: employment is active income")
+    assert "160 hours a month for 20,000 USD a month" in answer.answer
+    # ... and the quote beside it never turns "this" (passive income) into active income
+    assert not re.search(r"services rendered”? \[\d\]\.? This can include", answer.answer)
+    assert "This can include" not in answer.answer
 
 
 def test_a_leaning_sentence_is_moved_after_its_sentence_pulled_in_or_left_out():

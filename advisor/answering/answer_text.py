@@ -17,7 +17,7 @@ _NOT_COVERED = re.compile(r"\b(?:do(?:es)?\s+not|don[’']t|doesn[’']t)\s+cove
 
 def not_advice() -> str:
     """The one not-financial-advice line every answer that gives money guidance ends
-    with (:meth:`advisor.answering.service.Advisor._finish` adds it)."""
+    with (:func:`advisor.answering.citations.finish_answer` adds it)."""
     return prompts.text("not_advice.txt").strip()
 
 
@@ -31,7 +31,7 @@ def labelled(text: str) -> str:
 
 
 def label_tail(final: str, streamed: str) -> str:
-    """What a stream still has to show of the label ``_finish`` added: the line, when
+    """What a stream still has to show of the label ``finish_answer`` added: the line, when
     the final text ends with it and the streamed text has not shown it."""
     line = not_advice()
     return f"\n\n{line}" if final.endswith(line) and line not in streamed else ""
@@ -71,7 +71,7 @@ def strip_sources(text: str) -> str:
 
 
 def with_label(events: Generator[str, None, Answer]) -> Generator[str, None, Answer]:
-    """An answer's text as it streams, then the not-financial-advice line ``_finish``
+    """An answer's text as it streams, then the not-financial-advice line ``finish_answer``
     put at the end of the answer, so a stream shows what the final answer says."""
     streamed: list[str] = []
     while True:

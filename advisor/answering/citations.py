@@ -8,6 +8,8 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from advisor.answering.answer_text import labelled
+from advisor.core.answers import Answer, Citation, Passage
 from advisor.core.sentences import content_words, markers, split_sentences, strip_markers
 
 SUPPORT_RECALL = 0.6  # share of a sentence's content words found in its passage
@@ -71,10 +73,10 @@ def renumbered(
     events: Generator[str, None, Result], count: int | None = None
 ) -> Generator[str, None, Result]:
     """A stream of answer text with its markers renumbered as they arrive, as
-    :meth:`advisor.answering.service.Advisor._finish` renumbers the whole text, so what a client
+    :func:`advisor.answering.citations.finish_answer` renumbers the whole text, so what a client
     shows while streaming carries the numbers of the final sources (a marker split over
     two pieces is held back until it is whole). ``count``: the most passages an answer
-    can have; a marker above it points nowhere and keeps its number, as in ``_finish``."""
+    can have; a marker above it points nowhere and keeps its number, as in ``finish_answer``."""
     numbering = Renumbering(count)
     held = ""
     while True:
@@ -181,3 +183,42 @@ def verify(answer: str, passages: dict[int, str]) -> Checked:
                 + ", ".join(f"[{n}]" for n in ns)
             )
     return checked
+
+
+def finish_answer(
+    text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]
+) -> Answer:
+    """The answer with its sources numbered 1..n in the order the text cites them
+    (the uncited passages after them, in retrieval order), its citations checked,
+    and the not-financial-advice line at the end of every answer that gives money
+    guidance (not one that only says the sources do not cover the question)."""
+    text = labelled(text)
+    numbering = Renumbering(len(passages))
+    text = numbering.text(text)
+    order = numbering.order(len(passages))  # retrieval ranks, in the order shown
+    shown = {n: passages[rank - 1] for n, rank in enumerate(order, start=1)}
+    checked = verify(text, {n: p.text for n, p in shown.items()})
+    unsupported = checked.unsupported()
+    citations = [
+        Citation(
+            n=n,
+            source=p.source,
+            title=p.title,
+            text=p.text,
+            score=p.score,
+            origin=p.origin,
+            doc_id=p.doc_id,
+            cited=n in checked.cited,
+            supported=(n not in unsupported) if n in checked.cited else None,
+            suspicious=bool(instructions(p.text)),
+            rank=rank,
+        )
+        for (n, p), rank in zip(shown.items(), order, strict=True)
+    ]
+    return Answer(
+        answer=checked.text,
+        engine=engine,
+        citations=citations,
+        warnings=warnings + checked.warnings,
+        question=standalone,
+    )

@@ -11,8 +11,8 @@ from typing import Any
 
 from advisor import prompts, recommender
 from advisor.answering import router
-from advisor.answering.answer_text import labelled, with_label
-from advisor.answering.citations import Renumbering, instructions, renumbered, verify
+from advisor.answering.answer_text import with_label
+from advisor.answering.citations import finish_answer, renumbered
 from advisor.answering.engines import Engine, EngineRequest, get_engine
 from advisor.answering.engines.fallback import FallbackEngine, Handover
 from advisor.conversation.condense import (
@@ -26,7 +26,7 @@ from advisor.conversation.facts import describe as describe_facts
 from advisor.conversation.smalltalk import small_talk_reply
 from advisor.conversation.spelling import speller_for
 from advisor.conversation.suggest_intent import wants_suggestions
-from advisor.core.answers import Answer, AnswerStream, Citation, Passage, Turn
+from advisor.core.answers import Answer, AnswerStream, Passage, Turn
 from advisor.core.errors import InputError, NotFoundError
 from advisor.core.settings import Settings, get_settings
 from advisor.embeddings import Embedder, Vector, get_embedder
@@ -175,10 +175,10 @@ class Advisor:
         (facts typed in it, spelling, the conversation); :meth:`_retrieve`;
         :meth:`_route` (the guard, and whether it asks which streams suit the person);
         then a decline, the recommender, or :meth:`_generate` with the engine (an LLM
-        that fails hands over to the grounded engine); :meth:`_finish` verifies the
-        citations."""
+        that fails hands over to the grounded engine);
+        :func:`~advisor.answering.citations.finish_answer` numbers and checks the citations."""
         steps = self._steps(question, history, user, k, engine, profile)
-        # the numbers _finish gives the sources, as the text streams, and its label
+        # the numbers finish_answer gives the sources, as the text streams, and its label
         return AnswerStream(renumbered(with_label(steps), k or self.settings.k))
 
     def _steps(
@@ -236,7 +236,7 @@ class Advisor:
             if read.facts:
                 text = f"Understood: {describe_facts(read.facts)}.\n\n{text}"
             yield text
-            answer = self._finish(text, read.standalone, cited, "recommender", [])
+            answer = finish_answer(text, read.standalone, cited, "recommender", [])
             answer.profile_facts = read.facts or None
             answer.route = "suggestions"
             return answer
@@ -244,7 +244,7 @@ class Advisor:
         if basics is not None:  # an emergency fund in a REIT, or investing beside card debt,
             # when the recommender has no ranking to lead with these basics
             yield basics
-            answer = self._finish(basics, read.standalone, [], "recommender", [])
+            answer = finish_answer(basics, read.standalone, [], "recommender", [])
             answer.profile_facts, answer.route = read.facts or None, "basics"
             return answer
         focus = follow_up_topic(read.spelt) if turns else None
@@ -257,7 +257,7 @@ class Advisor:
             text += hint
             yield hint
         text = text.strip() or "The sources I have do not cover this question."
-        answer = self._finish(text, read.standalone, passages, used, request.notes)
+        answer = finish_answer(text, read.standalone, passages, used, request.notes)
         answer.profile_facts = read.facts or None
         answer.route = "suggestions" if suggest else "general"
         return answer
@@ -269,7 +269,7 @@ class Advisor:
         facts (its answer is checked to state every computed figure)."""
         request = EngineRequest(read.standalone, worked.passages, read.vector, turns, read.profile)
         text, engine, warnings = yield from phrasing.phrase(worked, chosen, request)
-        answer = self._finish(text, read.standalone, worked.passages, engine, warnings)
+        answer = finish_answer(text, read.standalone, worked.passages, engine, warnings)
         answer.route, answer.figures = worked.route, worked.figures
         answer.comparison = worked.comparison
         answer.profile_facts = {**read.facts, **worked.facts} or None
@@ -373,7 +373,7 @@ class Advisor:
         if verdict.reason == "specific_pick":
             text, cited = principle_answer(verdict.pick, self._library_search)
             yield text
-            answer = self._finish(text, standalone, cited, "guard", [])
+            answer = finish_answer(text, standalone, cited, "guard", [])
         else:
             by_reason = prompts.data("decline_reasons.yaml").get(verdict.reason or "")
             text = (by_reason[0] if by_reason else prompts.text("decline.txt")).strip()
@@ -385,41 +385,3 @@ class Advisor:
 
     def _library_search(self, text: str) -> list[Passage]:
         return list(self.retriever.search(text, collections=[LIBRARY], k=3))
-
-    def _finish(
-        self, text: str, standalone: str, passages: list[Passage], engine: str, warnings: list[str]
-    ) -> Answer:
-        """The answer with its sources numbered 1..n in the order the text cites them
-        (the uncited passages after them, in retrieval order), its citations checked,
-        and the not-financial-advice line at the end of every answer that gives money
-        guidance (not one that only says the sources do not cover the question)."""
-        text = labelled(text)
-        numbering = Renumbering(len(passages))
-        text = numbering.text(text)
-        order = numbering.order(len(passages))  # retrieval ranks, in the order shown
-        shown = {n: passages[rank - 1] for n, rank in enumerate(order, start=1)}
-        checked = verify(text, {n: p.text for n, p in shown.items()})
-        unsupported = checked.unsupported()
-        citations = [
-            Citation(
-                n=n,
-                source=p.source,
-                title=p.title,
-                text=p.text,
-                score=p.score,
-                origin=p.origin,
-                doc_id=p.doc_id,
-                cited=n in checked.cited,
-                supported=(n not in unsupported) if n in checked.cited else None,
-                suspicious=bool(instructions(p.text)),
-                rank=rank,
-            )
-            for (n, p), rank in zip(shown.items(), order, strict=True)
-        ]
-        return Answer(
-            answer=checked.text,
-            engine=engine,
-            citations=citations,
-            warnings=warnings + checked.warnings,
-            question=standalone,
-        )

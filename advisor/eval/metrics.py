@@ -105,6 +105,14 @@ def quoted_part(answer: str) -> str:
     return " ".join(s for s in split_sentences(answer) if markers(s))
 
 
+def claims(response: str, route: str | None) -> str:
+    """What groundedness and filler judge: the quotes of an answer composed by code (a
+    worked answer, the ranked suggestions, the basics), any other answer whole."""
+    from advisor.answering.router import COMPOSED
+
+    return quoted_part(response) if route in COMPOSED else response
+
+
 def groundedness(answer: str, passages: dict[int, str]) -> float | None:
     """Share of answer sentences backed by a passage they cite (uncited = unsupported)."""
     sentences = verify(answer, passages).sentences

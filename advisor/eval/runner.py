@@ -164,20 +164,11 @@ def _score(row: Row, reply: Reply) -> dict[str, Any]:
         scores["rouge_l"] = m.rouge_l(response, row.reference)
     if shown and not declined and reply.reason != SMALL_TALK:
         passages = reply.passages or {}
-        scores["groundedness"] = m.groundedness(_claims(response, reply.route), passages)
+        scores["groundedness"] = m.groundedness(m.claims(response, reply.route), passages)
         scores["citation_precision"] = m.citation_precision(response, passages)
     if not declined and response:
         scores["answer_words"] = float(m.answer_words(response))
     return scores
-
-
-def _claims(response: str, route: str | None) -> str:
-    """What groundedness and filler judge: the quotes of an answer composed by code (a
-    worked answer, the ranked suggestions: the rest of it is computed, see
-    :func:`advisor.eval.metrics.quoted_part`), any other answer whole."""
-    from advisor.answering.router import COMPOSED
-
-    return m.quoted_part(response) if route in COMPOSED else response
 
 
 def _ok(row: Row, reply: Reply, scores: dict[str, float | None]) -> bool:
@@ -306,7 +297,7 @@ def _add_filler(embedder: Embedder, results: list[RowResult]) -> None:
     for r in results:
         if r.expects_answer and not r.worked and not r.declined and r.response:
             r.metrics["filler_rate"] = m.filler_rate(
-                _claims(r.response, r.route),
+                m.claims(r.response, r.route),
                 r.user_input,
                 r.reference,
                 r.reference_contexts,

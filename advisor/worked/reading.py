@@ -118,16 +118,19 @@ def read_numbers(text: str) -> Numbers:
         rate = float(m.group("num")) / 100
         numbers.rates.append(-rate if m.group("neg") else rate)
         taken.append(m.span())
+    stated: tuple[float, str | None] | None = None  # the first hours and their period
     for m in _HOURS.finditer(text):
         taken.append(m.span())
-        if numbers.hours_per_month is not None:
-            continue
-        hours = float(m.group("num"))
-        unit = (m.group("unit") or "week").lower()
-        weekly = {"day": hours * 7, "month": hours * 12 / 52}.get(unit, hours)
-        numbers.hours_per_week = weekly
+        if stated is None:
+            stated = float(m.group("num")), m.group("unit")
+    numbers.amounts = _amounts(text, taken)
+    if stated is not None:
+        hours, unit = stated
+        # "$20,000 a month for 160 hours": hours without a period share the pay's
+        pay = next((a.per for a in numbers.amounts if a.per == "month"), None)
+        unit = (unit or pay or "week").lower()
+        numbers.hours_per_week = {"day": hours * 7, "month": hours * 12 / 52}.get(unit, hours)
         numbers.hours_per_month = {"month": hours, "day": hours * 365 / 12}.get(
             unit, hours * 52 / 12
         )
-    numbers.amounts = _amounts(text, taken)
     return numbers

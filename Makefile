@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-dev run test lint eval eval-gate eval-baseline bench browser postgres clean
+.PHONY: install install-dev run test test-fast lint eval eval-gate eval-baseline bench browser postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,12 @@ lint: install-dev
 
 test: install-dev browser postgres lint
 	$(BIN)/pytest
+
+# The inner loop: lint and the tests that start no server, browser or database
+# (markers slow, browser, server, postgres); `make test` is everything and what CI runs.
+FAST := not slow and not browser and not server and not postgres
+test-fast: install-dev lint
+	$(BIN)/pytest -q -m "$(FAST)"
 
 # The reference Q&A on the grounded engine in a fresh data folder (only the corpus), compared
 # with the committed baseline; the run lands in evals/runs/<timestamp>/ (open report.html).

@@ -245,3 +245,19 @@ def test_bad_input_is_raised_while_reading_the_stream_not_when_it_is_made(adviso
     events = advisor.stream("   ")
     with pytest.raises(InputError):
         events.answer()
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("How much do I need invested at 5% to earn $1,500 a month?", {}),
+        ("how much would I need for $1,000 a month?", {}),
+        ("I have $20,000. How long until I make $500 a month at 4%?", {"capital": 20000.0}),
+        ("I want to earn $1,500 a month", {"goal_monthly_income": 1500.0}),
+        ("My goal is $2,000 a month. What should I do?", {"goal_monthly_income": 2000.0}),
+    ],
+)
+def test_a_goal_asked_about_is_not_a_goal_stated(text, facts):
+    found = extract_facts(text)
+    found.pop("currency", None)
+    assert found == facts

@@ -184,10 +184,18 @@ def test_comparison_table_quotes_and_verdict_for_a_profile():
 
 
 def test_a_side_the_catalog_lacks_is_named_not_invented():
+    text = "a youtube channel or dividend stocks, which is safer?"
+    worked = compare(text, mentions(text), load_catalog())
+    assert "Not in the advisor's catalog: youtube channel" in worked.text
+    assert worked.comparison is not None and worked.comparison.sides[-1].stream is None
+
+
+def test_bonds_are_compared_from_the_catalogs_fixed_income_stream():
     text = "bonds or dividend stocks, which is safer?"
     worked = compare(text, mentions(text), load_catalog())
-    assert "Not in the advisor's catalog: bonds" in worked.text
-    assert worked.comparison is not None and worked.comparison.sides[-1].stream is None
+    assert worked.comparison is not None
+    assert {s.stream for s in worked.comparison.sides} == {"bonds_tbills_cds", "dividend_stocks"}
+    assert "Not in the advisor's catalog" not in worked.text
 
 
 def test_a_worked_answer_lists_only_the_passages_it_cites_in_order():

@@ -55,6 +55,20 @@ _GOAL = re.compile(
     rf"(?:at\s+least\s+|about\s+|around\s+|an\s+extra\s+|)?{_MONEY}\s*(?:{_PER_MONTH})",
     re.IGNORECASE,
 )
+# "How much would I need to earn $1,000 a month?": a goal asked about, not a goal stated
+_HYPOTHETICAL = re.compile(
+    r"\b(?:how\s+(?:much|long|many)|what\s+if|what\s+would|if\s+i\s+(?:wanted|want)|would|"
+    r"could)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_about(text: str, m: re.Match[str]) -> bool:
+    """Whether ``m`` sits in a sentence that asks a what-if rather than states a fact."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".!?\n") + 1
+    return bool(_HYPOTHETICAL.search(text[start : m.start()]))
+
+
 # The basics: claimed before savings, surplus and goals, so "$20,000 of card debt" is
 # never read as capital nor "$3,000 a month of expenses" as a surplus.
 _DEBT_KIND = (
@@ -225,7 +239,12 @@ def extract_facts(text: str) -> dict[str, Any]:
 
     currency = _basics(text, facts, spans, free)
     for field, patterns in (("goal_monthly_income", [_GOAL]), ("monthly_surplus", _SURPLUS)):
-        found = (m for pattern in patterns for m in pattern.finditer(text) if free(m))
+        found = (
+            m
+            for pattern in patterns
+            for m in pattern.finditer(text)
+            if free(m) and not (field == "goal_monthly_income" and _asked_about(text, m))
+        )
         if m := next(found, None):
             facts[field], cur = _amount(m)
             currency = currency or cur

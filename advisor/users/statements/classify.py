@@ -1,0 +1,76 @@
+"""What a row is, by the rules of prompts/statements.yaml: a stream of income, money in
+that is not income (a refund, a card payment, a transfer from the person's own account),
+spending, or income no rule names ("unclassified")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal, cast
+
+from advisor.recommender.calculators import PassivityLabel, passivity_label
+from advisor.users.statements.columns import rules
+from advisor.users.statements.model import Transaction
+
+Kind = Literal["income", "refund", "card_payment", "own_transfer", "spending"]
+UNCLASSIFIED = "unclassified"
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: Kind
+    stream: str | None = None  # a stream of the rules, or "unclassified", for income
+    passivity: PassivityLabel | None = None  # None for unclassified income
+
+
+@dataclass(frozen=True)
+class _Rules:
+    streams: tuple[tuple[str, re.Pattern[str], PassivityLabel], ...]
+    not_income: tuple[tuple[Kind, re.Pattern[str]], ...]
+
+
+def _either(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _passivity(spec: dict[str, Any]) -> PassivityLabel:
+    """The catalog's verdict for the stream it names; income that stops when the work
+    stops is active whatever the hours."""
+    if spec.get("keeps_paying") is False:
+        return passivity_label(False, 0.0)
+    from advisor.recommender.catalog import load_catalog
+
+    return load_catalog().get(str(spec["catalog"])).passivity
+
+
+@cache
+def _rules() -> _Rules:
+    loaded = rules()
+    streams = cast(dict[str, dict[str, Any]], loaded["streams"])
+    others = cast(dict[str, list[str]], loaded["not_income"])
+    return _Rules(
+        streams=tuple(
+            (name, _either(spec["patterns"]), _passivity(spec)) for name, spec in streams.items()
+        ),
+        not_income=tuple((cast(Kind, kind), _either(p)) for kind, p in others.items()),
+    )
+
+
+def stream_names() -> list[str]:
+    return [name for name, _, _ in _rules().streams]
+
+
+def classify(row: Transaction) -> Label:
+    text = row.description
+    table = _rules()
+    if row.amount < 0:
+        own = dict(table.not_income)["own_transfer"]
+        return Label("own_transfer" if own.search(text) else "spending")
+    for kind, pattern in table.not_income:
+        if pattern.search(text):
+            return Label(kind)
+    for name, pattern, passivity in table.streams:
+        if pattern.search(text):
+            return Label("income", name, passivity)
+    return Label("income", UNCLASSIFIED, None)

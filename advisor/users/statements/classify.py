@@ -57,8 +57,9 @@ def _rules() -> _Rules:
     )
 
 
-def stream_names() -> list[str]:
-    return [name for name, _, _ in _rules().streams]
+def stream_passivity() -> dict[str, PassivityLabel]:
+    """Each stream of the rules and how passive it is."""
+    return {name: passivity for name, _, passivity in _rules().streams}
 
 
 def classify(row: Transaction) -> Label:

@@ -91,7 +91,8 @@ def parse_amount(value: str, comma: bool) -> Decimal | None:
         negative, text = True, text[:-2]
     elif upper.endswith("CR"):
         text = text[:-2]
-    text = re.sub(r"[A-Za-z£€$¥₹\s'\u00a0\u202f]", "", text)
+    text = re.sub(r"^[A-Za-z]{3}(?=[\s\d(+-])|(?<=[\d\s)])[A-Za-z]{3}$", "", text.strip())
+    text = re.sub(r"[£€$¥₹\s'\u00a0\u202f]", "", text)
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
     if text.endswith("-"):

@@ -1,0 +1,177 @@
+"""Reading bank statements (#26): the layouts of real exports, bad input as one line,
+overlapping exports, several currencies, and the `advisor statement` command."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from advisor.core.errors import InputError
+from advisor.users.statements.classify import classify
+from advisor.users.statements.reader import read_statement, read_statements
+from advisor.users.statements.summary import summarize
+from tests.helpers import cli
+from tests.statements_synth import AMOUNTS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "statements"
+TRUTH: dict[str, list[str]] = json.loads((FIXTURES / "truth.json").read_text(encoding="utf-8"))
+WITH_BALANCE = ["us_chase.csv", "uk_nationwide.csv", "generic_debit_credit.csv"]
+
+
+@pytest.mark.parametrize("name", sorted(TRUTH))
+def test_every_layout_reads_each_row_with_its_sign_and_size(name: str) -> None:
+    rows = read_statement(FIXTURES / name)
+    assert len(rows) == len(TRUTH[name])
+    for row, label in zip(rows, TRUTH[name], strict=True):
+        assert row.date.year == 2024 and 1 <= row.date.month <= 6
+        if label == "spending" or (label == "own_transfer" and row.amount < 0):
+            assert row.amount < 0, row
+        else:
+            low, high = AMOUNTS[label]
+            # decimal commas and thousands separators: 2.503,32 is 2503.32, not 2.5
+            assert low <= row.amount <= high, row
+
+
+@pytest.mark.parametrize("name", WITH_BALANCE)
+def test_each_balance_is_the_one_before_plus_the_amount(name: str) -> None:
+    rows = sorted(read_statement(FIXTURES / name), key=lambda r: (r.date, r.balance is None))
+    chronological = sorted(rows, key=lambda r: r.row, reverse=name == "us_chase.csv")
+    for before, row in zip(chronological, chronological[1:], strict=False):
+        assert before.balance is not None and row.balance is not None
+        assert row.balance == before.balance + row.amount, row
+
+
+def test_currency_comes_from_a_column_a_symbol_or_the_default() -> None:
+    assert {r.currency for r in read_statement(FIXTURES / "uk_nationwide.csv")} == {"GBP"}
+    assert {r.currency for r in read_statement(FIXTURES / "de_sparkasse.csv", "USD")} == {"EUR"}
+    assert {r.currency for r in read_statement(FIXTURES / "us_chase.csv", "CAD")} == {"CAD"}
+
+
+def test_day_first_dates_are_read_day_first_when_one_date_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "uk.csv"
+    path.write_text(
+        "Date,Description,Amount\n03/04/2024,SHOP,-1.00\n25/04/2024,ACME SALARY,100.00\n"
+    )
+    assert [r.date.isoformat() for r in read_statement(path)] == ["2024-04-03", "2024-04-25"]
+
+
+def test_money_in_two_currencies_is_summed_apart() -> None:
+    rows = read_statement(FIXTURES / "wise_multi.csv")
+    summaries = summarize(rows)
+    assert sorted(s.currency for s in summaries) == ["EUR", "GBP", "USD"]
+    for s in summaries:
+        mine = [r for r in rows if r.currency == s.currency]
+        assert s.rows == len(mine)
+        money_in = [r.amount for r in mine if r.amount > 0 and classify(r).kind != "own_transfer"]
+        assert s.money_in == sum(money_in, Decimal(0))
+    assert sum(s.rows for s in summaries) == len(rows)
+
+
+def test_overlapping_exports_count_shared_rows_once(tmp_path: Path) -> None:
+    lines = (FIXTURES / "generic_debit_credit.csv").read_text().splitlines()
+    header, body = lines[0], lines[1:]
+    first, second = tmp_path / "jan-apr.csv", tmp_path / "mar-jun.csv"
+    first.write_text("\n".join([header, *body[: len(body) * 2 // 3]]) + "\n")
+    second.write_text("\n".join([header, *body[len(body) // 3 :]]) + "\n")
+    merged = read_statements([first, second])
+    whole = read_statement(FIXTURES / "generic_debit_credit.csv")
+    assert [r.key() for r in merged] == [r.key() for r in whole]
+
+
+def test_two_equal_rows_in_one_export_are_two_transactions(tmp_path: Path) -> None:
+    path = tmp_path / "coffee.csv"
+    path.write_text("Date,Description,Amount\n2024-01-02,COFFEE,-3.50\n2024-01-02,COFFEE,-3.50\n")
+    assert len(read_statements([path, path])) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Name,Note\nann,hi\n", "bad.csv: unknown layout"),
+        ("Date,Description,Amount\n2024-01-02,SHOP,\n", "bad.csv: row 2, column 'Amount': no amount"),
+        ("Date,Description,Amount\n2024-01-02,SHOP,-1\n2024-13-45,SHOP,-2\n",
+         "bad.csv: row 3, column 'Date': '2024-13-45' is not a date"),
+        ("Date,Description,Debit,Credit\n2024-01-02,SHOP,1.0,\n2024-01-03,X,,12x\n",
+         "bad.csv: row 3, column 'Credit': '12x' is not an amount"),
+    ],
+)
+def test_bad_input_is_one_line_naming_file_row_and_column(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        read_statement(path)
+    assert str(caught.value).startswith(expected)
+    assert "\n" not in str(caught.value)
+
+
+def test_ofx_is_read_through_ofxtools_and_a_broken_one_is_one_line(tmp_path: Path) -> None:
+    rows = read_statement(FIXTURES / "us_bank.ofx")
+    assert len(rows) == len(TRUTH["us_bank.ofx"]) and {r.currency for r in rows} == {"USD"}
+    broken = tmp_path / "broken.qfx"
+    broken.write_text("OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS>")
+    with pytest.raises(InputError, match=r"^broken.qfx: not a readable OFX/QFX file"):
+        read_statement(broken)
+
+
+def test_what_is_not_income() -> None:
+    from datetime import date
+
+    from advisor.users.statements.model import Transaction
+
+    def kind(text: str, amount: str) -> str:
+        label = classify(Transaction("f", 1, date(2024, 1, 1), text, Decimal(amount), "USD"))
+        return label.stream or label.kind
+
+    assert kind("AMAZON REFUND 123", "12.00") == "refund"
+    assert kind("AMAZON KDP ROYALTIES", "12.00") == "royalties"
+    assert kind("PAYMENT, THANK YOU", "500") == "card_payment"
+    assert kind("TRANSFER FROM SAVINGS", "500") == "own_transfer"
+    assert kind("TRANSFER TO SAVINGS", "-500") == "own_transfer"
+    assert kind("INTEREST CHARGE", "-5") == "spending"
+    assert kind("J DOE", "40") == "unclassified"
+
+
+def test_cli_prints_the_summary_and_saves_facts_only_when_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    files = [str(FIXTURES / "us_chase.csv"), str(FIXTURES / "us_bank.ofx")]
+    code, out, _ = cli(capsys, "statement", "--user", "ann", "import", *files, "--json")
+    assert code == 0
+    report = json.loads(out)
+    usd = report["currencies"][0]
+    assert usd["months_covered"] == 6 and usd["income_per_month"]["salary"]["passivity"] == "active"
+    assert report["proposed_facts"]["monthly_surplus"] == usd["monthly_surplus"]
+    code, out, _ = cli(capsys, "profile", "--user", "ann", "show", "--json")
+    assert json.loads(out)["monthly_surplus"] is None  # not saved without --save-facts
+    code, out, _ = cli(capsys, "statement", "--user", "ann", "import", *files, "--save-facts")
+    assert code == 0 and "passive share" in out and "saved to the profile of ann" in out
+    profile = json.loads(cli(capsys, "profile", "--user", "ann", "show", "--json")[1])
+    assert profile["monthly_surplus"] == usd["monthly_surplus"]
+    assert {s["name"] for s in profile["income_sources"]} >= {"salary", "dividends", "interest"}
+
+
+def test_cli_bad_file_is_one_line_and_saves_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Date,Description,Amount\n2024-01-02,ACME SALARY,\"1,000.00.0\"\n")
+    good = str(FIXTURES / "us_chase.csv")
+    code, out, err = cli(capsys, "statement", "-u", "ann", "import", good, str(bad), "--save-facts")
+    assert code == 2 and err.count("\n") == 1 and "bad.csv: row 2" in err
+    assert json.loads(cli(capsys, "profile", "--user", "ann", "show", "--json")[1])[
+        "income_sources"
+    ] == []
+
+
+def test_facts_in_another_currency_than_the_profile_are_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli(capsys, "profile", "--user", "ann", "set", "capital", "5000")[0] == 0
+    sparkasse = str(FIXTURES / "de_sparkasse.csv")
+    code, _, err = cli(capsys, "statement", "-u", "ann", "import", sparkasse, "--save-facts")
+    assert code == 2 and "amounts are never converted" in err

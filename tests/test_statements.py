@@ -91,11 +91,18 @@ def test_two_equal_rows_in_one_export_are_two_transactions(tmp_path: Path) -> No
     ("text", "expected"),
     [
         ("Name,Note\nann,hi\n", "bad.csv: unknown layout"),
-        ("Date,Description,Amount\n2024-01-02,SHOP,\n", "bad.csv: row 2, column 'Amount': no amount"),
-        ("Date,Description,Amount\n2024-01-02,SHOP,-1\n2024-13-45,SHOP,-2\n",
-         "bad.csv: row 3, column 'Date': '2024-13-45' is not a date"),
-        ("Date,Description,Debit,Credit\n2024-01-02,SHOP,1.0,\n2024-01-03,X,,12x\n",
-         "bad.csv: row 3, column 'Credit': '12x' is not an amount"),
+        (
+            "Date,Description,Amount\n2024-01-02,SHOP,\n",
+            "bad.csv: row 2, column 'Amount': no amount",
+        ),
+        (
+            "Date,Description,Amount\n2024-01-02,SHOP,-1\n2024-13-45,SHOP,-2\n",
+            "bad.csv: row 3, column 'Date': '2024-13-45' is not a date",
+        ),
+        (
+            "Date,Description,Debit,Credit\n2024-01-02,SHOP,1.0,\n2024-01-03,X,,12x\n",
+            "bad.csv: row 3, column 'Credit': '12x' is not an amount",
+        ),
     ],
 )
 def test_bad_input_is_one_line_naming_file_row_and_column(
@@ -159,13 +166,14 @@ def test_cli_bad_file_is_one_line_and_saves_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("Date,Description,Amount\n2024-01-02,ACME SALARY,\"1,000.00.0\"\n")
+    bad.write_text('Date,Description,Amount\n2024-01-02,ACME SALARY,"1,000.00.0"\n')
     good = str(FIXTURES / "us_chase.csv")
     code, out, err = cli(capsys, "statement", "-u", "ann", "import", good, str(bad), "--save-facts")
     assert code == 2 and err.count("\n") == 1 and "bad.csv: row 2" in err
-    assert json.loads(cli(capsys, "profile", "--user", "ann", "show", "--json")[1])[
-        "income_sources"
-    ] == []
+    assert (
+        json.loads(cli(capsys, "profile", "--user", "ann", "show", "--json")[1])["income_sources"]
+        == []
+    )
 
 
 def test_facts_in_another_currency_than_the_profile_are_refused(

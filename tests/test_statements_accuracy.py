@@ -40,8 +40,14 @@ def test_income_rows_of_the_test_split_are_named_rightly() -> None:
     assert len(income) >= 100
     right = 0
     for row in income:
-        txn = Transaction("labelled.csv", 1, dt.date(2024, 1, 1), row["description"],
-                          Decimal(row["amount"]), "USD")
+        txn = Transaction(
+            "labelled.csv",
+            1,
+            dt.date(2024, 1, 1),
+            row["description"],
+            Decimal(row["amount"]),
+            "USD",
+        )
         right += classify(txn).stream == row["label"]
     assert right / len(income) >= 0.95
 
@@ -51,8 +57,11 @@ def test_passive_share_is_within_two_points_of_the_truth(name: str) -> None:
     rows = read_statement(FIXTURES / name)
     passivity = stream_passivity()
     for summary in summarize(rows):
-        truth = [(r.amount, label) for r, label in zip(rows, TRUTH[name], strict=True)
-                 if r.currency == summary.currency and label in passivity]
+        truth = [
+            (r.amount, label)
+            for r, label in zip(rows, TRUTH[name], strict=True)
+            if r.currency == summary.currency and label in passivity
+        ]
         total = sum((amount for amount, _ in truth), Decimal(0))
         passive = sum((a for a, label in truth if passivity[label] == "passive"), Decimal(0))
         measured = summary.passive_share()

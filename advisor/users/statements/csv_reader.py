@@ -50,9 +50,7 @@ def _cell(row: list[str], col: int | None) -> str:
     return row[col].strip() if col is not None and col < len(row) else ""
 
 
-def _amount(
-    where: str, layout: Layout, row: list[str], comma: bool
-) -> tuple[Decimal | None, str]:
+def _amount(where: str, layout: Layout, row: list[str], comma: bool) -> tuple[Decimal | None, str]:
     """The signed amount of a row (money out negative) and the raw text it came from."""
     if layout.amount is not None:
         raw = _cell(row, layout.amount)

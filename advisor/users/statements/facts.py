@@ -10,8 +10,14 @@ from advisor.core.settings import Settings
 from advisor.users.statements.summary import CurrencySummary
 
 # Money fields whose meaning changes with the profile's currency.
-_MONEY_FIELDS = ("capital", "monthly_surplus", "goal_monthly_income", "emergency_fund",
-                 "monthly_expenses", "high_interest_debt")
+_MONEY_FIELDS = (
+    "capital",
+    "monthly_surplus",
+    "goal_monthly_income",
+    "emergency_fund",
+    "monthly_expenses",
+    "high_interest_debt",
+)
 
 
 def source_name(stream: str) -> str:

@@ -38,8 +38,8 @@ def merge(files: Iterable[list[Transaction]]) -> list[Transaction]:
             here[key] += 1
             if here[key] > seen[key]:
                 kept.append(row)
-        for key, count in here.items():
-            seen[key] = max(seen[key], count)
+        for seen_key, count in here.items():
+            seen[seen_key] = max(seen[seen_key], count)
     kept.sort(key=lambda r: (r.date, r.file, r.row))
     return kept
 

@@ -100,7 +100,9 @@ def parse_amount(value: str, comma: bool) -> Decimal | None:
     if text.startswith(("-", "+")):
         negative, text = (not negative if text[0] == "-" else negative), text[1:]
     thousands, point = (".", ",") if comma else (",", ".")
-    if not re.fullmatch(rf"\d{{1,3}}(?:\{thousands}\d{{3}})*(?:\{point}\d+)?|\d+(?:\{point}\d+)?", text):
+    if not re.fullmatch(
+        rf"\d{{1,3}}(?:\{thousands}\d{{3}})*(?:\{point}\d+)?|\d+(?:\{point}\d+)?", text
+    ):
         return None
     try:
         number = Decimal(text.replace(thousands, "").replace(point, "."))

@@ -16,56 +16,24 @@ import io
 import json
 import random
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 OUT = Path(__file__).resolve().parent / "fixtures" / "statements"
 SEED = 26
 
-EMPLOYERS = [
-    "ACME CORP",
-    "GLOBEX INC",
-    "INITECH LLC",
-    "Umbrella GmbH",
-    "Wayne Enterprises",
-    "Stark Industries",
-    "Hooli Ltd",
-    "Northwind Traders",
-    "Contoso Ltd",
-    "Muller AG",
-]
-BROKERS = [
-    "VANGUARD",
-    "FIDELITY",
-    "SCHWAB",
-    "Trading 212",
-    "comdirect",
-    "Hargreaves Lansdown",
-    "iShares Core MSCI",
-    "Vanguard FTSE All-World",
-    "Apple Inc",
-    "Realty Income",
-]
-BANKS = ["ALLY BANK", "MARCUS", "Nationwide", "Sparkasse", "Chase Savings", "Wise", "ING"]
-TENANTS = ["J SMITH", "M GARCIA", "Familie Becker", "A PATEL", "T Nguyen", "L Rossi"]
-SHOPS = [
-    "TESCO STORES",
-    "WHOLEFDS MKT",
-    "SHELL OIL",
-    "NETFLIX.COM",
-    "UBER *TRIP",
-    "REWE SAGT DANKE",
-    "AMAZON MKTPLACE PMTS",
-    "SPOTIFY",
-    "STARBUCKS",
-    "Lidl",
-    "EDEKA",
-    "CVS PHARMACY",
-    "AMZN Mktp US",
-    "DB Vertrieb GmbH",
-    "TFL TRAVEL CH",
-    "PG&E UTILITY",
-    "Vodafone GmbH",
-]
+DATA = Path(__file__).resolve().parent / "fixtures" / "statements_synth.yaml"
+
+
+@cache
+def data() -> dict[str, Any]:
+    """Payers, shops, templates and amounts (tests/fixtures/statements_synth.yaml)."""
+    loaded = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
 
 
 def _ref(rng: random.Random) -> str:
@@ -76,152 +44,32 @@ def _case(rng: random.Random, text: str) -> str:
     return text.upper() if rng.random() < 0.5 else text
 
 
-# Each stream's payers as banks write them; {e}, {b}, {k}, {t}, {r} filled at random.
-TEMPLATES: dict[str, list[str]] = {
-    "salary": [
-        "{e} PAYROLL PPD ID: {r}",
-        "{e} SALARY",
-        "BGC {e} SALARY",
-        "LOHN GEHALT {e} {r}",
-        "{e} DIRECT DEP PAYROLL",
-        "Salary {e} ref {r}",
-        "GEHALT 01/24 {e}",
-        "{e} WAGES",
-    ],
-    "dividends": [
-        "{k} DIVIDEND",
-        "DIVIDEND {k} {r}",
-        "Dividende {k} ISIN US{r}",
-        "{k} ORD DIV",
-        "Ertraegnisgutschrift Ausschuettung {k}",
-        "{k} QUAL DIV REINVEST",
-    ],
-    "interest": [
-        "INTEREST PAYMENT",
-        "{b} INTEREST PAID",
-        "Zinsen {b}",
-        "Habenzinsen",
-        "GROSS INTEREST",
-        "Interest earned {b}",
-        "INTEREST CREDIT {r}",
-    ],
-    "rent_received": [
-        "RENT {t} FLAT 2",
-        "{t} RENT JAN",
-        "Miete Wohnung 3 {t}",
-        "{t} Mieteingang",
-        "RENTAL INCOME 14 ELM ST",
-        "AIRBNB PAYMENTS {r}",
-        "Tenant {t} rent",
-    ],
-    "royalties": [
-        "AMAZON KDP ROYALTIES {r}",
-        "Kindle Direct Publishing {r}",
-        "ACX ROYALTY",
-        "Draft2Digital payment",
-        "KDP PAYMENT AMAZON.COM",
-        "IngramSpark royalties",
-    ],
-    "ads_revenue": [
-        "GOOGLE ADSENSE {r}",
-        "YouTube Partner Program",
-        "GOOGLE PAYMENT IRELAND YOUTUBE",
-        "MEDIAVINE INC",
-        "EZOIC INC PAYOUT",
-        "Raptive ads payout",
-    ],
-    "affiliate": [
-        "AMAZON ASSOCIATES {r}",
-        "IMPACT.COM AFFILIATE",
-        "AWIN LTD",
-        "SHAREASALE {r}",
-        "CJ AFFILIATE PAYMENT",
-        "Partnerize payout",
-    ],
-    "marketplace_sales": [
-        "ETSY INC DEPOSIT {r}",
-        "Etsy Payments",
-        "GUMROAD {r}",
-        "Gumroad payout",
-        "TEACHABLE PAYOUT",
-        "Udemy instructor revenue",
-        "Payhip sale",
-    ],
-    "subscriptions": [
-        "PATREON {r}",
-        "Patreon payout",
-        "SUBSTACK INC",
-        "Substack payout {r}",
-        "KO-FI DONATION",
-        "Buy Me a Coffee payout",
-    ],
-    "freelance": [
-        "UPWORK ESCROW INC {r}",
-        "Fiverr payout",
-        "STRIPE TRANSFER {r}",
-        "INVOICE {r} {e}",
-        "Rechnung {r} {e}",
-        "Consulting {e}",
-        "PAYONEER {r}",
-    ],
-    "refund": [
-        "AMAZON REFUND {r}",
-        "REFUND {s}",
-        "{s} RETURN",
-        "Erstattung {s}",
-        "REVERSAL {s}",
-        "CASHBACK REWARD",
-    ],
-    "own_transfer": [
-        "TRANSFER FROM SAVINGS",
-        "Online Transfer from CHK ...{r}",
-        "Umbuchung Tagesgeld",
-        "INTERNAL TRANSFER {r}",
-        "Transfer from ISA",
-        "From savings pot",
-    ],
-    "card_payment": ["PAYMENT, THANK YOU", "CREDIT CARD PAYMENT {r}", "AUTOPAY {r}"],
-}
-# Rare payers no rule names yet: what the unclassified bucket is for (kept in the sets so
-# the accuracy figure counts them as misses).
-UNKNOWN_PAYERS = {"royalties": ["ACME PAYOUT {r}"], "freelance": ["{t} thanks for the logo"]}
-AMOUNTS = {
-    "salary": (1800, 4200),
-    "dividends": (15, 400),
-    "interest": (1, 60),
-    "rent_received": (650, 1400),
-    "royalties": (20, 600),
-    "ads_revenue": (30, 900),
-    "affiliate": (10, 300),
-    "marketplace_sales": (20, 700),
-    "subscriptions": (20, 500),
-    "freelance": (200, 2500),
-    "refund": (5, 120),
-    "own_transfer": (100, 1500),
-    "card_payment": (200, 1500),
-}
-
-
 def describe(rng: random.Random, label: str) -> str:
-    pool = TEMPLATES[label] + (UNKNOWN_PAYERS.get(label, []) if rng.random() < 0.04 else [])
-    text = rng.choice(pool).format(
-        e=rng.choice(EMPLOYERS),
-        k=rng.choice(BROKERS),
-        b=rng.choice(BANKS),
-        t=rng.choice(TENANTS),
-        s=rng.choice(SHOPS),
+    d = data()
+    extra = d["unknown_payers"].get(label, []) if rng.random() < 0.04 else []
+    text = rng.choice(d["templates"][label] + extra).format(
+        e=rng.choice(d["employers"]),
+        k=rng.choice(d["brokers"]),
+        b=rng.choice(d["banks"]),
+        t=rng.choice(d["tenants"]),
+        s=rng.choice(d["shops"]),
         r=_ref(rng),
     )
     return _case(rng, text)
 
 
+def amount(rng: random.Random, label: str) -> float:
+    low, high = data()["amounts"][label]
+    return round(rng.uniform(low, high), 2)
+
+
 def labelled(rng: random.Random, n: int = 400) -> list[dict[str, str]]:
-    labels = list(TEMPLATES)
+    labels = list(data()["templates"])
     weights = [3 if lab in ("salary", "dividends", "interest", "refund") else 2 for lab in labels]
     rows = []
     for _ in range(n):
         label = rng.choices(labels, weights)[0]
-        low, high = AMOUNTS[label]
+        low, high = data()["amounts"][label]
         rows.append(
             {
                 "split": "dev" if rng.random() < 0.5 else "test",
@@ -242,24 +90,22 @@ def person(
     """Six months of one person's account: the income streams given (how many payments a
     month), spending, refunds and transfers to and from savings."""
     rows: list[Row] = []
-    pay = {s: round(rng.uniform(*AMOUNTS[s]), 2) for s in streams}
+    pay = {s: amount(rng, s) for s in streams}
     for m in range(months):
         start = dt.date(2024, 1 + m, 1)
         for stream, times in streams.items():
             for i in range(times):
                 day = start + dt.timedelta(days=rng.randint(0, 27) if times > 1 else 14 + i)
-                amount = (
-                    pay[stream]
-                    if stream in ("salary", "rent_received")
-                    else round(rng.uniform(*AMOUNTS[stream]), 2)
+                value = (
+                    pay[stream] if stream in ("salary", "rent_received") else amount(rng, stream)
                 )
-                rows.append((day, describe(rng, stream), amount, currency, stream))
+                rows.append((day, describe(rng, stream), value, currency, stream))
         for _ in range(rng.randint(12, 20)):
             day = start + dt.timedelta(days=rng.randint(0, 27))
             rows.append(
                 (
                     day,
-                    _case(rng, f"{rng.choice(SHOPS)} {_ref(rng)}"),
+                    _case(rng, f"{rng.choice(data()['shops'])} {_ref(rng)}"),
                     -round(rng.uniform(3, 250), 2),
                     currency,
                     "spending",
@@ -280,7 +126,7 @@ def person(
                 (
                     start + dt.timedelta(days=rng.randint(0, 27)),
                     describe(rng, label),
-                    round(rng.uniform(*AMOUNTS[label]), 2),
+                    amount(rng, label),
                     currency,
                     label,
                 )
@@ -303,21 +149,23 @@ def _balances(rows: list[Row], start: float) -> list[float]:
     return out
 
 
+# The header rows of the exports copied.
+CHASE = "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #,"
+SPARKASSE = (
+    "Auftragskonto;Buchungstag;Valutadatum;Buchungstext;Verwendungszweck;"
+    "Beguenstigter/Zahlungspflichtiger;Kontonummer;BLZ;Betrag;Waehrung;Info"
+)
+WISE = (
+    "TransferWise ID,Date,Amount,Currency,Description,Payment Reference,Running Balance,"
+    "Exchange From,Exchange To,Exchange Rate,Payer Name,Payee Name,Payee Account Number,"
+    "Merchant,Card Last Four Digits,Card Holder Full Name,Attachment,Note,Total fees"
+)
+
+
 def us_chase(rows: list[Row]) -> tuple[str, list[Row]]:
     """Chase checking: MM/DD/YYYY, one signed amount, newest first, trailing comma."""
     bal = _balances(rows, 3200.0)
-    lines = [
-        [
-            "Details",
-            "Posting Date",
-            "Description",
-            "Amount",
-            "Type",
-            "Balance",
-            "Check or Slip #",
-            "",
-        ]
-    ]
+    lines = [CHASE.split(",")]
     for r, b in reversed(list(zip(rows, bal, strict=True))):
         lines.append(
             [
@@ -366,19 +214,7 @@ def _de(x: float) -> str:
 
 def de_sparkasse(rows: list[Row]) -> tuple[str, list[Row]]:
     """Sparkasse CSV-CAMT: ';', DD.MM.YY, decimal comma and dot thousands, newest first."""
-    head = [
-        "Auftragskonto",
-        "Buchungstag",
-        "Valutadatum",
-        "Buchungstext",
-        "Verwendungszweck",
-        "Beguenstigter/Zahlungspflichtiger",
-        "Kontonummer",
-        "BLZ",
-        "Betrag",
-        "Waehrung",
-        "Info",
-    ]
+    head = SPARKASSE.split(";")
     lines = [head]
     for r in reversed(rows):
         text = (
@@ -421,27 +257,7 @@ def generic_debit_credit(rows: list[Row]) -> tuple[str, list[Row]]:
 
 def wise_multi(rows: list[Row]) -> tuple[str, list[Row]]:
     """Wise: DD-MM-YYYY, signed amount, a currency column (several currencies)."""
-    head = [
-        "TransferWise ID",
-        "Date",
-        "Amount",
-        "Currency",
-        "Description",
-        "Payment Reference",
-        "Running Balance",
-        "Exchange From",
-        "Exchange To",
-        "Exchange Rate",
-        "Payer Name",
-        "Payee Name",
-        "Payee Account Number",
-        "Merchant",
-        "Card Last Four Digits",
-        "Card Holder Full Name",
-        "Attachment",
-        "Note",
-        "Total fees",
-    ]
+    head = WISE.split(",")
     lines = [head]
     for i, r in enumerate(rows):
         lines.append(
@@ -451,19 +267,7 @@ def wise_multi(rows: list[Row]) -> tuple[str, list[Row]]:
                 f"{r[2]:.2f}",
                 r[3],
                 r[1],
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
+                *[""] * 13,
                 "0.00",
             ]
         )

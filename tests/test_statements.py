@@ -14,7 +14,7 @@ from advisor.users.statements.classify import classify
 from advisor.users.statements.reader import read_statement, read_statements
 from advisor.users.statements.summary import summarize
 from tests.helpers import cli
-from tests.statements_synth import AMOUNTS
+from tests.statements_synth import data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statements"
 TRUTH: dict[str, list[str]] = json.loads((FIXTURES / "truth.json").read_text(encoding="utf-8"))
@@ -30,7 +30,7 @@ def test_every_layout_reads_each_row_with_its_sign_and_size(name: str) -> None:
         if label == "spending" or (label == "own_transfer" and row.amount < 0):
             assert row.amount < 0, row
         else:
-            low, high = AMOUNTS[label]
+            low, high = data()["amounts"][label]
             # decimal commas and thousands separators: 2.503,32 is 2503.32, not 2.5
             assert low <= row.amount <= high, row
 

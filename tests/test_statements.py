@@ -183,3 +183,20 @@ def test_facts_in_another_currency_than_the_profile_are_refused(
     sparkasse = str(FIXTURES / "de_sparkasse.csv")
     code, _, err = cli(capsys, "statement", "-u", "ann", "import", sparkasse, "--save-facts")
     assert code == 2 and "amounts are never converted" in err
+
+
+def test_random_bytes_are_an_unknown_layout(tmp_path: Path) -> None:
+    import random
+
+    path = tmp_path / "noise.csv"
+    path.write_bytes(random.Random(7).randbytes(4000))
+    with pytest.raises(InputError, match=r"^noise.csv: unknown layout"):
+        read_statement(path)
+
+
+def test_a_semicolon_file_without_decimals_reads_dots_as_thousands(tmp_path: Path) -> None:
+    path = tmp_path / "konto.csv"
+    path.write_text("Datum;Text;Betrag\n01.02.2024;Gehalt ACME;1.234\n03.02.2024;Miete;-800\n")
+    rows = read_statement(path, "EUR")
+    assert [r.amount for r in rows] == [Decimal(1234), Decimal(-800)]
+    assert classify(rows[0]).stream == "salary"

@@ -37,13 +37,19 @@ def _text(path: Path) -> str:
     return raw.decode("latin-1")  # every byte is a character in latin-1
 
 
-def _rows(text: str) -> list[list[str]]:
+def _rows(name: str, text: str) -> tuple[list[list[str]], str]:
+    """The non-blank rows and the delimiter."""
     sample = "\n".join(text.splitlines()[:50])
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = [row for row in reader if any(c.strip() for c in row)]
+    except csv.Error as exc:
+        raise InputError(f"{name}: row {reader.line_num}: not a CSV file ({exc})") from None
+    return rows, str(dialect.delimiter)
 
 
 def _cell(row: list[str], col: int | None) -> str:
@@ -76,7 +82,7 @@ def _amount(where: str, layout: Layout, row: list[str], comma: bool) -> tuple[De
 
 
 def read_csv(path: Path, default_currency: str) -> list[Transaction]:
-    rows = _rows(_text(path))
+    rows, delimiter = _rows(path.name, _text(path))
     layout = find_layout(rows)
     if layout is None:
         raise InputError(
@@ -97,7 +103,10 @@ def read_csv(path: Path, default_currency: str) -> list[Transaction]:
             f"(read like {', '.join(EXAMPLE_DATE.strftime(f) for f in DATE_FORMATS[:4])})"
         )
     money_cols = [c for c in (layout.amount, layout.debit, layout.credit) if c is not None]
-    comma = decimal_comma([_cell(r, c) for _, r in body for c in money_cols])
+    # where no amount says (1.234 or 12), a ';'-separated file is European: decimal commas
+    comma = decimal_comma(
+        [_cell(r, c) for _, r in body for c in money_cols], default=delimiter == ";"
+    )
     out: list[Transaction] = []
     for line, row in body:
         where = f"{path.name}: row {line}"

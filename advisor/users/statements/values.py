@@ -63,11 +63,12 @@ def date_format(values: list[str]) -> tuple[str | None, int]:
     return None, 0 if best is None else best[2]
 
 
-def decimal_comma(values: list[str]) -> bool:
-    """Whether a column writes 1.234,56 rather than 1,234.56."""
+def decimal_comma(values: list[str], default: bool = False) -> bool:
+    """Whether a column writes 1.234,56 rather than 1,234.56 (``default`` when no value
+    ends in one or two decimals)."""
     commas = sum(1 for v in values if re.search(r",\d{1,2}\s*(?:[A-Za-z€£$-]*)\s*$", v.strip()))
     points = sum(1 for v in values if re.search(r"\.\d{1,2}\s*(?:[A-Za-z€£$-]*)\s*$", v.strip()))
-    return commas > points
+    return default if commas == points else commas > points
 
 
 def currency_in(value: str) -> str | None:

@@ -200,3 +200,23 @@ def test_a_semicolon_file_without_decimals_reads_dots_as_thousands(tmp_path: Pat
     rows = read_statement(path, "EUR")
     assert [r.amount for r in rows] == [Decimal(1234), Decimal(-800)]
     assert classify(rows[0]).stream == "salary"
+
+
+def test_a_label_is_remembered_for_later_imports_and_goes_with_the_user(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "acme.csv"
+    path.write_text("Date,Description,Amount\n2024-01-05,ACME PAYOUT 123,250.00\n")
+    args = ("statement", "--user", "ann", "import", str(path), "--json")
+    before = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
+    assert before["unclassified"]["examples"] == ["ACME PAYOUT 123"]
+    code, out, _ = cli(capsys, "statement", "-u", "ann", "label", "Acme  Payout", "royalties")
+    assert code == 0 and "royalties" in out
+    after = json.loads(cli(capsys, *args)[1])["currencies"][0]
+    assert set(after["income_per_month"]) == {"royalties"}
+    assert after["income_per_month"]["royalties"]["passivity"] == "semi-passive"
+    code, _, err = cli(capsys, "statement", "-u", "ann", "label", "ACME PAYOUT", "lottery")
+    assert code == 2 and err.startswith("error: unknown label 'lottery'")
+    assert cli(capsys, "users", "delete", "ann", "--yes")[0] == 0
+    again = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
+    assert set(again) == {"unclassified"}  # the label went with the user

@@ -36,6 +36,19 @@ def _print_currency(block: dict[str, Any], first: bool) -> None:
     )
 
 
+def _unclassified_hint(report: dict[str, Any], user: str) -> None:
+    examples = [
+        text
+        for block in report["currencies"]
+        for text in block["income_per_month"].get("unclassified", {}).get("examples", [])
+    ]
+    if examples:
+        typer.echo(
+            f"\nnot classified yet, e.g. {'; '.join(examples[:3])}: say what they are with "
+            f'`advisor statement --user {user} label "PAYER TEXT" STREAM`'
+        )
+
+
 def _print(report: dict[str, Any], user: str, saved: bool) -> None:
     dupes = report["duplicates_dropped"]
     typer.echo(
@@ -44,6 +57,7 @@ def _print(report: dict[str, Any], user: str, saved: bool) -> None:
     )
     for i, block in enumerate(report["currencies"]):
         _print_currency(block, i == 0)
+    _unclassified_hint(report, user)
     facts = report["proposed_facts"]
     sources = ", ".join(
         f"{s['name']} {_money(s['monthly_income'])}/month" for s in facts["income_sources"]
@@ -86,11 +100,12 @@ def register(app: typer.Typer) -> None:
         from advisor.core.settings import get_settings
         from advisor.interfaces.cli.common import print_json
         from advisor.users.profile import load_profile
+        from advisor.users.statements.labels import load_labels
         from advisor.users.statements.report import statement_report
 
         settings = get_settings()
         default = (currency or load_profile(settings, ctx.obj).currency).upper()
-        report = statement_report(files, default)
+        report = statement_report(files, default, load_labels(settings, ctx.obj))
         if save:
             from advisor.users.statements.facts import save_statement_facts
 
@@ -99,3 +114,19 @@ def register(app: typer.Typer) -> None:
             print_json({**report, "saved": save})
             return
         _print(report, ctx.obj, save)
+
+    @statement_app.command("label")
+    def label(
+        ctx: typer.Context,
+        text: str = typer.Argument(..., help='text of the payer, e.g. "ACME PAYOUT"'),
+        stream: str = typer.Argument(
+            ..., help="e.g. royalties, rent_received, refund, own_transfer; unclassified forgets"
+        ),
+    ) -> None:
+        """Say what a payer's rows are; remembered for every later import."""
+        from advisor.core.settings import get_settings
+        from advisor.users.statements.labels import save_label
+
+        labels = save_label(get_settings(), ctx.obj, text, stream)
+        action = "forgot" if stream == "unclassified" else f"{stream}:"
+        typer.echo(f"{action} rows holding {text!r} ({len(labels)} labels of {ctx.obj} kept)")

@@ -5,6 +5,7 @@ spending, or income no rule names ("unclassified")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal, cast
@@ -62,7 +63,27 @@ def stream_passivity() -> dict[str, PassivityLabel]:
     return {name: passivity for name, _, passivity in _rules().streams}
 
 
-def classify(row: Transaction) -> Label:
+def _personal(row: Transaction, labels: Mapping[str, str]) -> Label | None:
+    """The person's own label for the row, the longest matching payer text first."""
+    text = " ".join(row.description.lower().split())
+    for key in sorted(labels, key=len, reverse=True):
+        if key in text:
+            label = labels[key]
+            if label in ("refund", "card_payment", "own_transfer"):
+                return Label(cast(Kind, label))
+            if row.amount < 0:
+                return None  # an income label says nothing of money going out
+            passivity = stream_passivity().get(label)
+            return Label("income", label, passivity) if passivity else None
+    return None
+
+
+def classify(row: Transaction, labels: Mapping[str, str] | None = None) -> Label:
+    """The person's labels first (``advisor statement label``), then the rules."""
+    if labels:
+        personal = _personal(row, labels)
+        if personal is not None:
+            return personal
     text = row.description
     table = _rules()
     if row.amount < 0:

@@ -3,14 +3,18 @@ proposed facts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from advisor.core.errors import InputError
 
 
-def statement_report(files: Sequence[Path], default_currency: str = "USD") -> dict[str, Any]:
+def statement_report(
+    files: Sequence[Path],
+    default_currency: str = "USD",
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     from advisor.users.statements.facts import proposed_facts
     from advisor.users.statements.reader import merge, read_statement
     from advisor.users.statements.summary import summarize
@@ -19,7 +23,7 @@ def statement_report(files: Sequence[Path], default_currency: str = "USD") -> di
         raise InputError("no statement files given")
     per_file = [read_statement(Path(f), default_currency) for f in files]
     rows = merge(per_file)
-    summaries = summarize(rows)
+    summaries = summarize(rows, labels)
     return {
         "files": [Path(f).name for f in files],
         "rows": len(rows),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ class Stream:
     passivity: PassivityLabel | None
     total: Decimal = Decimal(0)
     rows: int = 0
+    examples: list[str] = field(default_factory=list)  # payers, for the unclassified
 
 
 @dataclass
@@ -72,6 +74,7 @@ class CurrencySummary:
                     "total": float(s.total),
                     "rows": s.rows,
                     "passivity": s.passivity,
+                    **({"examples": s.examples} if s.name == UNCLASSIFIED else {}),
                 }
                 for s in sorted(self.streams.values(), key=lambda s: -s.total)
             },
@@ -90,11 +93,14 @@ def months_between(first: dt.date, last: dt.date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
-def summarize(rows: list[Transaction]) -> list[CurrencySummary]:
-    """One summary per currency, the currency with most rows first."""
+def summarize(
+    rows: list[Transaction], labels: Mapping[str, str] | None = None
+) -> list[CurrencySummary]:
+    """One summary per currency, the currency with most rows first; ``labels`` are the
+    person's own (advisor.users.statements.labels)."""
     by_currency: dict[str, list[tuple[Transaction, Label]]] = defaultdict(list)
     for row in rows:
-        by_currency[row.currency].append((row, classify(row)))
+        by_currency[row.currency].append((row, classify(row, labels)))
     out = [_one(currency, labelled) for currency, labelled in by_currency.items()]
     out.sort(key=lambda s: (-s.rows, s.currency))
     return out
@@ -120,4 +126,6 @@ def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySu
             stream = summary.streams.setdefault(name, Stream(name, label.passivity))
             stream.total += row.amount
             stream.rows += 1
+            if name == UNCLASSIFIED and len(stream.examples) < 5:
+                stream.examples.append(row.description)
     return summary

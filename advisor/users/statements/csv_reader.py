@@ -19,6 +19,7 @@ from advisor.users.statements.values import (
     date_format,
     decimal_comma,
     parse_amount,
+    parse_date,
 )
 
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -81,6 +82,12 @@ def _amount(where: str, layout: Layout, row: list[str], comma: bool) -> tuple[De
     return total, raw
 
 
+def _date(value: str, fmt: str) -> dt.date:
+    parsed = parse_date(value, fmt)
+    assert parsed is not None  # the format was chosen because it reads every value
+    return parsed
+
+
 def read_csv(path: Path, default_currency: str) -> list[Transaction]:
     rows, delimiter = _rows(path.name, _text(path))
     layout = find_layout(rows)
@@ -120,7 +127,7 @@ def read_csv(path: Path, default_currency: str) -> list[Transaction]:
             Transaction(
                 file=path.name,
                 row=line,
-                date=dt.datetime.strptime(_cell(row, layout.date)[:40], fmt).date(),
+                date=_date(_cell(row, layout.date), fmt),
                 description=" ".join(
                     dict.fromkeys(t for c in layout.description if (t := _cell(row, c)))
                 ),

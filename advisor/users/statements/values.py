@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Tried in this order; when several read every value of a column, the one that puts the
 # rows in date order wins (statements are sorted), then the first.
@@ -31,7 +32,8 @@ SYMBOLS = {"£": "GBP", "€": "EUR", "$": "USD", "¥": "JPY", "₹": "INR", "CH
 _CODE = re.compile(r"\b([A-Z]{3})\b")
 
 
-def _parses(value: str, fmt: str) -> dt.date | None:
+@lru_cache(maxsize=65536)  # statements repeat their dates: parse each once
+def parse_date(value: str, fmt: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(value.strip()[:40], fmt).date()
     except ValueError:
@@ -49,14 +51,14 @@ def date_format(values: list[str]) -> tuple[str | None, int]:
     readers: list[str] = []
     best: tuple[int, str, int] | None = None
     for fmt in DATE_FORMATS:
-        failed = next((i for i, v in enumerate(values) if _parses(v, fmt) is None), None)
+        failed = next((i for i, v in enumerate(values) if parse_date(v, fmt) is None), None)
         if failed is None:
             readers.append(fmt)
         elif best is None or failed > best[0]:
             best = (failed, fmt, failed)
     if readers:
         for fmt in readers:
-            dates = [_parses(v, fmt) for v in values]
+            dates = [parse_date(v, fmt) for v in values]
             if _ordered([d for d in dates if d is not None]):
                 return fmt, -1
         return readers[0], -1

@@ -220,3 +220,20 @@ def test_a_label_is_remembered_for_later_imports_and_goes_with_the_user(
     assert cli(capsys, "users", "delete", "ann", "--yes")[0] == 0
     again = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
     assert set(again) == {"unclassified"}  # the label went with the user
+
+
+def test_a_card_bill_is_spending_once_with_or_without_the_cards_export(tmp_path: Path) -> None:
+    checking, card = tmp_path / "checking.csv", tmp_path / "card.csv"
+    checking.write_text(
+        "Date,Description,Amount\n2024-03-01,ACME PAYROLL,1000.00\n"
+        "2024-03-20,CREDIT CARD PAYMENT 991,-500.00\n"
+    )
+    card.write_text(
+        "Transaction Date,Description,Amount\n2024-03-03,GROCER,-300.00\n"
+        '2024-03-09,CINEMA,-200.00\n2024-03-21,"PAYMENT, THANK YOU",500.00\n'
+    )
+    alone = summarize(read_statements([checking]))[0]
+    both = summarize(read_statements([checking, card]))[0]
+    assert alone.money_out == both.money_out == Decimal(500)
+    assert alone.monthly_surplus() == both.monthly_surplus() == Decimal(500)
+    assert both.income() == Decimal(1000)

@@ -87,8 +87,11 @@ def classify(row: Transaction, labels: Mapping[str, str] | None = None) -> Label
     text = row.description
     table = _rules()
     if row.amount < 0:
-        own = dict(table.not_income)["own_transfer"]
-        return Label("own_transfer" if own.search(text) else "spending")
+        kinds = dict(table.not_income)
+        for kind in ("own_transfer", "card_payment"):
+            if kinds[kind].search(text):
+                return Label(kind)
+        return Label("spending")
     for kind, pattern in table.not_income:
         if pattern.search(text):
             return Label(kind)

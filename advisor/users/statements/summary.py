@@ -111,8 +111,12 @@ def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySu
     summary = CurrencySummary(
         currency, min(dates), max(dates), months_between(min(dates), max(dates)), len(labelled)
     )
+    # A card bill paid from checking is spending, unless the card's own statement (its
+    # purchases and the payment received) is imported too: then it only moves money.
+    card_imported = any(lab.kind == "card_payment" and r.amount > 0 for r, lab in labelled)
     for row, label in labelled:
-        if label.kind in NOT_IN_SURPLUS:
+        bill_paid = label.kind == "card_payment" and row.amount < 0
+        if label.kind in NOT_IN_SURPLUS and (card_imported or not bill_paid):
             summary.transfers += abs(row.amount)
             continue
         if row.amount >= 0:

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advisor.core.errors import InputError
 from advisor.users.statements.classify import classify
@@ -237,3 +239,22 @@ def test_a_card_bill_is_spending_once_with_or_without_the_cards_export(tmp_path:
     assert alone.money_out == both.money_out == Decimal(500)
     assert alone.monthly_surplus() == both.monthly_surplus() == Decimal(500)
     assert both.income() == Decimal(1000)
+
+
+@given(
+    cents=st.integers(min_value=-(10**11), max_value=10**11),
+    style=st.sampled_from(["us", "eu", "plain", "paren", "trailing"]),
+)
+def test_an_amount_written_as_banks_write_it_reads_back_exactly(cents: int, style: str) -> None:
+    from advisor.users.statements.values import decimal_comma, parse_amount
+
+    value = Decimal(cents) / 100
+    us = f"{abs(value):,.2f}"
+    text = {
+        "us": f"{'-' if value < 0 else ''}${us}",
+        "eu": ("-" if value < 0 else "") + us.translate(str.maketrans(",.", ".,")) + " EUR",
+        "plain": f"{value:.2f}",
+        "paren": f"({us})" if value < 0 else us,
+        "trailing": f"{us}-" if value < 0 else us,
+    }[style]
+    assert parse_amount(text, decimal_comma([text])) == value

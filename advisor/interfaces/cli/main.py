@@ -21,8 +21,8 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    names = ("ingest", "ask", "calc", "suggest", "profile", "docs", "users", "eval", "serve")
-    for name in (*names, "api", "mcp"):
+    names = ("ingest", "ask", "calc", "suggest", "profile", "statement", "docs", "users", "eval")
+    for name in (*names, "serve", "api", "mcp"):
         try:
             module = __import__(f"advisor.interfaces.cli.{name}_cmd", fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -1,0 +1,132 @@
+"""``advisor statement --user ID import FILE [FILE...] [--json] [--save-facts]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _print_currency(block: dict[str, Any], first: bool) -> None:
+    note = "" if first else " (kept apart: amounts in two currencies are never added)"
+    typer.echo(
+        f"\n{block['currency']}: {block['months_covered']} months covered "
+        f"({block['first_date']} to {block['last_date']}), {block['rows']} rows{note}"
+    )
+    typer.echo("  income per month by stream:")
+    width = max([len(n) for n in block["income_per_month"]] + [16])
+    for name, stream in block["income_per_month"].items():
+        label = stream["passivity"] or "not classified yet"
+        typer.echo(f"    {name:{width}} {_money(stream['per_month']):>12}  {label}")
+    if not block["income_per_month"]:
+        typer.echo("    (no income found)")
+    typer.echo(f"  {'income per month':{width + 2}} {_money(block['income_per_month_total']):>12}")
+    share = block["passive_share"]
+    shown = "no income" if share is None else f"{share * 100:.1f}% of income"
+    typer.echo(f"  {'passive share':{width + 2}} {shown:>12}")
+    typer.echo(
+        f"  {'monthly surplus':{width + 2}} {_money(block['monthly_surplus']):>12}  "
+        f"(money in minus money out; {_money(block['own_transfers_left_out'])} moved between "
+        "own accounts left out)"
+    )
+
+
+def _unclassified_hint(report: dict[str, Any], user: str) -> None:
+    examples = [
+        text
+        for block in report["currencies"]
+        for text in block["income_per_month"].get("unclassified", {}).get("examples", [])
+    ]
+    if examples:
+        typer.echo(
+            f"\nnot classified yet, e.g. {'; '.join(examples[:3])}: say what they are with "
+            f'`advisor statement --user {user} label "PAYER TEXT" STREAM`'
+        )
+
+
+def _print(report: dict[str, Any], user: str, saved: bool) -> None:
+    dupes = report["duplicates_dropped"]
+    typer.echo(
+        f"{len(report['files'])} file(s), {report['rows']} rows"
+        + (f" ({dupes} duplicate rows of overlapping exports counted once)" if dupes else "")
+    )
+    for i, block in enumerate(report["currencies"]):
+        _print_currency(block, i == 0)
+    _unclassified_hint(report, user)
+    facts = report["proposed_facts"]
+    sources = ", ".join(
+        f"{s['name']} {_money(s['monthly_income'])}/month" for s in facts["income_sources"]
+    )
+    typer.echo(
+        f"\nproposed profile facts ({facts['currency']}): monthly_surplus = "
+        f"{_money(facts['monthly_surplus'])}; income_sources = {sources or 'none'}"
+    )
+    if saved:
+        typer.echo(f"saved to the profile of {user}")
+    else:
+        typer.echo(f"not saved: add --save-facts to save them to the profile of {user}")
+
+
+def register(app: typer.Typer) -> None:
+    statement_app = typer.Typer(help="Read a user's bank statements: income by stream, surplus.")
+    app.add_typer(statement_app, name="statement", no_args_is_help=True)
+
+    @statement_app.callback()
+    def main(
+        ctx: typer.Context,
+        user: str = typer.Option(..., "--user", "-u", help="the user id"),
+    ) -> None:
+        from advisor.users.ids import validate_user_id
+
+        ctx.obj = validate_user_id(user)
+
+    @statement_app.command("import")
+    def import_(
+        ctx: typer.Context,
+        files: list[Path] = typer.Argument(..., help="CSV, OFX or QFX exports", dir_okay=False),
+        json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+        save: bool = typer.Option(False, "--save-facts", help="save the proposed profile facts"),
+        currency: str | None = typer.Option(
+            None, help="currency of files that do not say (default: the profile's)"
+        ),
+    ) -> None:
+        """Print income per month by stream, the passive share, the monthly surplus and
+        the months covered; propose them as profile facts."""
+        from advisor.core.settings import get_settings
+        from advisor.interfaces.cli.common import print_json
+        from advisor.users.profile import load_profile
+        from advisor.users.statements.labels import load_labels
+        from advisor.users.statements.report import statement_report
+
+        settings = get_settings()
+        default = (currency or load_profile(settings, ctx.obj).currency).upper()
+        report = statement_report(files, default, load_labels(settings, ctx.obj))
+        if save:
+            from advisor.users.statements.facts import save_statement_facts
+
+            save_statement_facts(settings, ctx.obj, report["proposed_facts"])
+        if json_out:
+            print_json({**report, "saved": save})
+            return
+        _print(report, ctx.obj, save)
+
+    @statement_app.command("label")
+    def label(
+        ctx: typer.Context,
+        text: str = typer.Argument(..., help='text of the payer, e.g. "ACME PAYOUT"'),
+        stream: str = typer.Argument(
+            ..., help="e.g. royalties, rent_received, refund, own_transfer; unclassified forgets"
+        ),
+    ) -> None:
+        """Say what a payer's rows are; remembered for every later import."""
+        from advisor.core.settings import get_settings
+        from advisor.users.statements.labels import save_label
+
+        labels = save_label(get_settings(), ctx.obj, text, stream)
+        action = "forgot" if stream == "unclassified" else f"{stream}:"
+        typer.echo(f"{action} rows holding {text!r} ({len(labels)} labels of {ctx.obj} kept)")

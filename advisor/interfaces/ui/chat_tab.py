@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from advisor.answering.service import Advisor
     from advisor.core.answers import Answer, Turn
 
-RATE_HINT = (
-    "Rate an answer with \U0001f44d or \U0001f44e under it; type a comment here first if you like."
-)
+THANKS_UP = "Thanks: marked as helpful."
+ASK_WHY = "Sorry it missed. What was wrong? A comment is optional; press Send to record it."
+THANKS_DOWN = "Thanks: your rating is recorded."
+CHAT_HEIGHT = "calc(100dvh - 240px)"  # the chat fills the window under the tabs
 KEPT_EXCHANGES = 100  # answers per user that can still be rated
 
 
@@ -54,7 +55,11 @@ class ChatTab:
         """The tab's components; call inside ``gr.Tab``."""
         self.chatbot = gr.Chatbot(
             label="Advisor",
-            height=520,
+            show_label=False,  # a floating label would cover the first line
+            height=CHAT_HEIGHT,
+            min_height=320,
+            autoscroll=False,  # the page script scrolls a new answer to its start
+            buttons=["copy", "copy_all"],
             render_markdown=False,  # messages are escaped HTML (advisor.interfaces.ui.render)
             latex_delimiters=[],
             sanitize_html=True,
@@ -66,7 +71,8 @@ class ChatTab:
             self.chat,
             chatbot=self.chatbot,
             textbox=gr.Textbox(
-                placeholder="Ask a question…",
+                label="Your question",
+                placeholder="Ask about passive or active income…",
                 show_label=False,
                 submit_btn=True,
                 elem_id="advisor-question",
@@ -86,16 +92,20 @@ class ChatTab:
                 size="sm",
                 elem_id="advisor-save-facts",
             )
-        with gr.Row():
+        self.feedback_note = markdown(elem_id="advisor-feedback-note")
+        self.disliked = gr.State(None)  # the answer a thumbs-down is waiting on
+        with gr.Row(visible=False, elem_id="advisor-feedback", equal_height=True) as row:
+            self.feedback_row = row
             self.feedback_comment = gr.Textbox(
-                label="Comment on an answer (optional)",
-                placeholder=RATE_HINT,
+                label="What was wrong with this answer? (optional)",
                 max_length=2000,
                 lines=1,
                 scale=4,
                 elem_id="advisor-feedback-comment",
             )
-            self.feedback_note = markdown(elem_id="advisor-feedback-note")
+            self.feedback_send = gr.Button(
+                "Send", scale=1, variant="primary", elem_id="advisor-feedback-send"
+            )
         markdown(
             "Answers quote the library and your own documents; expand a source to "
             "read the passage. Tell the chat about yourself (\u201cI have $20,000 and 5 "
@@ -109,6 +119,9 @@ class ChatTab:
     ) -> Iterator[list[dict[str, Any]]]:
         """Stream the answer, then show it with its sources under it."""
         user = user_of(request)
+        if not isinstance(message, str) or not message.strip():
+            yield [{"role": "assistant", "content": render.to_html("Type a question first.")}]
+            return
         text = ""
         try:
             profile = self._profile_facts(user)
@@ -133,22 +146,47 @@ class ChatTab:
         while len(kept) > KEPT_EXCHANGES:
             kept.popitem(last=False)
 
-    def rate_answer(self, comment: Any, like: gr.LikeData, request: gr.Request) -> tuple[str, Any]:
-        """Store a thumbs up or down, with the comment typed, for the answer rated (the
-        exchange kept when it was answered); the comment box is emptied once stored."""
-        from advisor.users.feedback import record_feedback
-
-        user = user_of(request)
+    def rate_answer(self, like: gr.LikeData, request: gr.Request) -> tuple[Any, ...]:
+        """A thumbs up is stored at once; a thumbs down opens the comment field beside the
+        answer and is stored by :meth:`send_rating` (with or without a comment)."""
+        same = (gr.update(), gr.update(), gr.update(), gr.update())
         liked = getattr(like, "liked", None)
         if not isinstance(liked, bool):  # no event, a thumb clicked off, another option
-            return render.escape_markdown(RATE_HINT), gr.update()
+            return same
         shown = _first_text(getattr(like, "value", None))
+        if self._exchange(user_of(request), shown) is None:
+            note = "Only an answer given since this page was opened can be rated: ask again."
+            return render.escape_markdown(note), gr.update(visible=False), None, gr.update()
+        if not liked:
+            return render.escape_markdown(ASK_WHY), gr.update(visible=True), shown, ""
+        _, note = self._record(user_of(request), shown, "up", "")
+        return note, gr.update(visible=False), None, ""
+
+    def send_rating(
+        self, comment: Any, disliked: Any, request: gr.Request
+    ) -> tuple[str, dict[str, Any], None, Any]:
+        """Store the thumbs down waiting in this session, with the comment typed."""
+        user = user_of(request)
+        if not isinstance(disliked, str) or self._exchange(user, disliked) is None:
+            note = "Click the thumbs-down under an answer first."
+            return render.escape_markdown(note), gr.update(visible=False), None, gr.update()
+        text = comment if isinstance(comment, str) else ""
+        stored, note = self._record(user, disliked, "down", text)
+        if not stored:  # e.g. a comment too long: keep the field open to fix it
+            return note, gr.update(visible=True), disliked, gr.update()
+        return note, gr.update(visible=False), None, ""
+
+    def _exchange(self, user: str, shown: str | None) -> Exchange | None:
         kept = self._exchanges.get(user)
-        exchange = kept.get(shown) if kept is not None and shown else None
+        return kept.get(shown) if kept is not None and shown else None
+
+    def _record(self, user: str, shown: str, rating: str, comment: str) -> tuple[bool, str]:
+        """Store a rating for an answer this server gave ``user``: stored?, the note."""
+        from advisor.users.feedback import record_feedback
+
+        exchange = self._exchange(user, shown)
         if exchange is None:
-            return render.escape_markdown(
-                "Only an answer given in this session can be rated: ask again, then rate it."
-            ), gr.update()
+            return False, render.escape_markdown("That answer can no longer be rated: ask again.")
         answer = exchange.answer
         try:
             record_feedback(
@@ -156,17 +194,16 @@ class ChatTab:
                 user,
                 question=exchange.question,
                 answer=answer.answer,
-                rating="up" if liked else "down",
-                comment=comment if isinstance(comment, str) else None,
+                rating=rating,
+                comment=comment,
                 history=[t.model_dump() for t in exchange.history],
                 citations=[c.model_dump() for c in render.shown_citations(answer)],
                 engine=answer.engine,
                 reason=answer.reason,
             )
         except AdvisorError as exc:
-            return error_text(exc), gr.update()
-        thumb = "\U0001f44d" if liked else "\U0001f44e"
-        return render.escape_markdown(f"Thanks: your {thumb} is recorded."), ""
+            return False, error_text(exc)
+        return True, render.escape_markdown(THANKS_UP if rating == "up" else THANKS_DOWN)
 
     def pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
         """What the person told the chat about themselves, with a button to save it."""

@@ -9,7 +9,15 @@ import pandas as pd
 
 from advisor.core.errors import AdvisorError
 from advisor.interfaces.ui import render
-from advisor.interfaces.ui.common import describe_missing, error_text, markdown, number, user_of
+from advisor.interfaces.ui.auth import LOCAL_USER
+from advisor.interfaces.ui.common import (
+    FIELD_LABELS,
+    describe_missing,
+    error_text,
+    markdown,
+    number,
+    user_of,
+)
 
 if TYPE_CHECKING:
     from advisor.answering.service import Advisor
@@ -28,13 +36,13 @@ class ProfileTab:
         """The tab's components; call inside ``gr.Tab``."""
         self.who = markdown(elem_id="advisor-user")
         with gr.Row():
-            self.capital = gr.Number(label="Savings you could invest", minimum=0)
-            self.surplus = gr.Number(label="Money left over each month", minimum=0)
-            self.hours = gr.Number(label="Free hours a week", minimum=0)
+            self.capital = gr.Number(label="Savings you could invest")
+            self.surplus = gr.Number(label="Money left over each month")
+            self.hours = gr.Number(label="Free hours a week")
         with gr.Row():
             self.risk = gr.Radio(RISK_CHOICES, label="Risk tolerance")
-            self.horizon = gr.Number(label="Horizon (years)", minimum=0)
-            self.goal = gr.Number(label="Monthly income goal", minimum=0)
+            self.horizon = gr.Number(label="Horizon (years)")
+            self.goal = gr.Number(label="Monthly income goal")
             self.currency = gr.Textbox(label="Currency", value="USD", max_lines=1)
         self.skills = gr.Textbox(
             label="Skills (comma-separated)", placeholder="writing, teaching, programming"
@@ -88,7 +96,11 @@ class ProfileTab:
             p.goal_monthly_income,
             p.currency,
             sources,
-            render.escape_markdown(f"Signed in as {user}."),
+            render.escape_markdown(
+                "Your profile is kept on this computer (no sign-in needed)."
+                if user == LOCAL_USER
+                else f"Signed in as {user}: this profile is yours alone."
+            ),
             describe_missing(missing_fields(p)),
         ]
 
@@ -133,9 +145,22 @@ class ProfileTab:
             "currency": (currency or "").strip() or "USD",
             "income_sources": rows,
         }
+        negative = [k for k, v in data.items() if isinstance(v, float) and v < 0]
+        if negative:
+            name = FIELD_LABELS.get(negative[0], negative[0])
+            return render.escape_markdown(
+                f"⚠️ Not saved: {name} cannot be below 0 (you typed {data[negative[0]]:g})."
+            )
         try:
             profile = validate_profile(data)
             save_profile(self.advisor.settings, user, profile)
         except AdvisorError as exc:
-            return render.escape_markdown(f"⚠️ Not saved: {exc}")
+            return render.escape_markdown(f"⚠️ Not saved: {in_words(str(exc))}")
         return render.escape_markdown("Saved. ") + describe_missing(missing_fields(profile))
+
+
+def in_words(message: str) -> str:
+    """A validation message with the profile's field names as the form labels them."""
+    for field, label in sorted(FIELD_LABELS.items(), key=lambda kv: -len(kv[0])):
+        message = message.replace(field, label)
+    return message

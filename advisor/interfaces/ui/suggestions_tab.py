@@ -52,13 +52,13 @@ class SuggestionsTab:
                 with gr.Column():
                     gr.Markdown("**Capital needed for a monthly income**")
                     self.cn_income = gr.Number(label="Monthly income", value=1000, minimum=0)
-                    self.cn_yield = gr.Number(label="Annual yield (%)", value=4, minimum=0)
+                    self.cn_yield = gr.Number(label="Annual yield (%)", value=4)
                     self.cn_button = gr.Button("Calculate capital")
                     self.cn_result = markdown(elem_id="advisor-capital-result")
                 with gr.Column():
                     gr.Markdown("**Months to the goal, contributions reinvested**")
                     self.mg_goal = gr.Number(label="Monthly income goal", value=1000, minimum=0)
-                    self.mg_yield = gr.Number(label="Annual yield (%)", value=4, minimum=0)
+                    self.mg_yield = gr.Number(label="Annual yield (%)", value=4)
                     self.mg_contribution = gr.Number(
                         label="Monthly contribution", value=500, minimum=0
                     )
@@ -117,6 +117,14 @@ class SuggestionsTab:
         return "\n\n".join(parts), chart
 
     # -- calculators --------------------------------------------------------
+    def _currency(self, request: gr.Request | None) -> str:
+        from advisor.users.profile import load_profile
+
+        try:
+            return load_profile(self.advisor.settings, user_of(request)).currency
+        except AdvisorError:
+            return "USD"
+
     def calculator_defaults(self, request: gr.Request) -> list[Any]:
         """Start the calculators from the profile: goal, monthly surplus, capital."""
         from advisor.users.profile import load_profile
@@ -132,9 +140,13 @@ class SuggestionsTab:
         goal = value(p.goal_monthly_income)
         return [goal, goal, value(p.monthly_surplus), value(p.capital)]
 
-    def capital_needed(self, monthly_income: Any, yield_percent: Any) -> str:
+    def capital_needed(self, monthly_income: Any, yield_percent: Any, request: gr.Request) -> str:
         from advisor.recommender.calculators import capital_needed
 
+        problem = _yield_problem(yield_percent)
+        if problem:
+            return problem
+        currency = self._currency(request)
         try:
             capital = capital_needed(
                 number(monthly_income) or 0.0, (number(yield_percent) or 0.0) / 100
@@ -142,8 +154,9 @@ class SuggestionsTab:
         except AdvisorError as exc:
             return error_text(exc)
         return render.escape_markdown(
-            f"Capital needed: {capital:,.0f} (an income of {number(monthly_income) or 0:,.0f} "
-            f"a month at {number(yield_percent) or 0:g}% a year)."
+            f"Capital needed: {capital:,.0f} {currency} (an income of "
+            f"{number(monthly_income) or 0:,.0f} {currency} a month at "
+            f"{number(yield_percent) or 0:g}% a year)."
         )
 
     def months_to_goal(
@@ -157,6 +170,9 @@ class SuggestionsTab:
         from advisor.recommender.calculators import months_to_goal
 
         empty = pd.DataFrame({"month": [], "monthly_income": []})
+        problem = _yield_problem(yield_percent)
+        if problem:
+            return problem, empty
         try:
             projection = months_to_goal(
                 number(goal) or 0.0,
@@ -181,3 +197,14 @@ class SuggestionsTab:
             }
         )
         return "\n".join(lines), chart
+
+
+def _yield_problem(yield_percent: Any) -> str | None:
+    """A yield the calculators cannot use, said in words (None when it is usable)."""
+    value = number(yield_percent)
+    if value is None or value <= 0:
+        return render.escape_markdown(
+            "Enter an annual yield above 0%, for example 4 (a typical dividend or rental "
+            "yield): at 0% money earns nothing, so no amount of capital reaches the income."
+        )
+    return None

@@ -59,8 +59,8 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         s = suggestions
         chat.chatbot.change(
             chat.pending_facts,
-            None,
-            [chat.facts_note, chat.save_facts],
+            chat.chatbot,
+            [chat.facts_note, chat.save_facts, chat.saved_chat],
             show_progress="hidden",
             **hidden,
         )
@@ -119,6 +119,8 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         )
         deleted.then(**hide, **hidden)
         d.cancel.click(**hide, **hidden)
+        # the conversation comes back after a reload (kept in this browser's storage)
+        demo.load(chat.restore_chat, chat.saved_chat, chat.chatbot, **hidden)
     return demo
 
 

@@ -46,8 +46,9 @@ class ChatTab:
 
     def __init__(self, advisor: Advisor) -> None:
         self.advisor = advisor
-        # facts a user typed in the chat, waiting for their "save" (never saved unasked)
-        self._pending_facts: dict[str, dict[str, Any]] = {}
+        # facts typed in the chat, waiting for a "save" (never saved unasked), by
+        # (user, browser session): offered in that session only, gone with its chat
+        self._pending_facts: dict[tuple[str, str], dict[str, Any]] = {}
         # each user's recent answers, by the HTML the chat shows, for thumbs up/down
         self._exchanges: dict[str, OrderedDict[str, Exchange]] = {}
 
@@ -93,6 +94,7 @@ class ChatTab:
                 elem_id="advisor-save-facts",
             )
         self.feedback_note = markdown(elem_id="advisor-feedback-note")
+        self.saved_chat = gr.BrowserState(None, storage_key="advisor-conversation")
         self.disliked = gr.State(None)  # the answer a thumbs-down is waiting on
         with gr.Row(visible=False, elem_id="advisor-feedback", equal_height=True) as row:
             self.feedback_row = row
@@ -132,7 +134,7 @@ class ChatTab:
                 yield [{"role": "assistant", "content": render.to_html(text)}]
             answer = events.answer()
             if answer.profile_facts:
-                self._pending_facts[user] = dict(answer.profile_facts)
+                self._pending_facts[_session(user, request)] = dict(answer.profile_facts)
             messages = render.answer_messages(answer, asked=message)
             self._keep(user, messages[0]["content"], Exchange(message, turns, answer))
             yield messages
@@ -205,32 +207,47 @@ class ChatTab:
             return False, error_text(exc)
         return True, render.escape_markdown(THANKS_UP if rating == "up" else THANKS_DOWN)
 
-    def pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
-        """What the person told the chat about themselves, with a button to save it."""
+    def pending_facts(self, history: Any, request: gr.Request) -> tuple[str, Any, Any]:
+        """What the person told the chat about themselves in this browser session, with
+        a button to save it; the conversation as the browser keeps it over a reload.
+        An emptied chat (Clear) drops the offer with the conversation."""
         from advisor.conversation.facts import describe
 
-        facts = self._pending_facts.get(user_of(request))
+        user, key = user_of(request), _session(user_of(request), request)
+        messages = kept_messages(history)
+        if not messages:
+            self._pending_facts.pop(key, None)
+        stored = {"user": user, "messages": messages}
+        facts = self._pending_facts.get(key)
         if not facts:
-            return "", gr.update(visible=False)
+            return "", gr.update(visible=False), stored
         text = render.escape_markdown(
-            f"From the chat: {describe(facts)}. Save these facts to your profile so "
+            f"From this chat: {describe(facts)}. Save these facts to your profile so "
             "suggestions use them next time?"
         )
-        return text, gr.update(visible=True)
+        return text, gr.update(visible=True), stored
+
+    def restore_chat(self, stored: Any, request: gr.Request) -> Any:
+        """The conversation this browser kept, when it is this user's (after a reload)."""
+        if not isinstance(stored, dict) or stored.get("user") != user_of(request):
+            return gr.skip()
+        messages = kept_messages(stored.get("messages"))
+        return messages or gr.skip()
 
     def save_pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
         """Merge the facts from the chat into the saved profile (the person clicked)."""
         from advisor.users.profile import missing_fields, save_facts
 
         user = user_of(request)
-        facts = self._pending_facts.get(user)
+        key = _session(user, request)
+        facts = self._pending_facts.get(key)
         if not facts:
-            return "Nothing from the chat to save.", gr.update(visible=False)
+            return "Nothing from this chat to save.", gr.update(visible=False)
         try:
             profile = save_facts(self.advisor.settings, user, facts)
         except AdvisorError as exc:
             return error_text(exc), gr.update(visible=True)
-        self._pending_facts.pop(user, None)
+        self._pending_facts.pop(key, None)
         return render.escape_markdown("Saved to your profile. ") + describe_missing(
             missing_fields(profile)
         ), gr.update(visible=False)
@@ -253,3 +270,37 @@ def _first_text(value: Any) -> str | None:
     if isinstance(first, dict):
         first = first.get("text") if isinstance(first.get("text"), str) else None
     return first if isinstance(first, str) else None
+
+
+KEPT_MESSAGES = 200  # messages of a conversation the browser keeps over a reload
+KEPT_CHARS = 200_000
+
+
+def _session(user: str, request: gr.Request | None) -> tuple[str, str]:
+    """A browser session (one page load) of a user."""
+    return user, str(getattr(request, "session_hash", None) or "")
+
+
+def kept_messages(history: Any) -> list[dict[str, Any]]:
+    """The chat messages worth keeping in the browser: role, text and a source's title
+    only, so what comes back from the browser is plain data of the shape we wrote."""
+    if not isinstance(history, list):
+        return []
+    kept: list[dict[str, Any]] = []
+    size = 0
+    for message in history[-KEPT_MESSAGES:]:
+        if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
+            continue
+        content = render.message_text(message.get("content"))
+        if content is None:
+            continue
+        size += len(content)
+        if size > KEPT_CHARS:
+            break
+        entry: dict[str, Any] = {"role": message["role"], "content": content}
+        metadata = message.get("metadata")
+        title = metadata.get("title") if isinstance(metadata, dict) else None
+        if isinstance(title, str) and title:
+            entry["metadata"] = {"title": title[:500], "status": "done"}
+        kept.append(entry)
+    return kept

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
-import pandas as pd
 
 from advisor.core.errors import AdvisorError
 from advisor.interfaces.ui import render
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from advisor.answering.service import Advisor
 
 RISK_CHOICES = ["low", "medium", "high"]
-SOURCE_COLUMNS = ["Name", "Hours a month", "Monthly income"]
+_SEPARATOR = re.compile(r",\s+|;|\t")  # "1,200" stays one number
 
 
 class ProfileTab:
@@ -47,13 +47,12 @@ class ProfileTab:
         self.skills = gr.Textbox(
             label="Skills (comma-separated)", placeholder="writing, teaching, programming"
         )
-        self.sources = gr.Dataframe(
-            headers=SOURCE_COLUMNS,
-            datatype=["str", "number", "number"],
-            row_count=1,
-            column_count=3,
-            label="Income sources you have now",
-            interactive=True,
+        self.sources = gr.Textbox(
+            label="Income sources you have now: one a line, name, hours a month, monthly income",
+            placeholder="Freelance writing, 20, 300\nRental flat, 5, 900",
+            lines=3,
+            max_length=4000,
+            elem_id="advisor-income-sources",
         )
         self.save = gr.Button("Save profile", variant="primary", elem_id="advisor-save-profile")
         self.profile_status = markdown(elem_id="advisor-profile-status")
@@ -82,10 +81,7 @@ class ProfileTab:
             p = load_profile(self.advisor.settings, user)
         except AdvisorError as exc:
             return [gr.skip()] * 10 + [error_text(exc)]
-        sources = pd.DataFrame(
-            [[s.name, s.hours_per_month, s.monthly_income] for s in p.income_sources],
-            columns=SOURCE_COLUMNS,
-        )
+        sources = "\n".join(source_line(s) for s in p.income_sources)
         return [
             p.capital,
             p.monthly_surplus,
@@ -114,26 +110,17 @@ class ProfileTab:
         horizon_years: Any,
         goal_monthly_income: Any,
         currency: str | None,
-        sources: pd.DataFrame | None,
+        sources: str | None,
         request: gr.Request,
     ) -> str:
         """Validate and save the form; the reply names what is still missing."""
         from advisor.users.profile import missing_fields, save_profile, validate_profile
 
         user = user_of(request)
-        rows = []
-        if sources is not None:
-            for row in sources.itertuples(index=False, name=None):
-                name, hours, income = (list(row) + [None, None, None])[:3]
-                name = "" if name is None else str(name).strip()
-                if name and name.lower() != "nan":
-                    rows.append(
-                        {
-                            "name": name,
-                            "hours_per_month": number(hours),
-                            "monthly_income": number(income),
-                        }
-                    )
+        try:
+            rows = parse_sources(sources if isinstance(sources, str) else "")
+        except AdvisorError as exc:
+            return render.escape_markdown(f"⚠️ Not saved: {exc}")
         data = {
             "capital": number(capital),
             "monthly_surplus": number(monthly_surplus),
@@ -164,3 +151,37 @@ def in_words(message: str) -> str:
     for field, label in sorted(FIELD_LABELS.items(), key=lambda kv: -len(kv[0])):
         message = message.replace(field, label)
     return message
+
+
+def source_line(source: Any) -> str:
+    """One income source as the line the form shows: name, hours a month, income."""
+    numbers = [source.hours_per_month, source.monthly_income]
+    shown = ["" if n is None else f"{n:g}" for n in numbers]
+    return ", ".join([source.name, *shown]).rstrip(", ")
+
+
+def parse_sources(text: str) -> list[dict[str, Any]]:
+    """The income-source lines as typed (``Freelance writing, 20, 300``), or an
+    InputError that names the line and says what to type."""
+    from advisor.core.errors import InputError
+    from advisor.users.profile import parse_amount
+
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, *numbers = (p.strip() for p in _SEPARATOR.split(line.strip()))
+        if not name or len(numbers) > 2:
+            raise InputError(
+                f"income source line {n} ({line.strip()[:60]}) should read "
+                "name, hours a month, monthly income; for example: Freelance writing, 20, 300"
+            )
+        hours, income = (numbers + ["", ""])[:2]
+        rows.append(
+            {
+                "name": name,
+                "hours_per_month": parse_amount(f"hours a month on line {n}", hours or "?"),
+                "monthly_income": parse_amount(f"monthly income on line {n}", income or "?"),
+            }
+        )
+    return rows

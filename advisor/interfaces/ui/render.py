@@ -113,7 +113,7 @@ def _is_extra(message: Mapping[str, Any]) -> bool:
     return bool(metadata.get("title"))
 
 
-def _text(content: Any) -> str | None:
+def message_text(content: Any) -> str | None:
     """Plain text of a Gradio message content (a string or a list of text parts)."""
     if isinstance(content, str):
         return content
@@ -130,7 +130,7 @@ def history_turns(history: Iterable[Mapping[str, Any]]) -> list[Turn]:
     turns: list[Turn] = []
     for message in history:
         role = message.get("role")
-        text = _text(message.get("content"))
+        text = message_text(message.get("content"))
         if role not in ("user", "assistant") or text is None or _is_extra(message):
             continue
         turns.append(Turn(role=role, content=from_html(text) if role == "assistant" else text))

@@ -3,7 +3,7 @@
 The style makes the chat fill the window, keeps text at a 4.5:1 contrast and lets the
 four tabs fit a phone's width (Gradio otherwise hides the last ones behind a "More
 tabs" menu). The script does what Gradio has no setting for: a question box left
-blank is not sent, a new answer is scrolled to its start (not its end), the source
+blank is not sent, a new answer is held at its start (not its end) while it streams, the source
 toggles say whether they are open (``aria-expanded``), and the icon buttons Gradio
 leaves unnamed get a name (or, inside a toggle, are taken out of the tab order).
 """
@@ -62,20 +62,28 @@ JS = r"""
     }
     return null;
   };
+  const busy = () => {
+    const box = document.querySelector(QUESTION);
+    return !!box && box.disabled;  // the chat locks the box while an answer streams
+  };
   let answers = 0;
+  let anchor = null;  // the newest answer, held at the chat's top until it is complete
   const tidy = () => {
     const chat = document.querySelector('#advisor-chatbot');
     if (!chat) return;
-    // a new answer: show its first line at the top of the chat, keep it there
+    // a new answer: its first line at the top of the chat while the rest streams in
+    // below; once complete the page is left alone (the reader scrolls from there)
     const rows = chat.querySelectorAll('.bot-row');
-    if (rows.length > answers) {
-      const row = rows[rows.length - 1];
-      const box = scroller(row);
-      if (box) {
-        box.scrollTop += row.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
-      }
-    }
+    if (rows.length !== answers) anchor = rows.length > answers ? rows[rows.length - 1] : null;
     answers = rows.length;
+    if (anchor && !anchor.isConnected) anchor = rows.length ? rows[rows.length - 1] : null;
+    if (anchor) {
+      const box = scroller(anchor);
+      if (box) {
+        box.scrollTop += anchor.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      }
+      if (!busy()) anchor = null;
+    }
     // source toggles: state for screen readers; their arrow is decoration
     chat.querySelectorAll('.thought-group .title[role=button]').forEach((t) => {
       const open = t.classList.contains('expanded') ? 'true' : 'false';
@@ -95,7 +103,7 @@ JS = r"""
     });
   };
   new MutationObserver(tidy).observe(document.body, {
-    subtree: true, childList: true, attributes: true, attributeFilter: ['class'],
+    subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'disabled'],
   });
   tidy();
 }

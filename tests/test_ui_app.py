@@ -799,7 +799,7 @@ def test_tabs_labels_and_an_axe_check_for_phones_and_screen_readers(
                 if v["impact"] in ("serious", "critical")
             ]
         _shot(page, shots, f"accessibility-{viewport['width']}")
-        assert problems == []
+        assert problems == [], "\n".join(map(str, problems))
     finally:
         page.context.close()
 

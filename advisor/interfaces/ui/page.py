@@ -19,6 +19,13 @@ CSS = """
 #advisor-chatbot p { margin: 0.25em 0; }
 #advisor-chatbot { height: calc(100dvh - 240px) !important; min-height: 320px; }
 #advisor-question textarea::placeholder { color: #595959; opacity: 1; }
+button.primary { background: #c2410c !important; color: #fff !important; }
+button.primary:hover { background: #9a3412 !important; }
+button.stop { background: #b91c1c !important; color: #fff !important; }
+button.stop:hover { background: #991b1b !important; }
+#advisor-upload .or, #advisor-upload .wrap, input.subdued {
+  color: var(--body-text-color) !important;
+}
 .tab-container button.selected { color: #b45309 !important; }
 footer, footer a, footer button, .show-api { color: #4b5563 !important; }
 .advisor-feedback { border: 1px solid var(--border-color-primary); border-radius: 8px; }
@@ -94,6 +101,10 @@ JS = r"""
           b.setAttribute('aria-hidden', 'true');
         }
       });
+    });
+    // an empty chart's placeholder is named: give the name a role it is allowed on
+    document.querySelectorAll('div.empty[aria-label]:not([role])').forEach((e) => {
+      e.setAttribute('role', 'img');
     });
     const send = document.querySelector('#advisor-question .submit-button');
     if (send && !send.getAttribute('aria-label')) send.setAttribute('aria-label', 'Send question');

@@ -120,7 +120,8 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         deleted.then(**hide, **hidden)
         d.cancel.click(**hide, **hidden)
         # the conversation comes back after a reload (kept in this browser's storage)
-        demo.load(chat.restore_chat, chat.saved_chat, chat.chatbot, **hidden)
+        restored = [chat.chatbot, chat.interface.chatbot_state]
+        demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
     return demo
 
 

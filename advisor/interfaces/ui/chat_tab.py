@@ -68,7 +68,7 @@ class ChatTab:
             placeholder="Ask about passive and active income. Answers cite their sources.",
             elem_id="advisor-chatbot",
         )
-        gr.ChatInterface(
+        self.interface = gr.ChatInterface(
             self.chat,
             chatbot=self.chatbot,
             textbox=gr.Textbox(
@@ -227,12 +227,13 @@ class ChatTab:
         )
         return text, gr.update(visible=True), stored
 
-    def restore_chat(self, stored: Any, request: gr.Request) -> Any:
-        """The conversation this browser kept, when it is this user's (after a reload)."""
+    def restore_chat(self, stored: Any, request: gr.Request) -> tuple[Any, Any]:
+        """The conversation this browser kept, when it is this user's (after a reload):
+        for the chat shown and for the history the chat sends with the next question."""
         if not isinstance(stored, dict) or stored.get("user") != user_of(request):
-            return gr.skip()
+            return gr.skip(), gr.skip()
         messages = kept_messages(stored.get("messages"))
-        return messages or gr.skip()
+        return (messages, messages) if messages else (gr.skip(), gr.skip())
 
     def save_pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
         """Merge the facts from the chat into the saved profile (the person clicked)."""

@@ -156,7 +156,7 @@ class ChatTab:
         if not isinstance(liked, bool):  # no event, a thumb clicked off, another option
             return same
         shown = _first_text(getattr(like, "value", None))
-        if self._exchange(user_of(request), shown) is None:
+        if shown is None or self._exchange(user_of(request), shown) is None:
             note = "Only an answer given since this page was opened can be rated: ask again."
             return render.escape_markdown(note), gr.update(visible=False), None, gr.update()
         if not liked:
@@ -166,7 +166,7 @@ class ChatTab:
 
     def send_rating(
         self, comment: Any, disliked: Any, request: gr.Request
-    ) -> tuple[str, dict[str, Any], None, Any]:
+    ) -> tuple[str, dict[str, Any], str | None, Any]:
         """Store the thumbs down waiting in this session, with the comment typed."""
         user = user_of(request)
         if not isinstance(disliked, str) or self._exchange(user, disliked) is None:

@@ -459,8 +459,13 @@ def test_profile_form_saves_and_suggestions_show_ranked_streams_and_a_chart(page
     suggestions.locator("h3").first.wait_for()
     text = suggestions.inner_text()
     assert re.search(r"1\. .+ · fit \d+/100", text), text[:300]
-    assert "First steps" in text
+    assert "First step:" in text and "97.5" not in text
     assert suggestions.locator("blockquote").count() >= 1  # cited passages
+    # compact cards: at most three reasons each, the rest behind "Why, and more"
+    cards = suggestions.locator("h3").count()
+    assert suggestions.locator("details summary").count() >= 1
+    box = suggestions.bounding_box()
+    assert box is not None and box["height"] < 500 * cards, (box, cards)
     chart = page.locator("#advisor-score-chart")
     chart.locator("canvas, svg").first.wait_for()
     _shot(page, shots, "suggestions")

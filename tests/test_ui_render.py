@@ -197,7 +197,7 @@ def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
     status, table, _choices, cleared = handlers.add_documents(
         [str(upload)], gr.Request(username="alice"), progress=lambda *a, **k: None
     )
-    assert render.escape_markdown("1 document(s)") in status and cleared is None
+    assert render.escape_markdown("(1 passage): used in your answers") in status and cleared is None
     assert list(table["File"]) == ["notes.txt"]
     assert not upload.exists()
     assert [d.source for d in list_documents(writable_advisor, "alice")] == ["notes.txt"]

@@ -75,7 +75,7 @@ class SuggestionsTab:
                 elem_id="advisor-projection-chart",
             )
 
-    def suggestions(self, request: gr.Request) -> tuple[str, pd.DataFrame]:
+    def suggestions(self, request: gr.Request) -> tuple[str, Any]:
         """Ranked streams for the saved profile, as text and as a score chart."""
         from advisor.recommender import suggest
         from advisor.users.profile import load_profile
@@ -90,31 +90,11 @@ class SuggestionsTab:
         if result.missing:
             parts.append(describe_missing(result.missing))
         for rank, s in enumerate(result.suggestions, start=1):
-            esc = render.escape_markdown
-            block = [f"### {rank}\\. {esc(s.name)} · fit {s.score:.0f}/100"]
-            block.append("\n".join(f"- {esc(r)}" for r in s.reasons))
-            if s.first_steps:
-                steps = "\n".join(f"{n}. {esc(step)}" for n, step in enumerate(s.first_steps, 1))
-                block.append(f"**First steps**\n\n{steps}")
-            if s.citations:
-                quotes = "\n\n".join(
-                    quote(c.text) + "\n>\n> " + esc(f"— {c.source}") for c in s.citations
-                )
-                block.append(
-                    f"<details><summary>Sources ({len(s.citations)})</summary>\n\n"
-                    f"{quotes}\n\n</details>"
-                )
-            parts.append("\n\n".join(block))
+            parts.append(card(rank, s))
         if not result.suggestions:
             parts.append("No stream fits this profile yet.")
         parts.append(f"*{render.escape_markdown(result.disclaimer)}*")
-        chart = pd.DataFrame(
-            {
-                "stream": [s.name for s in result.suggestions],
-                "score": [s.score for s in result.suggestions],
-            }
-        )
-        return "\n\n".join(parts), chart
+        return "\n\n".join(parts), score_chart(result.suggestions)
 
     # -- calculators --------------------------------------------------------
     def _currency(self, request: gr.Request | None) -> str:
@@ -208,3 +188,50 @@ def _yield_problem(yield_percent: Any) -> str | None:
             "yield): at 0% money earns nothing, so no amount of capital reaches the income."
         )
     return None
+
+
+SHOWN_REASONS = 3  # on the card; the rest are behind "Why"
+CHART_LABEL = 22  # characters of a stream's name under its bar
+
+
+def card(rank: int, s: Any) -> str:
+    """One idea as a compact card: name and whole-number fit, up to three reasons, the
+    first step and one quote; further reasons, steps and quotes behind "Why"."""
+    esc = render.escape_markdown
+    block = [f"### {rank}\\. {esc(s.name)} · fit {s.score:.0f}/100"]
+    block.append("\n".join(f"- {esc(r)}" for r in s.reasons[:SHOWN_REASONS]))
+    if s.first_steps:
+        block.append(f"**First step:** {esc(s.first_steps[0])}")
+    if s.citations:
+        block.append(_quoted(s.citations[0]))
+    more = [f"- {esc(r)}" for r in s.reasons[SHOWN_REASONS:]]
+    if len(s.first_steps) > 1:
+        steps = "\n".join(f"{n}. {esc(step)}" for n, step in enumerate(s.first_steps, 1))
+        more.append(f"\n**All first steps**\n\n{steps}")
+    more.extend("\n" + _quoted(c) for c in s.citations[1:])
+    if more:
+        block.append(
+            "<details><summary>Why, and more</summary>\n\n" + "\n".join(more) + "\n\n</details>"
+        )
+    return "\n\n".join(block)
+
+
+def _quoted(citation: Any) -> str:
+    return quote(citation.text) + "\n>\n> " + render.escape_markdown(f"— {citation.source}")
+
+
+def short_name(name: str) -> str:
+    return name if len(name) <= CHART_LABEL else name[: CHART_LABEL - 1].rstrip() + "…"
+
+
+def score_chart(suggestions: list[Any]) -> Any:
+    """The fit scores as bars with short labels, the axis starting near the lowest
+    score so that differences of a few points can be seen."""
+    frame = pd.DataFrame(
+        {
+            "stream": [short_name(s.name) for s in suggestions],
+            "score": [round(s.score) for s in suggestions],
+        }
+    )
+    low = min((round(s.score) for s in suggestions), default=0)
+    return gr.BarPlot(value=frame, y_lim=[max(0, (low // 10) * 10 - 10), 100])

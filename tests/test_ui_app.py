@@ -317,6 +317,7 @@ def test_chat_streams_an_answer_with_an_expandable_source(page, shots):
     source.locator(".title").click()
     source.get_by_text("This investment vehicle offers liquidity").wait_for()
     assert "Source: passive-income-opportunities.md" in source.inner_text()
+    page.wait_for_timeout(600)  # the passage slides open
     _shot(page, shots, "chat")
     readme_shot = os.environ.get("ADVISOR_README_SCREENSHOT")
     if readme_shot:

@@ -482,6 +482,7 @@ def test_calculators_show_capital_and_a_projection_plot(page, shots):
     page.locator("#advisor-project").click()
     result = page.locator("#advisor-projection-result")
     result.get_by_text("Goal reached after").wait_for()
+    assert re.search(r"\d+ years \d+ months\): [\d,]+ USD a month", result.inner_text())
     page.locator("#advisor-projection-chart").locator("canvas, svg").first.wait_for()
     _shot(page, shots, "calculators")
 

@@ -67,10 +67,11 @@ class SuggestionsTab:
                     self.mg_button = gr.Button("Project", elem_id="advisor-project")
                     self.mg_result = markdown(elem_id="advisor-projection-result")
             self.projection_chart = gr.LinePlot(
-                x="month",
+                x="years",
                 y="monthly_income",
-                title="Projected monthly income",
-                x_title="Month",
+                color="line",
+                title="Projected monthly income and the goal",
+                x_title="Years",
                 y_title="Monthly income",
                 elem_id="advisor-projection-chart",
             )
@@ -146,10 +147,11 @@ class SuggestionsTab:
         contribution: Any,
         start_capital: Any,
         growth_percent: Any,
+        request: gr.Request,
     ) -> tuple[str, pd.DataFrame]:
         from advisor.recommender.calculators import months_to_goal
 
-        empty = pd.DataFrame({"month": [], "monthly_income": []})
+        empty = pd.DataFrame({"years": [], "monthly_income": [], "line": []})
         problem = _yield_problem(yield_percent)
         if problem:
             return problem, empty
@@ -167,13 +169,20 @@ class SuggestionsTab:
             headline = "The goal is not reached within the projection."
         else:
             years, months = divmod(projection.months, 12)
-            headline = f"Goal reached after {projection.months} months ({years} y {months} m)."
+            headline = (
+                f"Goal reached after {projection.months} months ({years} years {months} "
+                f"months): {number(goal) or 0:,.0f} {self._currency(request)} a month."
+            )
         lines = [render.escape_markdown(headline)]
         lines.extend(f"- {render.escape_markdown(a)}" for a in projection.assumptions)
+        points = projection.points
+        years_axis = [round(p.month / 12, 2) for p in points]
         chart = pd.DataFrame(
             {
-                "month": [p.month for p in projection.points],
-                "monthly_income": [p.monthly_income for p in projection.points],
+                "years": years_axis * 2,
+                "monthly_income": [p.monthly_income for p in points]
+                + [number(goal) or 0.0] * len(points),
+                "line": ["projected"] * len(points) + ["goal"] * len(points),
             }
         )
         return "\n".join(lines), chart

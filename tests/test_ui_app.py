@@ -655,6 +655,9 @@ def test_the_chat_fills_the_window_and_a_new_answer_opens_at_its_start(
         assert 0 <= place["row"] - place["box"] < 40, place
         first = row.locator("[data-testid=bot]").first
         assert first.inner_text().startswith("Understood")
+        assert "not financial advice" not in first.inner_text(), "the picks lead"
+        titles = _source_titles(row)
+        assert titles[-1] == "General information, not financial advice", titles
         assert place["chat"] >= 0.6 * viewport["height"], place
         assert place["bottom"] <= viewport["height"], "the question box stays in view"
         label = page.locator("#advisor-chatbot [data-testid=block-label]")

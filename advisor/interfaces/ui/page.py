@@ -17,6 +17,8 @@ CSS = """
   border-left: 3px solid var(--color-accent); font-style: italic;
 }
 #advisor-chatbot p { margin: 0.25em 0; }
+/* the advisor's messages carry their line breaks as <br>: no second break per line */
+#advisor-chatbot [data-testid=bot] .md { white-space: normal; }
 #advisor-chatbot { height: calc(100dvh - 240px) !important; min-height: 320px; }
 #advisor-question textarea::placeholder { color: #595959; opacity: 1; }
 button.primary { background: #c2410c !important; color: #fff !important; }

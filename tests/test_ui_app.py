@@ -235,8 +235,12 @@ def network() -> Network:
     return Network()
 
 
-def _open(browser: Any, network: Network, address: str) -> Any:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def _open(browser: Any, network: Network, address: str, viewport: dict[str, int] = DESKTOP) -> Any:
+    context = browser.new_context(viewport=viewport)
     context.set_default_timeout(TIMEOUT_MS)
     network.attach(context)
     page = context.new_page()
@@ -313,6 +317,7 @@ def test_chat_streams_an_answer_with_an_expandable_source(page, shots):
     source.locator(".title").click()
     source.get_by_text("This investment vehicle offers liquidity").wait_for()
     assert "Source: passive-income-opportunities.md" in source.inner_text()
+    page.wait_for_timeout(600)  # the passage slides open
     _shot(page, shots, "chat")
     readme_shot = os.environ.get("ADVISOR_README_SCREENSHOT")
     if readme_shot:
@@ -350,11 +355,17 @@ def test_thumbs_down_with_a_comment_is_stored_and_imports_as_an_unreviewed_row(
     _new_chat(page)
     row = _ask(page, REIT_QUESTION)
     answer = row.locator("[data-testid=bot]").first.inner_text()
-    page.locator("#advisor-feedback-comment textarea").fill("it should name the tax rules")
-    # the thumbs sit under the last answer, outside its message row
+    comment = page.locator("#advisor-feedback-comment textarea")
+    assert not comment.is_visible(), "no comment field until a thumbs-down"
+    # the thumbs sit under the answer; a thumbs-down opens the comment field beside it
     page.locator("#advisor-chatbot button[aria-label='Dislike']").last.click()
-    page.locator("#advisor-feedback-note").get_by_text("is recorded").wait_for()
-    assert page.locator("#advisor-feedback-comment textarea").input_value() == ""
+    comment.wait_for(state="visible")
+    assert "What was wrong" in page.locator("#advisor-feedback-note").inner_text()
+    assert len(load_feedback(ui_advisor.settings, "local")) == before, "stored on Send"
+    comment.fill("it should name the tax rules")
+    page.locator("#advisor-feedback-send").click()
+    page.locator("#advisor-feedback-note").get_by_text("rating is recorded").wait_for()
+    comment.wait_for(state="hidden")
     stored = load_feedback(ui_advisor.settings, "local")
     assert len(stored) == before + 1
     record = stored[-1]
@@ -363,14 +374,14 @@ def test_thumbs_down_with_a_comment_is_stored_and_imports_as_an_unreviewed_row(
     assert record.answer[:30] in answer and record.engine == "grounded"
     assert record.citations and record.citations[0].source == "passive-income-opportunities.md"
     _shot(page, shots, "chat-feedback")
-    # a thumbs up on the same answer is a second rating, without a comment
+    # a thumbs up on the same answer is a second rating, stored at once, no comment asked
     page.locator("#advisor-chatbot button[aria-label='Like']").last.click()
-    page.wait_for_function(
-        "n => document.querySelector('#advisor-feedback-note').innerText.includes('\U0001f44d')",
-        arg=0,
-    )
+    page.locator("#advisor-feedback-note").get_by_text("marked as helpful").wait_for()
+    assert not comment.is_visible()
     ratings = [(f.rating, f.comment) for f in load_feedback(ui_advisor.settings, "local")]
     assert ratings[-2:] == [("down", "it should name the tax rules"), ("up", "")]
+    notes = page.locator("#advisor-chatbot, #advisor-feedback-note").all_inner_texts()
+    assert not re.search("[\U0001f300-\U0001faff]", "".join(notes)), "icons, not emoji"
     # the down-vote becomes a row to fix in the test set
     monkeypatch.setenv("ADVISOR_HOME", str(ui_advisor.settings.home))
     get_settings.cache_clear()
@@ -439,7 +450,7 @@ def test_profile_form_saves_and_suggestions_show_ranked_streams_and_a_chart(page
     _tab(page, "Profile")
     saved = page.get_by_label("Savings you could invest")
     page.wait_for_function(
-        "() => document.querySelector('#advisor-user').innerText.includes('local')"
+        "() => document.querySelector('#advisor-user').innerText.includes('this computer')"
     )
     assert saved.input_value() == "20000"
     assert page.get_by_label("Currency").input_value() == "USD"
@@ -449,8 +460,13 @@ def test_profile_form_saves_and_suggestions_show_ranked_streams_and_a_chart(page
     suggestions.locator("h3").first.wait_for()
     text = suggestions.inner_text()
     assert re.search(r"1\. .+ · fit \d+/100", text), text[:300]
-    assert "First steps" in text
+    assert "First step:" in text and "97.5" not in text
     assert suggestions.locator("blockquote").count() >= 1  # cited passages
+    # compact cards: at most three reasons each, the rest behind "Why, and more"
+    cards = suggestions.locator("h3").count()
+    assert suggestions.locator("details summary").count() >= 1
+    box = suggestions.bounding_box()
+    assert box is not None and box["height"] < 500 * cards, (box, cards)
     chart = page.locator("#advisor-score-chart")
     chart.locator("canvas, svg").first.wait_for()
     _shot(page, shots, "suggestions")
@@ -466,6 +482,7 @@ def test_calculators_show_capital_and_a_projection_plot(page, shots):
     page.locator("#advisor-project").click()
     result = page.locator("#advisor-projection-result")
     result.get_by_text("Goal reached after").wait_for()
+    assert re.search(r"\d+ years \d+ months\): [\d,]+ USD a month", result.inner_text())
     page.locator("#advisor-projection-chart").locator("canvas, svg").first.wait_for()
     _shot(page, shots, "calculators")
 
@@ -473,7 +490,7 @@ def test_calculators_show_capital_and_a_projection_plot(page, shots):
 def _upload(page: Any, files: list[Path]) -> None:
     _tab(page, "My documents")
     page.locator("#advisor-upload input[type=file]").set_input_files([str(f) for f in files])
-    page.locator("#advisor-doc-status").get_by_text("document(s)").wait_for()
+    page.locator("#advisor-doc-status").get_by_text(re.compile("^(Added|Already)")).wait_for()
 
 
 def _doc_table_text(page: Any) -> str:
@@ -488,6 +505,9 @@ def test_uploaded_document_is_cited_then_deleted(page, shots, tmp_path):
     page.wait_for_function(
         "() => document.querySelector('#advisor-doc-table').innerText.includes('vending-route.md')"
     )
+    status = page.locator("#advisor-doc-status").inner_text()
+    assert status.startswith("Added vending-route.md (1 passage)"), status
+    assert "chunk" not in status and "(s)" not in status
     _shot(page, shots, "documents")
 
     _new_chat(page)
@@ -500,8 +520,17 @@ def test_uploaded_document_is_cited_then_deleted(page, shots, tmp_path):
     _tab(page, "My documents")
     page.locator("#advisor-doc-choice input").click()
     page.get_by_role("option", name=re.compile("vending-route")).click()
+    page.locator("#advisor-delete").click()  # asks first; "Keep it" keeps it
+    question = page.locator("#advisor-delete-question")
+    question.get_by_text(re.compile(r"^Delete .+ \(vending-route\.md\)\?")).wait_for()
+    page.locator("#advisor-delete-no").click()
+    question.wait_for(state="hidden")
+    assert "vending-route.md" in _doc_table_text(page)
     page.locator("#advisor-delete").click()
-    page.locator("#advisor-doc-status").get_by_text("Deleted").wait_for()
+    page.locator("#advisor-delete-yes").click()
+    status = page.locator("#advisor-doc-status")
+    status.get_by_text("Deleted vending-route.md").wait_for()
+    assert "no longer appear in your answers" in status.inner_text()
     assert "vending-route.md" not in _doc_table_text(page)
 
     _new_chat(page)
@@ -568,7 +597,7 @@ def test_two_logged_in_users_never_see_each_others_documents(
         _upload(alice, [note])
         assert "alice-vending.md" in _doc_table_text(alice)
         _tab(alice, "Profile")
-        assert "alice" in alice.locator("#advisor-user").inner_text()
+        assert "Signed in as alice" in alice.locator("#advisor-user").inner_text()
 
         _tab(bob, "My documents")
         bob.reload()
@@ -586,6 +615,205 @@ def test_two_logged_in_users_never_see_each_others_documents(
     finally:
         alice.context.close()
         bob.context.close()
+
+
+RECOMMEND = "I have $20,000 and 5 hours a week. What should I try?"
+
+
+def _answer_top(page: Any) -> dict[str, float]:
+    """Where the last answer starts, against the chat's scrolling box."""
+    return page.evaluate(
+        """() => {
+          const rows = document.querySelectorAll('#advisor-chatbot .bot-row');
+          const row = rows[rows.length - 1];
+          let box = row.parentElement;
+          while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowY)) {
+            box = box.parentElement;
+          }
+          const chat = document.querySelector('#advisor-chatbot').getBoundingClientRect();
+          return {row: row.getBoundingClientRect().top, box: box.getBoundingClientRect().top,
+                  scrolled: box.scrollTop, overflow: box.scrollHeight - box.clientHeight,
+                  chat: chat.height, bottom: chat.bottom};
+        }"""
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_chat_fills_the_window_and_a_new_answer_opens_at_its_start(
+    browser, network, url, shots, viewport
+):
+    page = _open(browser, network, url, viewport)
+    try:
+        page.wait_for_selector("#advisor-question textarea")
+        _new_chat(page)
+        _ask(page, REIT_QUESTION)
+        row = _ask(page, RECOMMEND)
+        place = _answer_top(page)
+        assert place["overflow"] > 0 and place["scrolled"] > 0, place  # long: it scrolled
+        # the answer's first line is at the top of the chat, not its end
+        assert 0 <= place["row"] - place["box"] < 40, place
+        first = row.locator("[data-testid=bot]").first
+        assert first.inner_text().startswith("Understood")
+        assert "not financial advice" not in first.inner_text(), "the picks lead"
+        titles = _source_titles(row)
+        assert titles[-1] == "General information, not financial advice", titles
+        assert place["chat"] >= 0.6 * viewport["height"], place
+        assert place["bottom"] <= viewport["height"], "the question box stays in view"
+        label = page.locator("#advisor-chatbot [data-testid=block-label]")
+        assert label.count() == 0 or not label.first.is_visible(), "no label over the text"
+        _shot(page, shots, f"chat-answer-start-{viewport['width']}")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.browser
+def test_a_blank_question_is_not_sent(page):
+    _new_chat(page)
+    box = page.get_by_role("textbox", name="Your question")
+    for blank in ("", "   "):
+        box.fill(blank)
+        box.press("Enter")
+    page.get_by_role("button", name="Send question").click()
+    page.wait_for_timeout(1500)
+    assert page.locator("#advisor-chatbot .user-row, #advisor-chatbot .bot-row").count() == 0
+    assert page.locator(".toast-body").count() == 0
+
+
+@pytest.mark.browser
+def test_errors_and_statuses_are_in_words(page, shots):
+    _tab(page, "Suggestions")
+    page.get_by_label("Annual yield (%)").first.fill("0")
+    page.get_by_role("button", name="Calculate capital").click()
+    capital = page.locator("#advisor-capital-result")
+    capital.get_by_text("Enter an annual yield above 0%").wait_for()
+    assert "annual_yield" not in capital.inner_text()
+    page.get_by_label("Annual yield (%)").first.fill("4")
+    page.get_by_role("button", name="Calculate capital").click()
+    capital.get_by_text("Capital needed: 300,000 USD").wait_for()
+
+    _tab(page, "Profile")
+    page.get_by_label("Free hours a week").fill("-3")
+    page.locator("#advisor-save-profile").click()
+    status = page.locator("#advisor-profile-status")
+    status.get_by_text("Not saved: free hours a week cannot be below 0").wait_for()
+    assert page.locator(".toast-body").count() == 0, "no toast, no red 'Error'"
+    assert "hours_per_week" not in status.inner_text()
+    _shot(page, shots, "profile-error")
+    page.get_by_label("Free hours a week").fill("5")
+    page.locator("#advisor-save-profile").click()
+    status.get_by_text("Saved.").wait_for()
+
+
+@pytest.mark.browser
+def test_an_income_source_keeps_every_letter_typed(page, ui_advisor):
+    from advisor.users.profile import load_profile
+
+    _tab(page, "Profile")
+    sources = page.get_by_label(re.compile("Income sources you have now"))
+    sources.click()
+    sources.press("Control+a")
+    sources.press("Delete")
+    page.keyboard.type("Freelance writing, 20, 300")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Rental flat, 5, $1,200")
+    page.locator("#advisor-save-profile").click()
+    deadline = time.monotonic() + 60
+    while not (saved := load_profile(ui_advisor.settings, "local").income_sources):
+        assert time.monotonic() < deadline, "the profile was not saved"
+        time.sleep(0.2)
+    assert [(s.name, s.hours_per_month, s.monthly_income) for s in saved] == [
+        ("Freelance writing", 20.0, 300.0),
+        ("Rental flat", 5.0, 1200.0),
+    ]
+    page.reload()
+    page.wait_for_selector("#advisor-question textarea")
+    _tab(page, "Profile")
+    page.wait_for_function(
+        "() => document.querySelector('#advisor-income-sources textarea').value.length > 0"
+    )
+    assert sources.input_value() == "Freelance writing, 20, 300\nRental flat, 5, 1200"
+
+
+@pytest.mark.browser
+def test_an_offer_to_save_facts_lives_in_its_session_and_the_chat_survives_a_reload(
+    browser, network, url, shots
+):
+    first = _open(browser, network, url)
+    second = _open(browser, network, url)
+    try:
+        first.wait_for_selector("#advisor-question textarea")
+        _new_chat(first)
+        _ask(first, RECOMMEND)
+        first.locator("#advisor-save-facts").wait_for(state="visible")
+        # another browser session of the same user is not offered these facts
+        second.wait_for_selector("#advisor-question textarea")
+        _new_chat(second)
+        _ask(second, "What is passive income?")
+        second.wait_for_timeout(1000)
+        assert not second.locator("#advisor-save-facts").is_visible()
+        # a reload keeps the conversation; the offer stayed with the old session
+        first.reload()
+        first.wait_for_selector("#advisor-question textarea")
+        first.locator("#advisor-chatbot .bot-row").first.wait_for()
+        assert "Understood: savings of 20,000 USD" in first.locator("#advisor-chatbot").inner_text()
+        first.wait_for_timeout(1000)
+        assert not first.locator("#advisor-save-facts").is_visible()
+        # offered again when said again; clearing the chat takes the offer with it
+        _ask(first, RECOMMEND)
+        first.locator("#advisor-save-facts").wait_for(state="visible")
+        _new_chat(first)
+        first.locator("#advisor-save-facts").wait_for(state="hidden")
+        first.reload()
+        first.wait_for_selector("#advisor-question textarea")
+        first.wait_for_timeout(1500)
+        assert first.locator("#advisor-chatbot .bot-row").count() == 0, "cleared stays cleared"
+    finally:
+        first.context.close()
+        second.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_tabs_labels_and_an_axe_check_for_phones_and_screen_readers(
+    browser, network, url, shots, viewport
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = _open(browser, network, url, viewport)
+    try:
+        page.wait_for_selector("#advisor-question textarea")
+        for name in ("Chat", "Profile", "Suggestions", "My documents"):
+            assert page.get_by_role("tab", name=name).is_visible(), name
+        assert not page.get_by_role("button", name="More tabs").is_visible()
+        _new_chat(page)
+        row = _ask(page, REIT_QUESTION)
+        assert page.get_by_role("textbox", name="Your question").is_visible()
+        assert page.get_by_role("button", name="Send question").is_visible()
+        toggle = row.locator(".thought-group [role=button]").first
+        page.wait_for_function(
+            "() => document.querySelector('#advisor-chatbot .thought-group [role=button]')"
+            ".getAttribute('aria-expanded') === 'false'"
+        )
+        toggle.click()
+        page.wait_for_function(
+            "() => document.querySelector('#advisor-chatbot .thought-group [role=button]')"
+            ".getAttribute('aria-expanded') === 'true'"
+        )
+        problems = []
+        for tab in ("Chat", "Profile", "Suggestions", "My documents"):
+            _tab(page, tab)
+            page.wait_for_timeout(500)
+            found = Axe().run(page).response["violations"]
+            problems += [
+                (tab, v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+                for v in found
+                if v["impact"] in ("serious", "critical")
+            ]
+        _shot(page, shots, f"accessibility-{viewport['width']}")
+        assert problems == [], "\n".join(map(str, problems))
+    finally:
+        page.context.close()
 
 
 def _host(address: str) -> str:

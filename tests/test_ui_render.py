@@ -71,6 +71,22 @@ def test_answer_messages_show_cited_sources_escaped_and_collapsed():
     assert "<img" not in source["metadata"]["title"]
 
 
+def test_a_recommender_answer_leads_with_the_picks_and_folds_its_disclaimer_under_the_sources():
+    from advisor.recommender import DISCLAIMER
+
+    picks = "Streams that suit your profile, best fit first:\n\n1. REITs [1]."
+    answer = _answer().model_copy(update={"answer": f"{picks}\n\n{DISCLAIMER}"})
+    messages = render.answer_messages(answer, asked="Q?")
+    assert render.from_html(messages[0]["content"]) == picks
+    assert "your documents" in messages[1]["metadata"]["title"]  # the source comes next
+    last = messages[-1]
+    assert last["metadata"]["title"] == "General information, not financial advice"
+    assert render.from_html(last["content"]) == DISCLAIMER
+    # a disclaimer alone, or one that is not at the end, is left where it is
+    assert render.split_disclaimer(DISCLAIMER) == (DISCLAIMER, None)
+    assert render.split_disclaimer(f"{DISCLAIMER} More.")[1] is None
+
+
 def test_every_chat_message_reads_back_as_plain_text():
     """What /chat returns to API clients: from_html gives the text with no markup, the
     document's own '<script>' as characters; in the browser the source stays a quote."""
@@ -197,7 +213,7 @@ def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
     status, table, _choices, cleared = handlers.add_documents(
         [str(upload)], gr.Request(username="alice"), progress=lambda *a, **k: None
     )
-    assert render.escape_markdown("1 document(s)") in status and cleared is None
+    assert render.escape_markdown("(1 passage): used in your answers") in status and cleared is None
     assert list(table["File"]) == ["notes.txt"]
     assert not upload.exists()
     assert [d.source for d in list_documents(writable_advisor, "alice")] == ["notes.txt"]

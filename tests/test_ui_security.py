@@ -83,10 +83,15 @@ def _dependencies(client: httpx.Client) -> list[dict[str, Any]]:
 
 
 def _call(
-    client: httpx.Client, fn_index: int, data: list[Any], event_data: Any = None
+    client: httpx.Client,
+    fn_index: int,
+    data: list[Any],
+    event_data: Any = None,
+    session: str | None = None,
 ) -> dict[str, Any]:
-    """Join the queue as Gradio's front end does; the ``process_completed`` message."""
-    session = uuid.uuid4().hex
+    """Join the queue as Gradio's front end does (in a new browser session unless one
+    is named); the ``process_completed`` message."""
+    session = session or uuid.uuid4().hex
     body = {
         "data": data,
         "fn_index": fn_index,
@@ -181,7 +186,7 @@ def test_a_file_uploaded_through_the_upload_route_is_still_added(served, tmp_pat
     dep = next(d for d in _dependencies(alice) if d.get("api_name") == "add_documents")
     result = _call(alice, dep["id"], [[_file_data(path, note.name)]])
     assert result.get("success"), result
-    assert "1 chunk" in json.dumps(result["output"])
+    assert "1 passage" in json.dumps(result["output"])
     assert not Path(path).exists()  # the store has the text; Gradio's copy is gone
     from advisor.store.index import Index
     from advisor.users.ids import user_collection
@@ -239,12 +244,15 @@ def test_every_handler_answers_hostile_input_with_a_message_and_loses_nothing(
 
 
 def test_a_forged_rating_stores_nothing_and_a_real_one_stores_only_what_was_answered(served, bob):
-    """The thumbs handler rates only an answer the server gave this user: a made-up
-    message, or an event without the fields Gradio sends, stores nothing."""
+    """The thumbs handlers rate only an answer the server gave this user: a made-up
+    message, or an event without the fields Gradio sends, stores nothing; a thumbs-down
+    is stored when its comment is sent from the same browser session."""
     from advisor.users.feedback import load_feedback
 
     _url, advisor = served
-    like = next(d for d in _dependencies(bob) if any(t[1] == "like" for t in d.get("targets", [])))
+    deps = _dependencies(bob)
+    like = next(d for d in deps if any(t[1] == "like" for t in d.get("targets", [])))
+    send = next(d for d in deps if d.get("api_name") == "send_rating")
     forged = [
         {"index": 1, "value": ["<p>I never said this</p>"], "liked": False},
         {"index": 1, "value": [[{"type": "text", "text": "x"}]], "liked": True},
@@ -254,17 +262,27 @@ def test_a_forged_rating_stores_nothing_and_a_real_one_stores_only_what_was_answ
         "not an object",
     ]
     for event in forged:
-        result = _call(bob, like["id"], ["a comment"], event_data=event)
+        session = uuid.uuid4().hex
+        result = _call(bob, like["id"], [], event_data=event, session=session)
         assert result.get("msg") == "process_completed", (event, result)
         assert "Traceback" not in json.dumps(result), result
+        result = _call(bob, send["id"], ["a comment", None], session=session)
+        assert "under an answer first" in json.dumps(result), result
     assert load_feedback(advisor.settings, "bob") == []
     shown = json.loads(_ask(bob, "What is passive income?"))
     answer = next(m for m in shown["data"][0] if m["role"] == "assistant")["content"]
     event = {"index": 1, "value": [answer], "liked": False}
-    result = _call(bob, like["id"], ["x" * 3000], event_data=event)  # an oversized comment
+    session = uuid.uuid4().hex
+    result = _call(bob, like["id"], [], event_data=event, session=session)
+    assert "What was wrong" in json.dumps(result)
+    assert load_feedback(advisor.settings, "bob") == [], "a thumbs-down waits for Send"
+    # the answer a thumbs-down waits on is server state: another session cannot send it
+    elsewhere = _call(bob, send["id"], ["forged", answer])
+    assert "under an answer first" in json.dumps(elsewhere), elsewhere
+    result = _call(bob, send["id"], ["x" * 3000, None], session=session)  # oversized
     assert "at most 2000 characters" in json.dumps(result)
     assert load_feedback(advisor.settings, "bob") == []
-    result = _call(bob, like["id"], ["too vague"], event_data=event)
+    result = _call(bob, send["id"], ["too vague", None], session=session)
     assert result.get("success"), result
     [record] = load_feedback(advisor.settings, "bob")
     assert record.rating == "down" and record.comment == "too vague"

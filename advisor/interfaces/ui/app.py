@@ -16,6 +16,7 @@ import gradio as gr
 
 from advisor.interfaces.ui.chat_tab import ChatTab
 from advisor.interfaces.ui.documents_tab import DocumentsTab
+from advisor.interfaces.ui.page import CSS, JS
 from advisor.interfaces.ui.profile_tab import ProfileTab
 from advisor.interfaces.ui.quiet import quiet_gradio_tracebacks
 from advisor.interfaces.ui.suggestions_tab import SuggestionsTab
@@ -26,14 +27,6 @@ if TYPE_CHECKING:
     from advisor.answering.service import Advisor
 
 TITLE = "Passive-income advisor"
-CSS = """
-.advisor-note { font-size: var(--text-sm); color: var(--body-text-color-subdued); }
-#advisor-chatbot blockquote {
-  margin: 0.25em 0 0.5em; padding-left: 0.75em;
-  border-left: 3px solid var(--color-accent); font-style: italic;
-}
-#advisor-chatbot p { margin: 0.25em 0; }
-"""
 
 
 def theme() -> gr.themes.Base:
@@ -66,8 +59,8 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         s = suggestions
         chat.chatbot.change(
             chat.pending_facts,
-            None,
-            [chat.facts_note, chat.save_facts],
+            chat.chatbot,
+            [chat.facts_note, chat.save_facts, chat.saved_chat],
             show_progress="hidden",
             **hidden,
         )
@@ -100,17 +93,35 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         d.upload.upload(
             d.add_documents, d.upload, [d.doc_status, d.doc_table, d.doc_choice, d.upload], **hidden
         )
-        d.delete.click(
-            d.delete_document, d.doc_choice, [d.doc_status, d.doc_table, d.doc_choice], **hidden
-        )
+        d.delete.click(d.ask_delete, d.doc_choice, [d.confirm_text, d.confirm_row], **hidden)
         # thumbs up/down on an answer (appended last: earlier events keep their fn_index)
-        chat.chatbot.like(
-            chat.rate_answer,
-            chat.feedback_comment,
-            [chat.feedback_note, chat.feedback_comment],
+        rated = [chat.feedback_note, chat.feedback_row, chat.disliked, chat.feedback_comment]
+        chat.chatbot.like(chat.rate_answer, None, rated, show_progress="hidden", **hidden)
+        # the comment on a thumbs-down, sent from the field that opened beside the answer
+        chat.feedback_send.click(
+            chat.send_rating,
+            [chat.feedback_comment, chat.disliked],
+            rated,
             show_progress="hidden",
             **hidden,
         )
+        chat.feedback_comment.submit(
+            chat.send_rating,
+            [chat.feedback_comment, chat.disliked],
+            rated,
+            show_progress="hidden",
+            **hidden,
+        )
+        # deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question
+        hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": d.confirm_row}
+        deleted = d.confirm.click(
+            d.delete_document, d.doc_choice, [d.doc_status, d.doc_table, d.doc_choice], **hidden
+        )
+        deleted.then(**hide, **hidden)
+        d.cancel.click(**hide, **hidden)
+        # the conversation comes back after a reload (kept in this browser's storage)
+        restored = [chat.chatbot, chat.interface.chatbot_state]
+        demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
     return demo
 
 
@@ -129,10 +140,11 @@ def mount_ui(
         path=path,
         auth=auth or None,
         auth_message="Sign in to see your own documents and profile." if auth else None,
-        footer_links=["api", "settings"],
+        footer_links=["api"],
         ssr_mode=False,
         theme=theme(),
         css=CSS,
+        js=JS,
     )
     # Gradio checks that a file sent to a handler is one it received in an upload only
     # once the Blocks "has launched"; ``launch()`` sets that, mounting does not, so a

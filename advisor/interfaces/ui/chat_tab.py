@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from advisor.answering.service import Advisor
     from advisor.core.answers import Answer, Turn
 
-RATE_HINT = (
-    "Rate an answer with \U0001f44d or \U0001f44e under it; type a comment here first if you like."
-)
+THANKS_UP = "Thanks: marked as helpful."
+ASK_WHY = "Sorry it missed. What was wrong? A comment is optional; press Send to record it."
+THANKS_DOWN = "Thanks: your rating is recorded."
+CHAT_HEIGHT = "calc(100dvh - 240px)"  # the chat fills the window under the tabs
 KEPT_EXCHANGES = 100  # answers per user that can still be rated
 
 
@@ -45,8 +46,9 @@ class ChatTab:
 
     def __init__(self, advisor: Advisor) -> None:
         self.advisor = advisor
-        # facts a user typed in the chat, waiting for their "save" (never saved unasked)
-        self._pending_facts: dict[str, dict[str, Any]] = {}
+        # facts typed in the chat, waiting for a "save" (never saved unasked), by
+        # (user, browser session): offered in that session only, gone with its chat
+        self._pending_facts: dict[tuple[str, str], dict[str, Any]] = {}
         # each user's recent answers, by the HTML the chat shows, for thumbs up/down
         self._exchanges: dict[str, OrderedDict[str, Exchange]] = {}
 
@@ -54,7 +56,11 @@ class ChatTab:
         """The tab's components; call inside ``gr.Tab``."""
         self.chatbot = gr.Chatbot(
             label="Advisor",
-            height=520,
+            show_label=False,  # a floating label would cover the first line
+            height=CHAT_HEIGHT,
+            min_height=320,
+            autoscroll=False,  # the page script scrolls a new answer to its start
+            buttons=["copy", "copy_all"],
             render_markdown=False,  # messages are escaped HTML (advisor.interfaces.ui.render)
             latex_delimiters=[],
             sanitize_html=True,
@@ -62,11 +68,12 @@ class ChatTab:
             placeholder="Ask about passive and active income. Answers cite their sources.",
             elem_id="advisor-chatbot",
         )
-        gr.ChatInterface(
+        self.interface = gr.ChatInterface(
             self.chat,
             chatbot=self.chatbot,
             textbox=gr.Textbox(
-                placeholder="Ask a question…",
+                label="Your question",
+                placeholder="Ask about passive or active income…",
                 show_label=False,
                 submit_btn=True,
                 elem_id="advisor-question",
@@ -86,16 +93,21 @@ class ChatTab:
                 size="sm",
                 elem_id="advisor-save-facts",
             )
-        with gr.Row():
+        self.feedback_note = markdown(elem_id="advisor-feedback-note")
+        self.saved_chat = gr.BrowserState(None, storage_key="advisor-conversation")
+        self.disliked = gr.State(None)  # the answer a thumbs-down is waiting on
+        with gr.Row(visible=False, elem_id="advisor-feedback", equal_height=True) as row:
+            self.feedback_row = row
             self.feedback_comment = gr.Textbox(
-                label="Comment on an answer (optional)",
-                placeholder=RATE_HINT,
+                label="What was wrong with this answer? (optional)",
                 max_length=2000,
                 lines=1,
                 scale=4,
                 elem_id="advisor-feedback-comment",
             )
-            self.feedback_note = markdown(elem_id="advisor-feedback-note")
+            self.feedback_send = gr.Button(
+                "Send", scale=1, variant="primary", elem_id="advisor-feedback-send"
+            )
         markdown(
             "Answers quote the library and your own documents; expand a source to "
             "read the passage. Tell the chat about yourself (\u201cI have $20,000 and 5 "
@@ -109,6 +121,9 @@ class ChatTab:
     ) -> Iterator[list[dict[str, Any]]]:
         """Stream the answer, then show it with its sources under it."""
         user = user_of(request)
+        if not isinstance(message, str) or not message.strip():
+            yield [{"role": "assistant", "content": render.to_html("Type a question first.")}]
+            return
         text = ""
         try:
             profile = self._profile_facts(user)
@@ -119,7 +134,7 @@ class ChatTab:
                 yield [{"role": "assistant", "content": render.to_html(text)}]
             answer = events.answer()
             if answer.profile_facts:
-                self._pending_facts[user] = dict(answer.profile_facts)
+                self._pending_facts[_session(user, request)] = dict(answer.profile_facts)
             messages = render.answer_messages(answer, asked=message)
             self._keep(user, messages[0]["content"], Exchange(message, turns, answer))
             yield messages
@@ -133,22 +148,47 @@ class ChatTab:
         while len(kept) > KEPT_EXCHANGES:
             kept.popitem(last=False)
 
-    def rate_answer(self, comment: Any, like: gr.LikeData, request: gr.Request) -> tuple[str, Any]:
-        """Store a thumbs up or down, with the comment typed, for the answer rated (the
-        exchange kept when it was answered); the comment box is emptied once stored."""
-        from advisor.users.feedback import record_feedback
-
-        user = user_of(request)
+    def rate_answer(self, like: gr.LikeData, request: gr.Request) -> tuple[Any, ...]:
+        """A thumbs up is stored at once; a thumbs down opens the comment field beside the
+        answer and is stored by :meth:`send_rating` (with or without a comment)."""
+        same = (gr.update(), gr.update(), gr.update(), gr.update())
         liked = getattr(like, "liked", None)
         if not isinstance(liked, bool):  # no event, a thumb clicked off, another option
-            return render.escape_markdown(RATE_HINT), gr.update()
+            return same
         shown = _first_text(getattr(like, "value", None))
+        if shown is None or self._exchange(user_of(request), shown) is None:
+            note = "Only an answer given since this page was opened can be rated: ask again."
+            return render.escape_markdown(note), gr.update(visible=False), None, gr.update()
+        if not liked:
+            return render.escape_markdown(ASK_WHY), gr.update(visible=True), shown, ""
+        _, note = self._record(user_of(request), shown, "up", "")
+        return note, gr.update(visible=False), None, ""
+
+    def send_rating(
+        self, comment: Any, disliked: Any, request: gr.Request
+    ) -> tuple[str, dict[str, Any], str | None, Any]:
+        """Store the thumbs down waiting in this session, with the comment typed."""
+        user = user_of(request)
+        if not isinstance(disliked, str) or self._exchange(user, disliked) is None:
+            note = "Click the thumbs-down under an answer first."
+            return render.escape_markdown(note), gr.update(visible=False), None, gr.update()
+        text = comment if isinstance(comment, str) else ""
+        stored, note = self._record(user, disliked, "down", text)
+        if not stored:  # e.g. a comment too long: keep the field open to fix it
+            return note, gr.update(visible=True), disliked, gr.update()
+        return note, gr.update(visible=False), None, ""
+
+    def _exchange(self, user: str, shown: str | None) -> Exchange | None:
         kept = self._exchanges.get(user)
-        exchange = kept.get(shown) if kept is not None and shown else None
+        return kept.get(shown) if kept is not None and shown else None
+
+    def _record(self, user: str, shown: str, rating: str, comment: str) -> tuple[bool, str]:
+        """Store a rating for an answer this server gave ``user``: stored?, the note."""
+        from advisor.users.feedback import record_feedback
+
+        exchange = self._exchange(user, shown)
         if exchange is None:
-            return render.escape_markdown(
-                "Only an answer given in this session can be rated: ask again, then rate it."
-            ), gr.update()
+            return False, render.escape_markdown("That answer can no longer be rated: ask again.")
         answer = exchange.answer
         try:
             record_feedback(
@@ -156,44 +196,59 @@ class ChatTab:
                 user,
                 question=exchange.question,
                 answer=answer.answer,
-                rating="up" if liked else "down",
-                comment=comment if isinstance(comment, str) else None,
+                rating=rating,
+                comment=comment,
                 history=[t.model_dump() for t in exchange.history],
                 citations=[c.model_dump() for c in render.shown_citations(answer)],
                 engine=answer.engine,
                 reason=answer.reason,
             )
         except AdvisorError as exc:
-            return error_text(exc), gr.update()
-        thumb = "\U0001f44d" if liked else "\U0001f44e"
-        return render.escape_markdown(f"Thanks: your {thumb} is recorded."), ""
+            return False, error_text(exc)
+        return True, render.escape_markdown(THANKS_UP if rating == "up" else THANKS_DOWN)
 
-    def pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
-        """What the person told the chat about themselves, with a button to save it."""
+    def pending_facts(self, history: Any, request: gr.Request) -> tuple[str, Any, Any]:
+        """What the person told the chat about themselves in this browser session, with
+        a button to save it; the conversation as the browser keeps it over a reload.
+        An emptied chat (Clear) drops the offer with the conversation."""
         from advisor.conversation.facts import describe
 
-        facts = self._pending_facts.get(user_of(request))
+        user, key = user_of(request), _session(user_of(request), request)
+        messages = kept_messages(history)
+        if not messages:
+            self._pending_facts.pop(key, None)
+        stored = {"user": user, "messages": messages}
+        facts = self._pending_facts.get(key)
         if not facts:
-            return "", gr.update(visible=False)
+            return "", gr.update(visible=False), stored
         text = render.escape_markdown(
-            f"From the chat: {describe(facts)}. Save these facts to your profile so "
+            f"From this chat: {describe(facts)}. Save these facts to your profile so "
             "suggestions use them next time?"
         )
-        return text, gr.update(visible=True)
+        return text, gr.update(visible=True), stored
+
+    def restore_chat(self, stored: Any, request: gr.Request) -> tuple[Any, Any]:
+        """The conversation this browser kept, when it is this user's (after a reload):
+        for the chat shown and for the history the chat sends with the next question."""
+        if not isinstance(stored, dict) or stored.get("user") != user_of(request):
+            return gr.skip(), gr.skip()
+        messages = kept_messages(stored.get("messages"))
+        return (messages, messages) if messages else (gr.skip(), gr.skip())
 
     def save_pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
         """Merge the facts from the chat into the saved profile (the person clicked)."""
         from advisor.users.profile import missing_fields, save_facts
 
         user = user_of(request)
-        facts = self._pending_facts.get(user)
+        key = _session(user, request)
+        facts = self._pending_facts.get(key)
         if not facts:
-            return "Nothing from the chat to save.", gr.update(visible=False)
+            return "Nothing from this chat to save.", gr.update(visible=False)
         try:
             profile = save_facts(self.advisor.settings, user, facts)
         except AdvisorError as exc:
             return error_text(exc), gr.update(visible=True)
-        self._pending_facts.pop(user, None)
+        self._pending_facts.pop(key, None)
         return render.escape_markdown("Saved to your profile. ") + describe_missing(
             missing_fields(profile)
         ), gr.update(visible=False)
@@ -216,3 +271,37 @@ def _first_text(value: Any) -> str | None:
     if isinstance(first, dict):
         first = first.get("text") if isinstance(first.get("text"), str) else None
     return first if isinstance(first, str) else None
+
+
+KEPT_MESSAGES = 200  # messages of a conversation the browser keeps over a reload
+KEPT_CHARS = 200_000
+
+
+def _session(user: str, request: gr.Request | None) -> tuple[str, str]:
+    """A browser session (one page load) of a user."""
+    return user, str(getattr(request, "session_hash", None) or "")
+
+
+def kept_messages(history: Any) -> list[dict[str, Any]]:
+    """The chat messages worth keeping in the browser: role, text and a source's title
+    only, so what comes back from the browser is plain data of the shape we wrote."""
+    if not isinstance(history, list):
+        return []
+    kept: list[dict[str, Any]] = []
+    size = 0
+    for message in history[-KEPT_MESSAGES:]:
+        if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
+            continue
+        content = render.message_text(message.get("content"))
+        if content is None:
+            continue
+        size += len(content)
+        if size > KEPT_CHARS:
+            break
+        entry: dict[str, Any] = {"role": message["role"], "content": content}
+        metadata = message.get("metadata")
+        title = metadata.get("title") if isinstance(metadata, dict) else None
+        if isinstance(title, str) and title:
+            entry["metadata"] = {"title": title[:500], "status": "done"}
+        kept.append(entry)
+    return kept

@@ -54,11 +54,19 @@ class DocumentsTab:
                 label="Document", choices=[], elem_id="advisor-doc-choice"
             )
             self.delete = gr.Button("Delete document", variant="stop", elem_id="advisor-delete")
+        with gr.Row(visible=False, elem_id="advisor-delete-confirm") as row:
+            self.confirm_row = row
+            self.confirm_text = markdown(elem_id="advisor-delete-question")
+            self.confirm = gr.Button("Yes, delete it", variant="stop", elem_id="advisor-delete-yes")
+            self.cancel = gr.Button("Keep it", elem_id="advisor-delete-no")
 
-    def _doc_table(self, user: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    def _rows(self, user: str) -> list[Any]:
         from advisor.users.documents import list_documents
 
-        rows = list_documents(self.advisor, user)
+        return list(list_documents(self.advisor, user))
+
+    def _doc_table(self, user: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+        rows = self._rows(user)
         table = pd.DataFrame(
             [
                 [
@@ -105,7 +113,7 @@ class DocumentsTab:
 
         try:
             report = add_documents(self.advisor, user, paths, progress=step)
-            lines = [render.escape_markdown(report.summary())]
+            lines = [render.escape_markdown(upload_summary(report, [p.name for p in paths]))]
             lines.extend(f"- {render.escape_markdown(e)}" for e in report.errors)
             status = "\n".join(lines)
         except AdvisorError as exc:
@@ -115,6 +123,21 @@ class DocumentsTab:
                 path.unlink(missing_ok=True)
         table, choices = self._doc_table(user)
         return status, table, choices, None
+
+    def ask_delete(self, doc_id: Any, request: gr.Request) -> tuple[str, dict[str, Any]]:
+        """The question asked before a document is deleted (nothing is deleted here)."""
+        from advisor.users.documents import list_documents
+
+        if not isinstance(doc_id, str) or not doc_id:
+            return "Pick a document to delete.", gr.update(visible=False)
+        rows = [r for r in list_documents(self.advisor, user_of(request)) if r.doc_id == doc_id]
+        if not rows:
+            return "That document is not in your list any more.", gr.update(visible=False)
+        question = (
+            f"Delete {rows[0].title} ({rows[0].source})? Answers will no longer use it, "
+            "and this cannot be undone."
+        )
+        return render.escape_markdown(question), gr.update(visible=True)
 
     def delete_document(
         self, doc_id: str | None, request: gr.Request
@@ -126,12 +149,39 @@ class DocumentsTab:
             table, choices = self._doc_table(user)
             return "Pick a document to delete.", table, choices
         try:
+            names = {r.doc_id: r.source for r in self._rows(user)}
             removed = delete_document(self.advisor, user, doc_id)
-            status = render.escape_markdown(f"Deleted {doc_id} ({removed} chunks).")
+            name = names.get(doc_id, "the document")
+            status = render.escape_markdown(
+                f"Deleted {name}: its {passages(removed)} no longer appear in your answers."
+            )
         except AdvisorError as exc:
             status = error_text(exc)
         table, choices = self._doc_table(user)
         return status, table, choices
+
+
+def passages(n: int) -> str:
+    return "1 passage" if n == 1 else f"{n:,} passages"
+
+
+def upload_summary(report: Any, names: list[str]) -> str:
+    """What an upload did, in words: which files were added and how many passages."""
+    added = [r for r in report.results if not r.unchanged]
+    same = len(report.results) - len(added)
+    parts = []
+    if added:
+        files = names[0] if len(names) == 1 else f"{len(added)} documents"
+        parts.append(f"Added {files} ({passages(report.added)}): used in your answers from now on.")
+    if same:
+        parts.append(
+            "Already in your documents, unchanged."
+            if same == 1 and len(report.results) == 1
+            else f"{same} already in your documents, unchanged."
+        )
+    if report.errors:
+        parts.append(f"{len(report.errors)} file(s) could not be read:")
+    return " ".join(parts) or "Nothing was added."
 
 
 def uploaded_files(files: Any) -> list[Path]:

@@ -85,7 +85,8 @@ def shown_citations(answer: Answer) -> list[Citation]:
 def answer_messages(answer: Answer, asked: str | None = None) -> list[dict[str, Any]]:
     """The final answer text followed by one expandable message per source, and how a
     follow-up was read when the conversation changed the question."""
-    messages: list[dict[str, Any]] = [{"role": "assistant", "content": to_html(answer.answer)}]
+    text, disclaimer = split_disclaimer(answer.answer)
+    messages: list[dict[str, Any]] = [{"role": "assistant", "content": to_html(text)}]
     if asked is not None and answer.question and answer.question != asked.strip():
         messages.append(
             {
@@ -95,6 +96,17 @@ def answer_messages(answer: Answer, asked: str | None = None) -> list[dict[str, 
             }
         )
     messages.extend(source_message(c) for c in shown_citations(answer))
+    if disclaimer:  # the ranked ideas lead; the disclaimer waits, folded, under the sources
+        messages.append(
+            {
+                "role": "assistant",
+                "content": to_html(disclaimer),
+                "metadata": {
+                    "title": "General information, not financial advice",
+                    "status": "done",
+                },
+            }
+        )
     if answer.warnings:
         notes = "".join(f"<li>{to_html(w)}</li>" for w in answer.warnings)
         messages.append(
@@ -107,13 +119,24 @@ def answer_messages(answer: Answer, asked: str | None = None) -> list[dict[str, 
     return messages
 
 
+def split_disclaimer(text: str) -> tuple[str, str | None]:
+    """A recommender answer's text without its closing disclaimer, and the disclaimer
+    (None when the text does not end with it)."""
+    from advisor.recommender.suggestions import DISCLAIMER
+
+    body = text.rstrip()
+    if not body.endswith(DISCLAIMER) or not body[: -len(DISCLAIMER)].strip():
+        return text, None
+    return body[: -len(DISCLAIMER)].rstrip(), DISCLAIMER
+
+
 def _is_extra(message: Mapping[str, Any]) -> bool:
     """Sources and notes are titled 'thought' messages; answers have no title."""
     metadata = message.get("metadata") or {}
     return bool(metadata.get("title"))
 
 
-def _text(content: Any) -> str | None:
+def message_text(content: Any) -> str | None:
     """Plain text of a Gradio message content (a string or a list of text parts)."""
     if isinstance(content, str):
         return content
@@ -130,7 +153,7 @@ def history_turns(history: Iterable[Mapping[str, Any]]) -> list[Turn]:
     turns: list[Turn] = []
     for message in history:
         role = message.get("role")
-        text = _text(message.get("content"))
+        text = message_text(message.get("content"))
         if role not in ("user", "assistant") or text is None or _is_extra(message):
             continue
         turns.append(Turn(role=role, content=from_html(text) if role == "assistant" else text))

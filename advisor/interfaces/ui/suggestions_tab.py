@@ -52,13 +52,13 @@ class SuggestionsTab:
                 with gr.Column():
                     gr.Markdown("**Capital needed for a monthly income**")
                     self.cn_income = gr.Number(label="Monthly income", value=1000, minimum=0)
-                    self.cn_yield = gr.Number(label="Annual yield (%)", value=4, minimum=0)
+                    self.cn_yield = gr.Number(label="Annual yield (%)", value=4)
                     self.cn_button = gr.Button("Calculate capital")
                     self.cn_result = markdown(elem_id="advisor-capital-result")
                 with gr.Column():
                     gr.Markdown("**Months to the goal, contributions reinvested**")
                     self.mg_goal = gr.Number(label="Monthly income goal", value=1000, minimum=0)
-                    self.mg_yield = gr.Number(label="Annual yield (%)", value=4, minimum=0)
+                    self.mg_yield = gr.Number(label="Annual yield (%)", value=4)
                     self.mg_contribution = gr.Number(
                         label="Monthly contribution", value=500, minimum=0
                     )
@@ -67,15 +67,16 @@ class SuggestionsTab:
                     self.mg_button = gr.Button("Project", elem_id="advisor-project")
                     self.mg_result = markdown(elem_id="advisor-projection-result")
             self.projection_chart = gr.LinePlot(
-                x="month",
+                x="years",
                 y="monthly_income",
-                title="Projected monthly income",
-                x_title="Month",
+                color="line",
+                title="Projected monthly income and the goal",
+                x_title="Years",
                 y_title="Monthly income",
                 elem_id="advisor-projection-chart",
             )
 
-    def suggestions(self, request: gr.Request) -> tuple[str, pd.DataFrame]:
+    def suggestions(self, request: gr.Request) -> tuple[str, Any]:
         """Ranked streams for the saved profile, as text and as a score chart."""
         from advisor.recommender import suggest
         from advisor.users.profile import load_profile
@@ -92,33 +93,21 @@ class SuggestionsTab:
         if result.missing:
             parts.append(describe_missing(result.missing))
         for rank, s in enumerate(result.suggestions, start=1):
-            esc = render.escape_markdown
-            block = [f"### {rank}\\. {esc(s.name)} · fit {s.score:.0f}/100"]
-            block.append("\n".join(f"- {esc(r)}" for r in s.reasons))
-            if s.first_steps:
-                steps = "\n".join(f"{n}. {esc(step)}" for n, step in enumerate(s.first_steps, 1))
-                block.append(f"**First steps**\n\n{steps}")
-            if s.citations:
-                quotes = "\n\n".join(
-                    quote(c.text) + "\n>\n> " + esc(f"— {c.source}") for c in s.citations
-                )
-                block.append(
-                    f"<details><summary>Sources ({len(s.citations)})</summary>\n\n"
-                    f"{quotes}\n\n</details>"
-                )
-            parts.append("\n\n".join(block))
+            parts.append(card(rank, s))
         if not result.suggestions:
             parts.append("No stream fits this profile yet.")
         parts.append(f"*{render.escape_markdown(result.disclaimer)}*")
-        chart = pd.DataFrame(
-            {
-                "stream": [s.name for s in result.suggestions],
-                "score": [s.score for s in result.suggestions],
-            }
-        )
-        return "\n\n".join(parts), chart
+        return "\n\n".join(parts), score_chart(result.suggestions)
 
     # -- calculators --------------------------------------------------------
+    def _currency(self, request: gr.Request | None) -> str:
+        from advisor.users.profile import load_profile
+
+        try:
+            return load_profile(self.advisor.settings, user_of(request)).currency
+        except AdvisorError:
+            return "USD"
+
     def calculator_defaults(self, request: gr.Request) -> list[Any]:
         """Start the calculators from the profile: goal, monthly surplus, capital."""
         from advisor.users.profile import load_profile
@@ -134,9 +123,13 @@ class SuggestionsTab:
         goal = value(p.goal_monthly_income)
         return [goal, goal, value(p.monthly_surplus), value(p.capital)]
 
-    def capital_needed(self, monthly_income: Any, yield_percent: Any) -> str:
+    def capital_needed(self, monthly_income: Any, yield_percent: Any, request: gr.Request) -> str:
         from advisor.recommender.calculators import capital_needed
 
+        problem = _yield_problem(yield_percent)
+        if problem:
+            return problem
+        currency = self._currency(request)
         try:
             capital = capital_needed(
                 number(monthly_income) or 0.0, (number(yield_percent) or 0.0) / 100
@@ -144,8 +137,9 @@ class SuggestionsTab:
         except AdvisorError as exc:
             return error_text(exc)
         return render.escape_markdown(
-            f"Capital needed: {capital:,.0f} (an income of {number(monthly_income) or 0:,.0f} "
-            f"a month at {number(yield_percent) or 0:g}% a year)."
+            f"Capital needed: {capital:,.0f} {currency} (an income of "
+            f"{number(monthly_income) or 0:,.0f} {currency} a month at "
+            f"{number(yield_percent) or 0:g}% a year)."
         )
 
     def months_to_goal(
@@ -155,10 +149,14 @@ class SuggestionsTab:
         contribution: Any,
         start_capital: Any,
         growth_percent: Any,
+        request: gr.Request,
     ) -> tuple[str, pd.DataFrame]:
         from advisor.recommender.calculators import months_to_goal
 
-        empty = pd.DataFrame({"month": [], "monthly_income": []})
+        empty = pd.DataFrame({"years": [], "monthly_income": [], "line": []})
+        problem = _yield_problem(yield_percent)
+        if problem:
+            return problem, empty
         try:
             projection = months_to_goal(
                 number(goal) or 0.0,
@@ -173,13 +171,78 @@ class SuggestionsTab:
             headline = "The goal is not reached within the projection."
         else:
             years, months = divmod(projection.months, 12)
-            headline = f"Goal reached after {projection.months} months ({years} y {months} m)."
+            headline = (
+                f"Goal reached after {projection.months} months ({years} years {months} "
+                f"months): {number(goal) or 0:,.0f} {self._currency(request)} a month."
+            )
         lines = [render.escape_markdown(headline)]
         lines.extend(f"- {render.escape_markdown(a)}" for a in projection.assumptions)
+        points = projection.points
+        years_axis = [round(p.month / 12, 2) for p in points]
         chart = pd.DataFrame(
             {
-                "month": [p.month for p in projection.points],
-                "monthly_income": [p.monthly_income for p in projection.points],
+                "years": years_axis * 2,
+                "monthly_income": [p.monthly_income for p in points]
+                + [number(goal) or 0.0] * len(points),
+                "line": ["projected"] * len(points) + ["goal"] * len(points),
             }
         )
         return "\n".join(lines), chart
+
+
+def _yield_problem(yield_percent: Any) -> str | None:
+    """A yield the calculators cannot use, said in words (None when it is usable)."""
+    value = number(yield_percent)
+    if value is None or value <= 0:
+        return render.escape_markdown(
+            "Enter an annual yield above 0%, for example 4 (a typical dividend or rental "
+            "yield): at 0% money earns nothing, so no amount of capital reaches the income."
+        )
+    return None
+
+
+SHOWN_REASONS = 3  # on the card; the rest are behind "Why"
+CHART_LABEL = 22  # characters of a stream's name under its bar
+
+
+def card(rank: int, s: Any) -> str:
+    """One idea as a compact card: name and whole-number fit, up to three reasons, the
+    first step and one quote; further reasons, steps and quotes behind "Why"."""
+    esc = render.escape_markdown
+    block = [f"### {rank}\\. {esc(s.name)} · fit {s.score:.0f}/100"]
+    block.append("\n".join(f"- {esc(r)}" for r in s.reasons[:SHOWN_REASONS]))
+    if s.first_steps:
+        block.append(f"**First step:** {esc(s.first_steps[0])}")
+    if s.citations:
+        block.append(_quoted(s.citations[0]))
+    more = [f"- {esc(r)}" for r in s.reasons[SHOWN_REASONS:]]
+    if len(s.first_steps) > 1:
+        steps = "\n".join(f"{n}. {esc(step)}" for n, step in enumerate(s.first_steps, 1))
+        more.append(f"\n**All first steps**\n\n{steps}")
+    more.extend("\n" + _quoted(c) for c in s.citations[1:])
+    if more:
+        block.append(
+            "<details><summary>Why, and more</summary>\n\n" + "\n".join(more) + "\n\n</details>"
+        )
+    return "\n\n".join(block)
+
+
+def _quoted(citation: Any) -> str:
+    return quote(citation.text) + "\n>\n> " + render.escape_markdown(f"— {citation.source}")
+
+
+def short_name(name: str) -> str:
+    return name if len(name) <= CHART_LABEL else name[: CHART_LABEL - 1].rstrip() + "…"
+
+
+def score_chart(suggestions: list[Any]) -> Any:
+    """The fit scores as bars with short labels, the axis starting near the lowest
+    score so that differences of a few points can be seen."""
+    frame = pd.DataFrame(
+        {
+            "stream": [short_name(s.name) for s in suggestions],
+            "score": [round(s.score) for s in suggestions],
+        }
+    )
+    low = min((round(s.score) for s in suggestions), default=0)
+    return gr.BarPlot(value=frame, y_lim=[max(0, (low // 10) * 10 - 10), 100])

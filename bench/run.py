@@ -860,6 +860,15 @@ def run_section(name: str) -> tuple[dict[str, Any], float]:
         return {f"{name}_error": f"no result: {lines[-1][:200]}"}, spent
 
 
+def previous_seconds() -> dict[str, float]:
+    """Each section's wall time in the committed latest.json: printed before it starts."""
+    try:
+        seconds = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))["seconds"]
+        return {k: float(v) for k, v in seconds.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", choices=list(SECTIONS), help="run only these")
@@ -883,8 +892,10 @@ def main() -> None:
     }
     figures: dict[str, Any] = results["figures"]
     started = time.perf_counter()
+    last = previous_seconds()
     for name in names:
-        print(f"== {name} ...", file=sys.stderr, flush=True)
+        took = f" (~{last[name]:.0f} s in the last full run)" if name in last else ""
+        print(f"== {name}{took} ...", file=sys.stderr, flush=True)
         got, spent = run_section(name)
         figures.update(got)
         results["seconds"][name] = round(spent, 1)

@@ -48,7 +48,7 @@ CACHE = Path(os.environ.get("BENCH_CACHE") or ROOT / "bench" / ".cache")
 # below) or "corpus" (``make bench-smoke``: pages of the project's own corpus paragraphs
 # in seeded shuffled orders, written under the cache; no package needed).
 TEXT = os.environ.get("BENCH_TEXT", "manuals")
-CORPUS_PAGES = 80  # about 28 chunks each at the default splitting
+CORPUS_PAGES = 90  # about 24 chunks each at the default splitting
 # (Debian package, where its HTML manual lands): real, varied technical prose.
 SOURCES = (
     ("python3-doc", "/usr/share/doc/python3.*/html"),
@@ -107,20 +107,24 @@ def _sha(*parts: bytes | str) -> str:
 def corpus_pages() -> list[tuple[Path, str]]:
     """BENCH_TEXT=corpus: CORPUS_PAGES pages, each every paragraph of ``corpus/*.md`` in
     its own seeded order (real words, so BM25 finds the questions made from them)."""
+    from advisor.core.sentences import split_sentences
+    from advisor.ingest.corpus import corpus_files, load_article
+
     folder = CACHE / "text-corpus"
-    paragraphs = [
-        part.strip()
-        for path in sorted((ROOT / "corpus").glob("*.md"))
-        for part in path.read_text(encoding="utf-8").split("\n\n")
-        if len(part.split()) >= 5
+    sentences = [
+        sentence
+        for path in corpus_files(ROOT / "corpus")
+        for sentence in split_sentences(load_article(path).text)
+        if len(sentence.split()) >= 5
     ]
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for i in range(CORPUS_PAGES):
-        order = list(paragraphs)
+        order = list(sentences)
         random.Random(SEED + i).shuffle(order)
         page = folder / f"page-{i:03}.md"
-        text = f"# Page {i}\n\n" + "\n\n".join(order) + "\n"
+        paragraphs = [" ".join(order[j : j + 5]) for j in range(0, len(order), 5)]
+        text = f"# Page {i}\n\n" + "\n\n".join(paragraphs) + "\n"
         if not page.exists() or page.read_text(encoding="utf-8") != text:
             page.write_text(text, encoding="utf-8")
         out.append((page, f"corpus/page-{i:03}.md"))

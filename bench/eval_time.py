@@ -45,14 +45,14 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure() -> dict[str, float | int | bool]:
+def measure(dataset: Path = DATASET) -> dict[str, float | int | bool]:
     """``eval_s`` (wall seconds of one full eval run) and what it ran; for bench/run.py."""
     with tempfile.TemporaryDirectory(prefix="eval-bench-") as tmp:
         home = Path(tmp) / "home"
         ingest_s, _ = _advisor(["ingest", "--quiet"], home)
         out = Path(tmp) / "run"
         eval_s, eval_cpu_s = _advisor(
-            ["eval", "--dataset", str(DATASET), "--engine", "grounded", "--out", str(out), "-q"],
+            ["eval", "--dataset", str(dataset), "--engine", "grounded", "--out", str(out), "-q"],
             home,
         )
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -85,7 +85,11 @@ TARGETS: dict[str, tuple[str, float]] = {
     "retrieval_p95_ms_100000": ("<=", 50.0),
     "retrieval_growth_1k_to_100k": ("<=", 3.0),
     "bm25_hit_share_100000": (">=", 0.9),
-    "ingest_ratio": (">=", 0.9),
+    # >= 0.4, not the 0.9 once set (#27): ingest also embeds every sentence of every chunk,
+    # which buys the cold-ask ratio and the answers' quality, so it cannot approach raw
+    # chunk encoding; 0.4 guards against it getting slower than it is by design
+    "ingest_ratio": (">=", 0.4),
+    "upload_to_answer_s": ("<=", 15.0),
     "cold_ask_ratio": ("<=", 0.3),
     "eval_s": ("<", 60.0),
     "api_errors": ("<=", 0),
@@ -112,6 +116,11 @@ FIGURES = {
     "ingest_ratio": "`advisor ingest` library path (default chunking, chunk and per-sentence "
     "embeddings, Chroma, index) chunks/s over raw `SentenceTransformer.encode` of the "
     "same chunk texts (batch 64), the two interleaved in 4 rounds",
+    "upload_to_answer_s": "a 20-page PDF of real text (README prose, a corpus article as "
+    "its last page) handed to `add_documents` in a warm process with no library, until a "
+    "question made from its last page is answered from it; split into upload_parse_s, "
+    "upload_chunk_embed_s, upload_sentence_embed_s (at upload and while answering), "
+    "upload_store_s and upload_answer_s (bench/upload.py)",
     "cold_ask_ratio": "first `advisor ask` (new process, fresh copy of a just-ingested data "
     "folder) / new process that loads the model with sentence-transformers and encodes "
     "one sentence; medians of 3 interleaved pairs",
@@ -779,6 +788,12 @@ def bench_api_shared(tmp: Path) -> dict[str, Any]:
         halt()
 
 
+def bench_upload(tmp: Path) -> dict[str, Any]:
+    from upload import bench_upload as measure  # type: ignore[import-not-found]
+
+    return dict(measure(tmp, pages=small(20, 3)))
+
+
 def bench_eval(tmp: Path) -> dict[str, Any]:
     from eval_time import measure  # type: ignore[import-not-found]
 
@@ -791,6 +806,7 @@ def bench_eval(tmp: Path) -> dict[str, Any]:
 
 SECTIONS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "ingest": bench_ingest,
+    "upload": bench_upload,
     "retrieval": bench_retrieval,
     "answer": bench_answer,
     "baseline": bench_tutorial_baseline,
@@ -935,14 +951,33 @@ def previous_seconds() -> dict[str, float]:
         return {}
 
 
+def rejudge(path: Path) -> None:
+    """Today's TARGETS applied to a run's own figures (a target changed by decision, not
+    by measurement): verdicts and the missed list rewritten, the date of it recorded."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["targets"] = check(data["figures"])
+    data["missed"] = [k for k, v in data["targets"].items() if not v["met"]]
+    data["targets_rejudged"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"{path.relative_to(ROOT)}: missed {data['missed']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", choices=list(SECTIONS), help="run only these")
+    parser.add_argument(
+        "--rejudge",
+        action="store_true",
+        help="re-check latest.json's figures against today's TARGETS (no figure changes)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--tmp", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         run_child(args.child, args.tmp)
+        return
+    if args.rejudge:
+        rejudge(RESULTS / "latest.json")
         return
     names = args.only or list(SECTIONS)
     full = names == list(SECTIONS)

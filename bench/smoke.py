@@ -58,12 +58,15 @@ def main() -> None:
             "BENCH_CACHE": str(Path(tmp) / "cache"),
             "BENCH_LIBRARY_HOME": str(library),
         }
+        ingest_started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "advisor.interfaces.cli.main", "ingest", "--quiet"],
             cwd=ROOT,
             env={**os.environ, "ADVISOR_HOME": str(library)},
             check=True,
         )
+        # eval's ingest_s is this ingest (a new process, as eval_time.py runs it)
+        os.environ["BENCH_LIBRARY_INGEST_S"] = f"{time.perf_counter() - ingest_started:.1f}"
         sys.path.insert(0, str(BENCH))
         import run  # type: ignore[import-not-found]  # reads BENCH_SMOKE
 

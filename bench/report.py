@@ -31,6 +31,9 @@ TARGET_TEXT = {
     "upload_to_answer_s": "{op} {t:g} s",
     "ingest_ratio": "{op} {t:g} (sentence vectors are made at ingest)",
     "api_errors": "{t:g} errors",
+    "soak_errors": "{t:g} errors",
+    "soak_open_files_growth": "{op} {t:g}× of steady",
+    "soak_rss_growth": "{op} {t:g}× of steady",
 }
 
 
@@ -144,6 +147,24 @@ def table(data: dict[str, Any]) -> str:
         f"{_num(f.get('api_p99_ms'))} ms, {_num(f.get('api_errors'))} errors "
         f"({_num(f.get('api_requests'))} requests)",
         "api_errors",
+    )
+    row(
+        "soak of `advisor api` (#31): steady clients, then bursts of 50 concurrent requests "
+        "on new threads: requests, errors, p50 / p95",
+        f"{_num(f.get('soak_requests'))} requests, {_num(f.get('soak_errors'))} errors, "
+        f"{_num(f.get('soak_p50_ms'))} / {_num(f.get('soak_p95_ms'))} ms",
+        "soak_errors",
+    )
+    row(
+        "the server's open files after the bursts, largest / steady (start … end: "
+        f"{' → '.join(str(x) for x in f.get('soak_open_files') or []) or '—'})",
+        f"{_num(f.get('soak_open_files_growth'), 2)}×",
+        "soak_open_files_growth",
+    )
+    row(
+        "the server's RSS after the bursts, largest / steady",
+        f"{_num(f.get('soak_rss_growth'), 2)}×",
+        "soak_rss_growth",
     )
     row(
         "stateless workers on one `chroma run` server and one PostgreSQL, 16 clients for "

@@ -93,6 +93,10 @@ TARGETS: dict[str, tuple[str, float]] = {
     "cold_ask_ratio": ("<=", 0.3),
     "eval_s": ("<", 60.0),
     "api_errors": ("<=", 0),
+    # #31: after bursts of concurrent requests the server holds what it held before
+    "soak_errors": ("<=", 0),
+    "soak_open_files_growth": ("<=", 1.1),
+    "soak_rss_growth": ("<=", 1.1),
 }
 
 FIGURES = {
@@ -130,6 +134,11 @@ FIGURES = {
     "api_2workers_shared_rps": "two `advisor api` workers (separate empty data folders) on "
     "one `chroma run` server and one PostgreSQL, 16 clients for 15 s spread over both, "
     "unseen questions; beside it one such worker alone, in the same run",
+    "soak_open_files_growth": "`advisor api` (#31): 4 clients steady for 20 s, then 4 bursts "
+    "of 50 concurrent requests on new threads 12 s apart, then 4 clients for 10 s, every "
+    "request an unseen question; the server's open files (/proc/PID/fd) after each burst "
+    "and at the end, largest / at the start (after the steady phase); soak_rss_growth the "
+    "same for RSS; soak_errors every answer but 200 (bench/soak.py)",
     "baseline_p95_ms": "LangChain RAG-tutorial recipe (same model, Chroma, top-4 "
     "similarity search, no guard), warm, p95 over 200 unseen questions (embedding included)",
 }
@@ -682,6 +691,24 @@ def bench_api(tmp: Path) -> dict[str, Any]:
         stop(proc)
 
 
+def bench_soak(tmp: Path) -> dict[str, Any]:
+    from soak import soak  # type: ignore[import-not-found]
+
+    steady_s, bursts, size, gap_s = small((20.0, 4, 50, 12.0), (3.0, 2, 8, 2.0))
+    proc, base = start_api(library_home(tmp))
+    try:
+        pool = questions("api") if not SMOKE else load_questions()[600:700]
+        return soak(base, proc.pid, pool, steady_s=steady_s, bursts=bursts, size=size, gap_s=gap_s)
+    finally:
+        stop(proc)
+
+
+def load_questions() -> list[str]:
+    from make_questions import load  # type: ignore[import-not-found]
+
+    return list(load())
+
+
 def start_postgres() -> tuple[str, Callable[[], None]]:
     """A throwaway PostgreSQL from the machine's packages (initdb + pg_ctl in a new folder,
     as ``nobody`` when run as root, since initdb refuses root); returns its URL and a
@@ -814,6 +841,7 @@ SECTIONS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "cold_ask": bench_cold_ask,
     "eval": bench_eval,
     "api": bench_api,
+    "soak": bench_soak,
     "api_shared": bench_api_shared,
 }
 

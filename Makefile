@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-dev run test test-fast lint eval eval-gate eval-baseline bench browser postgres clean
+.PHONY: install install-dev run test test-fast lint eval eval-gate eval-baseline bench bench-smoke browser postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,7 +79,8 @@ lint: install-dev
 	$(BIN)/ruff format --check advisor tests bench
 	$(BIN)/mypy
 
-test: install-dev browser postgres lint
+# bench-smoke runs first: a bench figure gone missing fails `make test` (and CI).
+test: install-dev browser postgres lint bench-smoke
 	$(BIN)/pytest
 
 # The inner loop: lint and the tests that start no server, browser or database
@@ -130,6 +131,12 @@ bench: install-dev postgres
 	$(BIN)/python bench/bulk_text.py
 	@rc=0; $(BIN)/python bench/run.py || rc=$$?; \
 	$(BIN)/python bench/report.py --readme README.md; exit $$rc
+
+# Every bench section at tiny sizes in a temporary folder (bench/smoke.py): fails when a
+# section fails or a figure of bench/results/latest.json is not produced and compared with
+# its target. No timing asserted, nothing published, no Debian packages needed; ~1-3 min.
+bench-smoke: install-dev postgres
+	$(BIN)/python bench/smoke.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

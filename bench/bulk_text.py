@@ -43,7 +43,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-CACHE = ROOT / "bench" / ".cache"
+CACHE = Path(os.environ.get("BENCH_CACHE") or ROOT / "bench" / ".cache")
+# Where the bulk text comes from (BENCH_TEXT): "manuals" (the default, the Debian packages
+# below) or "corpus" (``make bench-smoke``: pages of the project's own corpus paragraphs
+# in seeded shuffled orders, written under the cache; no package needed).
+TEXT = os.environ.get("BENCH_TEXT", "manuals")
+CORPUS_PAGES = 90  # about 24 chunks each at the default splitting
 # (Debian package, where its HTML manual lands): real, varied technical prose.
 SOURCES = (
     ("python3-doc", "/usr/share/doc/python3.*/html"),
@@ -99,9 +104,38 @@ def _sha(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def corpus_pages() -> list[tuple[Path, str]]:
+    """BENCH_TEXT=corpus: CORPUS_PAGES pages, each every paragraph of ``corpus/*.md`` in
+    its own seeded order (real words, so BM25 finds the questions made from them)."""
+    from advisor.core.sentences import split_sentences
+    from advisor.ingest.corpus import corpus_files, load_article
+
+    folder = CACHE / "text-corpus"
+    sentences = [
+        sentence
+        for path in corpus_files(ROOT / "corpus")
+        for sentence in split_sentences(load_article(path).text)
+        if len(sentence.split()) >= 5
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(CORPUS_PAGES):
+        order = list(sentences)
+        random.Random(SEED + i).shuffle(order)
+        page = folder / f"page-{i:03}.md"
+        paragraphs = [" ".join(order[j : j + 5]) for j in range(0, len(order), 5)]
+        text = f"# Page {i}\n\n" + "\n\n".join(paragraphs) + "\n"
+        if not page.exists() or page.read_text(encoding="utf-8") != text:
+            page.write_text(text, encoding="utf-8")
+        out.append((page, f"corpus/page-{i:03}.md"))
+    return out
+
+
 def source_files() -> list[tuple[Path, str]]:
     """(file, ``<package>/<path in its manual>``) for every HTML page of the manuals,
     sorted; ``_static``/``_sources`` and other build-furniture folders are left out."""
+    if TEXT == "corpus":
+        return corpus_pages()
     out: dict[str, tuple[Path, str]] = {}
     for package, pattern in SOURCES:
         for base in sorted(glob.glob(pattern)):
@@ -115,6 +149,8 @@ def source_files() -> list[tuple[Path, str]]:
 
 
 def missing_packages() -> list[str]:
+    if TEXT == "corpus":
+        return []
     found = {rel.split("/", 1)[0] for _, rel in source_files()}
     return [package for package, _ in SOURCES if package not in found]
 
@@ -205,6 +241,9 @@ def _split_all(files: list[tuple[Path, str]], log: bool) -> list[BulkChunk]:
                 ]
             cache.put(rel, sha, page)
         chunks.extend(page)
+        if log and n == 200 and len(files) > 400:  # the estimate, before the rest
+            left = (time.time() - started) / n * (len(files) - n)
+            print(f"  splitting the other pages will take ~{_minutes(left)}", file=sys.stderr)
         if log and n % 500 == 0:
             print(
                 f"  split {n}/{len(files)} pages, {len(chunks)} chunks, "
@@ -308,7 +347,7 @@ def embed_missing(
     missing = [k for k in keys if k not in have]
     if not missing:
         return
-    model = embedder._model  # type: ignore[attr-defined]
+    model = st_model(embedder)
     encode = _static_encoder(model) if VECTORS == "static" else _model_encoder(model)
     started = time.time()
     done = 0
@@ -317,6 +356,14 @@ def embed_missing(
         vecs = encode([texts[k] for k in part])
         cache.put(list(zip(part, np.asarray(vecs, dtype=np.float32), strict=True)))
         done += len(part)
+        if log and start == 0 and len(missing) > len(part):  # the estimate, before the rest
+            rate = done / max(time.time() - started, 1e-9)
+            print(
+                f"  embedding {len(missing)} chunks ({VECTORS} vectors) will take "
+                f"~{_minutes((len(missing) - done) / rate)} at {rate:.0f} chunks/s",
+                file=sys.stderr,
+                flush=True,
+            )
         if log and (done % (EMBED_BATCH * 40) == 0 or done == len(missing)):
             rate = done / max(time.time() - started, 1e-9)
             left = (len(missing) - done) / rate if rate else 0
@@ -326,6 +373,19 @@ def embed_missing(
                 file=sys.stderr,
                 flush=True,
             )
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def st_model(embedder: object) -> Any:
+    """The sentence-transformers model behind ``embedder``, through its public, lazily
+    loading ``model`` property (SentenceTransformerEmbedder); a clear error otherwise."""
+    if not hasattr(type(embedder), "model"):
+        name = getattr(embedder, "name", type(embedder).__name__)
+        raise RuntimeError(f"the bench's bulk vectors need the st: embedder, not {name}")
+    return embedder.model  # type: ignore[attr-defined]
 
 
 def _static_encoder(model: Any) -> Callable[[list[str]], np.ndarray]:

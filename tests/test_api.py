@@ -26,7 +26,8 @@ KEYS = {
 @pytest.fixture(scope="module")
 def users_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """The library, alice's and bob's notes, and a saved profile for alice."""
-    from advisor.users.profile import Profile, save_profile
+    from advisor.users.profile import Profile
+    from advisor.users.profile_store import save_profile
 
     home = with_user_notes(library_home, tmp_path_factory.mktemp("api"), embedder)
     profile = Profile(capital=20000, hours_per_week=3, risk_tolerance="medium")
@@ -193,7 +194,7 @@ def test_advisor_info_says_why_in_plain_and_streamed_replies(open_url: str) -> N
 def test_profile_facts_read_from_the_question_reach_the_client_and_save_only_on_request(
     keyed_url: str, api_advisor
 ) -> None:  # type: ignore[no-untyped-def]
-    from advisor.users.profile import load_profile
+    from advisor.users.profile_store import load_profile
 
     question = "I have $20,000 and 5 hours a week. What should I try?"
     facts = {"capital": 20000.0, "hours_per_week": 5.0, "currency": "USD"}

@@ -37,10 +37,10 @@ from advisor.users.profile import (
     MAX_MONEY,
     Profile,
     parse_amount,
-    save_profile,
     set_field,
     validate_profile,
 )
+from advisor.users.profile_store import save_profile
 
 KEYS = {"alice-key-0123456789": "alice", "frontend-key-0123456789": "*"}
 ALICE = {"Authorization": "Bearer alice-key-0123456789"}

@@ -155,7 +155,8 @@ def test_card_debt_in_the_chat_is_answered_with_paying_it_first(advisor):
 def test_the_ui_profile_form_saves_and_loads_the_basics(home_copy: Path, embedder) -> None:  # type: ignore[no-untyped-def]
     from advisor.interfaces.ui.common import user_of
     from advisor.interfaces.ui.profile_tab import ProfileTab
-    from advisor.users.profile import BASICS_INPUTS, load_profile
+    from advisor.users.profile import BASICS_INPUTS
+    from advisor.users.profile_store import load_profile
 
     tab = ProfileTab(Advisor(make_settings(home_copy), embedder=embedder, engine=FakeEngine()))
     basics = {"emergency_fund": 6000, "emergency_fund_months": None, "monthly_expenses": 2000,

@@ -35,7 +35,8 @@ from helpers import make_settings, start_chroma, stop_chroma
 from advisor.answering.service import Advisor
 from advisor.store import LIBRARY
 from advisor.users.documents import add_documents
-from advisor.users.profile import Profile, save_profile
+from advisor.users.profile import Profile
+from advisor.users.profile_store import save_profile
 
 KEY = "faults-key-0123456789"
 QUESTION = "How much does my vending machine route earn?"

@@ -30,7 +30,8 @@ ALICE_PROFILE = {"capital": 20000, "hours_per_week": 3, "risk_tolerance": "mediu
 @pytest.fixture(scope="module")
 def mcp_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
     """The library, the users' notes and a saved profile for alice."""
-    from advisor.users.profile import Profile, save_profile
+    from advisor.users.profile import Profile
+    from advisor.users.profile_store import save_profile
 
     home = with_user_notes(library_home, tmp_path_factory.mktemp("mcp"), embedder)
     save_profile(make_settings(home), "alice", Profile.model_validate(ALICE_PROFILE))

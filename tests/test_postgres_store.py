@@ -212,7 +212,8 @@ def test_migrations_run_once_and_again_without_change(postgres_url: str) -> None
 def test_profiles_are_saved_in_the_database_not_in_the_data_folder(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    from advisor.users.profile import Profile, has_profile, load_profile, save_profile
+    from advisor.users.profile import Profile
+    from advisor.users.profile_store import has_profile, load_profile, save_profile
 
     one = make_settings(tmp_path / "worker-one", database_url=postgres_url)
     two = make_settings(tmp_path / "worker-two", database_url=postgres_url)
@@ -314,7 +315,8 @@ def test_users_with_documents_or_a_profile_in_the_database_are_listed(
     from advisor.answering.service import Advisor
     from advisor.core.settings import get_settings
     from advisor.users.documents import list_users
-    from advisor.users.profile import Profile, save_profile
+    from advisor.users.profile import Profile
+    from advisor.users.profile_store import save_profile
 
     settings = make_settings(tmp_path / "home", database_url=postgres_url)
     open_manifest(settings).commit_doc(

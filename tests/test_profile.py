@@ -11,15 +11,8 @@ from helpers import cli
 
 from advisor.core.errors import InputError, StoreError
 from advisor.core.settings import get_settings
-from advisor.users.profile import (
-    Profile,
-    load_profile,
-    missing_fields,
-    read_profile_file,
-    save_profile,
-    set_field,
-    validate_profile,
-)
+from advisor.users.profile import Profile, missing_fields, set_field, validate_profile
+from advisor.users.profile_store import load_profile, read_profile_file, save_profile
 
 
 @pytest.mark.parametrize(

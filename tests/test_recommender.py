@@ -24,7 +24,8 @@ from advisor.recommender import (
     score_stream,
     suggest,
 )
-from advisor.users.profile import Profile, save_profile
+from advisor.users.profile import Profile
+from advisor.users.profile_store import save_profile
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CATALOG = load_catalog()

@@ -11,7 +11,8 @@ from helpers import make_settings
 from advisor.answering.engines.fake import FakeEngine
 from advisor.answering.service import Advisor
 from advisor.ingest.corpus import load_article
-from advisor.users.profile import Profile, save_profile
+from advisor.users.profile import Profile
+from advisor.users.profile_store import save_profile
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -166,7 +166,8 @@ def test_a_profile_saved_through_worker_b_is_used_by_worker_a(cluster: Cluster) 
 def test_a_user_deleted_through_worker_b_is_gone_from_worker_a(
     cluster: Cluster, embedder, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from advisor.users.profile import Profile, load_profile, save_profile
+    from advisor.users.profile import Profile
+    from advisor.users.profile_store import load_profile, save_profile
 
     text = "My self-storage units bring in 900 euros a month in rent."
     node_a = Advisor(cluster.a.settings, embedder=embedder)

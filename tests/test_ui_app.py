@@ -400,7 +400,7 @@ def test_hi_gets_a_greeting_and_facts_typed_in_the_chat_rank_streams_with_a_save
     page, shots, ui_advisor
 ):
     from advisor.interfaces.ui.auth import user_id_for
-    from advisor.users.profile import load_profile
+    from advisor.users.profile_store import load_profile
 
     me = user_id_for(None)
     _new_chat(page)
@@ -707,7 +707,7 @@ def test_errors_and_statuses_are_in_words(page, shots):
 
 @pytest.mark.browser
 def test_an_income_source_keeps_every_letter_typed(page, ui_advisor):
-    from advisor.users.profile import load_profile
+    from advisor.users.profile_store import load_profile
 
     _tab(page, "Profile")
     sources = page.get_by_label(re.compile("Income sources you have now"))

@@ -271,7 +271,8 @@ def test_deleting_a_user_removes_documents_vectors_profile_and_history(
     alice, bob = users
     add_documents(backend, alice, [write(tmp_path, "vault.txt", SECRET + "\n")])
     add_documents(backend, bob, [write(tmp_path / "b", "bees.txt", "I keep bees for honey.\n")])
-    from advisor.users.profile import Profile, load_profile, save_profile
+    from advisor.users.profile import Profile
+    from advisor.users.profile_store import load_profile, save_profile
 
     save_profile(backend.settings, alice, Profile(capital=5000, risk_tolerance="low"))
     assert load_profile(backend.settings, alice).capital == 5000

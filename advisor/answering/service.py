@@ -34,7 +34,8 @@ from advisor.guard.picks import principle_answer
 from advisor.guard.scope import Guard, Verdict
 from advisor.store import LIBRARY, Store
 from advisor.users.ids import user_collection
-from advisor.users.profile import load_profile, validate_profile
+from advisor.users.profile import validate_profile
+from advisor.users.profile_store import load_profile
 from advisor.worked import dispatch, phrasing
 from advisor.worked.base import Worked
 

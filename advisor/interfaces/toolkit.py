@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 from advisor.core.answers import Answer, Passage
 from advisor.recommender import Suggestions, calculators, suggest
 from advisor.recommender.calculators import Passivity, ProjectionPoint
-from advisor.users.profile import load_profile, validate_profile
+from advisor.users.profile import validate_profile
+from advisor.users.profile_store import load_profile
 
 if TYPE_CHECKING:
     from advisor.answering.service import Advisor

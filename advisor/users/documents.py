@@ -120,7 +120,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
     On PostgreSQL the rows go in transactions every worker sees at once, and the
     Chroma collection is dropped on the shared server, so no worker can read them."""
     from advisor.users.feedback import delete_feedback, feedback_users
-    from advisor.users.profile import delete_saved_profile, has_profile
+    from advisor.users.profile_store import delete_saved_profile, has_profile
 
     collection = user_collection(user)
     folder = user_dir(advisor, user)

@@ -80,7 +80,7 @@ def conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
 
 def _save_facts(answer: Answer, advisor: Advisor, user: str | None) -> None:
     """Save the facts the answer found to the user's profile (the client asked to)."""
-    from advisor.users.profile import save_facts
+    from advisor.users.profile_store import save_facts
 
     if not answer.profile_facts:
         return

@@ -32,7 +32,7 @@ def _keep_facts(
     if not facts:
         return False
     if save and user:
-        from advisor.users.profile import save_facts
+        from advisor.users.profile_store import save_facts
 
         save_facts(advisor.settings, user, facts)
         if not quiet:

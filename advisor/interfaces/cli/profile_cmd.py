@@ -62,7 +62,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Set one field; `unknown` clears it."""
         from advisor.core.settings import get_settings
-        from advisor.users.profile import canonical_field, load_profile, save_profile, set_field
+        from advisor.users.profile import canonical_field, set_field
+        from advisor.users.profile_store import load_profile, save_profile
 
         settings = get_settings()
         updated = set_field(load_profile(settings, ctx.obj), field, value)
@@ -79,7 +80,7 @@ def register(app: typer.Typer) -> None:
         """Print the saved profile (unknown fields included)."""
         from advisor.core.settings import get_settings
         from advisor.interfaces.cli.common import print_json
-        from advisor.users.profile import load_profile
+        from advisor.users.profile_store import load_profile
 
         profile = load_profile(get_settings(), ctx.obj)
         if json_out:
@@ -94,7 +95,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Replace the profile with the one in FILE."""
         from advisor.core.settings import get_settings
-        from advisor.users.profile import read_profile_file, save_profile
+        from advisor.users.profile_store import read_profile_file, save_profile
 
         profile = read_profile_file(file)
         save_profile(get_settings(), ctx.obj, profile)

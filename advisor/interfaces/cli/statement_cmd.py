@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
         the months covered; propose them as profile facts."""
         from advisor.core.settings import get_settings
         from advisor.interfaces.cli.common import print_json
-        from advisor.users.profile import load_profile
+        from advisor.users.profile_store import load_profile
         from advisor.users.statements.labels import load_labels
         from advisor.users.statements.report import statement_report
 

@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
         from advisor.core.settings import get_settings
         from advisor.interfaces.cli.common import print_json
         from advisor.recommender import suggest as rank_streams
-        from advisor.users.profile import load_profile, read_profile_file
+        from advisor.users.profile_store import load_profile, read_profile_file
 
         if profile is not None:
             chosen = read_profile_file(profile)

@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
         """Users with stored data: documents, chunks, whether a profile is saved."""
         from advisor.interfaces.cli.common import make_advisor, print_json
         from advisor.users.documents import list_documents, list_users
-        from advisor.users.profile import has_profile
+        from advisor.users.profile_store import has_profile
 
         advisor = make_advisor()
         rows = []

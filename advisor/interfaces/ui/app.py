@@ -98,20 +98,14 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         rated = [chat.feedback_note, chat.feedback_row, chat.disliked, chat.feedback_comment]
         chat.chatbot.like(chat.rate_answer, None, rated, show_progress="hidden", **hidden)
         # the comment on a thumbs-down, sent from the field that opened beside the answer
-        chat.feedback_send.click(
-            chat.send_rating,
-            [chat.feedback_comment, chat.disliked],
-            rated,
-            show_progress="hidden",
-            **hidden,
-        )
-        chat.feedback_comment.submit(
-            chat.send_rating,
-            [chat.feedback_comment, chat.disliked],
-            rated,
-            show_progress="hidden",
-            **hidden,
-        )
+        for send in (chat.feedback_send.click, chat.feedback_comment.submit):  # in this order
+            send(
+                chat.send_rating,
+                [chat.feedback_comment, chat.disliked],
+                rated,
+                show_progress="hidden",
+                **hidden,
+            )
         # deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question
         hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": d.confirm_row}
         deleted = d.confirm.click(

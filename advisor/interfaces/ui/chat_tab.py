@@ -237,7 +237,8 @@ class ChatTab:
 
     def save_pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
         """Merge the facts from the chat into the saved profile (the person clicked)."""
-        from advisor.users.profile import missing_fields, save_facts
+        from advisor.users.profile import missing_fields
+        from advisor.users.profile_store import save_facts
 
         user = user_of(request)
         key = _session(user, request)
@@ -254,7 +255,7 @@ class ChatTab:
         ), gr.update(visible=False)
 
     def _profile_facts(self, user: str) -> dict[str, Any] | None:
-        from advisor.users.profile import load_profile
+        from advisor.users.profile_store import load_profile
 
         facts = load_profile(self.advisor.settings, user).model_dump(
             exclude_none=True, exclude_defaults=True

@@ -82,7 +82,8 @@ class ProfileTab:
 
     def load_profile_form(self, request: gr.Request) -> list[Any]:
         """The saved profile as form values, plus what is missing from it."""
-        from advisor.users.profile import BASICS_INPUTS, load_profile, missing_fields
+        from advisor.users.profile import BASICS_INPUTS, missing_fields
+        from advisor.users.profile_store import load_profile
 
         user = user_of(request)
         try:
@@ -128,7 +129,8 @@ class ProfileTab:
         request: gr.Request,
     ) -> str:
         """Validate and save the form; the reply names what is still missing."""
-        from advisor.users.profile import missing_fields, save_profile, validate_profile
+        from advisor.users.profile import missing_fields, validate_profile
+        from advisor.users.profile_store import save_profile
 
         user = user_of(request)
         try:

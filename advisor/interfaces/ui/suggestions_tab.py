@@ -79,7 +79,7 @@ class SuggestionsTab:
     def suggestions(self, request: gr.Request) -> tuple[str, Any]:
         """Ranked streams for the saved profile, as text and as a score chart."""
         from advisor.recommender import suggest
-        from advisor.users.profile import load_profile
+        from advisor.users.profile_store import load_profile
 
         user = user_of(request)
         empty = pd.DataFrame({"stream": [], "score": []})
@@ -101,7 +101,7 @@ class SuggestionsTab:
 
     # -- calculators --------------------------------------------------------
     def _currency(self, request: gr.Request | None) -> str:
-        from advisor.users.profile import load_profile
+        from advisor.users.profile_store import load_profile
 
         try:
             return load_profile(self.advisor.settings, user_of(request)).currency
@@ -110,7 +110,7 @@ class SuggestionsTab:
 
     def calculator_defaults(self, request: gr.Request) -> list[Any]:
         """Start the calculators from the profile: goal, monthly surplus, capital."""
-        from advisor.users.profile import load_profile
+        from advisor.users.profile_store import load_profile
 
         try:
             p = load_profile(self.advisor.settings, user_of(request))

@@ -41,7 +41,7 @@ def save_statement_facts(settings: Settings, user: str, facts: dict[str, Any]) -
     """Merge the facts into the saved profile: statement streams replace the sources of
     the same name, other sources stay. A profile holding money in another currency is
     left alone (one line says why)."""
-    from advisor.users.profile import load_profile, save_facts
+    from advisor.users.profile_store import load_profile, save_facts
 
     saved = load_profile(settings, user)
     if saved.currency != facts["currency"] and any(

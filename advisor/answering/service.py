@@ -403,6 +403,7 @@ class Advisor:
         citations = [
             Citation(
                 n=n,
+                id=p.id,
                 source=p.source,
                 title=p.title,
                 text=p.text,

@@ -199,6 +199,9 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
         """Answer the last user message, using earlier turns as context."""
         if body.model != MODEL_ID:
             raise unknown_model(body.model)
+        task = _front_end_task(body.messages)
+        if task is not None:
+            return await _task_response(body, task)
         question, history = conversation(body.messages)
         user = caller.resolve(body.user)
         events = the_advisor.stream(question, history=history, user=user)  # loads their profile
@@ -239,6 +242,54 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
 
     add_source_route(v1, the_advisor, authenticate)
     return v1
+
+
+def _front_end_task(messages: list[ChatMessage]) -> str | None:
+    """The reply to a chat front end's background task (title, tags, follow-ups,
+    queries), or None for a question."""
+    from advisor.interfaces.api.tasks import task_reply
+
+    if not messages:
+        return None
+    earlier = [m.text() for m in messages[:-1] if m.role == "user"]
+    return task_reply(messages[-1].text(), earlier)
+
+
+async def _task_response(body: ChatCompletionRequest, reply: str) -> Any:
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    info = AdvisorInfo(
+        engine="task",
+        declined=False,
+        reason="front_end_task",
+        question="",
+        profile_facts=None,
+        profile_saved=False,
+        route="task",
+        comparison=None,
+    )
+    counted = await run_in_threadpool(usage, body.messages, reply)
+    if not body.stream:
+        return ChatCompletion(
+            id=completion_id,
+            created=created,
+            choices=[Choice(message=AssistantMessage(content=reply))],
+            usage=counted,
+            citations=[],
+            advisor=info,
+        )
+
+    async def events() -> AsyncIterator[str]:
+        yield _chunk(completion_id, created, Delta(role="assistant", content=""))
+        yield _chunk(completion_id, created, Delta(content=reply))
+        last = json.loads(_chunk(completion_id, created, Delta(), "stop"))
+        last |= {"citations": [], "advisor": info.model_dump(mode="json")}
+        yield json.dumps(last, ensure_ascii=False)
+        if body.stream_options and body.stream_options.include_usage:
+            yield _usage_chunk(completion_id, created, counted)
+        yield "[DONE]"
+
+    return EventSourceResponse(events(), headers={"Cache-Control": "no-cache"})
 
 
 def _record_feedback(the_advisor: Advisor, body: FeedbackRequest, caller: Caller) -> Any:

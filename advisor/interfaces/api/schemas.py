@@ -113,7 +113,9 @@ class AdvisorInfo(BaseModel):
     reason: str | None = Field(
         None,
         description="off_topic, code, injection or specific_pick for a decline, small_talk "
-        "for a greeting or thanks, null for an ordinary answer",
+        "for a greeting or thanks, front_end_task for a chat front end's background task "
+        "(title, tags, follow-ups, queries: answered in the JSON it asks for), null for an "
+        "ordinary answer",
     )
     question: str = Field("", description="the standalone question actually answered")
     warnings: list[str] = Field(default_factory=list)
@@ -126,7 +128,7 @@ class AdvisorInfo(BaseModel):
     route: str | None = Field(
         None,
         description="how the router answered: small_talk, decline, passivity, calculation, "
-        "comparison, preference, suggestions or general",
+        "comparison, preference, suggestions, general, or task for a front end's task",
     )
     figures: list[Figure] = Field(
         default_factory=list, description="numbers the answer states, computed by code"

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
         from advisor.core.errors import InputError
         from advisor.interfaces.api.security import KeyRing, is_loopback
-        from advisor.interfaces.cli.common import make_advisor
+        from advisor.interfaces.cli.common import check_port, make_advisor
         from advisor.users.ids import validate_user_id
 
         validate_user_id(user)
@@ -40,6 +40,8 @@ def register(app: typer.Typer) -> None:
                 'ADVISOR_API_KEYS=\'{"A-LONG-RANDOM-KEY": "USER_ID"}\' and send '
                 "`Authorization: Bearer A-LONG-RANDOM-KEY`, or use stdio (advisor mcp --user ID)"
             )
+        if http:
+            check_port(host, port)
         logging.basicConfig(level=logging.WARNING)  # stderr: stdout carries the protocol
         from advisor.interfaces.mcp_server import serve
 

@@ -166,7 +166,9 @@ def test_bad_arguments_are_tool_errors_the_model_can_read(server: Any) -> None:
     zero = call(server, "capital_needed", {"monthly_income": 100, "annual_yield": 0})
     assert zero.is_error and "annual_yield" in zero.content[0].text
     stranger = call(server, "ask", {"question": "What is a REIT?", "user": "../etc"})
-    assert stranger.is_error and "acts for user 'local' only" in stranger.content[0].text
+    assert stranger.is_error and "invalid user id" in stranger.content[0].text
+    other = call(server, "ask", {"question": "What is a REIT?", "user": "alice"})
+    assert other.is_error and "acts for user 'local' only" in other.content[0].text
 
 
 # ---- `advisor mcp` over real transports ----------------------------------------------------

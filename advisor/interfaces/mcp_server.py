@@ -75,10 +75,12 @@ class Identity:
 
     def resolve(self, requested: str | None, ctx: Context | None) -> str | None:
         """The user the call acts for; naming another user is refused."""
+        if requested is not None:
+            requested = validate_user_id(requested)  # a bad id is named as such
         caller = self.caller(ctx)
         if caller.may_choose_user:
             return caller.resolve(requested)
-        if requested is not None and requested.strip() != caller.user:
+        if requested is not None and requested != caller.user:
             raise ToolError(
                 f"this MCP server acts for user {caller.user!r} only: it cannot use another "
                 "user's documents or profile (start `advisor mcp --user ID` for another user)"
@@ -114,9 +116,9 @@ def _as_tool(
 
     @functools.wraps(fn)
     def tool(*args: Any, ctx: Context, **kwargs: Any) -> Any:
-        if takes_user:
-            kwargs["user"] = identity.resolve(kwargs.get("user"), ctx)
         try:
+            if takes_user:
+                kwargs["user"] = identity.resolve(kwargs.get("user"), ctx)
             return fn(*args, **kwargs)
         except AdvisorError as exc:
             raise ToolError(_one_line(exc, lambda: kit.advisor)) from None

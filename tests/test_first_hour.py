@@ -134,3 +134,30 @@ def test_piped_chat_names_what_saves_facts(
     assert "Not saved: a piped chat cannot ask" in out
     assert "ask again with --save-facts" not in out
     assert "advisor profile --user sam set FIELD VALUE" in out
+
+
+def test_users_list_columns_line_up(
+    home_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text("My rental flat brings in 700 dollars a month.", encoding="utf-8")
+    two = tmp_path / "two.txt"
+    two.write_text("My blog earns 50 dollars a month from ads.", encoding="utf-8")
+    assert cli(capsys, "ingest", "--user", "al", str(one))[0] == 0
+    assert cli(capsys, "ingest", "--user", "bartholomew", str(one), str(two))[0] == 0
+    code, out, _ = cli(capsys, "users", "list")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == ["al", "bartholomew"]
+    assert "1 document " in lines[0] and "2 documents" in lines[1] and "(s)" not in out
+    for word in ("document", "chunk", "profile"):
+        assert len({line.index(word) for line in lines}) == 1, (word, lines)
+
+
+def test_help_does_not_break_lines_mid_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    from advisor.interfaces.cli.main import _register, app
+
+    _register()
+    helps = {info.name or info.callback.__name__: info.help for info in app.registered_commands}
+    assert all(isinstance(h, str) and h for h in helps.values())
+    assert all("\n" not in h.split("\n\n")[0] for h in helps.values()), helps

@@ -186,3 +186,18 @@ def test_hostile_ids_are_404_or_refused_in_one_line(open_url: str, hostile: str)
 def test_sources_route_is_in_the_schema(open_url: str) -> None:
     schema = json.loads(httpx.get(f"{open_url}/openapi.json", timeout=30).text)
     assert "/v1/sources/{source_id}" in schema["paths"]
+
+
+def test_langchain_chat_openai_gets_the_text_with_its_sources(open_url: str) -> None:
+    """ChatOpenAI keeps the text only: the [n] markers and the Sources list arrive, the
+    structured citations do not (docs/other-tools.md points to as_runnable() for them)."""
+    langchain_openai = pytest.importorskip("langchain_openai")
+    model = langchain_openai.ChatOpenAI(
+        base_url=f"{open_url}/v1", api_key="unused", model=MODEL, max_retries=0
+    )
+    reply = model.invoke("What is a REIT?")
+    answer, _, sources = str(reply.content).partition("\n\nSources:\n")
+    assert "[1]" in answer and sources.startswith("- [1] ")
+    assert "annotations" not in reply.additional_kwargs
+    streamed = "".join(str(chunk.content) for chunk in model.stream("What is a REIT?"))
+    assert streamed.strip() == str(reply.content).strip()

@@ -30,9 +30,13 @@ install: $(STAMP)
 
 install-dev: $(DEVSTAMP)
 
+# `make run PORT=8080 HOST=0.0.0.0` (a public HOST needs --auth logins: run
+# `advisor serve` yourself then)
+PORT ?= 7860
+HOST ?= 127.0.0.1
 run: install
 	$(BIN)/advisor ingest --quiet
-	$(BIN)/advisor serve --host 127.0.0.1
+	$(BIN)/advisor serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium at /usr/bin/chromium for the browser tests (tests/test_ui_app.py),
 # installed with apt-get (through `sudo -n` when not root); without it they are skipped,

@@ -80,7 +80,7 @@ def api_url(bad_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
 def mcp_server(bad_advisor):  # type: ignore[no-untyped-def]
     from advisor.interfaces.mcp_server import build_server
 
-    return build_server(bad_advisor)[0]
+    return build_server(bad_advisor, user="alice")[0]  # as `advisor mcp --user alice`
 
 
 def stored(advisor: Any) -> dict[str, Any]:

@@ -82,7 +82,7 @@ def test_generate_writes_checked_unreviewed_rows_and_drops_invented_quotes(
             normalise(q) in source for q in row["reference_contexts"]
         )
     assert all(INVENTED not in r["reference_contexts"] for r in rows)
-    assert "wrote 2 rows" in printed and "dropped 1 drafts" in printed
+    assert "wrote 2 rows" in printed and "dropped 1 draft:" in printed
     assert "lighthouse.txt: a quote is not in the source" in printed
     assert "only 2 of 3" in printed and "set reviewed: true" in printed
     # the drafts are a dataset advisor eval reads as is

@@ -39,11 +39,27 @@ def mcp_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, embed
 
 
 @pytest.fixture(scope="module")
-def server(mcp_home: Path, embedder):  # type: ignore[no-untyped-def]
+def mcp_advisor(mcp_home: Path, embedder):  # type: ignore[no-untyped-def]
     from advisor.answering.service import Advisor
+
+    return Advisor(make_settings(mcp_home), embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def server(mcp_advisor):  # type: ignore[no-untyped-def]
+    """A server as `advisor mcp` starts it: for the user `local`."""
     from advisor.interfaces.mcp_server import build_server
 
-    built, _ = build_server(Advisor(make_settings(mcp_home), embedder=embedder))
+    built, _ = build_server(mcp_advisor)
+    return built
+
+
+@pytest.fixture(scope="module")
+def alice_server(mcp_advisor):  # type: ignore[no-untyped-def]
+    """A server as `advisor mcp --user alice` starts it."""
+    from advisor.interfaces.mcp_server import build_server
+
+    built, _ = build_server(mcp_advisor, user="alice")
     return built
 
 
@@ -95,9 +111,9 @@ def test_ask_returns_the_answer_with_sources_and_structured_citations(server: An
         assert f"- [{c['n']}] {c['title']}" in text.partition("\n\nSources:\n")[2]
 
 
-def test_ask_with_a_user_reads_their_documents(server: Any) -> None:
+def test_ask_with_a_user_reads_their_documents(server: Any, alice_server: Any) -> None:
     question = "How much does my vending machine route earn?"
-    mine = call(server, "ask", {"question": question, "user": "alice"}).structured_content
+    mine = call(alice_server, "ask", {"question": question, "user": "alice"}).structured_content
     assert any(c["origin"] == "user" and "vending" in c["text"] for c in mine["citations"])
     library = call(server, "ask", {"question": question}).structured_content
     assert all(c["origin"] == "library" for c in library["citations"])
@@ -111,7 +127,9 @@ def test_search_library_returns_passages(server: Any) -> None:
     assert any("dividend" in p["text"].lower() for p in passages)
 
 
-def test_suggest_streams_ranks_for_given_fields_and_saved_profiles(server: Any) -> None:
+def test_suggest_streams_ranks_for_given_fields_and_saved_profiles(
+    server: Any, alice_server: Any
+) -> None:
     from advisor.recommender import suggest
     from advisor.users.profile import Profile
 
@@ -121,7 +139,7 @@ def test_suggest_streams_ranks_for_given_fields_and_saved_profiles(server: Any) 
     assert given == expected.model_dump(mode="json")
     assert 1 <= len(given["suggestions"]) <= 3
 
-    saved = call(server, "suggest_streams", {"user": "alice", "top": 3}).structured_content
+    saved = call(alice_server, "suggest_streams", {"user": "alice", "top": 3}).structured_content
     assert saved == suggest(Profile.model_validate(ALICE_PROFILE), top=3).model_dump(mode="json")
 
 
@@ -150,6 +168,8 @@ def test_bad_arguments_are_tool_errors_the_model_can_read(server: Any) -> None:
     assert zero.is_error and "annual_yield" in zero.content[0].text
     stranger = call(server, "ask", {"question": "What is a REIT?", "user": "../etc"})
     assert stranger.is_error and "invalid user id" in stranger.content[0].text
+    other = call(server, "ask", {"question": "What is a REIT?", "user": "alice"})
+    assert other.is_error and "acts for user 'local' only" in other.content[0].text
 
 
 # ---- `advisor mcp` over real transports ----------------------------------------------------
@@ -206,9 +226,15 @@ def test_advisor_mcp_over_stdio(mcp_home: Path, tmp_path: Path) -> None:
 def test_advisor_mcp_over_streamable_http(mcp_home: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     shutil.copytree(mcp_home, home)
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
+
     port = free_port()
-    with advisor_process(["mcp", "--http", "--port", str(port)], child_env(home), port):
-        outcome = session(f"http://127.0.0.1:{port}/mcp", _exercise)
+    env = child_env(home, ADVISOR_API_KEYS=json.dumps({"local-mcp-key-0123456789": "local"}))
+    client = httpx2.AsyncClient(headers={"Authorization": "Bearer local-mcp-key-0123456789"})
+    with advisor_process(["mcp", "--http", "--port", str(port)], env, port):
+        target = streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=client)
+        outcome = session(target, _exercise)
     _check_exercise(outcome)
 
 
@@ -239,3 +265,107 @@ def test_ask_answers_carry_the_not_advice_line(server: Any) -> None:
     result = call(server, "ask", {"question": "How do REITs pay their investors?"})
     assert result.structured_content["answer"].endswith(not_advice())
     assert not_advice() in result.content[0].text
+
+
+# ---- identities ----------------------------------------------------------------------------
+
+
+def test_a_tool_call_naming_another_user_is_refused_in_one_line(alice_server: Any) -> None:
+    for name, args in (
+        ("ask", {"question": "How much do my self-storage units bring in?", "user": "bob"}),
+        ("search_library", {"query": "self-storage units rent", "user": "bob"}),
+        ("suggest_streams", {"user": "bob"}),
+    ):
+        refused = call(alice_server, name, args)
+        assert refused.is_error, name
+        text = refused.content[0].text
+        assert "acts for user 'alice' only" in text and "\n" not in text
+        assert "900 euros" not in text
+    own = call(alice_server, "search_library", {"query": "vending machine route", "k": 3})
+    assert any("vending" in p["text"] for p in own.structured_content["result"])
+
+
+def test_an_empty_library_names_the_data_folder_and_the_client_setting(
+    embedder, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from advisor.answering.service import Advisor
+    from advisor.interfaces.mcp_server import build_server
+
+    home = tmp_path / "elsewhere"
+    built, _ = build_server(Advisor(make_settings(home), embedder=embedder))
+    result = call(built, "ask", {"question": "What is passive income?"})
+    assert result.is_error
+    text = result.content[0].text
+    assert str(home) in text and '"ADVISOR_HOME"' in text and "\n" not in text
+
+
+@pytest.mark.slow
+def test_advisor_mcp_over_stdio_serves_the_user_named_at_start(
+    mcp_home: Path, tmp_path: Path
+) -> None:
+    params = StdioServerParameters(
+        command=ADVISOR_BIN, args=["mcp", "--user", "alice"], env=child_env(mcp_home)
+    )
+
+    async def main() -> tuple[Any, Any]:
+        with (tmp_path / "stderr.log").open("w") as errlog:
+            async with Client(stdio_client(params, errlog=errlog)) as client:
+                own = await client.call_tool("search_library", {"query": "vending machine", "k": 3})
+                other = await client.call_tool("search_library", {"query": "x", "user": "bob"})
+                return own, other
+
+    own, other = anyio.run(main)
+    assert any("vending" in p["text"] for p in own.structured_content["result"])
+    assert other.is_error and "acts for user 'alice' only" in other.content[0].text
+
+
+@pytest.mark.slow
+def test_advisor_mcp_over_http_needs_a_key_that_decides_the_user(
+    mcp_home: Path, tmp_path: Path
+) -> None:
+    import httpx
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
+
+    keys = {"alice-mcp-key-0123456789": "alice", "front-mcp-key-0123456789": "*"}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/mcp"
+    env = child_env(mcp_home, ADVISOR_API_KEYS=json.dumps(keys))
+
+    def with_key(key: str) -> Any:
+        headers = {"Authorization": f"Bearer {key}"}
+        return streamable_http_client(url, http_client=httpx2.AsyncClient(headers=headers))
+
+    async def as_alice(client: Client) -> tuple[Any, Any]:
+        own = await client.call_tool("search_library", {"query": "vending machine", "k": 3})
+        other = await client.call_tool("search_library", {"query": "storage", "user": "bob"})
+        return own, other
+
+    async def as_front(client: Client) -> Any:
+        return await client.call_tool(
+            "search_library", {"query": "self-storage units", "k": 3, "user": "bob"}
+        )
+
+    with advisor_process(["mcp", "--http", "--port", str(port)], env, port):
+        for headers in ({}, {"Authorization": "Bearer wrong-key-0123456789"}):
+            got = httpx.post(url, headers=headers, json={}, timeout=30)
+            assert got.status_code == 401 and "missing or wrong API key" in got.text
+        own, other = session(with_key("alice-mcp-key-0123456789"), as_alice)
+        bobs = session(with_key("front-mcp-key-0123456789"), as_front)
+    assert any("vending" in p["text"] for p in own.structured_content["result"])
+    assert other.is_error and "acts for user 'alice' only" in other.content[0].text
+    assert any("storage" in p["text"] for p in bobs.structured_content["result"])
+
+
+def test_mcp_http_without_keys_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from advisor.interfaces.cli.main import run
+
+    monkeypatch.setenv("ADVISOR_HOME", str(tmp_path))
+    monkeypatch.delenv("ADVISOR_API_KEYS", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        run(["mcp", "--http"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "MCP over HTTP needs API keys" in err and len(err.strip().splitlines()) == 1

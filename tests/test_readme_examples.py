@@ -404,10 +404,12 @@ def api_url(examples_home: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture(scope="module")
 def mcp_url(examples_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    from advisor.interfaces.mcp_server import build_server
+    from advisor.interfaces.api.security import KeyRing
+    from advisor.interfaces.mcp_server import RequireKey, build_server
 
-    server, _ = build_server(examples_advisor)
-    with serve(server.streamable_http_app()) as url:
+    keys = KeyRing({"A-LONG-RANDOM-KEY": "local"})  # the key the README's example sends
+    server, _ = build_server(examples_advisor, keys=keys)
+    with serve(RequireKey(server.streamable_http_app(), keys)) as url:
         yield f"{url}/mcp"
 
 

@@ -238,7 +238,7 @@ def test_mcp_tool_errors_and_answers_log_no_document_text_at_the_default_level(
     from advisor.interfaces.mcp_server import build_server
 
     caplog.set_level(logging.WARNING)
-    server = build_server(secure_advisor)[0]
+    server = build_server(secure_advisor, user="alice")[0]
     calls = [
         ("ask", {"question": "What is the Marigold vault code?", "user": "alice"}),
         ("search_library", {"query": "Marigold Trust zebra-4471", "user": "alice"}),
@@ -265,21 +265,24 @@ def mcp_call(server: Any, name: str, arguments: dict[str, Any]) -> Any:
 def test_mcp_never_gives_one_users_documents_to_another(secure_advisor: Advisor) -> None:
     from advisor.interfaces.mcp_server import build_server
 
-    server = build_server(secure_advisor)[0]
-    mine = mcp_call(server, "search_library", {"query": SECRET, "k": 3, "user": "alice"})
+    alices = build_server(secure_advisor, user="alice")[0]
+    mine = mcp_call(alices, "search_library", {"query": SECRET, "k": 3, "user": "alice"})
     assert mine.structured_content["result"][0]["text"].strip() == SECRET
-    for user in ("bob", "mallory", None):
-        who = {"user": user} if user else {}
+    for user in ("bob", "mallory", "local"):
+        server = build_server(secure_advisor, user=user)[0]  # `advisor mcp --user USER`
         for query in (SECRET, "Marigold Trust vault code", "zebra-4471-quartz"):
-            found = mcp_call(server, "search_library", {"query": query, "k": 20, **who})
+            found = mcp_call(server, "search_library", {"query": query, "k": 20})
             texts = [p["text"] for p in found.structured_content["result"]]
             assert texts and not any(w in t for t in texts for w in SECRET_WORDS), (user, query)
-        answer = mcp_call(server, "ask", {"question": "What is the Marigold vault code?", **who})
+            asked = mcp_call(server, "search_library", {"query": query, "user": "alice"})
+            assert asked.is_error and f"acts for user {user!r} only" in asked.content[0].text
+            assert not any(w in asked.content[0].text for w in SECRET_WORDS)
+        answer = mcp_call(server, "ask", {"question": "What is the Marigold vault code?"})
         assert not any(word in answer.content[0].text for word in SECRET_WORDS), user
         citations = answer.structured_content["citations"]
         assert all(c["origin"] == "library" or c["doc_id"] != "vault.txt" for c in citations)
-    stolen = mcp_call(server, "suggest_streams", {"user": "alice/../bob"})
-    assert stolen.is_error and "invalid user id" in stolen.content[0].text
+        stolen = mcp_call(server, "suggest_streams", {"user": "alice/../bob"})
+        assert stolen.is_error and "invalid user id" in stolen.content[0].text
 
 
 # ---- a document that tries prompt injection changes nothing -------------------------------

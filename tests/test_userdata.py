@@ -610,7 +610,7 @@ def cli_run(
     [
         ["users", "delete", "alice"],
         ["docs", "--user", "alice", "delete", "vault.txt"],
-        ["ingest", "--prune"],
+        # `ingest --prune` asks only when something would go: tests/test_first_hour.py
     ],
 )
 def test_a_destructive_command_without_a_terminal_refuses_unless_told_yes(

@@ -202,6 +202,7 @@ def finish_answer(
     citations = [
         Citation(
             n=n,
+            id=p.id,
             source=p.source,
             title=p.title,
             text=p.text,

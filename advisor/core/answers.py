@@ -27,6 +27,7 @@ class Passage(BaseModel):
 
 class Citation(BaseModel):
     n: int  # the number the answer cites it by: 1..n in the order first cited
+    id: str = ""  # the stored chunk's id (the API serves it at /v1/sources/{id})
     source: str
     title: str
     text: str

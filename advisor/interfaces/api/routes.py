@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
@@ -43,6 +43,7 @@ from advisor.interfaces.api.schemas import (
     Usage,
 )
 from advisor.interfaces.api.security import Caller, KeyRing
+from advisor.interfaces.api.sources import add_source_route, annotations
 
 log = logging.getLogger(__name__)
 
@@ -191,11 +192,16 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
         },
     )
     async def chat_completions(
-        body: ChatCompletionRequest, caller: Annotated[Caller, Depends(authenticate)]
+        body: ChatCompletionRequest,
+        caller: Annotated[Caller, Depends(authenticate)],
+        request: Request,
     ) -> Any:
         """Answer the last user message, using earlier turns as context."""
         if body.model != MODEL_ID:
             raise unknown_model(body.model)
+        task = _front_end_task(body.messages)
+        if task is not None:
+            return await _task_response(body, task)
         question, history = conversation(body.messages)
         user = caller.resolve(body.user)
         events = the_advisor.stream(question, history=history, user=user)  # loads their profile
@@ -207,15 +213,17 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
         if body.stream:
             options = body.stream_options
             sent = body.messages if options and options.include_usage else None
-            sse = _events(completion_id, created, first, events, sent)
+            base = str(request.base_url)
+            sse = _events(completion_id, created, first, events, sent, base)
             return EventSourceResponse(sse, headers={"Cache-Control": "no-cache"})
         answer = await run_in_threadpool(events.answer)  # the text not read yet, then the answer
         reply = with_sources(answer)
         counted = await run_in_threadpool(usage, body.messages, reply)
+        notes = annotations(reply, cited(answer), str(request.base_url))
         return ChatCompletion(
             id=completion_id,
             created=created,
-            choices=[Choice(message=AssistantMessage(content=reply))],
+            choices=[Choice(message=AssistantMessage(content=reply, annotations=notes))],
             usage=counted,
             citations=cited(answer),
             advisor=_info(answer),
@@ -232,7 +240,56 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
             id=record.id, created=record.created, user=record.user, rating=record.rating
         )
 
+    add_source_route(v1, the_advisor, authenticate)
     return v1
+
+
+def _front_end_task(messages: list[ChatMessage]) -> str | None:
+    """The reply to a chat front end's background task (title, tags, follow-ups,
+    queries), or None for a question."""
+    from advisor.interfaces.api.tasks import task_reply
+
+    if not messages:
+        return None
+    earlier = [m.text() for m in messages[:-1] if m.role == "user"]
+    return task_reply(messages[-1].text(), earlier)
+
+
+async def _task_response(body: ChatCompletionRequest, reply: str) -> Any:
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    created = int(time.time())
+    info = AdvisorInfo(
+        engine="task",
+        declined=False,
+        reason="front_end_task",
+        question="",
+        profile_facts=None,
+        profile_saved=False,
+        route="task",
+        comparison=None,
+    )
+    counted = await run_in_threadpool(usage, body.messages, reply)
+    if not body.stream:
+        return ChatCompletion(
+            id=completion_id,
+            created=created,
+            choices=[Choice(message=AssistantMessage(content=reply))],
+            usage=counted,
+            citations=[],
+            advisor=info,
+        )
+
+    async def events() -> AsyncIterator[str]:
+        yield _chunk(completion_id, created, Delta(role="assistant", content=""))
+        yield _chunk(completion_id, created, Delta(content=reply))
+        last = json.loads(_chunk(completion_id, created, Delta(), "stop"))
+        last |= {"citations": [], "advisor": info.model_dump(mode="json")}
+        yield json.dumps(last, ensure_ascii=False)
+        if body.stream_options and body.stream_options.include_usage:
+            yield _usage_chunk(completion_id, created, counted)
+        yield "[DONE]"
+
+    return EventSourceResponse(events(), headers={"Cache-Control": "no-cache"})
 
 
 def _record_feedback(the_advisor: Advisor, body: FeedbackRequest, caller: Caller) -> Any:
@@ -293,6 +350,7 @@ async def _events(
     first: object,
     events: AnswerStream,
     sent: list[ChatMessage] | None = None,
+    base_url: str = "",
 ) -> AsyncIterator[str]:
     """The answer as chat.completion.chunk events, then its sources, then (when ``sent``
     is given, for ``stream_options.include_usage``) the usage, then [DONE]."""
@@ -316,7 +374,8 @@ async def _events(
     if block:
         text.append(block)
         yield _chunk(completion_id, created, Delta(content=block))
-    yield _chunk(completion_id, created, Delta(), "stop", answer)
+    notes = annotations("".join(text), cited(answer), base_url) or None
+    yield _chunk(completion_id, created, Delta(annotations=notes), "stop", answer)
     if sent is not None:
         counted = await run_in_threadpool(usage, sent, "".join(text))
         yield _usage_chunk(completion_id, created, counted)

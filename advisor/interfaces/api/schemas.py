@@ -74,9 +74,28 @@ class ChatCompletionRequest(BaseModel):
     )
 
 
+class URLCitation(BaseModel):
+    """Where a cited passage can be read, and the ``[n]`` marker that cites it."""
+
+    url: str = Field(description="GET it with the same key: /v1/sources/{id}")
+    title: str
+    start_index: int = Field(description="where the first [n] citing it starts in the text")
+    end_index: int = Field(description="where that marker ends (exclusive)")
+
+
+class Annotation(BaseModel):
+    """OpenAI's ``url_citation`` annotation, one per cited passage in the order 1..n,
+    so a client that numbers its sources in arrival order (Open WebUI) shows ``[n]``
+    as the n-th source."""
+
+    type: Literal["url_citation"] = "url_citation"
+    url_citation: URLCitation
+
+
 class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
     content: str
+    annotations: list[Annotation] = Field(default_factory=list)
 
 
 class Choice(BaseModel):
@@ -94,7 +113,9 @@ class AdvisorInfo(BaseModel):
     reason: str | None = Field(
         None,
         description="off_topic, code, injection or specific_pick for a decline, small_talk "
-        "for a greeting or thanks, null for an ordinary answer",
+        "for a greeting or thanks, front_end_task for a chat front end's background task "
+        "(title, tags, follow-ups, queries: answered in the JSON it asks for), null for an "
+        "ordinary answer",
     )
     question: str = Field("", description="the standalone question actually answered")
     warnings: list[str] = Field(default_factory=list)
@@ -107,7 +128,7 @@ class AdvisorInfo(BaseModel):
     route: str | None = Field(
         None,
         description="how the router answered: small_talk, decline, passivity, calculation, "
-        "comparison, preference, suggestions or general",
+        "comparison, preference, suggestions, general, or task for a front end's task",
     )
     figures: list[Figure] = Field(
         default_factory=list, description="numbers the answer states, computed by code"
@@ -140,6 +161,9 @@ class ChatCompletion(BaseModel):
 class Delta(BaseModel):
     role: Literal["assistant"] | None = None
     content: str | None = None
+    annotations: list[Annotation] | None = Field(
+        default=None, description="on the last delta: the url_citation of each cited passage"
+    )
 
 
 class ChunkChoice(BaseModel):
@@ -195,6 +219,17 @@ SSE_EVENT = {  # one event of the stream (OpenAPI 3.1 reads an event-stream sche
         "event": {"type": "string"},
     },
 }
+
+
+class SourcePassage(BaseModel):
+    """One stored passage, as ``GET /v1/sources/{id}`` serves it."""
+
+    id: str
+    object: Literal["source"] = "source"
+    title: str
+    source: str = Field(description="the document it comes from (a file name)")
+    origin: str = Field(description="library, or user for the caller's own documents")
+    text: str
 
 
 class FeedbackCitationIn(BaseModel):

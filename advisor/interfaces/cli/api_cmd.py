@@ -14,10 +14,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve the OpenAI-compatible API (/v1/chat/completions, /v1/models)."""
         from advisor.interfaces.api.security import check_bind
-        from advisor.interfaces.cli.common import make_advisor
+        from advisor.interfaces.cli.common import check_port, make_advisor
 
         advisor = make_advisor(engine=engine)
         check_bind(host, advisor.settings.api_keys)
+        check_port(host, port)
 
         import uvicorn
 

@@ -25,9 +25,15 @@ def _render(answer: Answer, *, show_text: bool = True) -> None:
 
 
 def _keep_facts(
-    advisor: Any, answer: Any, user: str | None, save: bool, quiet: bool = False
+    advisor: Any,
+    answer: Any,
+    user: str | None,
+    save: bool,
+    quiet: bool = False,
+    hint: str | None = None,
 ) -> bool:
-    """Save the facts the question stated when the person asked to; else say how."""
+    """Save the facts the question stated when the person asked to; else say how
+    (``hint``: what saves them where the person is; default: `advisor ask`'s option)."""
     facts = answer.profile_facts
     if not facts:
         return False
@@ -40,8 +46,20 @@ def _keep_facts(
         return True
     if not quiet:
         how = "--save-facts" if user else "--user ID --save-facts"
-        typer.echo(f"(Not saved: ask again with {how} to keep these facts in your profile.)")
+        hint = hint or f"ask again with {how} to keep these facts in your profile"
+        typer.echo(f"(Not saved: {hint}.)")
     return False
+
+
+def _chat_hint(user: str | None) -> str:
+    """What saves facts from a chat that cannot ask (its input is piped) or has no user."""
+    who = user or "ID"
+    where = "a piped chat cannot ask" if user else "a chat without --user has no profile"
+    return (
+        f"{where}; run `advisor chat --user {who}` in a terminal to be asked, or "
+        f"`advisor ask --user {who} --save-facts QUESTION`, or "
+        f"`advisor profile --user {who} set FIELD VALUE`"
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -116,7 +134,7 @@ def register(app: typer.Typer) -> None:
                 keep = typer.confirm("Save these facts to your profile?", default=False)
                 _keep_facts(advisor, final, user, keep)
             elif final.profile_facts:
-                _keep_facts(advisor, final, user, False)
+                _keep_facts(advisor, final, user, False, hint=_chat_hint(user))
             history += [
                 Turn(role="user", content=question),
                 Turn(role="assistant", content=final.answer),

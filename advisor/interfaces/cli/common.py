@@ -45,6 +45,29 @@ def preload(advisor: Advisor) -> None:
     loader.join()
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse in one line (exit 2) when ``host:port`` cannot be listened on, before the
+    server starts (uvicorn would print a traceback line and exit 3)."""
+    import socket
+
+    from advisor.core.errors import InputError
+
+    if port == 0:
+        return
+    bare = host.strip("[]")
+    family = socket.AF_INET6 if ":" in bare else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            sock.bind((bare, port))
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise InputError(
+                f"cannot listen on {host}:{port}: {why.lower()} (another server is running "
+                "there? stop it or choose another --port)"
+            ) from None
+
+
 def confirm_destructive(question: str, *, yes: bool, flag: str = "--yes") -> None:
     """Ask before deleting: ``--yes`` skips the question; without a terminal to ask on
     the command is refused (exit 2) rather than taken as a yes; a "no" changes nothing

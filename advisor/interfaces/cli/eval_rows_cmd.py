@@ -36,9 +36,11 @@ def generate_command() -> typer.Typer:
         with progress_bar(n, 0, quiet, "drafting") as advance:
             drafted = draft_rows(source, n, judge, get_settings(), progress=advance)
         write_rows(out, drafted.rows)
-        typer.echo(f"wrote {len(drafted.rows)} rows to {out} (reviewed: false)")
+        from advisor.worked.base import plural
+
+        typer.echo(f"wrote {plural(len(drafted.rows), 'row')} to {out} (reviewed: false)")
         if drafted.dropped:
-            typer.echo(f"dropped {len(drafted.dropped)} drafts:")
+            typer.echo(f"dropped {plural(len(drafted.dropped), 'draft')}:")
             for why in drafted.dropped:
                 typer.echo(f"  {why}")
         if len(drafted.rows) < n:
@@ -78,7 +80,11 @@ def import_feedback_command() -> typer.Typer:
             raise InputError(f"no rated answer makes a dataset row ({len(skipped)} skipped)")
         write_rows(out, rows)
         down = sum(r["category"] == "feedback_down" for r in rows)
-        typer.echo(f"wrote {len(rows)} rows to {out} (reviewed: false; {down} down-voted to fix)")
+        from advisor.worked.base import plural
+
+        typer.echo(
+            f"wrote {plural(len(rows), 'row')} to {out} (reviewed: false; {down} down-voted to fix)"
+        )
         for why in skipped:
             typer.echo(f"  skipped {why}")
         typer.echo(

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -48,6 +49,17 @@ def _bars(n_files: int, quiet: bool) -> Iterator[tuple[FileDone, PageDone | None
         yield on_file, on_page
 
 
+def would_prune(advisor: Any, collection: str, files: list[Path]) -> list[str]:
+    """The stored documents of ``collection`` that no file named stands for (by its
+    name, or the slug a user's file is stored under): what ``--prune`` would delete."""
+    from advisor.ingest.loaders import slug
+
+    named = {f.name for f in files} | {slug(f.name) for f in files}
+    return sorted(
+        row.doc_id for row in advisor.store.index.docs(collection) if row.doc_id not in named
+    )
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
@@ -67,12 +79,6 @@ def register(app: typer.Typer) -> None:
         from advisor.store import LIBRARY
         from advisor.users.ids import user_collection
 
-        if prune:
-            whose = f"{user}'s documents" if user is not None else "the library"
-            confirm_destructive(
-                f"Delete every document of {whose} whose file is not among those named?",
-                yes=yes,
-            )
         advisor = make_advisor()
         if user is not None:
             collection, origin, as_article = user_collection(user), "user", False
@@ -86,6 +92,19 @@ def register(app: typer.Typer) -> None:
         missing = [f for f in files if not f.exists()]
         if missing and len(missing) == len(files):
             raise InputError(f"{missing[0]}: no such file or folder")
+        if prune:
+            doomed = would_prune(advisor, collection, files)
+            prune = bool(doomed)  # nothing to prune: nothing to ask, nothing deleted
+            if doomed:
+                from advisor.worked.base import plural
+
+                whose = f"{user}'s documents" if user is not None else "the library"
+                shown = ", ".join(doomed[:5]) + (", ..." if len(doomed) > 5 else "")
+                confirm_destructive(
+                    f"Delete {plural(len(doomed), 'document')} of {whose} whose file is not among "
+                    f"those named ({shown})?",
+                    yes=yes,
+                )
         with _bars(len(files), quiet) as (on_file, on_page):
             if user is not None:
                 from advisor.users.documents import add_documents

@@ -30,6 +30,20 @@ def _register() -> None:
                 raise
             continue
         module.register(app)
+    _unwrap_help()
+
+
+def _unwrap_help() -> None:
+    """Command docstrings are wrapped for the source; help shows each paragraph as one
+    line for the terminal to flow (rich keeps a docstring's single newlines)."""
+    import inspect
+
+    for info in app.registered_commands:
+        doc = info.help if isinstance(info.help, str) else None
+        if doc is None and callable(info.callback):
+            doc = inspect.getdoc(info.callback)
+        if doc:
+            info.help = "\n\n".join(" ".join(p.split()) for p in doc.split("\n\n"))
 
 
 def usage_error_line(exc: Exception) -> str | None:

@@ -8,9 +8,15 @@ from pathlib import Path
 import typer
 
 
+def number(value: float) -> str:
+    """4000.0 -> 4,000; 2.5 -> 2.5; 1234567.0 -> 1,234,567 (never 1.23457e+06)."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def _show(profile: object, user: str) -> None:
     from advisor.recommender.calculators import passivity
     from advisor.users.profile import Profile, missing_fields
+    from advisor.worked.base import money
 
     assert isinstance(profile, Profile)
     width = max(len(name) for name in Profile.model_fields) + 1
@@ -21,16 +27,17 @@ def _show(profile: object, user: str) -> None:
         if isinstance(value, list):
             value = ", ".join(value)
         elif isinstance(value, float):
-            value = f"{value:,g}"
+            value = number(value)
         typer.echo(f"{name:{width}} {'unknown' if value in (None, '') else value}")
     for src in profile.income_sources:
+        hours = "unknown" if src.hours_per_month is None else number(src.hours_per_month)
         label = ""
         if src.hours_per_month is not None and src.monthly_income:
             rated = passivity(src.hours_per_month, src.monthly_income, employment=src.employment)
             label = f" -> {rated.label} ({rated.hours_per_100:.2f} h per 100)"
         typer.echo(
-            f"{'income source':{width}} {src.name}: {src.hours_per_month} h/month, "
-            f"{src.monthly_income} a month{label}"
+            f"{'income source':{width}} {src.name}: {hours} h/month, "
+            f"{money(src.monthly_income or 0, profile.currency)} a month{label}"
         )
     missing = missing_fields(profile)
     if missing:

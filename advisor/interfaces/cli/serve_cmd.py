@@ -59,11 +59,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve the chat UI (and the /v1 API) at http://HOST:PORT/."""
         from advisor.core.errors import MissingExtraError
-        from advisor.interfaces.cli.common import make_advisor
+        from advisor.interfaces.cli.common import check_port, make_advisor
         from advisor.interfaces.ui.auth import load_credentials
 
         credentials = load_credentials(auth, users_file)
         check_exposure(host, credentials)
+        check_port(host, port)
         try:
             import gradio  # noqa: F401
             import uvicorn

@@ -15,28 +15,32 @@ def register(app: typer.Typer) -> None:
         from advisor.interfaces.cli.common import make_advisor, print_json
         from advisor.users.documents import list_documents, list_users
         from advisor.users.profile_store import has_profile
+        from advisor.worked.base import plural
 
         advisor = make_advisor()
-        rows = []
+        rows: list[dict[str, object]] = []
+        cells: list[tuple[str, str, str, str, str, str]] = []
         for user in list_users(advisor):
-            docs = list_documents(advisor, user)
+            held = list_documents(advisor, user)
+            chunks = sum(d.n_chunks for d in held)
+            profile = has_profile(advisor.settings, user)
             rows.append(
-                {
-                    "user": user,
-                    "documents": len(docs),
-                    "chunks": sum(d.n_chunks for d in docs),
-                    "profile": has_profile(advisor.settings, user),
-                }
+                {"user": user, "documents": len(held), "chunks": chunks, "profile": profile}
             )
+            docs_n, docs_word = plural(len(held), "document").split(" ", 1)
+            chunks_n, chunks_word = plural(chunks, "chunk").split(" ", 1)
+            saved = "profile" if profile else "no profile"
+            cells.append((user, docs_n, docs_word, chunks_n, chunks_word, saved))
         if json_out:
             print_json(rows)
             return
         if not rows:
             typer.echo("no users yet")
-        for r in rows:
-            profile = "profile" if r["profile"] else "no profile"
+            return
+        w = [max(len(c[i]) for c in cells) for i in range(5)]
+        for who, dn, dw, cn, cw, saved in cells:
             typer.echo(
-                f"{r['user']}  {r['documents']} document(s), {r['chunks']} chunk(s), {profile}"
+                f"{who:<{w[0]}}  {dn:>{w[1]}} {dw:<{w[2]}}  {cn:>{w[3]}} {cw:<{w[4]}}  {saved}"
             )
 
     @users.command("delete")

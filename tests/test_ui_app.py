@@ -336,6 +336,21 @@ def test_chat_follow_up_is_read_with_the_conversation(page, shots):
 
 
 @pytest.mark.browser
+def test_a_comparison_shows_as_a_table_and_a_calculation_with_its_assumptions(page, shots):
+    _new_chat(page)
+    row = _ask(page, "REIT vs a rental, which is less hassle?")
+    table = row.locator("[data-testid=bot] table").first
+    table.wait_for()
+    headers = [h.strip() for h in table.locator("th").all_inner_texts()]
+    assert headers[1].startswith("REITs") and headers[2] == "Rental property"
+    assert "Risk (1-5)" in table.inner_text() and "|---" not in row.inner_text()
+    _shot(page, shots, "chat-comparison")
+    row = _ask(page, "How much do I need invested at 5% to earn $1,500 a month?")
+    answer = row.locator("[data-testid=bot]").first.inner_text()
+    assert "360,000" in answer and "Assumptions:" in answer
+
+
+@pytest.mark.browser
 def test_declined_question_shows_the_redirect(page):
     _new_chat(page)
     row = _ask(page, "Write a Python function that reverses a string")

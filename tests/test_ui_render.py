@@ -27,10 +27,26 @@ def test_html_rendering_round_trips_any_text(text):
     assert render.from_html(render.to_html(text)) == text
 
 
+_OUR_TABLE_TAGS = re.compile(r'</?table>|<tr data-md="[^"<>]*"(?: hidden)?>|</tr>|</?t[hd]>')
+
+
 @given(st.text())
 def test_html_rendering_leaves_no_markup(text):
-    out = render.to_html(text).replace("<br>\n", "")
+    out = _OUR_TABLE_TAGS.sub("", render.to_html(text).replace("<br>\n", ""))
     assert "<" not in out and ">" not in out
+
+
+@given(st.lists(st.lists(st.text(alphabet=st.characters(exclude_characters="|\n")), min_size=2,
+                         max_size=2), min_size=1, max_size=3))  # fmt: skip
+def test_a_markdown_table_shows_as_a_table_of_escaped_cells_and_round_trips(rows):
+    lines = ["| side | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]
+    text = "A side-by-side:\n" + "\n".join(lines) + "\n\n“A quote” [1]."
+    markup = render.to_html(text)
+    assert markup.count("<table>") == 1 and markup.count("<td>") == 2 * len(rows)
+    assert render.from_html(markup) == text
+    cells = re.findall(r"<td>(.*?)</td>", markup)
+    assert [html.unescape(c) for c in cells] == [c.strip() for row in rows for c in row]
+    assert "<script" not in _OUR_TABLE_TAGS.sub("", markup)
 
 
 @given(st.text(alphabet=st.characters(codec="ascii", exclude_categories=["Cc"])))

@@ -6,7 +6,8 @@ Gradio component:
 
 - The chatbot is created with ``render_markdown=False``: its messages are HTML, which
   Gradio sanitizes. :func:`to_html` escapes ``&``, ``<`` and ``>`` and turns line
-  breaks into ``<br>``, so any text shows literally; :func:`from_html` is its exact
+  breaks into ``<br>``, so any text shows literally (a Markdown table as a ``<table>``
+  of escaped cells); :func:`from_html` is its exact
   inverse, so the chat history handed back to the advisor is the text it wrote. A
   source is a ``<blockquote>`` and a ``<p>``, notes a ``<ul>``: every ``<`` left in a
   message after escaping is one of these tags of ours, so :func:`from_html` turns any
@@ -34,6 +35,9 @@ _STRUCTURE = (  # our block tags as plain text, applied in this order
     ("<li>", "- "),
 )
 ORIGIN_LABEL = {"library": "library", "user": "your documents"}
+_RULE = re.compile(r"^\|(?:\s*:?-+:?\s*\|)+$")  # a Markdown table's header rule
+_TABLE = re.compile(r"<table>.*?</table>", re.DOTALL)
+_ROW_TEXT = re.compile(r'<tr data-md="([^"]*)"')
 
 
 def escape_markdown(text: str) -> str:
@@ -41,15 +45,52 @@ def escape_markdown(text: str) -> str:
     return _PUNCT.sub(r"\\\1", text)
 
 
+def _is_row(line: str) -> bool:
+    s = line.strip()
+    return len(s) >= 2 and s.startswith("|") and s.endswith("|")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip()[1:-1].split("|")]
+
+
+def _table(lines: list[str]) -> str:
+    """A Markdown table (header, rule, rows) as an HTML table of escaped cells; each row
+    keeps its own line in ``data-md``, so :func:`from_html` gives the text back."""
+    rows = []
+    for i, line in enumerate(lines):
+        kept = html.escape(line, quote=True)
+        if i == 1:  # the |---|---| rule
+            rows.append(f'<tr data-md="{kept}" hidden></tr>')
+            continue
+        cell = "th" if i == 0 else "td"
+        inner = "".join(f"<{cell}>{html.escape(c, quote=False)}</{cell}>" for c in _cells(line))
+        rows.append(f'<tr data-md="{kept}">{inner}</tr>')
+    return "<table>" + "".join(rows) + "</table>"
+
+
 def to_html(text: str) -> str:
-    """HTML that displays exactly ``text``, line breaks kept."""
-    return html.escape(text, quote=False).replace("\n", "<br>\n")
+    """HTML that displays exactly ``text``, line breaks kept, and a Markdown table (a
+    comparison) as a table."""
+    lines, out, i = text.split("\n"), [], 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _is_row(lines[j]):
+            j += 1
+        if j - i >= 2 and _RULE.match(lines[i + 1].strip()):
+            out.append(_table(lines[i:j]))
+            i = j
+        else:
+            out.append(html.escape(lines[i], quote=False))
+            i += 1
+    return "<br>\n".join(out)
 
 
 def from_html(markup: str) -> str:
     """Plain text of a message of ours: the exact inverse of :func:`to_html`, and for a
     source or notes message their text without tags (see the module docstring)."""
-    text = markup.replace("<br>\n", "\n")
+    text = _TABLE.sub(lambda m: "\n".join(_ROW_TEXT.findall(m.group(0))), markup)
+    text = text.replace("<br>\n", "\n")
     for tags, plain in _STRUCTURE:
         text = text.replace(tags, plain)
     return html.unescape(_TAG.sub("", text))

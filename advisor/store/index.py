@@ -16,6 +16,7 @@ import re
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
     INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
 END;
 CREATE TABLE IF NOT EXISTS pending (
+    token INTEGER PRIMARY KEY,
     collection TEXT NOT NULL,
     ids TEXT NOT NULL,
     created REAL NOT NULL
@@ -64,6 +66,21 @@ CREATE TABLE IF NOT EXISTS sentence_vectors (
     key TEXT PRIMARY KEY,
     vec BLOB NOT NULL
 );
+"""
+
+# Journal tokens are the rowid; VACUUM keeps a rowid only when it is named, so a table
+# made before the name was there gets it (the same rows, the same tokens).
+_NAMED_TOKEN = """
+CREATE TABLE pending_named (
+    token INTEGER PRIMARY KEY,
+    collection TEXT NOT NULL,
+    ids TEXT NOT NULL,
+    created REAL NOT NULL
+);
+INSERT INTO pending_named(token, collection, ids, created)
+    SELECT rowid, collection, ids, created FROM pending;
+DROP TABLE pending;
+ALTER TABLE pending_named RENAME TO pending;
 """
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
@@ -103,6 +120,38 @@ class DocRow:
 COMMON_DF = 1000  # a term in this many chunks or more adds little and costs much
 
 
+def _close_ended(opened: list[tuple[threading.Thread, sqlite3.Connection]]) -> None:
+    """Close the connections of threads that have ended; the caller holds the lock."""
+    ended = [c for t, c in opened if not t.is_alive()]
+    opened[:] = [(t, c) for t, c in opened if t.is_alive()]
+    for con in ended:
+        con.close()
+
+
+class _ThreadSlot:
+    """Lives in one thread's slot of an Index's thread-local: when the thread ends, its
+    slot goes and this object's finalizer closes that thread's connection."""
+
+
+def _close_one(
+    con: sqlite3.Connection,
+    opened: list[tuple[threading.Thread, sqlite3.Connection]],
+    lock: threading.RLock,
+) -> None:
+    with lock:
+        opened[:] = [(t, c) for t, c in opened if c is not con]
+    con.close()
+
+
+def _close_all(
+    opened: list[tuple[threading.Thread, sqlite3.Connection]], lock: threading.RLock
+) -> None:
+    with lock:
+        for _, con in opened:
+            con.close()
+        opened.clear()
+
+
 def fts_terms(text: str, max_terms: int = 24) -> list[str]:
     """The distinct content words, in order."""
     terms: list[str] = []
@@ -122,15 +171,27 @@ def fts_query(text: str, max_terms: int = 24) -> str | None:
 
 
 class Index:
-    """Thread-safe wrapper over one SQLite connection per thread."""
+    """Thread-safe wrapper over one SQLite connection per thread.
+
+    Every connection is also listed here with its thread: a thread that has ended has
+    its connection closed when the next one is opened (an ended thread's connection
+    would otherwise hold its descriptors until the garbage collector happened to run),
+    and all of them are closed when this object goes. So a server's open files stay
+    bounded by its live threads. No file of the database is ever opened, copied or
+    removed here other than through SQLite: closing any descriptor of it would drop
+    this process's locks (see :meth:`forget_deleted`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = str(path)
         self._local = threading.local()
+        self._opened: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._opened_lock = threading.RLock()
+        weakref.finalize(self, _close_all, self._opened, self._opened_lock)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._con().executescript(_SCHEMA)
+            self._name_pending_token()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"cannot open the index at {path}: {exc} (check ADVISOR_HOME is writable)"
@@ -139,14 +200,35 @@ class Index:
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            con.execute("PRAGMA busy_timeout=30000")
-            con.execute("PRAGMA synchronous=NORMAL")
-            # Deleted users' text is zeroed on disk, not left in free pages (the default
-            # of some SQLite builds only).
-            con.execute("PRAGMA secure_delete=ON")
+            # used by this thread only; another thread closes it once this one has ended
+            con = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+            try:
+                con.execute("PRAGMA busy_timeout=30000")
+                con.execute("PRAGMA synchronous=NORMAL")
+                # Deleted users' text is zeroed on disk, not left in free pages (the
+                # default of some SQLite builds only).
+                con.execute("PRAGMA secure_delete=ON")
+            except BaseException:
+                con.close()
+                raise
+            with self._opened_lock:
+                _close_ended(self._opened)
+                self._opened.append((threading.current_thread(), con))
+            # goes with this thread's slot of self._local when the thread ends
+            self._local.owner = owner = _ThreadSlot()
+            self._local.closer = weakref.finalize(
+                owner, _close_one, con, self._opened, self._opened_lock
+            )
             self._local.con = con
         return con
+
+    def open_connections(self) -> int:
+        """How many connections this object holds open (the live threads that used it)."""
+        with self._opened_lock:
+            _close_ended(self._opened)
+            return len(self._opened)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -169,22 +251,40 @@ class Index:
             raise
 
     def close(self) -> None:
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            con.close()
-            self._local.con = None
+        """Close this thread's connection (and those of threads that have ended)."""
+        closer = getattr(self._local, "closer", None)
+        if closer is not None:
+            closer()  # closes it and forgets it, once
+            self._local.con = self._local.closer = self._local.owner = None
+        with self._opened_lock:
+            _close_ended(self._opened)
+
+    def _name_pending_token(self) -> None:
+        columns = [r[1] for r in self._con().execute("PRAGMA table_info(pending)")]
+        if columns and columns[0] != "token":
+            with self._tx() as con:  # another process may have done it meanwhile
+                if [r[1] for r in con.execute("PRAGMA table_info(pending)")][0] != "token":
+                    for statement in _NAMED_TOKEN.split(";"):
+                        if statement.strip():
+                            con.execute(statement)
 
     def forget_deleted(self) -> bool:
         """Leave no trace of deleted text in the index files; call after deletions.
 
-        Deleting from an FTS5 table only appends a delete marker: the words stay in the
-        old index segments until they are merged. ``optimize`` merges every segment into
-        one without them (``secure_delete`` zeroes the pages it frees), and the WAL is
-        then folded into the database file and truncated, so no old frame keeps them
-        either. False when a reader held the checkpoint back."""
+        Only SQLite touches the files, so every other connection, in this process or
+        another, stays valid. Deleting from an FTS5 table only appends a delete marker:
+        the words stay in the old index segments until they are merged, and
+        ``optimize`` merges every segment into one without them. ``secure_delete``
+        zeroes what a deletion frees, but not the stale copy a page keeps of a cell
+        that a page split or merge moved elsewhere (seen under concurrent ingests and
+        deletions): ``VACUUM`` rebuilds every page, as a write transaction other
+        connections wait for or read around. The write-ahead log, which then holds the
+        whole new database, is folded into the database file and truncated, so no old
+        frame keeps the words either. False when a reader held that checkpoint back."""
         try:
             with self._tx() as con:
                 con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+            self._con().execute("VACUUM")
             for _ in range(20):  # a reader in another process may hold it back a moment
                 busy = self._con().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 if not busy:

@@ -33,6 +33,12 @@ def put(index: Index, collection: str, tag: str, n: int = 12) -> None:
     index.commit_doc(doc, chunks)
 
 
+def put_library(index: Index) -> None:
+    library = DocRow("library", "rent.md", "rent.md", "Rent", "md", "library", "h", 40, 0.0)
+    text = "Passive income from rent, part {i}, pays monthly. " * 6
+    index.commit_doc(library, [(f"lib-{i}", i, text.format(i=i)) for i in range(40)])
+
+
 # One process's share of the work, also run in two child processes: for SECONDS, it
 # adds a user, searches (its users and the library), and deletes the user again,
 # erasing the deleted text from the files; it prints the tags it deleted.
@@ -112,14 +118,7 @@ def test_searches_ingests_and_deletions_across_threads_and_processes(tmp_path: P
     home = tmp_path / "home"
     path = home / "index.sqlite3"
     index = Index(path)
-    library = DocRow("library", "rent.md", "rent.md", "Rent", "md", "library", "h", 40, 0.0)
-    index.commit_doc(
-        library,
-        [
-            (f"lib-{i}", i, f"Passive income from rent, part {i}, pays monthly. " * 6)
-            for i in range(40)
-        ],
-    )
+    put_library(index)
     kept = f"keep{uuid.uuid4().hex[:10]}"
     put(index, f"user-{kept}", kept)
 
@@ -231,3 +230,33 @@ def test_a_journal_made_before_its_token_was_named_keeps_its_tokens(tmp_path: Pa
     index.forget_deleted()  # VACUUM keeps named rowids
     index.end_pending(7)
     assert index.pending() == [(8, "user-b", ["x"])]
+
+
+def test_copying_a_live_index_keeps_this_processs_locks(tmp_path: Path) -> None:
+    # shutil.copy2 of index.sqlite3 here made the child below delete the -wal and -shm
+    # files under this process's connections, and a fresh connection then failed with
+    # "disk I/O error" (issue 33): the tests' copies go through tests/live_files.py
+    from live_files import copy_index, copy_tree
+
+    home = tmp_path / "home"
+    index = Index(home / "index.sqlite3")
+    put_library(index)
+    put(index, "user-ann", "ann")
+    copy_index(home / "index.sqlite3", tmp_path / "copy.sqlite3")
+    copy_tree(home, tmp_path / "tree")
+    assert Index(tmp_path / "copy.sqlite3").lexical(["user-ann"], "ledger ann", 3)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests")])}
+    for _ in range(2):  # a process that ends, while this one keeps the index open
+        done = subprocess.run(
+            [sys.executable, "-c", WORKER, str(home / "index.sqlite3"), "0.2", "", "", "c"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        assert (home / "index.sqlite3-wal").exists(), "it took itself for the last one"
+    errors = run_threads([lambda: assert_found(index.lexical(["user-ann"], "ledger ann", 3))])
+    assert errors == []
+    con = index._con()
+    assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -173,11 +173,11 @@ def fts_query(text: str, max_terms: int = 24) -> str | None:
 class Index:
     """Thread-safe wrapper over one SQLite connection per thread.
 
-    Every connection is also listed here with its thread: a thread that has ended has
-    its connection closed when the next one is opened (an ended thread's connection
-    would otherwise hold its descriptors until the garbage collector happened to run),
-    and all of them are closed when this object goes. So a server's open files stay
-    bounded by its live threads. No file of the database is ever opened, copied or
+    Each connection is closed when its thread ends (and, should that be missed, when
+    the next connection is opened), and all of them when this object goes: a
+    connection is in a reference cycle, so an ended thread's would otherwise hold its
+    descriptors until the garbage collector happened to run. So a server's open files
+    stay bounded by its live threads. No file of the database is ever opened, copied or
     removed here other than through SQLite: closing any descriptor of it would drop
     this process's locks (see :meth:`forget_deleted`)."""
 

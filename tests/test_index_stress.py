@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from advisor.store.index import DocRow, Index
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +116,7 @@ def run_threads(targets: list[Callable[[], None]]) -> list[BaseException]:
     return errors
 
 
+@pytest.mark.slow
 def test_searches_ingests_and_deletions_across_threads_and_processes(tmp_path: Path) -> None:
     home = tmp_path / "home"
     path = home / "index.sqlite3"

@@ -204,14 +204,19 @@ def test_connections_of_ended_threads_are_closed(tmp_path: Path) -> None:
     def query() -> None:
         assert index.lexical(["user-ann"], "ledger ann", 3)
 
-    fds = []
-    for _ in range(4):
+    def descriptors() -> int:  # this process's open files that are the index's
+        fds = Path("/proc/self/fd")
+        return sum(1 for fd in fds.iterdir() if os.path.realpath(fd).startswith(str(index.path)))
+
+    counts = []
+    for _ in range(6):
         run_threads([query] * 30)
-        fds.append(len(os.listdir("/proc/self/fd")))
+        counts.append(descriptors())
         assert index.open_connections() <= 2  # this thread's, and one racing its teardown
-    # SQLite keeps a closed connection's descriptor for the next one while this
-    # process holds locks on the file: reused, so the count stops growing
-    assert fds[-1] <= fds[0], fds
+    # SQLite keeps a closed connection's database descriptor for the next connection
+    # while this process holds locks on the file, so up to one per thread that ran at
+    # once (30), plus this thread's connection (2: database and log) and the -shm
+    assert max(counts) <= 30 + 3, counts
     index.close()
     assert index.open_connections() == 0
 

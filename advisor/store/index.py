@@ -14,15 +14,15 @@ import hashlib
 import json
 import re
 import sqlite3
-import threading
 import time
-import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from advisor.errors import StoreError
+from advisor.store.sqlite_threads import ThreadConnections
 
 _SCHEMA = """
 PRAGMA journal_mode=WAL;
@@ -120,38 +120,6 @@ class DocRow:
 COMMON_DF = 1000  # a term in this many chunks or more adds little and costs much
 
 
-def _close_ended(opened: list[tuple[threading.Thread, sqlite3.Connection]]) -> None:
-    """Close the connections of threads that have ended; the caller holds the lock."""
-    ended = [c for t, c in opened if not t.is_alive()]
-    opened[:] = [(t, c) for t, c in opened if t.is_alive()]
-    for con in ended:
-        con.close()
-
-
-class _ThreadSlot:
-    """Lives in one thread's slot of an Index's thread-local: when the thread ends, its
-    slot goes and this object's finalizer closes that thread's connection."""
-
-
-def _close_one(
-    con: sqlite3.Connection,
-    opened: list[tuple[threading.Thread, sqlite3.Connection]],
-    lock: threading.RLock,
-) -> None:
-    with lock:
-        opened[:] = [(t, c) for t, c in opened if c is not con]
-    con.close()
-
-
-def _close_all(
-    opened: list[tuple[threading.Thread, sqlite3.Connection]], lock: threading.RLock
-) -> None:
-    with lock:
-        for _, con in opened:
-            con.close()
-        opened.clear()
-
-
 def fts_terms(text: str, max_terms: int = 24) -> list[str]:
     """The distinct content words, in order."""
     terms: list[str] = []
@@ -170,24 +138,32 @@ def fts_query(text: str, max_terms: int = 24) -> str | None:
     return " OR ".join(f'"{t}"' for t in terms) if terms else None
 
 
-class Index:
-    """Thread-safe wrapper over one SQLite connection per thread.
+def _connect(path: Path) -> sqlite3.Connection:
+    # used by one thread only; closed by another once that one has ended
+    con = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    try:
+        con.execute("PRAGMA busy_timeout=30000")
+        con.execute("PRAGMA synchronous=NORMAL")
+        # Deleted users' text is zeroed on disk, not left in free pages (the default of
+        # some SQLite builds only).
+        con.execute("PRAGMA secure_delete=ON")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
-    Each connection is closed when its thread ends (and, should that be missed, when
-    the next connection is opened), and all of them when this object goes: a
-    connection is in a reference cycle, so an ended thread's would otherwise hold its
-    descriptors until the garbage collector happened to run. So a server's open files
-    stay bounded by its live threads. No file of the database is ever opened, copied or
-    removed here other than through SQLite: closing any descriptor of it would drop
-    this process's locks (see :meth:`forget_deleted`)."""
+
+class Index:
+    """Thread-safe wrapper over one SQLite connection per thread, each closed when its
+    thread ends (:mod:`advisor.store.sqlite_threads`), so a server's open files stay
+    bounded by its live threads. No file of the database is opened, copied or removed
+    here other than through SQLite (see :meth:`forget_deleted`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = str(path)
-        self._local = threading.local()
-        self._opened: list[tuple[threading.Thread, sqlite3.Connection]] = []
-        self._opened_lock = threading.RLock()
-        weakref.finalize(self, _close_all, self._opened, self._opened_lock)
+        # not a bound method: the connections must not keep this object alive
+        self._connections = ThreadConnections(partial(_connect, path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._con().executescript(_SCHEMA)
@@ -198,37 +174,11 @@ class Index:
             ) from exc
 
     def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            # used by this thread only; another thread closes it once this one has ended
-            con = sqlite3.connect(
-                self.path, timeout=30, isolation_level=None, check_same_thread=False
-            )
-            try:
-                con.execute("PRAGMA busy_timeout=30000")
-                con.execute("PRAGMA synchronous=NORMAL")
-                # Deleted users' text is zeroed on disk, not left in free pages (the
-                # default of some SQLite builds only).
-                con.execute("PRAGMA secure_delete=ON")
-            except BaseException:
-                con.close()
-                raise
-            with self._opened_lock:
-                _close_ended(self._opened)
-                self._opened.append((threading.current_thread(), con))
-            # goes with this thread's slot of self._local when the thread ends
-            self._local.owner = owner = _ThreadSlot()
-            self._local.closer = weakref.finalize(
-                owner, _close_one, con, self._opened, self._opened_lock
-            )
-            self._local.con = con
-        return con
+        return self._connections.get()
 
     def open_connections(self) -> int:
         """How many connections this object holds open (the live threads that used it)."""
-        with self._opened_lock:
-            _close_ended(self._opened)
-            return len(self._opened)
+        return self._connections.count()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -252,12 +202,7 @@ class Index:
 
     def close(self) -> None:
         """Close this thread's connection (and those of threads that have ended)."""
-        closer = getattr(self._local, "closer", None)
-        if closer is not None:
-            closer()  # closes it and forgets it, once
-            self._local.con = self._local.closer = self._local.owner = None
-        with self._opened_lock:
-            _close_ended(self._opened)
+        self._connections.close()
 
     def _name_pending_token(self) -> None:
         columns = [r[1] for r in self._con().execute("PRAGMA table_info(pending)")]

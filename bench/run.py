@@ -337,7 +337,7 @@ def retrieval_questions(chunks: list[Any], n: int, seed: int) -> list[tuple[str,
     """(question, source chunk id): a phrase of 2-4 content words from a prose sentence
     of a chunk in the 1k subset (so it is indexed at every size) put in a template."""
     from advisor.core.sentences import split_sentences
-    from advisor.store.index import _STOP as INDEX_STOP
+    from advisor.store.rows import _STOP as INDEX_STOP
 
     rng = random.Random(seed)
     pool = list(chunks[:1000])

@@ -4,7 +4,6 @@ a data folder with two users' notes beside the library."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import make_settings
+from live_files import copy_tree
 
 from advisor.core.offline import OFFLINE_ENV
 
@@ -44,7 +44,7 @@ def with_user_notes(library_home: Path, root: Path, embedder: Any) -> Path:
     from advisor.users.ids import user_collection
 
     home = root / "home"
-    shutil.copytree(library_home, home)
+    copy_tree(library_home, home)
     store = Store(make_settings(home), embedder)
     for user, text in (("alice", ALICE_NOTE), ("bob", BOB_NOTE)):
         note = root / f"{user}-notes.txt"

@@ -22,6 +22,7 @@ from helpers import (
     start_chroma,
     stop_chroma,
 )
+from live_files import copy_tree
 
 from advisor.core.offline import OFFLINE_ENV
 
@@ -102,7 +103,7 @@ def library_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  #
 def home_copy(library_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private, writable copy of the ingested library; ADVISOR_HOME points at it."""
     home = tmp_path / "home-copy"
-    shutil.copytree(library_home, home)
+    copy_tree(library_home, home)
     monkeypatch.setenv("ADVISOR_HOME", str(home))
     return home
 

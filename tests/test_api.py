@@ -4,7 +4,6 @@ server on loopback (in a thread, over the ingested corpus plus two users' notes)
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import openai
 import pytest
 from advisor_servers import advisor_process, child_env, free_port, serve, with_user_notes
 from helpers import make_settings
+from live_files import copy_tree
 
 MODEL = "passive-income-advisor"
 KEYS = {
@@ -497,7 +497,7 @@ def test_api_command_refuses_a_public_address_without_keys(
 @pytest.mark.slow
 def test_advisor_api_command_serves_the_openai_sdk(users_home: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    shutil.copytree(users_home, home)
+    copy_tree(users_home, home)
     port = free_port()
     keys = json.dumps({"cli-key-0123456789": "alice"})
     env = child_env(home, ADVISOR_API_KEYS=keys)

@@ -13,6 +13,7 @@ import schemathesis
 from advisor_servers import serve
 from helpers import make_settings
 from hypothesis import HealthCheck, settings
+from live_files import copy_tree
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 KEYS = {"schema-key-0123456789": "alice"}
@@ -41,15 +42,13 @@ keyed_schema = schemathesis.openapi.from_dict(_openapi(KEYS))
 
 @pytest.fixture(scope="module")
 def urls(library_home: Path, tmp_path_factory, embedder) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
-    import shutil
-
     from advisor.answering.service import Advisor
     from advisor.interfaces.api.app import create_api
 
     # a private copy: the fuzzed requests include valid POST /v1/feedback bodies, which
     # store ratings, and the session's library folder must hold no one's data
     home = tmp_path_factory.mktemp("schema") / "home"
-    shutil.copytree(library_home, home)
+    copy_tree(library_home, home)
     advisor = Advisor(make_settings(home), embedder=embedder)
     with serve(create_api(advisor, api_keys={})) as open_url:
         with serve(create_api(advisor, api_keys=KEYS)) as keyed_url:

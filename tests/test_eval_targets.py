@@ -4,13 +4,13 @@ reference set, against a real ``advisor api`` process and the scripted plain LLM
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from advisor_servers import advisor_process, child_env, free_port
 from helpers import cli
+from live_files import copy_tree
 from llm_servers import ScriptedServer
 from test_eval_cli import ROWS
 
@@ -54,7 +54,7 @@ def plain_llm() -> Iterator[ScriptedServer]:
 @pytest.fixture
 def advisor_api(library_home: Path, tmp_path: Path) -> Iterator[str]:
     home = tmp_path / "api-home"
-    shutil.copytree(library_home, home)
+    copy_tree(library_home, home)
     port = free_port()
     env = child_env(home, ADVISOR_API_KEYS=json.dumps({API_KEY: "eval"}))
     with advisor_process(["api", "--port", str(port)], env, port):

@@ -13,7 +13,6 @@ import ctypes
 import json
 import os
 import resource
-import shutil
 import signal
 import stat
 import subprocess
@@ -31,6 +30,7 @@ import httpx
 import pytest
 from advisor_servers import ADVISOR_BIN, ALICE_NOTE, child_env, free_port, with_user_notes
 from helpers import make_settings, start_chroma, stop_chroma
+from live_files import copy_index, copy_tree
 
 from advisor.answering.service import Advisor
 from advisor.store import LIBRARY
@@ -169,10 +169,10 @@ def test_api_fails_clearly_while_chroma_is_down_and_answers_again_after_a_restar
     # An embedded store's folder is what `chroma run --path` serves, so the server
     # starts with the ingested library without embedding the corpus again.
     data = tmp_path / "chroma-data"
-    shutil.copytree(library_home / "chroma", data)
+    copy_tree(library_home / "chroma", data)
     home = tmp_path / "home"
     home.mkdir()
-    shutil.copy2(library_home / "index.sqlite3", home / "index.sqlite3")
+    copy_index(library_home / "index.sqlite3", home / "index.sqlite3")
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "vending.txt").write_text(ALICE_NOTE + "\n")
@@ -343,7 +343,7 @@ def test_a_data_folder_that_is_not_writable_gives_one_line_and_keeps_everything(
     note.write_text("I rent my garage to a neighbour for 80 a month.\n")
     # Only the vector store read-only: the index opens, the vector store does not.
     partial = tmp_path / "partial"
-    shutil.copytree(users_home, partial)
+    copy_tree(users_home, partial)
     set_writable(partial / "chroma", False)
     set_writable(users_home, False)
     try:
@@ -408,6 +408,29 @@ def largest_file(home: Path) -> int:
     return max(p.stat().st_size for p in home.rglob("*") if p.is_file())
 
 
+def where_is(advisor: Advisor, collection: str, start: str) -> dict[str, bool]:
+    """Where the committed chunk whose paragraph begins with ``start`` can be found:
+    the manifest, the lexical index, the vectors, a nearest-neighbour query by its own
+    text, and a search naming it exactly (its whole paragraph)."""
+    index, vectors = advisor.store.index, advisor.store.vectors
+    rows = index.get(sorted(index.chunk_ids(collection)))
+    found = [r for r in rows.values() if start in r.text]
+    if len(found) != 1:
+        return {"manifest": False}
+    chunk = found[0]
+    paragraph = chunk.text[chunk.text.index(start) :].split("\n")[0]
+    own = advisor.embedder.embed([chunk.text])[0].tolist()
+    user = collection.removeprefix("user-")
+    return {
+        "manifest": True,
+        "lexical": chunk.id in index.lexical([collection], paragraph, 5),
+        "vectors": chunk.id in vectors.all_ids(collection)
+        and bool(vectors.embeddings(collection, [chunk.id])),
+        "nearest": [i for i, _ in vectors.query(collection, own, 1)] == [chunk.id],
+        "search": chunk.id in [p.id for p in advisor.search(paragraph, user=user, k=5)],
+    }
+
+
 def check_full_disk_left_the_old_state(
     advisor: Advisor, user: str, before: dict[str, Any], note: Path
 ) -> None:
@@ -423,7 +446,8 @@ def check_full_disk_left_the_old_state(
     assert not report.errors and report.added > 0
     assert vectors_match_manifest(advisor, collection)
     assert [p for p in advisor.store.index.pending() if p[1] == collection] == []
-    assert any("Ledger full entry 7:" in p.text for p in advisor.search(query, user=user, k=20))
+    where = where_is(advisor, collection, "Ledger full entry 7:")
+    assert all(where.values()), f"the re-added chunk is missing from an index: {where}"
 
 
 @pytest.mark.slow
@@ -453,7 +477,7 @@ def test_a_full_disk_under_the_index_gives_one_line_and_leaves_the_old_state(
     # With vectors on the server, the SQLite index is the only file the child writes.
     home = tmp_path / "home"
     home.mkdir()
-    shutil.copy2(server_home / "index.sqlite3", home / "index.sqlite3")
+    copy_index(server_home / "index.sqlite3", home / "index.sqlite3")
     user = f"erin-{uuid.uuid4().hex[:8]}"
     settings = make_settings(home, chroma_url=chroma_server)
     first = tmp_path / "first.txt"

@@ -4,7 +4,6 @@ tools' results, then ``advisor mcp`` over stdio and over streamable HTTP."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import anyio
 import pytest
 from advisor_servers import ADVISOR_BIN, advisor_process, child_env, free_port, with_user_notes
 from helpers import make_settings
+from live_files import copy_tree
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
@@ -210,7 +210,7 @@ def _check_exercise(outcome: dict[str, Any]) -> None:
 @pytest.mark.slow
 def test_advisor_mcp_over_stdio(mcp_home: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    shutil.copytree(mcp_home, home)
+    copy_tree(mcp_home, home)
     params = StdioServerParameters(command=ADVISOR_BIN, args=["mcp"], env=child_env(home))
     errors = tmp_path / "stderr.log"
 
@@ -225,7 +225,7 @@ def test_advisor_mcp_over_stdio(mcp_home: Path, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_advisor_mcp_over_streamable_http(mcp_home: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    shutil.copytree(mcp_home, home)
+    copy_tree(mcp_home, home)
     import httpx2
     from mcp.client.streamable_http import streamable_http_client
 

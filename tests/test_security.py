@@ -25,6 +25,7 @@ import httpx
 import pytest
 from advisor_servers import with_user_notes
 from helpers import make_settings
+from live_files import copy_tree
 
 from advisor.answering.engines import EngineRequest
 from advisor.answering.service import Advisor
@@ -195,12 +196,11 @@ def test_no_document_text_or_secrets_in_logs_at_the_default_level_for_cli_ingest
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    import shutil
 
     from advisor.core.settings import get_settings
 
     home = tmp_path / "home"
-    shutil.copytree(secure_home, home)
+    copy_tree(secure_home, home)
     llm_key = "sk-live-4f8a0c7e1b2d3a5c6e7f"
     down = socket.socket()  # a port nobody answers on: the LLM is down
     down.bind(("127.0.0.1", 0))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import threading
 import time
@@ -24,6 +23,7 @@ from typing import Any, NoReturn
 
 import pytest
 from helpers import cli, in_ci, make_settings
+from live_files import copy_tree
 
 CHROMIUM = Path(os.environ.get("ADVISOR_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -83,7 +83,7 @@ def ui_advisor(library_home: Path, tmp_path_factory: pytest.TempPathFactory, emb
     from advisor.answering.service import Advisor
 
     home = tmp_path_factory.mktemp("ui") / "home"
-    shutil.copytree(library_home, home)
+    copy_tree(library_home, home)
     return Advisor(make_settings(home), embedder=embedder)
 
 

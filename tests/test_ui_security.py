@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ import httpx
 import pytest
 from advisor_servers import serve
 from helpers import make_settings
+from live_files import copy_tree
 
 SECRET_TOKEN = "zanzibar88412"
 SECRET_TEXT = (
@@ -32,7 +32,7 @@ FILE_TYPES = {"file", "uploadbutton", "image", "audio", "video", "multimodaltext
 @pytest.fixture(scope="module")
 def ui_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("ui-security") / "home"
-    shutil.copytree(library_home, home)
+    copy_tree(library_home, home)
     return home
 
 

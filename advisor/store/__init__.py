@@ -14,8 +14,8 @@ from advisor.embeddings import Embedder
 from advisor.ingest.corpus import Document
 from advisor.ingest.splitting import Chunk
 from advisor.store.chroma import VectorStore
-from advisor.store.index import ChunkRow, DocRow
 from advisor.store.manifest import Manifest, open_manifest
+from advisor.store.rows import ChunkRow, DocRow
 
 LIBRARY = "library"
 

@@ -12,141 +12,60 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
-import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from advisor.core.errors import StoreError
-
-_SCHEMA = """
-PRAGMA journal_mode=WAL;
-CREATE TABLE IF NOT EXISTS docs (
-    collection TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    source TEXT NOT NULL,
-    title TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    n_chunks INTEGER NOT NULL,
-    added_at REAL NOT NULL,
-    PRIMARY KEY (collection, doc_id)
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    collection TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    ord INTEGER NOT NULL,
-    text TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (collection, doc_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    text, content='chunks', content_rowid='rowid', tokenize='porter unicode61'
-);
-CREATE TRIGGER IF NOT EXISTS chunks_ai AFTER INSERT ON chunks BEGIN
-    INSERT INTO chunks_fts(rowid, text) VALUES (new.rowid, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
-    INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
-END;
-CREATE TABLE IF NOT EXISTS pending (
-    collection TEXT NOT NULL,
-    ids TEXT NOT NULL,
-    created REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sentence_vectors (
-    key TEXT PRIMARY KEY,
-    vec BLOB NOT NULL
-);
-"""
-
-_TOKEN = re.compile(r"[A-Za-z0-9]+")
-# Words too common to rank anything; FTS5 would score them but they cost time.
-_STOP = frozenset(
-    """a an and are as at be but by can do does for from how i if in into is it its me my
-    of on or our so that the their them then there these they this to too was we what
-    when where which who why will with would you your""".split()
-)
+from advisor.store.index_schema import NAMED_TOKEN, SCHEMA
+from advisor.store.rows import COMMON_DF, ChunkRow, DocRow, fts_terms
+from advisor.store.sqlite_threads import ThreadConnections
 
 
-@dataclass(frozen=True)
-class ChunkRow:
-    id: str
-    collection: str
-    doc_id: str
-    ord: int
-    text: str
-    source: str
-    title: str
-    origin: str
-
-
-@dataclass(frozen=True)
-class DocRow:
-    collection: str
-    doc_id: str
-    source: str
-    title: str
-    kind: str
-    origin: str
-    content_hash: str
-    n_chunks: int
-    added_at: float
-
-
-COMMON_DF = 1000  # a term in this many chunks or more adds little and costs much
-
-
-def fts_terms(text: str, max_terms: int = 24) -> list[str]:
-    """The distinct content words, in order."""
-    terms: list[str] = []
-    for tok in _TOKEN.findall(text.lower()):
-        if tok in _STOP or len(tok) < 2 or tok in terms:
-            continue
-        terms.append(tok)
-        if len(terms) >= max_terms:
-            break
-    return terms
-
-
-def fts_query(text: str, max_terms: int = 24) -> str | None:
-    """An OR query of the distinct content words, quoted so no FTS syntax leaks in."""
-    terms = fts_terms(text, max_terms)
-    return " OR ".join(f'"{t}"' for t in terms) if terms else None
+def _connect(path: Path) -> sqlite3.Connection:
+    # used by one thread only; closed by another once that one has ended
+    con = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    try:
+        con.execute("PRAGMA busy_timeout=30000")
+        con.execute("PRAGMA synchronous=NORMAL")
+        # Deleted users' text is zeroed on disk, not left in free pages (the default of
+        # some SQLite builds only).
+        con.execute("PRAGMA secure_delete=ON")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 class Index:
-    """Thread-safe wrapper over one SQLite connection per thread."""
+    """Thread-safe wrapper over one SQLite connection per thread, each closed when its
+    thread ends (:mod:`advisor.store.sqlite_threads`), so a server's open files stay
+    bounded by its live threads. No file of the database is opened, copied or removed
+    here other than through SQLite (see :meth:`forget_deleted`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = str(path)
-        self._local = threading.local()
+        # not a bound method: the connections must not keep this object alive
+        self._connections = ThreadConnections(partial(_connect, path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._con().executescript(_SCHEMA)
+            self._con().executescript(SCHEMA)
+            self._name_pending_token()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"cannot open the index at {path}: {exc} (check ADVISOR_HOME is writable)"
             ) from exc
 
     def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            con.execute("PRAGMA busy_timeout=30000")
-            con.execute("PRAGMA synchronous=NORMAL")
-            # Deleted users' text is zeroed on disk, not left in free pages (the default
-            # of some SQLite builds only).
-            con.execute("PRAGMA secure_delete=ON")
-            self._local.con = con
-        return con
+        return self._connections.get()
+
+    def open_connections(self) -> int:
+        """How many connections this object holds open (the live threads that used it)."""
+        return self._connections.count()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -169,22 +88,35 @@ class Index:
             raise
 
     def close(self) -> None:
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            con.close()
-            self._local.con = None
+        """Close this thread's connection (and those of threads that have ended)."""
+        self._connections.close()
+
+    def _name_pending_token(self) -> None:
+        columns = [r[1] for r in self._con().execute("PRAGMA table_info(pending)")]
+        if columns and columns[0] != "token":
+            with self._tx() as con:  # another process may have done it meanwhile
+                if [r[1] for r in con.execute("PRAGMA table_info(pending)")][0] != "token":
+                    for statement in NAMED_TOKEN.split(";"):
+                        if statement.strip():
+                            con.execute(statement)
 
     def forget_deleted(self) -> bool:
         """Leave no trace of deleted text in the index files; call after deletions.
 
-        Deleting from an FTS5 table only appends a delete marker: the words stay in the
-        old index segments until they are merged. ``optimize`` merges every segment into
-        one without them (``secure_delete`` zeroes the pages it frees), and the WAL is
-        then folded into the database file and truncated, so no old frame keeps them
-        either. False when a reader held the checkpoint back."""
+        Only SQLite touches the files, so every other connection, in this process or
+        another, stays valid. Deleting from an FTS5 table only appends a delete marker:
+        the words stay in the old index segments until they are merged, and
+        ``optimize`` merges every segment into one without them. ``secure_delete``
+        zeroes what a deletion frees, but not the stale copy a page keeps of a cell
+        that a page split or merge moved elsewhere (seen under concurrent ingests and
+        deletions): ``VACUUM`` rebuilds every page, as a write transaction other
+        connections wait for or read around. The write-ahead log, which then holds the
+        whole new database, is folded into the database file and truncated, so no old
+        frame keeps the words either. False when a reader held that checkpoint back."""
         try:
             with self._tx() as con:
                 con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+            self._con().execute("VACUUM")
             for _ in range(20):  # a reader in another process may hold it back a moment
                 busy = self._con().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 if not busy:

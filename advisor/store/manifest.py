@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from advisor.core.settings import Settings
-    from advisor.store.index import ChunkRow, DocRow
+    from advisor.store.rows import ChunkRow, DocRow
 
 
 class Manifest(Protocol):

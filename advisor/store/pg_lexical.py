@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from advisor.store.index import COMMON_DF
+from advisor.store.rows import COMMON_DF
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -31,7 +31,6 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from advisor.core.errors import StoreError
-from advisor.store.index import ChunkRow, DocRow, fts_terms
 from advisor.store.pg_engine import (
     engine_for,
     first_line,
@@ -42,6 +41,7 @@ from advisor.store.pg_engine import (
     shown,
 )
 from advisor.store.pg_lexical import lexical_search
+from advisor.store.rows import ChunkRow, DocRow, fts_terms
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from advisor.core.errors import EmbeddingMismatchError, InputError, NotFoundError, StoreError
 from advisor.ingest.loaders import PageProgress, report_pages, slug
 from advisor.ingest.pipeline import IngestReport, Progress, expand, ingest_files
-from advisor.store.index import DocRow
 from advisor.store.manifest import Manifest, open_manifest
+from advisor.store.rows import DocRow
 from advisor.users.ids import user_collection, user_folders, validate_user_id
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ import typer
 def _row(doc: object) -> dict[str, object]:
     from datetime import UTC, datetime
 
-    from advisor.store.index import DocRow
+    from advisor.store.rows import DocRow
 
     assert isinstance(doc, DocRow)
     return {

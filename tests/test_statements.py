@@ -8,15 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import cli
 from hypothesis import given
 from hypothesis import strategies as st
+from statements_synth import data
 
 from advisor.core.errors import InputError
 from advisor.users.statements.classify import classify
 from advisor.users.statements.reader import read_statement, read_statements
 from advisor.users.statements.summary import summarize
-from tests.helpers import cli
-from tests.statements_synth import data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statements"
 TRUTH: dict[str, list[str]] = json.loads((FIXTURES / "truth.json").read_text(encoding="utf-8"))

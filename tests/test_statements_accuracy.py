@@ -11,12 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from statements_synth import main as regenerate
 
 from advisor.users.statements.classify import classify, stream_passivity
 from advisor.users.statements.model import Transaction
 from advisor.users.statements.reader import read_statement
 from advisor.users.statements.summary import summarize
-from tests.statements_synth import main as regenerate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statements"
 TRUTH: dict[str, list[str]] = json.loads((FIXTURES / "truth.json").read_text(encoding="utf-8"))

@@ -24,6 +24,7 @@ PATTERNS = (
     "advisor/guard/**/*.py",
     "advisor/answering/**/*.py",
     "advisor/recommender/**/*.py",
+    "advisor/worked/**/*.py",
     "advisor/prompts/**/*",
     "corpus/**/*",
     # and what turns answers into the baseline's figures

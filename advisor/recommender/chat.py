@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from advisor.core.settings import DEFAULT_CORPUS
-from advisor.recommender.catalog import SourceQuote, Stream, load_catalog
+from advisor.recommender.catalog import SourceQuote, load_catalog
 from advisor.recommender.scoring import Scored, rank
 from advisor.recommender.suggestions import DISCLAIMER, nothing_fits, suggest
 from advisor.users.profile import BASICS_FIELDS, RANKING_FIELDS, Profile, validate_profile
@@ -28,8 +28,14 @@ def _why(scored: Scored) -> str:
     return text[0].upper() + text[1:]
 
 
-def _passage(quote: SourceQuote, stream: Stream, index: Manifest | None) -> Passage:
-    """The stored library chunk that holds the quote, or the quote itself."""
+def quote_passage(
+    quote: SourceQuote, index: Manifest | None, *, fallback_id: str | None = None
+) -> Passage:
+    """The stored library chunk that holds ``quote`` (so the citation shows its
+    article), or the quote itself, under its article's title, when the library does
+    not hold it."""
+    import hashlib
+
     from advisor.core.answers import Passage
 
     if index is not None:
@@ -41,8 +47,9 @@ def _passage(quote: SourceQuote, stream: Stream, index: Manifest | None) -> Pass
                 return Passage(
                     id=row.id, text=row.text, source=row.source, title=row.title, doc_id=row.doc_id
                 )
+    digest = hashlib.sha256(quote.text.encode()).hexdigest()[:12]
     return Passage(
-        id=f"stream:{stream.id}",
+        id=fallback_id or f"quote:{quote.source}:{digest}",
         text=quote.text,
         source=quote.source,
         title=_titles().get(quote.source, quote.source),
@@ -126,7 +133,7 @@ def answer_for(
     for i, s in enumerate(result.suggestions, start=1):
         scored = by_id[s.stream]
         quote = s.citations[0]
-        passages.append(_passage(quote, scored.stream, index))
+        passages.append(quote_passage(quote, index, fallback_id=f"stream:{scored.stream.id}"))
         lines.append("")
         lines.append(f"{i}. {s.name} (fit {s.score:g}/100). {_why(scored)}.")
         lines.append(f"   “{quote.text}” [{len(passages)}]")

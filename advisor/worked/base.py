@@ -3,7 +3,6 @@ and rates, and the stored library chunk that holds a catalog quote (to cite it).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,6 @@ from advisor.core.answers import Comparison, Figure, Passage
 
 if TYPE_CHECKING:
     from advisor.recommender import SourceQuote, Stream
-    from advisor.store.manifest import Manifest
 
 TOO_LARGE = 1e12  # more money than any person's savings or income: a typo or a test
 
@@ -80,24 +78,3 @@ def best_quote(stream: Stream) -> SourceQuote:
         if any(m.stream == stream.id for m in mentions(quote.text)):
             return quote
     return stream.quotes[0]
-
-
-def quote_passage(quote: SourceQuote, index: Manifest | None) -> Passage:
-    """The stored library chunk that holds ``quote`` (so the citation shows its
-    article), or the quote itself when the library does not hold it."""
-    if index is not None:
-        from advisor.store import LIBRARY
-
-        rows = index.get(sorted(index.chunk_ids(LIBRARY, quote.source)))
-        for row in sorted(rows.values(), key=lambda r: r.ord):
-            if quote.text in row.text:
-                return Passage(
-                    id=row.id, text=row.text, source=row.source, title=row.title, doc_id=row.doc_id
-                )
-    return Passage(
-        id=f"quote:{quote.source}:{hashlib.sha256(quote.text.encode()).hexdigest()[:12]}",
-        text=quote.text,
-        source=quote.source,
-        title=quote.source,
-        doc_id=quote.source,
-    )

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.core.answers import Comparison, ComparisonSide
-from advisor.worked.base import Citer, Worked, best_quote, plural, quote_passage, quoted
+from advisor.recommender.chat import quote_passage
+from advisor.worked.base import Citer, Worked, best_quote, plural, quoted
 from advisor.worked.names import Mention
 
 if TYPE_CHECKING:

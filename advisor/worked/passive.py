@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from advisor.core.answers import Passage
 from advisor.core.sentences import split_sentences, strip_markers
 from advisor.recommender import calculators
+from advisor.recommender.chat import quote_passage
 from advisor.worked.base import (
     Citer,
     Worked,
@@ -18,7 +19,6 @@ from advisor.worked.base import (
     figure,
     money,
     plural,
-    quote_passage,
     quoted,
 )
 from advisor.worked.reading import Numbers

@@ -40,6 +40,12 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
+# A fresh connection that opens the FTS5 table while another process's VACUUM changes
+# the schema gets this (SQLITE_SCHEMA); asking again reads the new schema.
+_VTAB_OPEN_FAILED = "vtable constructor failed"
+_RETRIES = 4
+
+
 class Index:
     """Thread-safe wrapper over one SQLite connection per thread, each closed when its
     thread ends (:mod:`advisor.store.sqlite_threads`), so a server's open files stay
@@ -264,27 +270,37 @@ class Index:
         return [" AND ".join(f'"{t}"' for t in common[:k]) for k in range(len(common), 0, -1)]
 
     def lexical(self, collections: Sequence[str], text: str, limit: int) -> list[str]:
-        """Chunk ids ranked by BM25 within the given collections."""
+        """Chunk ids ranked by BM25 within the given collections. A search that meets
+        another process's VACUUM (a schema change) while the full-text table opens is
+        asked again: the second attempt reads the new schema (tests/test_index_stress)."""
+        for attempt in range(_RETRIES):
+            try:
+                return self._lexical(collections, text, limit)
+            except sqlite3.Error as exc:
+                if attempt + 1 < _RETRIES and _VTAB_OPEN_FAILED in str(exc):
+                    time.sleep(0.01 * (attempt + 1))
+                    continue
+                raise StoreError(f"lexical search failed: {exc}") from exc
+        raise AssertionError("unreachable")
+
+    def _lexical(self, collections: Sequence[str], text: str, limit: int) -> list[str]:
         terms = fts_terms(text)
         if not terms or not collections:
             return []
         marks = ",".join("?" * len(collections))
-        try:
-            for query in self._queries(terms):
-                rows = (
-                    self._con()
-                    .execute(
-                        "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-                        f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
-                        "ORDER BY bm25(chunks_fts) LIMIT ?",
-                        (query, *collections, limit),
-                    )
-                    .fetchall()
+        for query in self._queries(terms):
+            rows = (
+                self._con()
+                .execute(
+                    "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                    f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
+                    "ORDER BY bm25(chunks_fts) LIMIT ?",
+                    (query, *collections, limit),
                 )
-                if rows:
-                    return [r[0] for r in rows]
-        except sqlite3.Error as exc:
-            raise StoreError(f"lexical search failed: {exc}") from exc
+                .fetchall()
+            )
+            if rows:
+                return [r[0] for r in rows]
         return []
 
     # -- writes --------------------------------------------------------------

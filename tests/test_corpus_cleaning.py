@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 from helpers import CORPUS
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from advisor.ingest.corpus import clean_text, corpus_files, load_article
@@ -49,13 +49,16 @@ texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0
 
 @settings(max_examples=60, deadline=None)
 @given(texts)
+@example('"²')  # a superscript footnote marker stuck to a quote mark
 def test_cleaning_is_idempotent_and_only_removes(text):
     once = clean_text(text)
     assert clean_text(once) == once
     assert "\x00" not in once
     source = unicodedata.normalize("NFC", text.replace("\x0b", " ").replace("\x0c", " "))
     source_words = set(re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", "", source).split())
-    assert set(once.split()) <= source_words
+    # a footnote marker may leave a word it was stuck to ('"²' -> '"', 'income[4]' -> ...)
+    unmarked = {re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\^?\d{1,3}\]", "", w) for w in source_words}
+    assert set(once.split()) <= source_words | unmarked
 
 
 @settings(max_examples=40, deadline=None)

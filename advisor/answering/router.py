@@ -13,6 +13,7 @@ from typing import Any
 from advisor.core.answers import Turn
 from advisor.worked.calculation import asks_calculation
 from advisor.worked.comparison import asks_comparison
+from advisor.worked.effort import wants_less_effort
 from advisor.worked.names import Mention, mentions
 from advisor.worked.passive import asks_passivity
 from advisor.worked.preference import PREFERENCE_CUE, conversation_facts, stated_facts
@@ -72,4 +73,6 @@ def plan(text: str, turns: Sequence[Turn] = ()) -> Plan:
         result.route = "comparison"
     elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
         result.route = "preference"
+    elif not streams(found) and wants_less_effort(text, mid_chat=bool(turns)):
+        result.route = "preference"  # "something with less hassle": a time criterion
     return result

@@ -12,7 +12,7 @@ from advisor.worked.base import Citer, Worked
 from advisor.worked.calculation import calculate
 from advisor.worked.comparison import compare
 from advisor.worked.names import mentions
-from advisor.worked.preference import update
+from advisor.worked.preference import least_effort, update
 
 if TYPE_CHECKING:
     from advisor.answering.router import Plan
@@ -55,5 +55,7 @@ def work(
     if plan.route == "comparison":
         return compare(text, plan.found, catalog, after, index, citer)
     if plan.route == "preference":
+        if not plan.facts:  # a wish for less hassle, with no figure to save
+            return least_effort(before)
         return update(plan.facts, before, user=user, index=index)
     return None

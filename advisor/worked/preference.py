@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.conversation.facts import describe, extract_facts
-from advisor.worked.base import Worked
+from advisor.worked.base import Worked, plural
 from advisor.worked.reading import read_numbers
 
 if TYPE_CHECKING:
@@ -120,6 +120,34 @@ def moves(before: dict[str, Any], after: dict[str, Any], top: int = 3) -> list[s
             why = f"no longer fits: {', '.join(now.blocked)}" if now.blocked else _why(s, now)
             lines.append(f"- {s.stream.name}: out of the top {top} ({why})")
     return lines
+
+
+def least_effort(before: dict[str, Any], top: int = 5) -> Worked:
+    """A wish for less of the person's time ("something with less hassle"): the streams
+    that fit them, least hands-on first (upkeep hours a month once it runs, then hours a
+    week to build it), with where each stood before. Nothing is stated to save, so the
+    answer asks for the hours that would make it a fact."""
+    ranked = _order(before)
+    place = {s.stream.id: i for i, s in enumerate(ranked, start=1)}
+    calm = sorted(
+        ranked,
+        key=lambda s: (s.stream.upkeep_hours_per_month, s.stream.hours_per_week.typical, -s.score),
+    )
+    lines = [
+        f"{i}. {s.stream.name}: {s.stream.passivity}, about "
+        f"{plural(s.stream.upkeep_hours_per_month, 'hour')} a month once it runs and "
+        f"{s.stream.hours_per_week.min:g}-{s.stream.hours_per_week.typical:g} hours a week "
+        f"while you build it (was {_place(place[s.stream.id])} on overall fit, {s.score:g}/100)"
+        for i, s in enumerate(calm[:top], start=1)
+    ]
+    text = (
+        "Noted: you want something that takes less of your time, so here the streams that "
+        "suit you are ordered by the hours they take, least hands-on first:\n\n"
+        + "\n".join(lines)
+        + "\n\nHow many hours a week could you give? Say it (for example “only 2 hours a "
+        "week”) and I will re-rank everything with it."
+    )
+    return Worked("preference", text, "recommender")
 
 
 def _say(value: Any) -> str:

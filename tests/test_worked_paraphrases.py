@@ -228,3 +228,37 @@ def test_an_explain_question_naming_a_stream_is_answered_not_refused(advisor):
     answer = advisor.ask("could you break down drop shipping for a total beginner")
     assert answer.answer != not_covered() and not answer.declined
     assert any(c.cited for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        ("REITs v rental property", ["reits", "rental_property"]),
+        ("REITs v. a rental?", ["reits", "rental_property"]),
+        ("dividend stocks compared to bonds", ["dividend_stocks", "bonds_tbills_cds"]),
+        ("should I go with a blog or a course", ["blog_ads", "online_courses"]),
+        ("difference between p2p lending and bonds", ["p2p_lending", "bonds_tbills_cds"]),
+    ],
+)
+def test_comparisons_in_other_wordings(text, sides):
+    routed = plan(text)
+    assert routed.route == "comparison"
+    assert [m.stream for m in routed.found if m.stream] == sides
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("I could put in 5 hrs a week", 5.0),
+        ("I can do 3 hours a week", 3.0),
+        ("I could find 4 hours a week", 4.0),
+        ("only 2 hours per week actually", 2.0),
+    ],
+)
+def test_hours_offered_mid_chat_are_a_preference(text, hours):
+    turns = [
+        Turn(role="user", content="I have $20,000 and 10 hours a week"),
+        Turn(role="assistant", content="Streams that suit your profile, best fit first: …"),
+    ]
+    routed = plan(text, turns)
+    assert routed.route == "preference" and routed.facts["hours_per_week"] == hours

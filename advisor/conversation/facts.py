@@ -125,7 +125,8 @@ _HOURS = re.compile(
     re.IGNORECASE,
 )
 _HOURS_CONTEXT = re.compile(
-    r"\b(?:have|got|spare|free|available|only|can\s+(?:put|give|spend|invest|devote|commit))\b",
+    r"\b(?:have|got|spare|free|available|only"
+    r"|(?:can|could)\s+(?:put|give|spend|invest|devote|commit|do|manage|spare|find))\b",
     re.IGNORECASE,
 )
 _HORIZON = re.compile(

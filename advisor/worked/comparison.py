@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from advisor.store.manifest import Manifest
 
 COMPARE_CUE = re.compile(
-    r"\bor\b|\bvs\.?\b|\bversus\b|\bcompar\w*|\bbetter\b|\bsafer\b|\briskier\b|\bdifference"
+    r"\bor\b|\bvs\.?\b|\bv\.?(?=\s)|\bversus\b|\bcompar\w*|\bbetter\b|\bsafer\b|\briskier\b|\bdifference"
     r"|\bwhich\b|\bbetween\b|\bagainst\b|\binstead\s+of\b|\bthan\b",
     re.IGNORECASE,
 )

@@ -124,29 +124,36 @@ def moves(before: dict[str, Any], after: dict[str, Any], top: int = 3) -> list[s
 
 def least_effort(before: dict[str, Any], top: int = 5) -> Worked:
     """A wish for less of the person's time ("something with less hassle"): the streams
-    that fit them, least hands-on first (upkeep hours a month once it runs, then hours a
-    week to build it), with where each stood before. Nothing is stated to save, so the
-    answer asks for the hours that would make it a fact."""
-    ranked = _order(before)
-    place = {s.stream.id: i for i, s in enumerate(ranked, start=1)}
+    the recommender would suggest them, least hands-on first (upkeep hours a month once
+    it runs, then hours a week to build it), with where each stood on overall fit, after
+    the basics step when one is due. Nothing is stated to save, so the answer asks for
+    the hours that would make it a fact."""
+    from advisor.recommender import has_facts, load_catalog, suggest
+    from advisor.users.profile import validate_profile
+
+    catalog = load_catalog()
+    result = suggest(validate_profile(before), top=len(catalog.streams), catalog=catalog)
+    fitting = [(i, s.score, catalog.get(s.stream)) for i, s in enumerate(result.suggestions, 1)]
     calm = sorted(
-        ranked,
-        key=lambda s: (s.stream.upkeep_hours_per_month, s.stream.hours_per_week.typical, -s.score),
+        fitting, key=lambda f: (f[2].upkeep_hours_per_month, f[2].hours_per_week.typical, -f[1])
     )
     lines = [
-        f"{i}. {s.stream.name}: {s.stream.passivity}, about "
-        f"{plural(s.stream.upkeep_hours_per_month, 'hour')} a month once it runs and "
-        f"{s.stream.hours_per_week.min:g}-{s.stream.hours_per_week.typical:g} hours a week "
-        f"while you build it (was {_place(place[s.stream.id])} on overall fit, {s.score:g}/100)"
-        for i, s in enumerate(calm[:top], start=1)
+        f"{n}. {stream.name}: {stream.passivity}, about "
+        f"{plural(stream.upkeep_hours_per_month, 'hour')} a month once it runs and "
+        f"{stream.hours_per_week.min:g}-{stream.hours_per_week.typical:g} hours a week "
+        f"while you build it (was {_place(i)} on overall fit, {score:g}/100)"
+        for n, (i, score, stream) in enumerate(calm[:top], start=1)
     ]
+    whose = "the streams that suit you" if has_facts(before) else "the catalog's streams"
     text = (
-        "Noted: you want something that takes less of your time, so here the streams that "
-        "suit you are ordered by the hours they take, least hands-on first:\n\n"
+        f"Noted: you want something that takes less of your time, so here {whose} are "
+        "ordered by the hours they take, least hands-on first:\n\n"
         + "\n".join(lines)
         + "\n\nHow many hours a week could you give? Say it (for example “only 2 hours a "
         "week”) and I will re-rank everything with it."
     )
+    if result.first_step:
+        text = f"{result.first_step}\n\n{text}"
     return Worked("preference", text, "recommender")
 
 

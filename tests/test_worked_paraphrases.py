@@ -262,3 +262,11 @@ def test_hours_offered_mid_chat_are_a_preference(text, hours):
     ]
     routed = plan(text, turns)
     assert routed.route == "preference" and routed.facts["hours_per_week"] == hours
+
+
+def test_a_wish_for_less_hassle_still_puts_the_basics_first():
+    from advisor.worked.preference import least_effort
+
+    worked = least_effort({"capital": 5000, "high_interest_debt": 8000, "debt_rate": 24})
+    assert worked.text.startswith("First things first")
+    assert "Noted: you want something that takes less of your time" in worked.text

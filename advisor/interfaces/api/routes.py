@@ -161,7 +161,7 @@ def authenticator(keys: KeyRing) -> Callable[..., Awaitable[Caller]]:
     return check_key if keys.enabled else local_caller
 
 
-def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
+def v1_router(the_advisor: Advisor, keys: KeyRing, *, anonymous_writes: bool = True) -> APIRouter:
     """The ``/v1`` routes over ``the_advisor``, behind bearer auth when ``keys`` has keys."""
     # The schema declares bearer auth (and its 401) only when keys are configured.
     authenticate = authenticator(keys)
@@ -235,6 +235,14 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
     ) -> FeedbackRecord:
         """Rate an answer (thumbs ``up`` or ``down``, an optional comment); stored for the
         caller's user with the question, the answer and its citations."""
+        if not (anonymous_writes or keys.enabled):
+            raise APIError(
+                401,
+                "this server has logins but no API keys, so /v1 stores nothing for an "
+                "anonymous caller: rate answers in the chat page, or set ADVISOR_API_KEYS "
+                "and send `Authorization: Bearer KEY`",
+                code="api_key_required",
+            )
         record = await run_in_threadpool(_record_feedback, the_advisor, body, caller)
         return FeedbackRecord(
             id=record.id, created=record.created, user=record.user, rating=record.rating

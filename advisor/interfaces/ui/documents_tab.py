@@ -38,12 +38,13 @@ class DocumentsTab:
             "They are used in your answers at once and only ever for you.",
             elem_classes=["advisor-note"],
         )
-        self.upload = UploadBox(
+        self.upload = gr.File(
             label="Add documents",
             file_count="multiple",
             file_types=UPLOAD_TYPES,
             elem_id="advisor-upload",
         )
+        setattr(self.upload, "preprocess", upload_paths)  # noqa: B010 - see upload_paths
         self.doc_status = markdown(elem_id="advisor-doc-status")
         self.doc_table = gr.Dataframe(
             headers=DOC_COLUMNS,
@@ -188,22 +189,19 @@ def upload_summary(report: Any, names: list[str]) -> str:
     return " ".join(parts) or "Nothing was added."
 
 
-class UploadBox(gr.File):
-    """Gradio's file box, whose preprocessing hands the handler the uploaded paths as
-    they are. ``gr.File``'s own preprocessing refuses a batch with one file of another
-    type before any handler runs (leaving every file of the batch in its temp folder)
-    and leaves an empty temp file behind per file; here the handler checks the types
-    and removes the batch, whatever it decides. The browser still offers only
-    ``file_types``."""
+def upload_paths(payload: ListFiles | FileData | None) -> list[str] | None:
+    """The upload box's preprocessing: the uploaded paths as they are.
 
-    def get_block_name(self) -> str:
-        return "file"  # the same front-end component
-
-    def preprocess(self, payload: ListFiles | FileData | None) -> list[str] | None:
-        if payload is None:
-            return None
-        files = payload.root if isinstance(payload, ListFiles) else [payload]
-        return [f.path for f in files]
+    ``gr.File``'s own preprocessing refuses a batch holding one file of another type
+    before any handler runs (leaving every file of the batch in Gradio's temp folder)
+    and leaves an empty temp file behind per file; with this one the handler checks the
+    types and removes the batch, whatever it decides. The browser still offers only
+    ``file_types``. (Set on the instance: a subclass of a Gradio component makes Gradio
+    write a ``.pyi`` file beside this module when it is imported.)"""
+    if payload is None:
+        return None
+    files = payload.root if isinstance(payload, ListFiles) else [payload]
+    return [f.path for f in files]
 
 
 def session_of(request: gr.Request | None) -> str:

@@ -222,3 +222,15 @@ def test_anonymous_feedback_is_refused_when_the_ui_has_logins(served):
     message = response.json()["error"]["message"]
     assert message.startswith("this server has logins but no API keys") and "\n" not in message
     assert load_feedback(advisor.settings, "local") == []
+    from advisor.users.profile_store import has_profile
+
+    # the other write /v1 has: profile facts, which an anonymous caller cannot save either
+    chat = {
+        "model": "passive-income-advisor",
+        "messages": [{"role": "user", "content": "I have $20,000 to invest. Which streams fit?"}],
+        "save_profile_facts": True,
+    }
+    reply = httpx.post(f"{url}/v1/chat/completions", json=chat, timeout=120)
+    assert reply.status_code == 200, reply.text
+    assert "not saved" in " ".join(reply.json()["advisor"]["warnings"])
+    assert not has_profile(advisor.settings, "local")

@@ -60,13 +60,13 @@ def record(settings: Settings, user: str, session: str, paths: list[Path]) -> No
     folder = _user_dir(settings, user)
     folder.mkdir(parents=True, exist_ok=True)
     now = time.time()
-    for path in paths:
+    for path in (p.resolve() for p in paths):  # as handlers see it (symlinks followed)
         note = {"path": str(path), "session": session, "time": now}
         (folder / _note_name(path)).write_text(json.dumps(note), encoding="utf-8")
 
 
 def owned(settings: Settings, user: str, session: str, path: Path) -> bool:
-    """Whether ``user`` uploaded ``path`` in ``session`` and it still waits."""
+    """Whether ``user`` uploaded ``path`` (resolved) in ``session`` and it still waits."""
     note = _read(_user_dir(settings, user) / _note_name(path))
     return note is not None and note.get("path") == str(path) and note.get("session") == session
 

@@ -42,7 +42,7 @@ from advisor.interfaces.api.schemas import (
     ModelList,
     Usage,
 )
-from advisor.interfaces.api.security import Caller, KeyRing
+from advisor.interfaces.api.security import Caller, KeyRing, write_guard
 from advisor.interfaces.api.sources import add_source_route, annotations
 
 log = logging.getLogger(__name__)
@@ -229,20 +229,12 @@ def v1_router(the_advisor: Advisor, keys: KeyRing, *, anonymous_writes: bool = T
             advisor=_info(answer),
         )
 
-    @v1.post("/feedback", response_model=FeedbackRecord)
+    @v1.post("/feedback", response_model=FeedbackRecord, **write_guard(anonymous_writes, keys))
     async def feedback(
         body: FeedbackRequest, caller: Annotated[Caller, Depends(authenticate)]
     ) -> FeedbackRecord:
         """Rate an answer (thumbs ``up`` or ``down``, an optional comment); stored for the
         caller's user with the question, the answer and its citations."""
-        if not (anonymous_writes or keys.enabled):
-            raise APIError(
-                401,
-                "this server has logins but no API keys, so /v1 stores nothing for an "
-                "anonymous caller: rate answers in the chat page, or set ADVISOR_API_KEYS "
-                "and send `Authorization: Bearer KEY`",
-                code="api_key_required",
-            )
         record = await run_in_threadpool(_record_feedback, the_advisor, body, caller)
         return FeedbackRecord(
             id=record.id, created=record.created, user=record.user, rating=record.rating

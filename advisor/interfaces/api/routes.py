@@ -42,7 +42,7 @@ from advisor.interfaces.api.schemas import (
     ModelList,
     Usage,
 )
-from advisor.interfaces.api.security import Caller, KeyRing
+from advisor.interfaces.api.security import Caller, KeyRing, write_guard
 from advisor.interfaces.api.sources import add_source_route, annotations
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def authenticator(keys: KeyRing) -> Callable[..., Awaitable[Caller]]:
     return check_key if keys.enabled else local_caller
 
 
-def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
+def v1_router(the_advisor: Advisor, keys: KeyRing, *, anonymous_writes: bool = True) -> APIRouter:
     """The ``/v1`` routes over ``the_advisor``, behind bearer auth when ``keys`` has keys."""
     # The schema declares bearer auth (and its 401) only when keys are configured.
     authenticate = authenticator(keys)
@@ -229,7 +229,7 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
             advisor=_info(answer),
         )
 
-    @v1.post("/feedback", response_model=FeedbackRecord)
+    @v1.post("/feedback", response_model=FeedbackRecord, **write_guard(anonymous_writes, keys))
     async def feedback(
         body: FeedbackRequest, caller: Annotated[Caller, Depends(authenticate)]
     ) -> FeedbackRecord:

@@ -24,7 +24,8 @@ def create_app(advisor: Advisor, auth: list[tuple[str, str]] | None = None) -> f
 
         app = fastapi.FastAPI(title="Passive-income advisor")
     else:
-        app = create_api(advisor)
+        # with logins, an anonymous /v1 caller is no one: it may read, never write
+        app = create_api(advisor, anonymous_writes=not auth)
     return mount_ui(app, advisor, auth=auth)
 
 

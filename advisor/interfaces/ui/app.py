@@ -126,7 +126,17 @@ def mount_ui(
     path: str = "/",
     auth: list[tuple[str, str]] | Callable[[str, str], bool] | None = None,
 ) -> fastapi.FastAPI:
-    """Mount the UI on a FastAPI app (the API's), with our offline theme and no SSR."""
+    """Mount the UI on a FastAPI app (the API's), with our offline theme and no SSR.
+
+    Uploads are limited to ``ADVISOR_MAX_UPLOAD_BYTES`` before anything is stored and
+    noted for their sender (:mod:`advisor.interfaces.ui.upload_guard`); uploads left
+    waiting too long, and Chroma folders of deleted collections, are removed now."""
+    from starlette.routing import Mount
+
+    from advisor.interfaces.ui.upload_guard import UploadGuard
+    from advisor.store.segments import sweep_orphan_segments
+    from advisor.users.uploads import sweep
+
     demo = build_ui(advisor)
     mounted = gr.mount_gradio_app(
         app,
@@ -139,7 +149,16 @@ def mount_ui(
         theme=theme(),
         css=CSS,
         js=JS,
+        max_file_size=advisor.settings.max_upload_bytes,
     )
+    prefix = path.rstrip("/")
+    gradio_app = next(r.app for r in mounted.routes if isinstance(r, Mount) and r.path == prefix)
+    mounted.add_middleware(
+        UploadGuard, settings=advisor.settings, prefix=prefix, gradio_app=gradio_app
+    )
+    sweep(advisor.settings)
+    if not advisor.settings.chroma_url:  # folders of collections deleted in earlier runs
+        sweep_orphan_segments(advisor.settings.chroma_dir)
     # Gradio checks that a file sent to a handler is one it received in an upload only
     # once the Blocks "has launched"; ``launch()`` sets that, mounting does not, so a
     # client could name any file on the server. Turn the check on for the mounted app.

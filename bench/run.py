@@ -302,7 +302,8 @@ def bench_ingest(tmp: Path) -> dict[str, Any]:
     stored = store.index.count(LIBRARY)
     if stored != pipe_n or raw_n != pipe_n:
         raise RuntimeError(f"chunk counts differ: ingest {pipe_n}, index {stored}, raw {raw_n}")
-    sentences = store.index._con().execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
+    with store.index.connection() as con:
+        sentences = con.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
     pipeline_rate, raw_rate = pipe_n / pipe_s, raw_n / raw_s
     return {
         "ingest_files": len(files),

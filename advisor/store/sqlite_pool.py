@@ -15,6 +15,11 @@ again (nested calls never wait on themselves). Hand-written rather than SQLAlche
 ``QueuePool``: SQLAlchemy is an optional extra (PostgreSQL), and that pool would lend a
 nested call a second connection.
 
+One descriptor outlives its connection: in WAL mode every open connection keeps a shared
+lock on the database file, and SQLite will not close a closed connection's descriptor of
+it while this process holds locks there (closing it would drop them all); it keeps it
+for the next connection to reuse. So the database file's descriptors stay at the most
+connections ever open at once (``limit`` at worst), the ``-wal`` file's at those open.
 Only SQLite opens or closes the database's files: closing any descriptor of them outside
 SQLite drops this process's locks (tests/live_files.py).
 """
@@ -31,9 +36,9 @@ from contextlib import contextmanager
 from advisor.core.errors import StoreError
 
 # Reads take a millisecond or two and writes are serialised by SQLite anyway: a few
-# connections serve a busy server; more only hold descriptors.
+# connections serve a busy server (on these 2 cores) and more only hold descriptors.
 KEEP = 4
-LIMIT = 16
+LIMIT = 8
 WAIT_S = 60.0
 
 

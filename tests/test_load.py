@@ -229,3 +229,27 @@ def test_postgres_connections_stay_within_its_pool_after_a_burst_of_threads(
             (database,),
         ).fetchall()
     assert 1 <= open_ <= pool.size(), open_  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ADVISOR_SERVER_KEEP_ALIVE_S", "soon"), ("ADVISOR_SERVER_SHUTDOWN_S", "0")],
+)
+def test_a_bad_server_timeout_is_a_one_line_error_naming_the_setting(
+    name: str, value: str, tmp_path: Path
+) -> None:
+    import subprocess
+
+    from advisor_servers import ADVISOR_BIN
+
+    env = child_env(tmp_path / "home", **{name: value})
+    done = subprocess.run(
+        [ADVISOR_BIN, "api", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert done.stderr.strip().startswith(f"error: invalid {name}:"), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

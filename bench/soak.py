@@ -6,9 +6,9 @@ after each burst (once it has been idle a while) and at the end. For bench/run.p
 
 The start is taken after one warm-up burst of the same size, then steady clients: the
 process's bounded pools reach their working size there once (Chroma's own SQLite pool,
-in Rust, opens a few more connections at the first concurrency and keeps them; glibc
-gives busy threads their own malloc arenas), and what is checked is that bursts after
-that leave nothing behind. The open files before the warm-up burst are published too
+in Rust, opens a few more connections at the first concurrency and keeps them; the
+server's worker threads, up to anyio's 40, are started), and what is checked is that
+bursts after that leave nothing behind. The open files before the warm-up burst are published too
 (``soak_open_files_cold``), and the open files at the start and the end by what they
 are (``soak_open_files_by_kind``), so a one-time fill is told from a leak.
 """

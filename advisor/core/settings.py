@@ -53,6 +53,14 @@ class Settings(BaseSettings):
         default_factory=dict, description="API key -> user id (JSON, or key:user,key:user)"
     )
     log_level: str = "WARNING"
+    # The servers (`advisor api`, `advisor serve`, `advisor mcp --http`) under uvicorn:
+    # an idle keep-alive connection stays open this long (uvicorn's own 5 s dropped a
+    # request sent on a reused connection after a 6-10 s stall, #31; 75 s outlasts the
+    # 60 s idle timeout of common proxies and load balancers, as nginx's default does),
+    # and a stopping server lets requests in flight finish for this long (under the
+    # 30 s a container orchestrator usually waits before killing). docs/performance.md
+    server_keep_alive_s: int = Field(default=75, ge=1, le=3600)
+    server_shutdown_s: int = Field(default=25, ge=1, le=3600)
 
     @field_validator("api_keys", mode="before")
     @classmethod

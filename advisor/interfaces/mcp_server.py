@@ -250,7 +250,17 @@ def serve(
     if http:
         import uvicorn
 
+        from advisor.core.settings import get_settings
+
+        settings = advisor.settings if advisor is not None else get_settings()
         app = RequireKey(server.streamable_http_app(host=host), keys or KeyRing({}))
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=settings.server_keep_alive_s,
+            timeout_graceful_shutdown=settings.server_shutdown_s,
+        )
     else:
         server.run("stdio")

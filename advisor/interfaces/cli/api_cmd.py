@@ -31,4 +31,12 @@ def register(app: typer.Typer) -> None:
             "loading the model first",
             err=True,
         )
-        uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
+        uvicorn.run(
+            app_,
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+            timeout_keep_alive=advisor.settings.server_keep_alive_s,
+            timeout_graceful_shutdown=advisor.settings.server_shutdown_s,
+        )

@@ -77,4 +77,11 @@ def register(app: typer.Typer) -> None:
         server_app = create_app(advisor, credentials or None)
         who = f"{len(credentials)} login(s)" if credentials else "one local user, no login"
         typer.echo(f"Serving the advisor on http://{host}:{port}/ ({who}); Ctrl-C to stop.")
-        uvicorn.run(server_app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            server_app,
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=advisor.settings.server_keep_alive_s,
+            timeout_graceful_shutdown=advisor.settings.server_shutdown_s,
+        )

@@ -201,7 +201,9 @@ class Advisor:
         if reply is not None:
             yield reply
             chat = "small_talk"
-            return Answer(answer=reply, engine=chat, reason=chat, question=question, route=chat)
+            return Answer(
+                answer=reply, engine=chat, reason="small_talk", question=question, route=chat
+            )
         if self.store.index.count(LIBRARY) == 0:
             raise NotFoundError(
                 "the library is empty: the source articles have not been ingested yet",

@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from advisor.core import reasons
+from advisor.core.reasons import Reason
+
 Origin = Literal["library", "user"]
 
 
@@ -78,9 +81,8 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     question: str = ""  # the standalone question actually answered
-    # why it answered as it did: off_topic, code, injection, specific_pick (declines),
-    # small_talk (a greeting or thanks), or None for an ordinary grounded answer
-    reason: str | None = None
+    # why it answered as it did (advisor.core.reasons), None for an ordinary answer
+    reason: Reason | None = Field(default=None, description=reasons.field_description())
     # facts read from the question itself ("I have $20,000 and 5 hours a week"): offered
     # to the person to save, never saved without their consent
     profile_facts: dict[str, Any] | None = None

@@ -5,7 +5,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from advisor.core import reasons
 from advisor.core.answers import Citation, Comparison, Figure
+from advisor.core.reasons import Reason
 
 MODEL_ID = "passive-income-advisor"
 
@@ -110,13 +112,7 @@ class AdvisorInfo(BaseModel):
 
     engine: str
     declined: bool
-    reason: str | None = Field(
-        None,
-        description="off_topic, code, injection or specific_pick for a decline, small_talk "
-        "for a greeting or thanks, front_end_task for a chat front end's background task "
-        "(title, tags, follow-ups, queries: answered in the JSON it asks for), null for an "
-        "ordinary answer",
-    )
+    reason: Reason | None = Field(default=None, description=reasons.field_description())
     question: str = Field("", description="the standalone question actually answered")
     warnings: list[str] = Field(default_factory=list)
     profile_facts: dict[str, Any] | None = Field(
@@ -270,7 +266,7 @@ class FeedbackRequest(BaseModel):
     rating: str = Field(description="'up' or 'down'")
     comment: str | None = Field(None, description="optional, up to 2,000 characters")
     engine: str | None = Field(None, description="advisor.engine of the completion")
-    reason: str | None = Field(None, description="advisor.reason of the completion")
+    reason: Reason | None = Field(None, description="advisor.reason of the completion")
     user: str | None = Field(
         None, description="advisor user id; used only with a front-end key (mapped to '*')"
     )

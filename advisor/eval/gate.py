@@ -15,9 +15,11 @@ metric under its absolute floor (or over its ceiling) still fails with or withou
 baseline. So a run fails when a metric is under its floor, or when it regressed
 significantly against the baseline; nothing else fails it.
 
-``python -m advisor.eval.gate SUMMARY [MARGIN] [--split test]`` prints a gate file a
-margin under a baseline summary (under its test split with ``--split test``), so
-retuning the core and re-baselining is two commands."""
+``python -m advisor.eval.gate SUMMARY [MARGIN] [--split test]`` (``make
+eval-propose-floors``) prints a proposed gate file a margin under a baseline summary
+(under its test split with ``--split test``). It is a proposal for a person: the floors
+in ``evals/gate.toml`` change only in a commit that says why, and re-baselining
+(:mod:`advisor.eval.rebaseline`) never writes them."""
 
 from __future__ import annotations
 
@@ -201,10 +203,10 @@ def gate_from_baseline(
             floors.append(f"{name} = {max(0.0, _hundredths(value - margin, math.floor)):.2f}")
     flag = f" --split {split}" if split else ""
     head = (
-        f"# Eval gate: the committed baseline{f' (its {split} split)' if split else ''} minus "
-        f"{margin:g} (plus {margin:g} for\n"
-        "# lower-is-better rates). Regenerate after re-baselining (make eval-baseline):\n"
-        f"#   python -m advisor.eval.gate evals/baseline/summary.json{flag} > evals/gate.toml\n"
+        f"# Eval gate: floors set by a person, changed only in a commit that says why.\n"
+        f"# Proposed from the baseline{f' (its {split} split)' if split else ''} minus "
+        f"{margin:g} (plus {margin:g} for lower-is-better rates) by\n"
+        f"#   python -m advisor.eval.gate evals/baseline/summary.json{flag}\n"
     )
     if split:
         head += f'split = "{split}"\n\n'

@@ -217,17 +217,7 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
             sse = _events(completion_id, created, first, events, sent, base)
             return EventSourceResponse(sse, headers={"Cache-Control": "no-cache"})
         answer = await run_in_threadpool(events.answer)  # the text not read yet, then the answer
-        reply = with_sources(answer)
-        counted = await run_in_threadpool(usage, body.messages, reply)
-        notes = annotations(reply, cited(answer), str(request.base_url))
-        return ChatCompletion(
-            id=completion_id,
-            created=created,
-            choices=[Choice(message=AssistantMessage(content=reply, annotations=notes))],
-            usage=counted,
-            citations=cited(answer),
-            advisor=_info(answer),
-        )
+        return await _completion(answer, body, completion_id, created, str(request.base_url))
 
     @v1.post("/feedback", response_model=FeedbackRecord)
     async def feedback(
@@ -242,6 +232,23 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
 
     add_source_route(v1, the_advisor, authenticate)
     return v1
+
+
+async def _completion(
+    answer: Answer, body: ChatCompletionRequest, completion_id: str, created: int, base: str
+) -> ChatCompletion:
+    """The whole (not streamed) completion of ``answer``."""
+    reply = with_sources(answer)
+    counted = await run_in_threadpool(usage, body.messages, reply)
+    notes = annotations(reply, cited(answer), base)
+    return ChatCompletion(
+        id=completion_id,
+        created=created,
+        choices=[Choice(message=AssistantMessage(content=reply, annotations=notes))],
+        usage=counted,
+        citations=cited(answer),
+        advisor=_info(answer),
+    )
 
 
 def _front_end_task(messages: list[ChatMessage]) -> str | None:

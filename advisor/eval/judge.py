@@ -48,17 +48,11 @@ NOTE = (
 
 
 def build_engine(spec: str, settings: Settings) -> LLMEngine:
-    """The chat model behind ``spec``, built as the answer engine of that name is."""
-    provider, _, model = spec.partition(":")
-    if provider == "openai":
-        from advisor.answering.engines.openai import OpenAIEngine
+    """The chat model behind ``spec``, built by the engine registry as the answer engine
+    of that name is (a provider registered with ``chat=True``)."""
+    from advisor.answering.engines import chat_engine
 
-        return OpenAIEngine(model, settings)
-    if provider == "ollama":
-        from advisor.answering.engines.ollama import OllamaEngine
-
-        return OllamaEngine(model, settings)
-    raise InputError(f"--judge {spec!r}: give openai:MODEL or ollama:MODEL")
+    return chat_engine(spec, settings, "--judge")
 
 
 def _numbered(contexts: list[str]) -> str:

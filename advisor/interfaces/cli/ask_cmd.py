@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from advisor.interfaces.cli.common import engine_option
+
 if TYPE_CHECKING:
     from advisor.core.answers import Answer
 
@@ -69,7 +71,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
         k: int | None = typer.Option(None, "--k", min=1, max=50, help="passages to retrieve"),
         user: str | None = typer.Option(None, "--user", "-u", help="also use this user's data"),
-        engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
+        engine: str | None = engine_option(),
         save_facts: bool = typer.Option(
             False, "--save-facts", help="save facts stated in the question to --user's profile"
         ),
@@ -101,7 +103,7 @@ def register(app: typer.Typer) -> None:
     def chat(
         user: str | None = typer.Option(None, "--user", "-u", help="also use this user's data"),
         k: int | None = typer.Option(None, "--k", min=1, max=50),
-        engine: str | None = typer.Option(None, "--engine"),
+        engine: str | None = engine_option(),
     ) -> None:
         """A conversation in the terminal; follow-up questions keep their context."""
         from advisor.core.answers import Turn

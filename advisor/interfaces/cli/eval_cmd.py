@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
+from advisor.answering.engines import engine_help
 from advisor.interfaces.cli.eval_rows_cmd import judge_for
 from advisor.interfaces.cli.eval_text import print_run, progress_bar, targets_text
 
@@ -97,7 +98,7 @@ DatasetOpt = Annotated[
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="run folder \\[default: evals/runs/<timestamp>]")
 ]
-EngineOpt = Annotated[str | None, typer.Option("--engine", help="grounded | openai:M | ollama:M")]
+EngineOpt = Annotated[str | None, typer.Option("--engine", help=engine_help())]
 KOpt = Annotated[int | None, typer.Option("--k", min=1, max=50, help="passages per question")]
 CompareOpt = Annotated[
     Path | None,

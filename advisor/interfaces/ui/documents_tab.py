@@ -11,13 +11,14 @@ import gradio as gr
 import pandas as pd
 
 from advisor.core.errors import AdvisorError, InputError
+from advisor.ingest.loaders import LOADERS
 from advisor.interfaces.ui import render
 from advisor.interfaces.ui.common import error_text, markdown, user_of
 
 if TYPE_CHECKING:
     from advisor.answering.service import Advisor
 
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".pdf", ".docx", ".csv", ".html", ".htm"]
+UPLOAD_TYPES = sorted(LOADERS)  # every type the loaders read
 DOC_COLUMNS = ["Title", "File", "Chunks", "Added"]
 
 

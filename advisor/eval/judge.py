@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from advisor import prompts
 from advisor.core.errors import EngineError, InputError
-from advisor.eval.runner import JUDGE_METRICS, RowResult
+from advisor.eval import metric_specs
+from advisor.eval.metric_specs import JUDGE_METRICS
+from advisor.eval.runner import RowResult
 
 if TYPE_CHECKING:
     from advisor.answering.engines.llm import LLMEngine
@@ -139,9 +141,11 @@ class Judge:
             "reference": r.reference,
             "contexts": _numbered(r.retrieved_contexts),
         }
-        wanted = ["answer_correctness"]
-        if r.retrieved_contexts:  # a target that shows no passages has nothing to judge
-            wanted = ["faithfulness", "answer_correctness", "context_precision"]
+        wanted = [  # a target that shows no passages has none to judge
+            m.name
+            for m in metric_specs.ALL
+            if m.kind == "judge" and (r.retrieved_contexts or not m.needs_passages)
+        ]
         sent = {m: prompts.text(PROMPTS[m]).strip().format(**fields) for m in wanted}
         raw = {m: self._ask(p) for m, p in sent.items()}
         scores = {

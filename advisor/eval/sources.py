@@ -35,6 +35,7 @@ PATTERNS = (
     "corpus/**/*",
     # and what turns answers into the baseline's figures
     "advisor/eval/metrics.py",
+    "advisor/eval/metric_specs.py",
     "advisor/eval/runner.py",
 )
 DATASET_KEY = "dataset"

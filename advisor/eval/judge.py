@@ -117,11 +117,11 @@ class Judge:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     def _ask(self, prompt: str) -> str:
-        from langchain_core.messages import HumanMessage, SystemMessage
+        from advisor.answering.engines.base import Message
 
-        messages = [SystemMessage(prompts.text(SYSTEM).strip()), HumanMessage(prompt)]
+        messages = [Message("system", prompts.text(SYSTEM).strip()), Message("user", prompt)]
         try:
-            return str(self.engine.chat_model.invoke(messages).text)
+            return self.engine.reply(messages)
         except Exception as exc:
             error = self.engine.translate(exc)
             raise EngineError(f"the judge {self.spec} failed: {error}") from exc

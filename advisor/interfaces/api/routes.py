@@ -93,18 +93,7 @@ def _save_facts(answer: Answer, advisor: Advisor, user: str | None) -> None:
 
 
 def _info(answer: Answer) -> AdvisorInfo:
-    return AdvisorInfo(
-        engine=answer.engine,
-        declined=answer.declined,
-        reason=answer.reason,
-        question=answer.question,
-        warnings=answer.warnings,
-        profile_facts=answer.profile_facts,
-        profile_saved=answer.profile_saved,
-        route=answer.route,
-        figures=answer.figures,
-        comparison=answer.comparison,
-    )
+    return AdvisorInfo.of(answer)
 
 
 def usage_tokens(text: str) -> int:
@@ -265,16 +254,7 @@ def _front_end_task(messages: list[ChatMessage]) -> str | None:
 async def _task_response(body: ChatCompletionRequest, reply: str) -> Any:
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
-    info = AdvisorInfo(
-        engine="task",
-        declined=False,
-        reason="front_end_task",
-        question="",
-        profile_facts=None,
-        profile_saved=False,
-        route="task",
-        comparison=None,
-    )
+    info = AdvisorInfo(engine="task", reason="front_end_task", route="task")
     counted = await run_in_threadpool(usage, body.messages, reply)
     if not body.stream:
         return ChatCompletion(

@@ -1,12 +1,11 @@
 """The wire shapes of the OpenAI-compatible API, as OpenAI's clients send and read them
 (documented in ``/openapi.json``)."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.core import reasons
-from advisor.core.answers import Citation, Comparison, Figure
+from advisor.core.answers import AnswerInfo, Citation
 from advisor.core.reasons import Reason
 
 MODEL_ID = "passive-income-advisor"
@@ -107,31 +106,9 @@ class Choice(BaseModel):
     logprobs: None = None
 
 
-class AdvisorInfo(BaseModel):
-    """How the advisor answered: which engine, whether it declined and why, any warnings."""
-
-    engine: str
-    declined: bool
-    reason: Reason | None = Field(default=None, description=reasons.field_description())
-    question: str = Field("", description="the standalone question actually answered")
-    warnings: list[str] = Field(default_factory=list)
-    profile_facts: dict[str, Any] | None = Field(
-        None,
-        description="facts read from the question (capital, hours a week, ...), offered to "
-        "be saved to the profile; saved only when the request sets save_profile_facts",
-    )
-    profile_saved: bool = Field(False, description="the facts were saved, as requested")
-    route: str | None = Field(
-        None,
-        description="how the router answered: small_talk, decline, passivity, calculation, "
-        "comparison, preference, suggestions, general, or task for a front end's task",
-    )
-    figures: list[Figure] = Field(
-        default_factory=list, description="numbers the answer states, computed by code"
-    )
-    comparison: Comparison | None = Field(
-        None, description="a comparison's sides (catalog attributes, cited quote) and verdict"
-    )
+class AdvisorInfo(AnswerInfo):
+    """How the advisor answered: which engine, whether it declined and why, any warnings
+    (:class:`advisor.core.answers.AnswerInfo`, the same fields as every answer's)."""
 
 
 class Usage(BaseModel):

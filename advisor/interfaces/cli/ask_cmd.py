@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 def _render(answer: Answer, *, show_text: bool = True) -> None:
     if show_text:
         typer.echo(answer.answer)
-    cited = [c for c in answer.citations if c.cited]
-    if cited:
-        typer.echo("\nSources:")
-        for c in cited:
-            origin = "your documents" if c.origin == "user" else "library"
-            typer.echo(f"  [{c.n}] {c.title} ({c.source}, {origin})")
+    from advisor.answering.answer_text import SOURCES_HEADING, cited, source_line
+
+    shown = cited(answer)
+    if shown:
+        typer.echo(f"\n{SOURCES_HEADING}")
+        for c in shown:
+            typer.echo(source_line(c, bullet="  "))
     for w in answer.warnings:
         typer.echo(f"warning: {w}", err=True)
 

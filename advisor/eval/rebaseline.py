@@ -76,13 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = None
     if args.previous is not None and args.previous.exists():
         previous = json.loads(args.previous.read_text(encoding="utf-8"))
+    table_before = args.readme.read_text(encoding="utf-8")
     lines, failures = rebaseline(summary, previous, args.readme, args.gate)
+    changed = args.readme.read_text(encoding="utf-8") != table_before
     if previous is None:
         print("no previous baseline to compare with")
     else:
         print("metrics that moved:" if lines else "no metric moved")
         print("".join(f"  {line}\n" for line in lines), end="")
-    print(f"updated the baseline table in {args.readme}")
+    print(f"{'updated' if changed else 'unchanged:'} the baseline table in {args.readme}")
     if failures:
         print(
             f"the new baseline breaks the gate in {args.gate} (its floors are set by a "

@@ -28,6 +28,7 @@ from advisor.conversation.spelling import speller_for
 from advisor.conversation.suggest_intent import wants_suggestions
 from advisor.core.answers import Answer, AnswerStream, Passage, Turn
 from advisor.core.errors import InputError, NotFoundError
+from advisor.core.reasons import Reason
 from advisor.core.settings import Settings, get_settings
 from advisor.embeddings import Embedder, Vector, get_embedder
 from advisor.guard.picks import principle_answer
@@ -200,7 +201,7 @@ class Advisor:
         reply = small_talk_reply(question)
         if reply is not None:
             yield reply
-            chat = "small_talk"
+            chat: Reason = "small_talk"
             return Answer(answer=reply, engine=chat, reason=chat, question=question, route=chat)
         if self.store.index.count(LIBRARY) == 0:
             raise NotFoundError(

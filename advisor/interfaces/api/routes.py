@@ -93,18 +93,7 @@ def _save_facts(answer: Answer, advisor: Advisor, user: str | None) -> None:
 
 
 def _info(answer: Answer) -> AdvisorInfo:
-    return AdvisorInfo(
-        engine=answer.engine,
-        declined=answer.declined,
-        reason=answer.reason,
-        question=answer.question,
-        warnings=answer.warnings,
-        profile_facts=answer.profile_facts,
-        profile_saved=answer.profile_saved,
-        route=answer.route,
-        figures=answer.figures,
-        comparison=answer.comparison,
-    )
+    return AdvisorInfo.of(answer)
 
 
 def usage_tokens(text: str) -> int:
@@ -217,17 +206,7 @@ def v1_router(the_advisor: Advisor, keys: KeyRing, *, anonymous_writes: bool = T
             sse = _events(completion_id, created, first, events, sent, base)
             return EventSourceResponse(sse, headers={"Cache-Control": "no-cache"})
         answer = await run_in_threadpool(events.answer)  # the text not read yet, then the answer
-        reply = with_sources(answer)
-        counted = await run_in_threadpool(usage, body.messages, reply)
-        notes = annotations(reply, cited(answer), str(request.base_url))
-        return ChatCompletion(
-            id=completion_id,
-            created=created,
-            choices=[Choice(message=AssistantMessage(content=reply, annotations=notes))],
-            usage=counted,
-            citations=cited(answer),
-            advisor=_info(answer),
-        )
+        return await _completion(answer, body, completion_id, created, str(request.base_url))
 
     @v1.post("/feedback", response_model=FeedbackRecord, **write_guard(anonymous_writes, keys))
     async def feedback(
@@ -244,6 +223,23 @@ def v1_router(the_advisor: Advisor, keys: KeyRing, *, anonymous_writes: bool = T
     return v1
 
 
+async def _completion(
+    answer: Answer, body: ChatCompletionRequest, completion_id: str, created: int, base: str
+) -> ChatCompletion:
+    """The whole (not streamed) completion of ``answer``."""
+    reply = with_sources(answer)
+    counted = await run_in_threadpool(usage, body.messages, reply)
+    notes = annotations(reply, cited(answer), base)
+    return ChatCompletion(
+        id=completion_id,
+        created=created,
+        choices=[Choice(message=AssistantMessage(content=reply, annotations=notes))],
+        usage=counted,
+        citations=cited(answer),
+        advisor=_info(answer),
+    )
+
+
 def _front_end_task(messages: list[ChatMessage]) -> str | None:
     """The reply to a chat front end's background task (title, tags, follow-ups,
     queries), or None for a question."""
@@ -258,16 +254,7 @@ def _front_end_task(messages: list[ChatMessage]) -> str | None:
 async def _task_response(body: ChatCompletionRequest, reply: str) -> Any:
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
-    info = AdvisorInfo(
-        engine="task",
-        declined=False,
-        reason="front_end_task",
-        question="",
-        profile_facts=None,
-        profile_saved=False,
-        route="task",
-        comparison=None,
-    )
+    info = AdvisorInfo(engine="task", reason="front_end_task", route="task")
     counted = await run_in_threadpool(usage, body.messages, reply)
     if not body.stream:
         return ChatCompletion(

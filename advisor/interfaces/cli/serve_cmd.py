@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from advisor.interfaces.cli.common import engine_option
+
 if TYPE_CHECKING:
     import fastapi
 
@@ -56,7 +58,7 @@ def register(app: typer.Typer) -> None:
         users_file: Path | None = typer.Option(
             None, "--users-file", help="file of USER:PASS lines, one login each"
         ),
-        engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
+        engine: str | None = engine_option(),
     ) -> None:
         """Serve the chat UI (and the /v1 API) at http://HOST:PORT/."""
         from advisor.core.errors import MissingExtraError

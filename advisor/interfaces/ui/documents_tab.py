@@ -13,6 +13,7 @@ import pandas as pd
 from gradio.data_classes import FileData, ListFiles
 
 from advisor.core.errors import AdvisorError, InputError
+from advisor.ingest.loaders import LOADERS
 from advisor.interfaces.ui import render
 from advisor.interfaces.ui.common import error_text, markdown, user_of
 from advisor.users.uploads import owned, release
@@ -20,7 +21,7 @@ from advisor.users.uploads import owned, release
 if TYPE_CHECKING:
     from advisor.answering.service import Advisor
 
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".pdf", ".docx", ".csv", ".html", ".htm"]
+UPLOAD_TYPES = sorted(LOADERS)  # every type the loaders read
 DOC_COLUMNS = ["Title", "File", "Chunks", "Added"]
 
 

@@ -426,7 +426,7 @@ def test_hi_gets_a_greeting_and_facts_typed_in_the_chat_rank_streams_with_a_save
 
     row = _ask(page, "I have $20,000 and 5 hours a week. What should I try?")
     text = row.inner_text()
-    assert "Understood: savings of 20,000 USD; 5 hours a week." in text
+    assert "Understood: savings of $20,000; 5 hours a week." in text
     assert "1. " in text and "fit" in text and "advisor profile" not in text
     save = page.locator("#advisor-save-facts")
     save.wait_for(state="visible", timeout=TIMEOUT_MS)
@@ -497,7 +497,7 @@ def test_calculators_show_capital_and_a_projection_plot(page, shots):
     page.locator("#advisor-project").click()
     result = page.locator("#advisor-projection-result")
     result.get_by_text("Goal reached after").wait_for()
-    assert re.search(r"\d+ years \d+ months\): [\d,]+ USD a month", result.inner_text())
+    assert re.search(r"\d+ years \d+ months\): \$[\d,]+ a month", result.inner_text())
     page.locator("#advisor-projection-chart").locator("canvas, svg").first.wait_for()
     _shot(page, shots, "calculators")
 
@@ -705,7 +705,7 @@ def test_errors_and_statuses_are_in_words(page, shots):
     assert "annual_yield" not in capital.inner_text()
     page.get_by_label("Annual yield (%)").first.fill("4")
     page.get_by_role("button", name="Calculate capital").click()
-    capital.get_by_text("Capital needed: 300,000 USD").wait_for()
+    capital.get_by_text("Capital needed: $300,000 at 4% a year").wait_for()
 
     _tab(page, "Profile")
     page.get_by_label("Free hours a week").fill("-3")
@@ -771,7 +771,7 @@ def test_an_offer_to_save_facts_lives_in_its_session_and_the_chat_survives_a_rel
         first.reload()
         first.wait_for_selector("#advisor-question textarea")
         first.locator("#advisor-chatbot .bot-row").first.wait_for()
-        assert "Understood: savings of 20,000 USD" in first.locator("#advisor-chatbot").inner_text()
+        assert "Understood: savings of $20,000" in first.locator("#advisor-chatbot").inner_text()
         first.wait_for_timeout(1000)
         assert not first.locator("#advisor-save-facts").is_visible()
         # offered again when said again; clearing the chat takes the offer with it

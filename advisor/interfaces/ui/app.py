@@ -57,23 +57,33 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
             documents.build()
 
         s = suggestions
+        form = [*profile.fields, profile.who, profile.profile_status]
+        listed = [s.suggestion_text, s.score_chart]
+        calculator_inputs = [s.cn_income, s.mg_goal, s.mg_contribution, s.mg_start]
+
+        def after_saving_facts(request: gr.Request) -> list[Any]:
+            """Facts saved from the chat show in the profile form and the suggestions."""
+            if not chat.take_saved(request):
+                return [gr.skip()] * (len(form) + len(listed) + len(calculator_inputs))
+            return [
+                *profile.load_profile_form(request),
+                *s.suggestions(request),
+                *s.calculator_defaults(request),
+            ]
+
         chat.chatbot.change(
-            chat.pending_facts,
-            chat.chatbot,
-            [chat.facts_note, chat.save_facts, chat.saved_chat],
+            chat.remember_chat, chat.chatbot, chat.saved_chat, show_progress="hidden", **hidden
+        ).then(
+            after_saving_facts,
+            None,
+            [*form, *listed, *calculator_inputs],
             show_progress="hidden",
             **hidden,
         )
-        saved_facts = chat.save_facts.click(
-            chat.save_pending_facts, None, [chat.facts_note, chat.save_facts], **hidden
-        )
-        form = [*profile.fields, profile.who, profile.profile_status]
         demo.load(profile.load_profile_form, None, form, **hidden)
-        saved_facts.then(profile.load_profile_form, None, form, **hidden)
         demo.load(
             documents.list_documents, None, [documents.doc_table, documents.doc_choice], **hidden
         )
-        calculator_inputs = [s.cn_income, s.mg_goal, s.mg_contribution, s.mg_start]
         demo.load(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
         demo.load(s.calculator_defaults, None, calculator_inputs, **hidden)
         saved = profile.save.click(
@@ -94,18 +104,7 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
             d.add_documents, d.upload, [d.doc_status, d.doc_table, d.doc_choice, d.upload], **hidden
         )
         d.delete.click(d.ask_delete, d.doc_choice, [d.confirm_text, d.confirm_row], **hidden)
-        # thumbs up/down on an answer (appended last: earlier events keep their fn_index)
-        rated = [chat.feedback_note, chat.feedback_row, chat.disliked, chat.feedback_comment]
-        chat.chatbot.like(chat.rate_answer, None, rated, show_progress="hidden", **hidden)
-        # the comment on a thumbs-down, sent from the field that opened beside the answer
-        for send in (chat.feedback_send.click, chat.feedback_comment.submit):  # in this order
-            send(
-                chat.send_rating,
-                [chat.feedback_comment, chat.disliked],
-                rated,
-                show_progress="hidden",
-                **hidden,
-            )
+        _wire_feedback(chat, hidden)
         # deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question
         hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": d.confirm_row}
         deleted = d.confirm.click(
@@ -117,6 +116,21 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         restored = [chat.chatbot, chat.interface.chatbot_state]
         demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
     return demo
+
+
+def _wire_feedback(chat: ChatTab, hidden: dict[str, Any]) -> None:
+    """Thumbs up/down on an answer, and the comment a thumbs-down asks for, sent from
+    the field that opens under that answer."""
+    rated = [chat.feedback_note, chat.feedback_row, chat.disliked, chat.feedback_comment]
+    chat.chatbot.like(chat.rate_answer, None, rated, show_progress="hidden", **hidden)
+    for send in (chat.feedback_send.click, chat.feedback_comment.submit):  # in this order
+        send(
+            chat.send_rating,
+            [chat.feedback_comment, chat.disliked],
+            rated,
+            show_progress="hidden",
+            **hidden,
+        )
 
 
 def mount_ui(

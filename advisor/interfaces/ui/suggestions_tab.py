@@ -71,6 +71,7 @@ class SuggestionsTab:
                 x="years",
                 y="monthly_income",
                 color="line",
+                color_title=" ",  # the legend says "projected" and "goal"
                 title="Projected monthly income and the goal",
                 x_title="Years",
                 y_title="Monthly income",
@@ -150,14 +151,15 @@ class SuggestionsTab:
         start_capital: Any,
         growth_percent: Any,
         request: gr.Request,
-    ) -> tuple[str, pd.DataFrame]:
-        from advisor.core.formats import money
-        from advisor.recommender.calculators import months_to_goal
+    ) -> tuple[str, Any]:
+        from advisor.core.formats import money, percent
+        from advisor.recommender.calculators import capital_needed, months_to_goal
 
         empty = pd.DataFrame({"years": [], "monthly_income": [], "line": []})
         problem = _yield_problem(yield_percent)
         if problem:
             return problem, empty
+        currency = self._currency(request)
         try:
             projection = months_to_goal(
                 number(goal) or 0.0,
@@ -165,17 +167,22 @@ class SuggestionsTab:
                 number(contribution) or 0.0,
                 start_capital=number(start_capital) or 0.0,
                 annual_growth=(number(growth_percent) or 0.0) / 100,
-                currency=(currency := self._currency(request)),
+                currency=currency,
             )
         except AdvisorError as exc:
             return error_text(exc), empty
+        income, rate = number(goal) or 0.0, (number(yield_percent) or 0.0) / 100
+        pays = (
+            f"{money(capital_needed(income, rate), currency)} at {percent(rate)} a year pays "
+            f"{money(income, currency)} a month"
+        )
         if projection.months is None:
-            headline = "The goal is not reached within the projection."
+            headline = f"The goal is not reached within the projection ({pays})."
         else:
             years, months = divmod(projection.months, 12)
             headline = (
-                f"Goal reached after {projection.months} months ({years} years {months} "
-                f"months): {money(number(goal) or 0, currency)} a month."
+                f"Goal reached after {years} years {months} months ({projection.months} "
+                f"months): {pays}."
             )
         lines = [render.escape_markdown(headline)]
         lines.extend(f"- {render.escape_markdown(a)}" for a in projection.assumptions)
@@ -189,7 +196,8 @@ class SuggestionsTab:
                 "line": ["projected"] * len(points) + ["goal"] * len(points),
             }
         )
-        return "\n".join(lines), chart
+        title = f"Monthly income ({currency})"
+        return "\n".join(lines), gr.LinePlot(value=chart, y_title=title)
 
 
 def _yield_problem(yield_percent: Any) -> str | None:

@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 from helpers import cli
-from ui_browser import (
+
+pytest.register_assert_rewrite("ui_browser")  # before the import: it is a plugin too
+from ui_browser import (  # noqa: E402
     DESKTOP,
     PHONE,
     TIMEOUT_MS,
@@ -242,24 +244,24 @@ def test_hi_gets_a_greeting_and_facts_typed_in_the_chat_rank_streams_with_a_save
     row = ask(page, "hi")
     assert "example" in row.inner_text() and source_titles(row) == []
     assert "Hello" in row.inner_text(), "a greeting, not the decline"
-    assert not page.locator("#advisor-save-facts").is_visible()
+    assert page.locator("#advisor-chatbot button.option").count() == 0
 
     row = ask(page, "I have $20,000 and 5 hours a week. What should I try?")
     text = row.inner_text()
     assert "Understood: savings of $20,000; 5 hours a week." in text
     assert "1. " in text and "fit" in text and "advisor profile" not in text
-    save = page.locator("#advisor-save-facts")
+    save = page.locator("#advisor-chatbot button.option")  # offered under the answer
     save.wait_for(state="visible", timeout=TIMEOUT_MS)
-    assert "Save these facts" in page.locator("#advisor-chat-facts").inner_text()
+    assert save.inner_text().startswith("Save to my profile: savings of $20,000")
     assert load_profile(ui_advisor.settings, me).capital is None, "not saved before the click"
     shot(page, shots, "chat-facts")
     save.click()
-    page.locator("#advisor-chat-facts", has_text="Saved to your profile").wait_for(
+    page.locator("#advisor-chatbot .bot-row", has_text="Saved to your profile").wait_for(
         timeout=TIMEOUT_MS
     )
     saved = load_profile(ui_advisor.settings, me)
     assert (saved.capital, saved.hours_per_week) == (20000.0, 5.0)
-    save.wait_for(state="hidden", timeout=TIMEOUT_MS)
+    assert save.count() == 0
 
 
 @pytest.mark.browser
@@ -317,7 +319,10 @@ def test_calculators_show_capital_and_a_projection_plot(page, shots):
     page.locator("#advisor-project").click()
     result = page.locator("#advisor-projection-result")
     result.get_by_text("Goal reached after").wait_for()
-    assert re.search(r"\d+ years \d+ months \(\d+ months\): \$300,000 at 4% a year pays \$1,000 a month", result.inner_text())
+    assert re.search(
+        r"\d+ years \d+ months \(\d+ months\): \$300,000 at 4% a year pays \$1,000 a month",
+        result.inner_text(),
+    )
     page.locator("#advisor-projection-chart").locator("canvas, svg").first.wait_for()
     shot(page, shots, "calculators")
 
@@ -568,44 +573,6 @@ def test_an_income_source_keeps_every_letter_typed(page, ui_advisor):
         "() => document.querySelector('#advisor-income-sources textarea').value.length > 0"
     )
     assert sources.input_value() == "Freelance writing, 20, 300\nRental flat, 5, 1200"
-
-
-@pytest.mark.browser
-def test_an_offer_to_save_facts_lives_in_its_session_and_the_chat_survives_a_reload(
-    browser, network, url, shots
-):
-    first = open_page(browser, network, url)
-    second = open_page(browser, network, url)
-    try:
-        first.wait_for_selector("#advisor-question textarea")
-        new_chat(first)
-        ask(first, RECOMMEND)
-        first.locator("#advisor-save-facts").wait_for(state="visible")
-        # another browser session of the same user is not offered these facts
-        second.wait_for_selector("#advisor-question textarea")
-        new_chat(second)
-        ask(second, "What is passive income?")
-        second.wait_for_timeout(1000)
-        assert not second.locator("#advisor-save-facts").is_visible()
-        # a reload keeps the conversation; the offer stayed with the old session
-        first.reload()
-        first.wait_for_selector("#advisor-question textarea")
-        first.locator("#advisor-chatbot .bot-row").first.wait_for()
-        assert "Understood: savings of $20,000" in first.locator("#advisor-chatbot").inner_text()
-        first.wait_for_timeout(1000)
-        assert not first.locator("#advisor-save-facts").is_visible()
-        # offered again when said again; clearing the chat takes the offer with it
-        ask(first, RECOMMEND)
-        first.locator("#advisor-save-facts").wait_for(state="visible")
-        new_chat(first)
-        first.locator("#advisor-save-facts").wait_for(state="hidden")
-        first.reload()
-        first.wait_for_selector("#advisor-question textarea")
-        first.wait_for_timeout(1500)
-        assert first.locator("#advisor-chatbot .bot-row").count() == 0, "cleared stays cleared"
-    finally:
-        first.context.close()
-        second.context.close()
 
 
 @pytest.mark.browser

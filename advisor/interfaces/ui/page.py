@@ -73,6 +73,9 @@ JS = r"""
   // The comment field a thumbs-down opens sits under the thumbs that opened it, kept
   // inside the chat's box while the chat scrolls.
   let disliked = null;
+  let placedFor = null;
+  let placedHeight = 0;
+  let roomy = null;  // the chat's scrolling box, given room for the field under the answer
   document.addEventListener('click', (e) => {
     const thumb = e.target.closest && e.target.closest('#advisor-chatbot button');
     if (thumb && /like/i.test(thumb.getAttribute('aria-label') || '')) disliked = thumb;
@@ -84,26 +87,45 @@ JS = r"""
     const open = panel.getClientRects().length > 0 && !!disliked && disliked.isConnected
       && /dislike/i.test(disliked.getAttribute('aria-label') || '');
     if (!open) {
+      if (roomy) roomy.style.paddingBottom = '';
+      placedFor = null;
+      roomy = null;
       if (panel.classList.contains('advisor-floating')) panel.classList.remove('advisor-floating');
       return;
     }
     if (!panel.classList.contains('advisor-floating')) panel.classList.add('advisor-floating');
     const c = chat.getBoundingClientRect();
-    const b = disliked.getBoundingClientRect();
-    const h = panel.getBoundingClientRect().height;
-    const top = Math.max(c.top + 6, Math.min(b.bottom + 6, c.bottom - h - 6));
     const set = (k, v) => { if (panel.style[k] !== v) panel.style[k] = v; };
-    set('top', `${top}px`);
     set('left', `${c.left + 8}px`);
     set('width', `${c.width - 16}px`);
+    let b = disliked.getBoundingClientRect();
+    const h = panel.getBoundingClientRect().height;
+    if (placedFor !== disliked || Math.abs(h - placedHeight) > 2) {
+      // just opened (or grown): room under the thumbs, scrolled to
+      placedFor = disliked;
+      placedHeight = h;
+      const box = scroller(disliked, true);
+      if (box) {
+        roomy = box;
+        box.style.paddingBottom = `${h + 12}px`;
+        const over = b.bottom + 6 + h - (c.bottom - 6);
+        if (over > 0) box.scrollTop += over;
+        b = disliked.getBoundingClientRect();
+      }
+    }
+    const top = Math.max(c.top + 6, Math.min(b.bottom + 6, c.bottom - h - 6));
+    set('top', `${top}px`);
   };
   document.addEventListener('scroll', place, true);
   window.addEventListener('resize', place);
 
-  const scroller = (el) => {
+  // the chat's scrolling box around el (with ``always``, even when it does not overflow)
+  const scroller = (el, always = false) => {
     for (let e = el.parentElement; e; e = e.parentElement) {
       const y = getComputedStyle(e).overflowY;
-      if ((y === 'auto' || y === 'scroll') && e.scrollHeight > e.clientHeight) return e;
+      if ((y === 'auto' || y === 'scroll') && (always || e.scrollHeight > e.clientHeight)) {
+        return e;
+      }
       if (e.id === 'advisor-chatbot') return null;
     }
     return null;

@@ -267,17 +267,17 @@ def test_hi_gets_a_greeting_and_facts_typed_in_the_chat_rank_streams_with_a_save
 @pytest.mark.browser
 def test_profile_form_saves_and_suggestions_show_ranked_streams_and_a_chart(page, shots):
     tab(page, "Profile")
-    page.get_by_label("Savings you could invest").fill("20000")
-    page.get_by_label("Money left over each month").fill("500")
-    page.get_by_label("Free hours a week").fill("5")
-    page.get_by_label("medium").check()
-    page.get_by_label("Skills (comma-separated)").fill("writing, teaching")
-    page.get_by_label("Currency").fill("dollars")
+    page.get_by_label("Savings you could invest", exact=True).fill("20000")
+    page.get_by_label("Money left over each month", exact=True).fill("500")
+    page.get_by_label("Free hours a week", exact=True).fill("5")
+    page.get_by_label("medium", exact=True).check()
+    page.get_by_label("Skills (comma-separated)", exact=True).fill("writing, teaching")
+    page.get_by_label("Currency", exact=True).fill("dollars")
     page.locator("#advisor-save-profile").click()
     status = page.locator("#advisor-profile-status")
     status.get_by_text("Not saved").wait_for()
     assert "three-letter code" in status.inner_text()
-    page.get_by_label("Currency").fill("usd")
+    page.get_by_label("Currency", exact=True).fill("usd")
     page.locator("#advisor-save-profile").click()
     status.get_by_text("Saved.").wait_for()
     assert "Missing facts that would change the suggestions" in status.inner_text()
@@ -285,12 +285,12 @@ def test_profile_form_saves_and_suggestions_show_ranked_streams_and_a_chart(page
     shot(page, shots, "profile")
     page.reload()
     tab(page, "Profile")
-    saved = page.get_by_label("Savings you could invest")
+    saved = page.get_by_label("Savings you could invest", exact=True)
     page.wait_for_function(
         "() => document.querySelector('#advisor-user').innerText.includes('this computer')"
     )
     assert saved.input_value() == "20000"
-    assert page.get_by_label("Currency").input_value() == "USD"
+    assert page.get_by_label("Currency", exact=True).input_value() == "USD"
 
     tab(page, "Suggestions")
     suggestions = page.locator("#advisor-suggestions")
@@ -523,24 +523,24 @@ def test_a_blank_question_is_not_sent(page):
 @pytest.mark.browser
 def test_errors_and_statuses_are_in_words(page, shots):
     tab(page, "Suggestions")
-    page.get_by_label("Annual yield (%)").first.fill("0")
+    page.get_by_label("Annual yield (%)", exact=True).first.fill("0")
     page.get_by_role("button", name="Calculate capital").click()
     capital = page.locator("#advisor-capital-result")
     capital.get_by_text("Enter an annual yield above 0%").wait_for()
     assert "annual_yield" not in capital.inner_text()
-    page.get_by_label("Annual yield (%)").first.fill("4")
+    page.get_by_label("Annual yield (%)", exact=True).first.fill("4")
     page.get_by_role("button", name="Calculate capital").click()
     capital.get_by_text("Capital needed: $300,000 at 4% a year").wait_for()
 
     tab(page, "Profile")
-    page.get_by_label("Free hours a week").fill("-3")
+    page.get_by_label("Free hours a week", exact=True).fill("-3")
     page.locator("#advisor-save-profile").click()
     status = page.locator("#advisor-profile-status")
     status.get_by_text("Not saved: free hours a week cannot be below 0").wait_for()
     assert page.locator(".toast-body").count() == 0, "no toast, no red 'Error'"
     assert "hours_per_week" not in status.inner_text()
     shot(page, shots, "profile-error")
-    page.get_by_label("Free hours a week").fill("5")
+    page.get_by_label("Free hours a week", exact=True).fill("5")
     page.locator("#advisor-save-profile").click()
     status.get_by_text("Saved.").wait_for()
 

@@ -61,37 +61,19 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         listed = [s.suggestion_text, s.score_chart]
         calculator_inputs = [s.cn_income, s.mg_goal, s.mg_contribution, s.mg_start]
 
-        def after_saving_facts(request: gr.Request) -> list[Any]:
-            """Facts saved from the chat show in the profile form and the suggestions."""
-            if not chat.take_saved(request):
-                return [gr.skip()] * (len(form) + len(listed) + len(calculator_inputs))
-            return [
-                *profile.load_profile_form(request),
-                *s.suggestions(request),
-                *s.calculator_defaults(request),
-            ]
-
-        chat.chatbot.change(
-            chat.remember_chat, chat.chatbot, chat.saved_chat, show_progress="hidden", **hidden
-        ).then(
-            after_saving_facts,
-            None,
-            [*form, *listed, *calculator_inputs],
-            show_progress="hidden",
-            **hidden,
-        )
+        _wire_memory(demo, chat, profile, s, hidden)
         demo.load(profile.load_profile_form, None, form, **hidden)
         demo.load(
             documents.list_documents, None, [documents.doc_table, documents.doc_choice], **hidden
         )
-        demo.load(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        demo.load(s.suggestions, None, listed, **hidden)
         demo.load(s.calculator_defaults, None, calculator_inputs, **hidden)
         saved = profile.save.click(
             profile.save_profile_form, profile.fields, profile.profile_status, **hidden
         )
-        saved.then(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        saved.then(s.suggestions, None, listed, **hidden)
         saved.then(s.calculator_defaults, None, calculator_inputs, **hidden)
-        s.refresh.click(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        s.refresh.click(s.suggestions, None, listed, **hidden)
         s.cn_button.click(s.capital_needed, [s.cn_income, s.cn_yield], s.cn_result, **hidden)
         s.mg_button.click(
             s.months_to_goal,
@@ -112,10 +94,38 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         )
         deleted.then(**hide, **hidden)
         d.cancel.click(**hide, **hidden)
-        # the conversation comes back after a reload (kept in this browser's storage)
-        restored = [chat.chatbot, chat.interface.chatbot_state]
-        demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
     return demo
+
+
+def _wire_memory(
+    demo: gr.Blocks,
+    chat: ChatTab,
+    profile: ProfileTab,
+    s: SuggestionsTab,
+    hidden: dict[str, Any],
+) -> None:
+    """The conversation kept in this browser's storage and back after a reload; after
+    facts were saved from the chat, the profile form and the suggestions show them."""
+    form = [*profile.fields, profile.who, profile.profile_status]
+    refreshed = [*form, s.suggestion_text, s.score_chart]
+    refreshed += [s.cn_income, s.mg_goal, s.mg_contribution, s.mg_start]
+
+    def remember(history: Any, request: gr.Request) -> list[Any]:
+        kept = chat.remember_chat(history, request)
+        if not chat.take_saved(request):
+            return [kept, *[gr.skip()] * len(refreshed)]
+        return [
+            kept,
+            *profile.load_profile_form(request),
+            *s.suggestions(request),
+            *s.calculator_defaults(request),
+        ]
+
+    chat.chatbot.change(
+        remember, chat.chatbot, [chat.saved_chat, *refreshed], show_progress="hidden", **hidden
+    )
+    restored = [chat.chatbot, chat.interface.chatbot_state]
+    demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
 
 
 def _wire_feedback(chat: ChatTab, hidden: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.core.answers import Comparison, ComparisonSide
+from advisor.core.formats import fit, money
 from advisor.recommender.chat import quote_passage
 from advisor.worked.base import Citer, Worked, best_quote, plural, quoted
 from advisor.worked.effort import names_effort
@@ -73,7 +74,7 @@ def _side(mention: Mention, stream: Stream | None) -> ComparisonSide:
         name=mention.phrase,
         stream=stream.id,
         title=stream.name,
-        capital=f"${cap.min:,.0f} (typical ${cap.typical:,.0f})",
+        capital=f"{money(cap.min, 'USD')} (typical {money(cap.typical, 'USD')})",  # catalog: US$
         hours_per_week=f"{hours.min:g}-{hours.typical:g}",
         risk=f"{stream.risk}/5",
         liquidity=stream.liquidity,
@@ -116,10 +117,10 @@ def _verdict(text: str, streams: Sequence[Stream], profile: dict[str, Any] | Non
             if top.blocked
             else ""
         )
-        rest = ", ".join(f"{s.stream.name} {s.score:g}" for s in scored[1:])
+        rest = ", ".join(f"{s.stream.name} {fit(s.score)}" for s in scored[1:])
         against = f" against {rest}" if rest else ""
         lines.append(
-            f"For you, {top.stream.name} fits better (fit {top.score:g}/100{against})"
+            f"For you, {top.stream.name} fits better (fit {fit(top.score)}/100{against})"
             f"{': ' + why if why else ''}.{blocked}"
         )
     else:

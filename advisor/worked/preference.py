@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.conversation.facts import describe, extract_facts
+from advisor.core.formats import fit
 from advisor.worked.base import Worked, plural
 from advisor.worked.reading import read_numbers
 
@@ -106,12 +107,13 @@ def moves(before: dict[str, Any], after: dict[str, Any], top: int = 3) -> list[s
         was = old_place.get(s.stream.id)
         if was == i:
             then = old_by_id[s.stream.id].score
-            if then != s.score:
-                lines.append(f"- {s.stream.name}: still {_place(i)}, fit {then:g} → {s.score:g}")
+            if fit(then) != fit(s.score):
+                change = f"fit {fit(then)} → {fit(s.score)}"
+                lines.append(f"- {s.stream.name}: still {_place(i)}, {change}")
             continue
         where = "new in the list" if was is None or was > top else f"was {_place(was)}"
         why = _why(old_by_id.get(s.stream.id), s)
-        lines.append(f"- {s.stream.name}: now {_place(i)} ({where}), fit {s.score:g}: {why}")
+        lines.append(f"- {s.stream.name}: now {_place(i)} ({where}), fit {fit(s.score)}: {why}")
     kept = {s.stream.id for s in new[:top]}
     everyone = {s.stream.id: s for s in _order(after, fitting=False)}
     for s in old[:top]:
@@ -141,7 +143,7 @@ def least_effort(before: dict[str, Any], top: int = 5) -> Worked:
         f"{n}. {stream.name}: {stream.passivity}, about "
         f"{plural(stream.upkeep_hours_per_month, 'hour')} a month once it runs and "
         f"{stream.hours_per_week.min:g}-{stream.hours_per_week.typical:g} hours a week "
-        f"while you build it (was {_place(i)} on overall fit, {score:g}/100)"
+        f"while you build it (was {_place(i)} on overall fit, {fit(score)}/100)"
         for n, (i, score, stream) in enumerate(calm[:top], start=1)
     ]
     whose = "the streams that suit you" if has_facts(before) else "the catalog's streams"

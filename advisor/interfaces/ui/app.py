@@ -57,31 +57,23 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
             documents.build()
 
         s = suggestions
-        chat.chatbot.change(
-            chat.pending_facts,
-            chat.chatbot,
-            [chat.facts_note, chat.save_facts, chat.saved_chat],
-            show_progress="hidden",
-            **hidden,
-        )
-        saved_facts = chat.save_facts.click(
-            chat.save_pending_facts, None, [chat.facts_note, chat.save_facts], **hidden
-        )
         form = [*profile.fields, profile.who, profile.profile_status]
+        listed = [s.suggestion_text, s.score_chart]
+        calculator_inputs = [s.cn_income, s.mg_goal, s.mg_contribution, s.mg_start]
+
+        _wire_memory(demo, chat, profile, s, hidden)
         demo.load(profile.load_profile_form, None, form, **hidden)
-        saved_facts.then(profile.load_profile_form, None, form, **hidden)
         demo.load(
             documents.list_documents, None, [documents.doc_table, documents.doc_choice], **hidden
         )
-        calculator_inputs = [s.cn_income, s.mg_goal, s.mg_contribution, s.mg_start]
-        demo.load(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        demo.load(s.suggestions, None, listed, **hidden)
         demo.load(s.calculator_defaults, None, calculator_inputs, **hidden)
         saved = profile.save.click(
             profile.save_profile_form, profile.fields, profile.profile_status, **hidden
         )
-        saved.then(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        saved.then(s.suggestions, None, listed, **hidden)
         saved.then(s.calculator_defaults, None, calculator_inputs, **hidden)
-        s.refresh.click(s.suggestions, None, [s.suggestion_text, s.score_chart], **hidden)
+        s.refresh.click(s.suggestions, None, listed, **hidden)
         s.cn_button.click(s.capital_needed, [s.cn_income, s.cn_yield], s.cn_result, **hidden)
         s.mg_button.click(
             s.months_to_goal,
@@ -94,18 +86,7 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
             d.add_documents, d.upload, [d.doc_status, d.doc_table, d.doc_choice, d.upload], **hidden
         )
         d.delete.click(d.ask_delete, d.doc_choice, [d.confirm_text, d.confirm_row], **hidden)
-        # thumbs up/down on an answer (appended last: earlier events keep their fn_index)
-        rated = [chat.feedback_note, chat.feedback_row, chat.disliked, chat.feedback_comment]
-        chat.chatbot.like(chat.rate_answer, None, rated, show_progress="hidden", **hidden)
-        # the comment on a thumbs-down, sent from the field that opened beside the answer
-        for send in (chat.feedback_send.click, chat.feedback_comment.submit):  # in this order
-            send(
-                chat.send_rating,
-                [chat.feedback_comment, chat.disliked],
-                rated,
-                show_progress="hidden",
-                **hidden,
-            )
+        _wire_feedback(chat, hidden)
         # deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question
         hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": d.confirm_row}
         deleted = d.confirm.click(
@@ -113,10 +94,53 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         )
         deleted.then(**hide, **hidden)
         d.cancel.click(**hide, **hidden)
-        # the conversation comes back after a reload (kept in this browser's storage)
-        restored = [chat.chatbot, chat.interface.chatbot_state]
-        demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
     return demo
+
+
+def _wire_memory(
+    demo: gr.Blocks,
+    chat: ChatTab,
+    profile: ProfileTab,
+    s: SuggestionsTab,
+    hidden: dict[str, Any],
+) -> None:
+    """The conversation kept in this browser's storage and back after a reload; after
+    facts were saved from the chat, the profile form and the suggestions show them."""
+    form = [*profile.fields, profile.who, profile.profile_status]
+    refreshed = [*form, s.suggestion_text, s.score_chart]
+    refreshed += [s.cn_income, s.mg_goal, s.mg_contribution, s.mg_start]
+
+    def remember(history: Any, request: gr.Request) -> list[Any]:
+        kept = chat.remember_chat(history, request)
+        if not chat.take_saved(request):
+            return [kept, *[gr.skip()] * len(refreshed)]
+        return [
+            kept,
+            *profile.load_profile_form(request),
+            *s.suggestions(request),
+            *s.calculator_defaults(request),
+        ]
+
+    chat.chatbot.change(
+        remember, chat.chatbot, [chat.saved_chat, *refreshed], show_progress="hidden", **hidden
+    )
+    restored = [chat.chatbot, chat.interface.chatbot_state]
+    demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
+
+
+def _wire_feedback(chat: ChatTab, hidden: dict[str, Any]) -> None:
+    """Thumbs up/down on an answer, and the comment a thumbs-down asks for, sent from
+    the field that opens under that answer."""
+    rated = [chat.feedback_note, chat.feedback_row, chat.disliked, chat.feedback_comment]
+    chat.chatbot.like(chat.rate_answer, None, rated, show_progress="hidden", **hidden)
+    for send in (chat.feedback_send.click, chat.feedback_comment.submit):  # in this order
+        send(
+            chat.send_rating,
+            [chat.feedback_comment, chat.disliked],
+            rated,
+            show_progress="hidden",
+            **hidden,
+        )
 
 
 def mount_ui(

@@ -115,7 +115,7 @@ def test_how_long_to_reach_reads_the_goal_and_the_monthly_saving(text, goal, add
     worked = calculate(text, read_numbers(text))
     assert worked is not None and worked.figures
     assert worked.figures[0].value == months_to(goal, rate, add)
-    assert f"pays {goal:,.0f}" in worked.text and f"adding {add:,.0f}" in worked.text
+    assert f"pays ${goal:,.0f}" in worked.text and f"adding ${add:,.0f}" in worked.text
 
 
 def test_capital_for_an_income_with_a_decimal_comma_rate():

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=400, ge=0, le=2000)
     max_question_chars: int = Field(default=4000, ge=10)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    max_statement_rows: int = Field(
+        default=50_000, ge=1, description="rows one statement import may hold (bank exports)"
+    )
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     ollama_url: str = "http://127.0.0.1:11434"

@@ -37,11 +37,9 @@ def proposed_facts(summary: CurrencySummary) -> dict[str, Any]:
     }
 
 
-def save_statement_facts(settings: Settings, user: str, facts: dict[str, Any]) -> Any:
-    """Merge the facts into the saved profile: statement streams replace the sources of
-    the same name, other sources stay. A profile holding money in another currency is
-    left alone (one line says why)."""
-    from advisor.users.profile_store import load_profile, save_facts
+def check_currency(settings: Settings, user: str, facts: dict[str, Any]) -> None:
+    """A profile holding money in another currency is left alone (one line says why)."""
+    from advisor.users.profile_store import load_profile
 
     saved = load_profile(settings, user)
     if saved.currency != facts["currency"] and any(
@@ -51,6 +49,16 @@ def save_statement_facts(settings: Settings, user: str, facts: dict[str, Any]) -
             f"not saved: the profile of {user!r} holds amounts in {saved.currency} and the "
             f"statement is in {facts['currency']}; amounts are never converted"
         )
+
+
+def save_statement_facts(settings: Settings, user: str, facts: dict[str, Any]) -> Any:
+    """Merge the facts into the saved profile: statement streams replace the sources of
+    the same name, other sources stay. A profile holding money in another currency is
+    left alone (one line says why)."""
+    from advisor.users.profile_store import load_profile, save_facts
+
+    check_currency(settings, user, facts)
+    saved = load_profile(settings, user)
     names = {src["name"] for src in facts["income_sources"]}
     kept = [s.model_dump() for s in saved.income_sources if s.name not in names]
     return save_facts(settings, user, {**facts, "income_sources": kept + facts["income_sources"]})

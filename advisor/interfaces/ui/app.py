@@ -116,6 +116,9 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         # the conversation comes back after a reload (kept in this browser's storage)
         restored = [chat.chatbot, chat.interface.chatbot_state]
         demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
+        # bank statements: saving or deleting one refreshes the form and the suggestions
+        shown = [s.suggestion_text, s.score_chart]
+        profile.statements.wire(demo, [(profile.load_profile_form, form), (s.suggestions, shown)])
     return demo
 
 

@@ -43,7 +43,9 @@ def api_url(home: Path, embedder) -> Iterator[str]:  # type: ignore[no-untyped-d
 
 def _upload(url: str, names: list[str], headers: dict[str, str], **form: str) -> httpx.Response:
     files = [("files", (n, (FIXTURES / n).read_bytes())) for n in names]
-    return httpx.post(f"{url}/v1/statements", files=files, data=form, headers=headers, timeout=60)
+    return httpx.post(
+        f"{url}/v1/statements/import", files=files, data=form, headers=headers, timeout=60
+    )
 
 
 def _mcp_import(home: Path, embedder: Any, user: str, arguments: dict[str, Any]) -> Any:  # noqa: ANN401
@@ -132,7 +134,7 @@ def _one_line_error(response: httpx.Response, status: int, says: str) -> None:
 
 
 def test_hostile_uploads_are_one_line_errors_and_keep_nothing(api_url: str) -> None:
-    post = f"{api_url}/v1/statements"
+    post = f"{api_url}/v1/statements/import"
     cases: list[tuple[list[tuple[str, bytes]], int, str]] = [
         ([("empty.csv", b"")], 400, "empty.csv: the file is empty"),
         ([("noise.csv", bytes(range(256)) * 40)], 400, "noise.csv: unknown layout"),
@@ -185,11 +187,13 @@ def test_a_key_reaches_only_its_own_users_statements(api_url: str) -> None:
     assert _stored(api_url, ANN) == ["us_bank.ofx"]
     anon = httpx.get(f"{api_url}/v1/statements", timeout=30)
     assert anon.status_code == 401
+    junk = httpx.get(f"{api_url}/v1/statements?users=bob", headers=ANN, timeout=30)
+    _one_line_error(junk, 400, "unknown query parameter 'users'")
 
 
 def test_saving_then_deleting_over_http_leaves_no_derived_fact(api_url: str) -> None:
     imported = _upload(api_url, ["us_chase.csv"], ANN).json()
-    saved = httpx.post(f"{api_url}/v1/statements/facts", headers=ANN, timeout=30)
+    saved = httpx.post(f"{api_url}/v1/statements/save-facts", headers=ANN, timeout=30)
     assert saved.status_code == 200 and saved.json()["saved"] == imported["proposed_facts"]
     profile = _saved_profile(api_url)
     assert profile.monthly_surplus == imported["proposed_facts"]["monthly_surplus"]
@@ -199,5 +203,5 @@ def test_saving_then_deleting_over_http_leaves_no_derived_fact(api_url: str) -> 
     assert profile.monthly_surplus is None and profile.income_sources == []
     listed = httpx.get(f"{api_url}/v1/statements", headers=ANN, timeout=30).json()
     assert listed["statements"] == [] and listed["figures"] is None
-    nothing = httpx.post(f"{api_url}/v1/statements/facts", headers=ANN, timeout=30)
+    nothing = httpx.post(f"{api_url}/v1/statements/save-facts", headers=ANN, timeout=30)
     _one_line_error(nothing, 404, "no statement of 'ann' is stored")

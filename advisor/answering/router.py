@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.core.answers import Turn
+from advisor.users.statements.questions import StatementQuestion, asks_statement
 from advisor.worked.calculation import asks_calculation
 from advisor.worked.comparison import asks_comparison
 from advisor.worked.names import Mention, mentions
@@ -23,6 +24,7 @@ ROUTES = (
     "small_talk",
     "decline",
     "basics",
+    "statement",
     "passivity",
     "calculation",
     "comparison",
@@ -30,7 +32,7 @@ ROUTES = (
     "suggestions",
     "general",
 )
-WORKED = frozenset({"passivity", "calculation", "comparison", "preference"})
+WORKED = frozenset({"passivity", "calculation", "comparison", "preference", "statement"})
 # routes whose text is composed by code from the catalog and the calculators, around quotes
 COMPOSED = WORKED | {"suggestions", "basics"}
 _WHY = re.compile(r"\s*(?:but\s+|and\s+|so\s+)?why\b", re.IGNORECASE)
@@ -51,6 +53,7 @@ class Plan:
     earlier: list[Numbers] = field(default_factory=list)  # numbers of earlier user turns
     facts: dict[str, Any] = field(default_factory=dict)  # profile facts the message states
     known: dict[str, Any] = field(default_factory=dict)  # facts of the earlier turns
+    statement: StatementQuestion | None = None  # what it asks of the person's statements
 
 
 def plan(text: str, turns: Sequence[Turn] = ()) -> Plan:
@@ -64,7 +67,10 @@ def plan(text: str, turns: Sequence[Turn] = ()) -> Plan:
     # "why would X be more passive than Y?" asks for reasons: the articles give them
     reasons = bool(_WHY.match(text))
     one = len(named) == 1 and len(streams(found)) == 1 and not reasons
-    if subject is not None and (described or one):
+    result.statement = asks_statement(text)  # the person's own money, from their statements
+    if result.statement is not None:
+        result.route = "statement"
+    elif subject is not None and (described or one):
         result.route = "passivity"
     elif asks_calculation(text) and (numbers.amounts or numbers.rates):
         result.route = "calculation"

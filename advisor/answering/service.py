@@ -228,7 +228,13 @@ class Advisor:
             return declined
         if plan.route is not None:
             worked = dispatch.work(
-                plan, question, read.known, passages, index=self.store.index, user=user
+                plan,
+                question,
+                read.known,
+                passages,
+                index=self.store.index,
+                user=user,
+                settings=self.settings,
             )
             if worked is not None:
                 return (yield from self._worked(worked, read, primary, turns))

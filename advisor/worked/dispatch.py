@@ -16,6 +16,7 @@ from advisor.worked.preference import update
 
 if TYPE_CHECKING:
     from advisor.answering.router import Plan
+    from advisor.core.settings import Settings
     from advisor.store.manifest import Manifest
 
 
@@ -27,6 +28,7 @@ def work(
     *,
     index: Manifest | None = None,
     user: str | None = None,
+    settings: Settings | None = None,
 ) -> Worked | None:
     """``profile`` is what was known before this message (the saved or given profile);
     the facts of earlier turns and of this message are added here. ``passages`` are the
@@ -38,6 +40,12 @@ def work(
     citer = Citer(passages)
     catalog = load_catalog()
     streams = [m.stream for m in plan.found if m.stream]
+    if plan.route == "statement" and plan.statement is not None:
+        from advisor.core.settings import get_settings
+        from advisor.users.statements.chat import statement_answer
+
+        where = settings or get_settings()
+        return statement_answer(plan.statement, plan.numbers, text, where, user)
     if plan.route == "passivity":
         worked = passive.from_figures(text, plan.numbers, citer)
         if worked is None:

@@ -1,11 +1,15 @@
 """``/v1/statements``: a person's bank statements over HTTP, with the same figures as
 ``advisor statement`` (one import for every interface, advisor.users.statements.saved).
 
-- ``POST /v1/statements`` (multipart: ``files``, optional ``currency``, ``save_facts``)
-  imports and keeps the files, and returns their figures and proposed facts;
+- ``POST /v1/statements/import`` (multipart: ``files``, optional ``currency``,
+  ``save_facts``) imports and keeps the files, and returns their figures and proposed
+  facts;
 - ``GET /v1/statements`` lists the stored statements and the figures of all of them;
-- ``POST /v1/statements/facts`` saves the facts all stored statements propose;
+- ``POST /v1/statements/save-facts`` saves the facts all stored statements propose;
 - ``DELETE /v1/statements/{name}`` deletes one, and the facts saved from it.
+
+One method a path (Starlette answers a wrong method with the methods of the first route
+of the path only). Unknown query parameters are refused rather than ignored.
 
 The key decides whose statements these are (a key bound to one user can only reach
 that user's); a server without keys keeps them for the local user, as the UI does."""
@@ -13,13 +17,27 @@ that user's); a server without keys keeps them for the local user, as the UI doe
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from advisor.answering.service import Advisor
 from advisor.interfaces.api.security import Caller
 
 MAX_FILES = 20
+
+
+def _only(*allowed: str) -> Any:
+    """A dependency refusing query parameters other than ``allowed``."""
+
+    async def check(request: Request) -> None:
+        from advisor.core.errors import InputError
+
+        extra = sorted(set(request.query_params) - set(allowed))
+        if extra:
+            takes = ", ".join(allowed) or "none"
+            raise InputError(f"unknown query parameter {extra[0][:40]!r}: this route takes {takes}")
+
+    return Depends(check)
 
 
 def _user(caller: Caller, requested: str | None) -> str:
@@ -33,7 +51,7 @@ def add_statement_routes(
 ) -> None:
     settings = the_advisor.settings
 
-    @v1.post("/statements")
+    @v1.post("/statements/import", dependencies=[_only()])
     async def import_statements(
         caller: Annotated[Caller, Depends(authenticate)],
         files: Annotated[list[UploadFile], File(description="CSV, OFX or QFX exports")],
@@ -56,7 +74,7 @@ def add_statement_routes(
             import_uploads, settings, who, uploads, currency=currency or None, save_facts=save_facts
         )
 
-    @v1.get("/statements")
+    @v1.get("/statements", dependencies=[_only("user")])
     async def list_statements(
         caller: Annotated[Caller, Depends(authenticate)], user: str | None = None
     ) -> dict[str, Any]:
@@ -69,7 +87,7 @@ def add_statement_routes(
         figures = await run_in_threadpool(stored_report, settings, who)
         return {"user": who, "statements": stored, "figures": figures}
 
-    @v1.post("/statements/facts")
+    @v1.post("/statements/save-facts", dependencies=[_only("user")])
     async def save_statement_facts(
         caller: Annotated[Caller, Depends(authenticate)], user: str | None = None
     ) -> dict[str, Any]:
@@ -80,7 +98,7 @@ def add_statement_routes(
         facts = await run_in_threadpool(save_stored_facts, settings, who)
         return {"user": who, "saved": facts}
 
-    @v1.delete("/statements/{name}")
+    @v1.delete("/statements/{name}", dependencies=[_only("user")])
     async def delete_statement(
         name: str, caller: Annotated[Caller, Depends(authenticate)], user: str | None = None
     ) -> dict[str, Any]:

@@ -79,7 +79,7 @@ class CurrencySummary:
                 for s in sorted(self.streams.values(), key=lambda s: -s.total)
             },
             "income_per_month_total": float(self.per_month(self.income())),
-            "passive_share": None if share is None else round(share, 4),
+            "passive_share": None if share is None else round(share, 6),
             "monthly_surplus": float(self.monthly_surplus()),
             "money_in": float(self.money_in),
             "money_out": float(self.money_out),

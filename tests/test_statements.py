@@ -258,3 +258,25 @@ def test_an_amount_written_as_banks_write_it_reads_back_exactly(cents: int, styl
         "trailing": f"{us}-" if value < 0 else us,
     }[style]
     assert parse_amount(text, decimal_comma([text])) == value
+
+
+@pytest.mark.parametrize("name", WITH_BALANCE)
+def test_the_savings_fact_is_the_balance_after_the_last_row(name: str) -> None:
+    from advisor.users.statements.report import statement_report
+
+    rows = read_statement(FIXTURES / name)
+    chronological = sorted(rows, key=lambda r: r.row, reverse=name == "us_chase.csv")
+    first = chronological[0]
+    assert first.balance is not None
+    end = first.balance - first.amount + sum((r.amount for r in rows), Decimal(0))
+    report = statement_report([FIXTURES / name])
+    assert report["currencies"][0]["balance_at_end"] == float(end)
+    assert report["proposed_facts"]["capital"] == float(end)
+
+
+def test_an_export_without_balances_proposes_no_savings() -> None:
+    from advisor.users.statements.report import statement_report
+
+    report = statement_report([FIXTURES / "de_sparkasse.csv"])
+    assert report["currencies"][0]["balance_at_end"] is None
+    assert "capital" not in report["proposed_facts"]

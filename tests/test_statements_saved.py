@@ -49,11 +49,12 @@ def test_deleting_a_statement_removes_it_and_the_facts_saved_from_it(
     report = _json(capsys, "statement", "-u", "ann", "import", chase, "--save-facts", "--json")
     saved = _profile(capsys)
     assert saved["monthly_surplus"] == report["proposed_facts"]["monthly_surplus"]
+    assert saved["capital"] == report["proposed_facts"]["capital"]
     assert len(saved["income_sources"]) == len(report["proposed_facts"]["income_sources"]) + 1
     code, out, _ = cli(capsys, "statement", "-u", "ann", "delete", "us_chase.csv")
     assert code == 0 and "monthly_surplus" in out and "income_sources" in out
     after = _profile(capsys)
-    assert after["monthly_surplus"] is None
+    assert after["monthly_surplus"] is None and after["capital"] is None  # the last balance
     assert [s["name"] for s in after["income_sources"]] == ["tutoring"]  # typed: kept
     assert after["hours_per_week"] == 6
     assert _json(capsys, "statement", "-u", "ann", "list", "--json")["statements"] == []
@@ -86,6 +87,7 @@ def test_deleting_the_user_leaves_nothing_derived_from_their_statements(
     assert stored_report(get_settings(), "ann") is None
     profile = _profile(capsys)
     assert profile["monthly_surplus"] is None and profile["income_sources"] == []
+    assert profile["capital"] is None
 
 
 def test_a_bad_file_in_an_import_keeps_none_of_its_files(

@@ -47,16 +47,16 @@ def _top(extra: dict[str, Any]) -> str:
     from advisor.recommender import suggest
     from advisor.users.profile import Profile
 
-    profile = Profile(
-        capital=2000,
-        hours_per_week=3,
-        horizon_years=5,
-        goal_monthly_income=500,
-        emergency_fund_months=6,
-        high_interest_debt=0,
-        risk_tolerance="medium",
-        **extra,
-    )
+    form: dict[str, Any] = {
+        "capital": 2000,
+        "hours_per_week": 3,
+        "horizon_years": 5,
+        "goal_monthly_income": 500,
+        "emergency_fund_months": 6,
+        "high_interest_debt": 0,
+        "risk_tolerance": "medium",
+    }
+    profile = Profile.model_validate({**form, **extra})
     first = suggest(profile).suggestions[0]
     return f"1. {first.name} · fit {first.score:.0f}/100"
 
@@ -105,7 +105,8 @@ def test_a_statement_shows_its_passive_share_and_saving_it_changes_the_suggestio
     field = page.get_by_label("Money left over each month")
     page.wait_for_function("el => el.value !== ''", arg=field.element_handle())
     assert float(field.input_value()) == facts["monthly_surplus"]
-    saved = {"monthly_surplus": facts["monthly_surplus"], "income_sources": facts["income_sources"]}
+    assert float(page.get_by_label("Savings you could invest").input_value()) == facts["capital"]
+    saved = {k: v for k, v in facts.items() if k != "currency"}  # surplus, sources, capital
     assert _top(saved) != _top({})  # the recommender ranks differently with the surplus
     _wait_for_top(page, _top(saved))
 

@@ -63,9 +63,14 @@ def _print(report: dict[str, Any], user: str, saved: bool) -> None:
     sources = ", ".join(
         f"{s['name']} {_money(s['monthly_income'])}/month" for s in facts["income_sources"]
     )
+    savings = (
+        f"; capital = {_money(facts['capital'])} (the accounts' last balances)"
+        if "capital" in facts
+        else ""
+    )
     typer.echo(
         f"\nproposed profile facts ({facts['currency']}): monthly_surplus = "
-        f"{_money(facts['monthly_surplus'])}; income_sources = {sources or 'none'}"
+        f"{_money(facts['monthly_surplus'])}; income_sources = {sources or 'none'}{savings}"
     )
     if saved:
         typer.echo(f"saved to the profile of {user}")

@@ -74,6 +74,11 @@ def figures_markdown(report: dict[str, Any] | None) -> str:
         f"- Money left over each month: {_money(facts['monthly_surplus'], cur)}",
         f"- Current income sources: {sources or 'none'}",
     ]
+    if "capital" in facts:
+        lines.append(
+            f"- Savings you could invest: {_money(facts['capital'], cur)} (what the exported "
+            "accounts hold at the end; change it on the form if part of it is not for investing)"
+        )
     return "\n".join(lines)
 
 

@@ -26,8 +26,9 @@ def source_name(stream: str) -> str:
 
 def proposed_facts(summary: CurrencySummary) -> dict[str, Any]:
     """Facts in the summary's currency: the surplus (never below zero: a profile holds
-    what is left over), and each stream as an income source a month."""
-    return {
+    what is left over), each stream as an income source a month, and where the export
+    has a balance column, what the accounts hold at the end as savings (``capital``)."""
+    facts: dict[str, Any] = {
         "currency": summary.currency,
         "monthly_surplus": max(0.0, float(summary.monthly_surplus())),
         "income_sources": [
@@ -35,6 +36,10 @@ def proposed_facts(summary: CurrencySummary) -> dict[str, Any]:
             for s in sorted(summary.streams.values(), key=lambda s: -s.total)
         ],
     }
+    balance = summary.balance()
+    if balance is not None and balance > 0:
+        facts["capital"] = float(balance)
+    return facts
 
 
 def check_currency(settings: Settings, user: str, facts: dict[str, Any]) -> None:

@@ -40,6 +40,11 @@ class CurrencySummary:
     money_out: Decimal = Decimal(0)
     refunds: Decimal = Decimal(0)
     transfers: Decimal = Decimal(0)
+    balances: dict[str, Decimal] = field(default_factory=dict)  # last balance, a file
+
+    def balance(self) -> Decimal | None:
+        """What the exported accounts hold at the end: each file's last balance, summed."""
+        return sum(self.balances.values(), Decimal(0)) if self.balances else None
 
     def income(self) -> Decimal:
         return sum((s.total for s in self.streams.values()), Decimal(0))
@@ -85,6 +90,8 @@ class CurrencySummary:
             "money_out": float(self.money_out),
             "own_transfers_left_out": float(self.transfers),
             "refunds": float(self.refunds),
+            "balance_at_end": None if self.balance() is None else float(self.balance() or 0),
+            "balances_by_file": {name: float(v) for name, v in sorted(self.balances.items())},
         }
 
 
@@ -114,6 +121,7 @@ def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySu
     # A card bill paid from checking is spending, unless the card's own statement (its
     # purchases and the payment received) is imported too: then it only moves money.
     card_imported = any(lab.kind == "card_payment" and r.amount > 0 for r, lab in labelled)
+    summary.balances = last_balances([row for row, _ in labelled])
     for row, label in labelled:
         bill_paid = label.kind == "card_payment" and row.amount < 0
         if label.kind in NOT_IN_SURPLUS and (card_imported or not bill_paid):
@@ -133,3 +141,21 @@ def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySu
             if name == UNCLASSIFIED and len(stream.examples) < 5:
                 stream.examples.append(row.description)
     return summary
+
+
+def last_balances(rows: list[Transaction]) -> dict[str, Decimal]:
+    """Each file's balance after its last transaction: files list rows oldest first or
+    newest first, so the file's own order says which of a day's rows came last."""
+    by_file: dict[str, list[Transaction]] = defaultdict(list)
+    for row in rows:
+        if row.balance is not None:
+            by_file[row.file].append(row)
+    out = {}
+    for name, these in by_file.items():
+        these.sort(key=lambda r: r.row)
+        newest_first = these[0].date > these[-1].date
+        ordered = sorted(these, key=lambda r: (r.date, -r.row if newest_first else r.row))
+        balance = ordered[-1].balance
+        assert balance is not None
+        out[name] = balance
+    return out

@@ -23,6 +23,8 @@ def _print_currency(block: dict[str, Any], first: bool) -> None:
     width = max([len(n) for n in block["income_per_month"]] + [16])
     for name, stream in block["income_per_month"].items():
         label = stream["passivity"] or "not classified yet"
+        if stream.get("guessed_rows"):
+            label += f" ({stream['guessed_rows']} rows guessed: check them, label if wrong)"
         typer.echo(f"    {name:{width}} {_money(stream['per_month']):>12}  {label}")
     if not block["income_per_month"]:
         typer.echo("    (no income found)")

@@ -75,14 +75,15 @@ def statement_answer(
     names, per_file = stored_rows(settings, user)
     if not names:
         return _no_statement(user)
+    from advisor.users.statements.guess import guesser
     from advisor.users.statements.reader import merge
 
     rows = merge(per_file)
-    labels = load_labels(settings, user)
-    summaries = summarize(rows, labels)
+    labels, guess = load_labels(settings, user), guesser(settings)
+    summaries = summarize(rows, labels, guess)
     first, last = min(r.date for r in rows), max(r.date for r in rows)
     if question.kind == "stream":
-        lines, figures = _stream_lines(question, rows, labels, last)
+        lines, figures = _stream_lines(question, rows, labels, last, guess)
     elif question.kind == "projection":
         return _projection(summaries[0], numbers, text, settings, user, names, first, last)
     else:
@@ -127,7 +128,11 @@ def _period(question: StatementQuestion, first: dt.date, last: dt.date) -> tuple
 
 
 def _stream_lines(
-    question: StatementQuestion, rows: list[Any], labels: dict[str, str], last: dt.date
+    question: StatementQuestion,
+    rows: list[Any],
+    labels: dict[str, str],
+    last: dt.date,
+    guess: Any,
 ) -> tuple[list[str], list[Any]]:
     from advisor.users.statements.summary import summarize
 
@@ -136,7 +141,7 @@ def _stream_lines(
     within = [r for r in rows if start <= r.date <= last]
     lines, figures = [], []
     span = f"from {start.isoformat()} to {last.isoformat()} ({which})"
-    for s in summarize(within, labels) if within else []:
+    for s in summarize(within, labels, guess) if within else []:
         wanted = question.streams or tuple(s.streams)
         for name in wanted:
             said = name.replace("_", " ")

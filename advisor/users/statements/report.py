@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.core.errors import InputError
+from advisor.users.statements.guess import Guesser
 from advisor.users.statements.model import Transaction
 
 
@@ -15,6 +16,7 @@ def report_of(
     names: Sequence[str],
     per_file: Sequence[list[Transaction]],
     labels: Mapping[str, str] | None = None,
+    guess: Guesser | None = None,
 ) -> dict[str, Any]:
     """The figures of already-read statements (``per_file``, one list of rows a file)."""
     from advisor.users.statements.facts import proposed_facts
@@ -24,7 +26,7 @@ def report_of(
     rows = merge(per_file)
     if not rows:
         raise InputError("no transactions in the statements")
-    summaries = summarize(rows, labels)
+    summaries = summarize(rows, labels, guess)
     return {
         "files": list(names),
         "rows": len(rows),
@@ -38,10 +40,11 @@ def statement_report(
     files: Sequence[Path],
     default_currency: str = "USD",
     labels: Mapping[str, str] | None = None,
+    guess: Guesser | None = None,
 ) -> dict[str, Any]:
     from advisor.users.statements.reader import read_statement
 
     if not files:
         raise InputError("no statement files given")
     per_file = [read_statement(Path(f), default_currency) for f in files]
-    return report_of([Path(f).name for f in files], per_file, labels)
+    return report_of([Path(f).name for f in files], per_file, labels, guess)

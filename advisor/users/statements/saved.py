@@ -123,7 +123,9 @@ def stored_report(settings: Settings, user: str) -> dict[str, Any] | None:
     names, rows = stored_rows(settings, user)
     if not names:
         return None
-    return report_of(names, rows, load_labels(settings, user))
+    from advisor.users.statements.guess import guesser
+
+    return report_of(names, rows, load_labels(settings, user), guesser(settings))
 
 
 def _check_size(settings: Settings, names: Sequence[str], rows: Sequence[list[Any]]) -> None:
@@ -166,11 +168,14 @@ def import_statements(
     replaced), and return the figures of these files; with ``save_facts`` the proposed
     facts go to the profile, recorded as derived from these statements. A bad file, or
     facts that cannot be saved, keeps nothing."""
+    from advisor.users.statements.guess import guesser
     from advisor.users.statements.labels import load_labels
     from advisor.users.statements.report import report_of
+    from advisor.users.statements.summary import summarize
 
     names, per_file = read_files(settings, user, files, currency)
-    report = report_of(names, per_file, load_labels(settings, user))
+    labels, guess = load_labels(settings, user), guesser(settings)
+    report = report_of(names, per_file, labels, guess)
     existing = {p.name.removesuffix(SUFFIX) for p in _stored(settings, user)}
     if len(existing | set(names)) > MAX_STATEMENTS:
         raise InputError(f"at most {MAX_STATEMENTS} statements a person: delete old ones first")
@@ -180,7 +185,8 @@ def import_statements(
         check_currency(settings, user, report["proposed_facts"])
     try:
         for name, rows, file_name in zip(names, per_file, files, strict=True):
-            _write_json(_path(settings, user, name), _body(name, Path(file_name).name, rows))
+            body = _body(name, Path(file_name).name, rows, summarize(rows, labels, guess))
+            _write_json(_path(settings, user, name), body)
         if save_facts:
             save_derived_facts(settings, user, names, report["proposed_facts"])
     except OSError as exc:
@@ -188,9 +194,7 @@ def import_statements(
     return {**report, "stored": names, "saved": save_facts}
 
 
-def _body(name: str, file_name: str, rows: list[Transaction]) -> dict[str, Any]:
-    from advisor.users.statements.summary import summarize
-
+def _body(name: str, file_name: str, rows: list[Transaction], summary: list[Any]) -> dict[str, Any]:
     dates = [r.date for r in rows]
     return {
         "name": name,
@@ -199,7 +203,7 @@ def _body(name: str, file_name: str, rows: list[Transaction]) -> dict[str, Any]:
         "rows": len(rows),
         "first_date": min(dates).isoformat(),
         "last_date": max(dates).isoformat(),
-        "summary": [s.as_dict() for s in summarize(rows)],
+        "summary": [s.as_dict() for s in summary],
         "transactions": [_encode(r) for r in rows],
     }
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from advisor.recommender.calculators import PassivityLabel
-from advisor.users.statements.classify import UNCLASSIFIED, Label, classify
+from advisor.users.statements.classify import UNCLASSIFIED, Label, classify, stream_passivity
 from advisor.users.statements.model import Transaction
 
 # Money in that the surplus leaves out: it only came back from the person's own money.
@@ -25,6 +25,7 @@ class Stream:
     passivity: PassivityLabel | None
     total: Decimal = Decimal(0)
     rows: int = 0
+    guessed: int = 0  # rows the embedding model named (no rule or label did)
     examples: list[str] = field(default_factory=list)  # payers, for the unclassified
 
 
@@ -78,6 +79,7 @@ class CurrencySummary:
                     "per_month": float(self.per_month(s.total)),
                     "total": float(s.total),
                     "rows": s.rows,
+                    "guessed_rows": s.guessed,
                     "passivity": s.passivity,
                     **({"examples": s.examples} if s.name == UNCLASSIFIED else {}),
                 }
@@ -101,16 +103,44 @@ def months_between(first: dt.date, last: dt.date) -> int:
 
 
 def summarize(
-    rows: list[Transaction], labels: Mapping[str, str] | None = None
+    rows: list[Transaction],
+    labels: Mapping[str, str] | None = None,
+    guess: Callable[[list[str]], list[str | None]] | None = None,
 ) -> list[CurrencySummary]:
     """One summary per currency, the currency with most rows first; ``labels`` are the
-    person's own (advisor.users.statements.labels)."""
+    person's own (advisor.users.statements.labels); ``guess`` names the income rows no
+    rule or label names (advisor.users.statements.guess), or leaves them unclassified."""
+    labelled = [(row, classify(row, labels)) for row in rows]
+    if guess is not None:
+        labelled = _guessed(labelled, guess)
     by_currency: dict[str, list[tuple[Transaction, Label]]] = defaultdict(list)
-    for row in rows:
-        by_currency[row.currency].append((row, classify(row, labels)))
-    out = [_one(currency, labelled) for currency, labelled in by_currency.items()]
+    for row, label in labelled:
+        by_currency[row.currency].append((row, label))
+    out = [_one(currency, these) for currency, these in by_currency.items()]
     out.sort(key=lambda s: (-s.rows, s.currency))
     return out
+
+
+def _guessed(
+    labelled: list[tuple[Transaction, Label]], guess: Callable[[list[str]], list[str | None]]
+) -> list[tuple[Transaction, Label]]:
+    unsure = sorted(
+        {
+            r.description
+            for r, lab in labelled
+            if lab.kind == "income" and lab.stream == UNCLASSIFIED
+        }
+    )
+    if not unsure:
+        return labelled
+    passivity = stream_passivity()
+    named = {d: s for d, s in zip(unsure, guess(unsure), strict=True) if s in passivity}
+    return [
+        (r, Label("income", named[r.description], passivity[named[r.description]], guessed=True))
+        if lab.stream == UNCLASSIFIED and r.description in named
+        else (r, lab)
+        for r, lab in labelled
+    ]
 
 
 def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySummary:
@@ -138,6 +168,7 @@ def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySu
             stream = summary.streams.setdefault(name, Stream(name, label.passivity))
             stream.total += row.amount
             stream.rows += 1
+            stream.guessed += label.guessed
             if name == UNCLASSIFIED and len(stream.examples) < 5:
                 stream.examples.append(row.description)
     return summary

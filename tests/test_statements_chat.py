@@ -90,11 +90,13 @@ def test_the_projection_uses_the_persons_own_surplus_and_the_calculators(
 
 
 def test_without_a_statement_the_answer_says_how_to_import_one(writable_advisor: Any) -> None:
-    for question in (SHARE, RENT, PROJECTION):
+    for question in (SHARE, PROJECTION):
         answer = writable_advisor.ask(question, user="nobody-yet")
         assert answer.route == "statement"
         assert "No bank statement of yours is stored yet" in answer.answer
         assert "/v1/statements" in answer.answer and answer.citations == []
+    # one stream without statements: the person's notes and the library may answer it
+    assert writable_advisor.ask(RENT, user="nobody-yet").route != "statement"
     anonymous = writable_advisor.ask(SHARE)
     assert anonymous.route == "statement" and "no user to keep them for" in anonymous.answer
 
@@ -143,3 +145,10 @@ def test_the_api_answers_from_the_callers_own_statement_only(
     bob = ask("bob-key-0123456789")
     assert "No bank statement of yours is stored yet" in bob["choices"][0]["message"]["content"]
     assert f"{share * 100:.1f}%" not in bob["choices"][0]["message"]["content"]
+
+
+def test_a_question_on_something_no_statement_stream_names_is_left_to_the_notes() -> None:
+    from advisor.answering.router import plan
+
+    assert plan("What does my vending machine route earn?").route != "statement"
+    assert plan(RENT).route == "statement"

@@ -65,7 +65,9 @@ def statement_answer(
     text: str,
     settings: Settings,
     user: str | None,
-) -> Worked:
+) -> Worked | None:
+    """The answer from the stored statements; None (answer from the documents and the
+    library) for a question on one stream when no statement is stored."""
     from advisor.users.statements.labels import load_labels
     from advisor.users.statements.saved import stored_rows
     from advisor.users.statements.summary import summarize
@@ -73,6 +75,8 @@ def statement_answer(
     if user is None:
         return _no_statement(None)
     names, per_file = stored_rows(settings, user)
+    if not names and question.kind == "stream":
+        return None  # "what did my rentals bring in?": their notes may answer it
     if not names:
         return _no_statement(user)
     from advisor.users.statements.guess import guesser

@@ -64,7 +64,9 @@ def asks_statement(text: str) -> StatementQuestion | None:
         match = pattern.search(text)
         if match is None:
             continue
-        what = match.groupdict().get("what") or ""
-        streams = named_streams(what) if kind == "stream" else ()
+        what = match.groupdict().get("what")
+        streams = named_streams(what) if what else ()
+        if what and not streams:  # "what does my vending route earn?": their notes may say
+            continue
         return StatementQuestion(kind, streams, _period(text))
     return None

@@ -61,8 +61,8 @@ def _decode(name: str, cells: list[Any]) -> Transaction:
     )
 
 
-def _write_json(path: Path, body: Any) -> None:
-    """Atomically: readers see the old file or the new, never half."""
+def _stage(path: Path, body: Any) -> Path:
+    """``body`` written beside ``path`` under a temporary name, ready to replace it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".stmt-", suffix=".tmp")
     try:
@@ -70,10 +70,15 @@ def _write_json(path: Path, body: Any) -> None:
             json.dump(body, handle, ensure_ascii=False)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def _write_json(path: Path, body: Any) -> None:
+    """Atomically: readers see the old file or the new, never half."""
+    os.replace(_stage(path, body), path)
 
 
 def _read_json(path: Path, user: str) -> Any:
@@ -183,14 +188,21 @@ def import_statements(
         from advisor.users.statements.facts import check_currency
 
         check_currency(settings, user, report["proposed_facts"])
-    try:
+    staged: list[tuple[Path, Path]] = []
+    try:  # every file written first under a temporary name: a failure keeps none
         for name, rows, file_name in zip(names, per_file, files, strict=True):
             body = _body(name, Path(file_name).name, rows, summarize(rows, labels, guess))
-            _write_json(_path(settings, user, name), body)
+            path = _path(settings, user, name)
+            staged.append((_stage(path, body), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
         if save_facts:
             save_derived_facts(settings, user, names, report["proposed_facts"])
     except OSError as exc:
         raise StoreError(f"cannot keep the statements of {user!r}: {exc}") from exc
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
     return {**report, "stored": names, "saved": save_facts}
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.core.answers import Turn
+from advisor.core.settings import Settings
 from advisor.users.statements.questions import StatementQuestion, asks_statement
 from advisor.worked.calculation import asks_calculation
 from advisor.worked.comparison import asks_comparison
@@ -54,13 +55,16 @@ class Plan:
     facts: dict[str, Any] = field(default_factory=dict)  # profile facts the message states
     known: dict[str, Any] = field(default_factory=dict)  # facts of the earlier turns
     statement: StatementQuestion | None = None  # what it asks of the person's statements
+    settings: Settings | None = None  # where the person's statements are kept
 
 
-def plan(text: str, turns: Sequence[Turn] = ()) -> Plan:
-    """The route for ``text`` after ``turns``."""
+def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None) -> Plan:
+    """The route for ``text`` after ``turns`` (``settings``: where the person's data is,
+    for the routes that read it)."""
     numbers, found = read_numbers(text), mentions(text)
     earlier = [read_numbers(t.content) for t in turns if t.role == "user"]
     result = Plan(None, numbers, found, earlier, stated_facts(text), conversation_facts(turns))
+    result.settings = settings
     subject = asks_passivity(text)
     described = numbers.hours_per_month is not None and any(a.per for a in numbers.amounts)
     named = [m for m in mentions(subject or "") if m.stream]

@@ -16,7 +16,6 @@ from advisor.worked.preference import update
 
 if TYPE_CHECKING:
     from advisor.answering.router import Plan
-    from advisor.core.settings import Settings
     from advisor.store.manifest import Manifest
 
 
@@ -28,7 +27,6 @@ def work(
     *,
     index: Manifest | None = None,
     user: str | None = None,
-    settings: Settings | None = None,
 ) -> Worked | None:
     """``profile`` is what was known before this message (the saved or given profile);
     the facts of earlier turns and of this message are added here. ``passages`` are the
@@ -44,7 +42,7 @@ def work(
         from advisor.core.settings import get_settings
         from advisor.users.statements.chat import statement_answer
 
-        where = settings or get_settings()
+        where = plan.settings or get_settings()
         return statement_answer(plan.statement, plan.numbers, text, where, user)
     if plan.route == "passivity":
         worked = passive.from_figures(text, plan.numbers, citer)

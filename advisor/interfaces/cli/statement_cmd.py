@@ -117,6 +117,28 @@ def register(app: typer.Typer) -> None:
             return
         _print(report, ctx.obj, save)
 
+    _register_kept(statement_app)
+
+    @statement_app.command("label")
+    def label(
+        ctx: typer.Context,
+        text: str = typer.Argument(..., help='text of the payer, e.g. "ACME PAYOUT"'),
+        stream: str = typer.Argument(
+            ..., help="e.g. royalties, rent_received, refund, own_transfer; unclassified forgets"
+        ),
+    ) -> None:
+        """Say what a payer's rows are; remembered for every later import."""
+        from advisor.core.settings import get_settings
+        from advisor.users.statements.labels import save_label
+
+        labels = save_label(get_settings(), ctx.obj, text, stream)
+        action = "forgot" if stream == "unclassified" else f"{stream}:"
+        typer.echo(f"{action} rows holding {text!r} ({len(labels)} labels of {ctx.obj} kept)")
+
+
+def _register_kept(statement_app: typer.Typer) -> None:
+    """``list`` and ``delete``: the statements kept for the user."""
+
     @statement_app.command("list")
     def list_(
         ctx: typer.Context,
@@ -148,19 +170,3 @@ def register(app: typer.Typer) -> None:
         removed = delete_statement(get_settings(), ctx.obj, name)
         facts = f"; removed from the profile: {', '.join(removed)}" if removed else ""
         typer.echo(f"deleted the statement {name}{facts}")
-
-    @statement_app.command("label")
-    def label(
-        ctx: typer.Context,
-        text: str = typer.Argument(..., help='text of the payer, e.g. "ACME PAYOUT"'),
-        stream: str = typer.Argument(
-            ..., help="e.g. royalties, rent_received, refund, own_transfer; unclassified forgets"
-        ),
-    ) -> None:
-        """Say what a payer's rows are; remembered for every later import."""
-        from advisor.core.settings import get_settings
-        from advisor.users.statements.labels import save_label
-
-        labels = save_label(get_settings(), ctx.obj, text, stream)
-        action = "forgot" if stream == "unclassified" else f"{stream}:"
-        typer.echo(f"{action} rows holding {text!r} ({len(labels)} labels of {ctx.obj} kept)")

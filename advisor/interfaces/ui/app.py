@@ -106,13 +106,7 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
                 show_progress="hidden",
                 **hidden,
             )
-        # deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question
-        hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": d.confirm_row}
-        deleted = d.confirm.click(
-            d.delete_document, d.doc_choice, [d.doc_status, d.doc_table, d.doc_choice], **hidden
-        )
-        deleted.then(**hide, **hidden)
-        d.cancel.click(**hide, **hidden)
+        _confirmed_delete(d, hidden)
         # the conversation comes back after a reload (kept in this browser's storage)
         restored = [chat.chatbot, chat.interface.chatbot_state]
         demo.load(chat.restore_chat, chat.saved_chat, restored, **hidden)
@@ -120,6 +114,16 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         shown = [s.suggestion_text, s.score_chart]
         profile.statements.wire(demo, [(profile.load_profile_form, form), (s.suggestions, shown)])
     return demo
+
+
+def _confirmed_delete(d: DocumentsTab, hidden: dict[str, Any]) -> None:
+    """Deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question."""
+    hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": d.confirm_row}
+    deleted = d.confirm.click(
+        d.delete_document, d.doc_choice, [d.doc_status, d.doc_table, d.doc_choice], **hidden
+    )
+    deleted.then(**hide, **hidden)
+    d.cancel.click(**hide, **hidden)
 
 
 def mount_ui(

@@ -205,3 +205,22 @@ def test_saving_then_deleting_over_http_leaves_no_derived_fact(api_url: str) -> 
     assert listed["statements"] == [] and listed["figures"] is None
     nothing = httpx.post(f"{api_url}/v1/statements/save-facts", headers=ANN, timeout=30)
     _one_line_error(nothing, 404, "no statement of 'ann' is stored")
+
+
+def test_the_ui_panel_refuses_a_path_that_was_not_uploaded_and_keeps_nothing(
+    home: Path, embedder: Any
+) -> None:
+    """A Gradio handler is reachable with any JSON a client sends: a server path named
+    in place of an upload is refused in one line, and nothing is read or kept."""
+    from advisor.answering.service import Advisor
+    from advisor.interfaces.ui.statements_panel import StatementsPanel
+    from advisor.users.statements.saved import list_statements
+
+    panel = StatementsPanel(Advisor(make_settings(home), embedder=embedder))
+    fixture = str(FIXTURES / "us_chase.csv")
+    status, figures, *_ = panel.import_files([fixture], None)  # type: ignore[arg-type]
+    shown = status.replace("\\", "")  # Markdown escapes
+    assert shown.startswith("⚠️ Not imported: refused us_chase.csv") and "\n" not in status
+    assert "No statement imported yet" in figures
+    assert list_statements(make_settings(home), "local") == []
+    assert (FIXTURES / "us_chase.csv").exists()  # never unlinked: it was not an upload

@@ -24,7 +24,8 @@ def _print_currency(block: dict[str, Any], first: bool) -> None:
     for name, stream in block["income_per_month"].items():
         label = stream["passivity"] or "not classified yet"
         if stream.get("guessed_rows"):
-            label += f" ({stream['guessed_rows']} rows guessed: check them, label if wrong)"
+            n = stream["guessed_rows"]
+            label += f" ({n} row{'s' * (n != 1)} guessed: check, and label if wrong)"
         typer.echo(f"    {name:{width}} {_money(stream['per_month']):>12}  {label}")
     if not block["income_per_month"]:
         typer.echo("    (no income found)")

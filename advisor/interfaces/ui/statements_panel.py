@@ -39,7 +39,8 @@ def _block(block: dict[str, Any], first: bool) -> list[str]:
     for name, stream in block["income_per_month"].items():
         label = stream["passivity"] or "not classified yet"
         if stream.get("guessed_rows"):
-            label += f" ({stream['guessed_rows']} rows guessed from similar payers)"
+            n = stream["guessed_rows"]
+            label += f" ({n} row{'s' * (n != 1)} guessed from similar payers)"
         lines.append(f"| {name.replace('_', ' ')} | {_money(stream['per_month'], cur)} | {label} |")
     lines += [
         f"| **all income** | **{_money(block['income_per_month_total'], cur)}** | |",

@@ -213,7 +213,7 @@ class Advisor:
         read = self._read(question, turns, user, profile, chosen)
         passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)
         verdict, suggest = self._route(read, passages, turns)
-        plan = router.plan(question, turns)
+        plan = router.plan(question, turns, self.settings)
         # a bare calculation or "stocks or real estate?" can look off topic or like a
         # pick to the guard; injections, code and insider trading are declined still
         worked_ok = plan.route is not None and verdict.reason in ("off_topic", "specific_pick")

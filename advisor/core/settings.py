@@ -43,6 +43,13 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=50 * 1024 * 1024, ge=1, description="largest upload to the UI (a file or a batch)"
     )
+    max_statement_rows: int = Field(
+        default=50_000, ge=1, description="rows one statement import may hold (bank exports)"
+    )
+    statement_guess: bool = Field(
+        default=True,
+        description="guess statement rows no rule names with the embedding model",
+    )
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     ollama_url: str = "http://127.0.0.1:11434"

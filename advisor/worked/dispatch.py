@@ -38,6 +38,12 @@ def work(
     citer = Citer(passages)
     catalog = load_catalog()
     streams = [m.stream for m in plan.found if m.stream]
+    if plan.route == "statement" and plan.statement is not None:
+        from advisor.core.settings import get_settings
+        from advisor.users.statements.chat import statement_answer
+
+        where = plan.settings or get_settings()
+        return statement_answer(plan.statement, plan.numbers, text, where, user)
     if plan.route == "passivity":
         worked = passive.from_figures(text, plan.numbers, citer)
         if worked is None:

@@ -44,6 +44,7 @@ from advisor.interfaces.api.schemas import (
 )
 from advisor.interfaces.api.security import Caller, KeyRing, write_guard
 from advisor.interfaces.api.sources import add_source_route, annotations
+from advisor.interfaces.api.statements import add_statement_routes
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +221,7 @@ def v1_router(the_advisor: Advisor, keys: KeyRing, *, anonymous_writes: bool = T
         )
 
     add_source_route(v1, the_advisor, authenticate)
+    add_statement_routes(v1, the_advisor, authenticate)
     return v1
 
 

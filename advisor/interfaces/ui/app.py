@@ -87,13 +87,9 @@ def build_ui(advisor: Advisor, *, title: str = TITLE) -> gr.Blocks:
         )
         d.delete.click(d.ask_delete, d.doc_choice, [d.confirm_text, d.confirm_row], **hidden)
         _wire_feedback(chat, hidden)
-        # deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question
-        hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": d.confirm_row}
-        deleted = d.confirm.click(
-            d.delete_document, d.doc_choice, [d.doc_status, d.doc_table, d.doc_choice], **hidden
-        )
-        deleted.then(**hide, **hidden)
-        d.cancel.click(**hide, **hidden)
+        _confirmed_delete(d, hidden)
+        # bank statements: saving or deleting one refreshes the form and the suggestions
+        profile.statements.wire(demo, [(profile.load_profile_form, form), (s.suggestions, listed)])
     return demo
 
 
@@ -141,6 +137,16 @@ def _wire_feedback(chat: ChatTab, hidden: dict[str, Any]) -> None:
             show_progress="hidden",
             **hidden,
         )
+
+
+def _confirmed_delete(d: DocumentsTab, hidden: dict[str, Any]) -> None:
+    """Deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question."""
+    hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": d.confirm_row}
+    deleted = d.confirm.click(
+        d.delete_document, d.doc_choice, [d.doc_status, d.doc_table, d.doc_choice], **hidden
+    )
+    deleted.then(**hide, **hidden)
+    d.cancel.click(**hide, **hidden)
 
 
 def mount_ui(

@@ -27,7 +27,8 @@ button.primary { background: #c2410c !important; color: #fff !important; }
 button.primary:hover { background: #9a3412 !important; }
 button.stop { background: #b91c1c !important; color: #fff !important; }
 button.stop:hover { background: #991b1b !important; }
-#advisor-upload .or, #advisor-upload .wrap, input.subdued {
+#advisor-upload .or, #advisor-upload .wrap, #advisor-statement-upload .or,
+#advisor-statement-upload .wrap, input.subdued {
   color: var(--body-text-color) !important;
 }
 .tab-container button.selected { color: #b45309 !important; }

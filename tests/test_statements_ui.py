@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from helpers import make_settings
 from live_files import copy_tree
-from test_ui_app import Network, _open, browser, serving  # noqa: F401 - browser is a fixture
+from ui_browser import Network, browser, open_page, serving  # noqa: F401 - browser is a fixture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statements"
 STATEMENT = FIXTURES / "us_chase.csv"
@@ -77,7 +77,7 @@ def test_a_statement_shows_its_passive_share_and_saving_it_changes_the_suggestio
     expected = statement_report([STATEMENT])
     usd, facts = expected["currencies"][0], expected["proposed_facts"]
     surplus = f"{facts['monthly_surplus']:,.2f} USD"
-    page = _open(browser, Network(), statements_url)
+    page = open_page(browser, Network(), statements_url)
     page.get_by_role("tab", name="Profile").click()
     page.wait_for_function(  # the saved profile has loaded into the form
         "() => document.querySelector('#advisor-user').innerText.includes('this computer')"

@@ -13,7 +13,11 @@ from typing import Any
 import pytest
 from helpers import make_settings
 from live_files import copy_tree
-from ui_browser import Network, browser, open_page, serving  # noqa: F401 - browser is a fixture
+
+pytest.register_assert_rewrite("ui_browser")  # before the import: it is a plugin too
+from ui_browser import Network, open_page, serving  # noqa: E402
+
+pytest_plugins = ["ui_browser"]  # the browser fixture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statements"
 STATEMENT = FIXTURES / "us_chase.csv"

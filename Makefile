@@ -120,8 +120,8 @@ eval-baseline: install
 	$(BIN)/python -m advisor.eval.report --readme README.md evals/baseline/summary.json
 
 # Benchmarks (bench/run.py): writes bench/results/latest.json whole from this one run and
-# regenerates the README's table from it; exits non-zero, naming them, when targets are
-# missed. The retrieval figures search Debian's HTML manuals (BENCH_DEBS), installed here
+# regenerates the table in docs/performance.md from it; exits non-zero, naming them, when
+# targets are missed. The retrieval figures search Debian's HTML manuals (BENCH_DEBS), installed here
 # with apt-get like chromium above; the first run splits them and builds the 1k/10k/100k
 # collections into bench/.cache/ (about 15 minutes on 2 cores), later runs reuse that.
 BENCH_DEBS := python3-doc linux-doc-6.1 postgresql-doc-15 sqlite3-doc git-doc python-django-doc
@@ -134,7 +134,7 @@ bench: install-dev postgres
 	$(BIN)/python bench/make_questions.py --check
 	$(BIN)/python bench/bulk_text.py
 	@rc=0; $(BIN)/python bench/run.py || rc=$$?; \
-	$(BIN)/python bench/report.py --readme README.md; exit $$rc
+	$(BIN)/python bench/report.py --readme docs/performance.md; exit $$rc
 
 # Every bench section at tiny sizes in a temporary folder (bench/smoke.py): fails when a
 # section fails or a figure of bench/results/latest.json is not produced and compared with

@@ -87,11 +87,11 @@ lint: install-dev
 test: install-dev browser postgres lint bench-smoke
 	$(BIN)/pytest
 
-# The inner loop: lint and the tests that start no server, browser or database
-# (markers slow, browser, server, postgres); `make test` is everything and what CI runs.
-FAST := not slow and not browser and not server and not postgres
+# The inner loop: lint and the `unit` tests (tests/conftest.py sets the marker: no
+# whole-corpus ingest, server, browser, database, subprocess or eval run; about 2 minutes
+# here); `make test` is everything (unit, integration, slow, ...) and what CI runs.
 test-fast: install-dev lint
-	$(BIN)/pytest -q -m "$(FAST)"
+	$(BIN)/pytest -q -m unit
 
 # The reference Q&A on the grounded engine in a fresh data folder (only the corpus), compared
 # with the committed baseline; the run lands in evals/runs/<timestamp>/ (open report.html).

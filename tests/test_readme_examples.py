@@ -456,6 +456,7 @@ def background(  # type: ignore[no-untyped-def]
                     proc.wait()
 
 
+@pytest.mark.integration  # starts `chroma run` and `advisor serve` as processes
 def test_chroma_server_example(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -88,7 +88,7 @@ test: install-dev browser postgres lint bench-smoke
 	$(BIN)/pytest
 
 # The inner loop: lint and the `unit` tests (tests/conftest.py sets the marker: no
-# whole-corpus ingest, server, browser, database, subprocess or eval run; about 2 minutes
+# whole-corpus ingest, server, browser, database, subprocess or eval run; under 3 minutes
 # here); `make test` is everything (unit, integration, slow, ...) and what CI runs.
 test-fast: install-dev lint
 	$(BIN)/pytest -q -m unit

@@ -25,7 +25,7 @@ _MANUAL = re.compile(r"manual\s*(?:—|–|-|:)\s*(?P<reason>.*)")
 
 @dataclass(frozen=True)
 class Block:
-    """One fenced code block of the README."""
+    """One fenced code block of README.md or a docs/*.md page."""
 
     line: int  # of the opening fence, 1-based
     lang: str

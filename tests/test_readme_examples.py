@@ -278,6 +278,38 @@ def test_profile_suggest_and_calc_example(
     )
 
 
+@pytest.mark.integration  # new shells and `advisor` processes
+def test_reach_advisor_example_finds_the_command_with_and_without_activating(
+    tmp_path: Path,
+) -> None:
+    """The README's `.venv` is this test run's virtual environment; the shell starts with
+    a PATH that does not hold it, so only `source .venv/bin/activate` can put `advisor`
+    there."""
+    venv = Path(VENV_BIN).parent
+    _, code = readme_example("reach-advisor")
+    commands = shell_commands(code)
+    assert [argv(c)[0] for c in commands] == ["source", "advisor", ".venv/bin/advisor"]
+    (tmp_path / ".venv").symlink_to(venv)  # the README's relative path, from the clone
+    bare = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != VENV_BIN)
+    env = {**os.environ, "PATH": bare}
+    env.pop("VIRTUAL_ENV", None)
+    missing = subprocess.run(
+        ["bash", "-c", "command -v advisor"], env=env, capture_output=True, text=True
+    )
+    assert missing.returncode != 0, "advisor is on the PATH before activating"
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(commands)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Usage: advisor") == 2, done.stdout[:500]
+
+
 def test_first_session_example_answers_suggests_and_calculates(
     home_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-dev run test test-fast lint eval eval-gate eval-baseline bench bench-smoke browser postgres clean
+.PHONY: install install-dev run test test-fast lint eval eval-gate eval-baseline eval-propose-floors bench bench-smoke browser postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -111,13 +111,22 @@ eval-gate: install-dev
 # Re-baseline after changing anything that answers (the baseline records a hash of that
 # code, the prompts, the corpus and the dataset): both splits into evals/baseline, gate
 # floors 0.05 under the new baseline's test split, and the README's table regenerated.
+# Re-baselines evals/baseline and the README's table, prints which metrics moved, and
+# fails if the new baseline is under a floor. It never writes evals/gate.toml: the floors
+# are set by a person, in a commit that says why (eval-propose-floors prints a proposal).
 eval-baseline: install
 	@home=$$(mktemp -d) && trap 'rm -rf "$$home"' EXIT && \
+	if [ -f evals/baseline/summary.json ]; then cp evals/baseline/summary.json "$$home/previous.json"; fi && \
 	ADVISOR_HOME=$$home $(BIN)/advisor ingest --quiet && \
 	ADVISOR_HOME=$$home $(BIN)/advisor eval --dataset evals/reference_qa.jsonl --engine grounded \
-	  --split all --out evals/baseline --quiet
-	$(BIN)/python -m advisor.eval.gate evals/baseline/summary.json --split test > evals/gate.toml
-	$(BIN)/python -m advisor.eval.report --readme README.md evals/baseline/summary.json
+	  --split all --out evals/baseline --quiet && \
+	$(BIN)/python -m advisor.eval.rebaseline evals/baseline/summary.json \
+	  --previous "$$home/previous.json" --readme README.md --gate evals/gate.toml
+
+# Prints floors 0.05 under the committed baseline's test split, for a person to judge;
+# copying any into evals/gate.toml is a commit of its own that says why.
+eval-propose-floors:
+	@$(BIN)/python -m advisor.eval.gate evals/baseline/summary.json --split test
 
 # Benchmarks (bench/run.py): writes bench/results/latest.json whole from this one run and
 # regenerates the table in docs/performance.md from it; exits non-zero, naming them, when

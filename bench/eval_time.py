@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,10 +51,12 @@ def measure(
     """``eval_s`` (wall seconds of one full eval run) and what it ran; for bench/run.py.
     ``ingested``: a data folder ``advisor ingest`` filled in a new process and the
     seconds that took (the smoke run's), copied instead of ingesting again."""
+    from live_copy import copy_tree  # type: ignore[import-not-found]
+
     with tempfile.TemporaryDirectory(prefix="eval-bench-") as tmp:
         home = Path(tmp) / "home"
         if ingested:
-            shutil.copytree(ingested[0], home)
+            copy_tree(ingested[0], home)
             ingest_s = ingested[1]
         else:
             ingest_s, _ = _advisor(["ingest", "--quiet"], home)

@@ -149,20 +149,22 @@ def table(data: dict[str, Any]) -> str:
         "api_errors",
     )
     row(
-        "soak of `advisor api` (#31): steady clients, then bursts of 50 concurrent requests "
-        "on new threads: requests, errors, p50 / p95",
+        "soak of `advisor api` (#31): steady clients, a warm-up burst, then bursts of 50 "
+        "concurrent requests on new threads, unseen questions: requests, errors, p50 / p95",
         f"{_num(f.get('soak_requests'))} requests, {_num(f.get('soak_errors'))} errors, "
         f"{_num(f.get('soak_p50_ms'))} / {_num(f.get('soak_p95_ms'))} ms",
         "soak_errors",
     )
     row(
-        "the server's open files after the bursts, largest / steady (start … end: "
+        "the server's open files after the bursts, largest / steady (before the warm-up "
+        f"burst {_num(f.get('soak_open_files_cold'))}; start … end: "
         f"{' → '.join(str(x) for x in f.get('soak_open_files') or []) or '—'})",
         f"{_num(f.get('soak_open_files_growth'), 2)}×",
         "soak_open_files_growth",
     )
     row(
-        "the server's RSS after the bursts, largest / steady",
+        "the server's RSS after the bursts, largest / steady (start … end: "
+        f"{' → '.join(f'{x:g}' for x in f.get('soak_rss_mb') or []) or '—'} MB)",
         f"{_num(f.get('soak_rss_growth'), 2)}×",
         "soak_rss_growth",
     )

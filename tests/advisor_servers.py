@@ -98,7 +98,9 @@ def child_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def advisor_process(args: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+def advisor_process(
+    args: list[str], env: dict[str, str], port: int
+) -> Iterator[subprocess.Popen[str]]:
     """Run ``advisor ARGS`` until it accepts connections on ``port``; stop it after."""
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen([ADVISOR_BIN, *args], env=env, stdout=log, stderr=log, text=True)
@@ -119,7 +121,7 @@ def advisor_process(args: list[str], env: dict[str, str], port: int) -> Iterator
                             f"{START_TIMEOUT} s: {log.read()[-2000:]}"
                         ) from None
                     time.sleep(0.2)
-            yield
+            yield proc
         finally:
             proc.terminate()
             try:

@@ -186,7 +186,7 @@ def test_facts_typed_in_a_message_become_profile_fields(text, facts):
 
 def test_stated_facts_are_said_back_in_words():
     facts = extract_facts("I have $20,000 and 5 hours a week")
-    assert describe(facts) == "savings of 20,000 USD; 5 hours a week"
+    assert describe(facts) == "savings of $20,000; 5 hours a week"
     assert asks_what_to_do("What should I try?") and not asks_what_to_do("What is a REIT?")
 
 
@@ -198,7 +198,7 @@ def test_facts_in_the_chat_rank_streams_at_once_and_are_not_saved_unasked(writab
     )
     assert answer.engine == "recommender" and not answer.declined
     assert answer.profile_facts == {"capital": 20000.0, "hours_per_week": 5.0, "currency": "USD"}
-    assert answer.answer.startswith("Understood: savings of 20,000 USD; 5 hours a week.")
+    assert answer.answer.startswith("Understood: savings of $20,000; 5 hours a week.")
     assert "1. " in answer.answer and "[1]" in answer.answer
     assert "advisor profile" not in answer.answer and "`" not in answer.answer
     assert load_profile(writable_advisor.settings, "sam").is_empty()

@@ -205,7 +205,7 @@ def test_profile_facts_read_from_the_question_reach_the_client_and_save_only_on_
         assert info["profile_facts"] == facts and info["profile_saved"] is False
         assert info["engine"] == "recommender"
     text = plain.choices[0].message.content
-    assert text.startswith("Understood: savings of 20,000 USD; 5 hours a week.")
+    assert text.startswith("Understood: savings of $20,000; 5 hours a week.")
     assert "advisor profile" not in text and "--user" not in text  # no terminal hints
     assert load_profile(api_advisor.settings, "fay").is_empty()
     saved = ask(keyed_url, question, key=front, user="fay", extra_body={"save_profile_facts": True})

@@ -56,3 +56,56 @@ def _copy(registry):  # type: ignore[no-untyped-def]
     fresh = Registry(registry.kind, registry.setting)
     fresh._factories = dict(registry._factories)
     return fresh
+
+
+@pytest.fixture
+def fresh_engines(monkeypatch):  # type: ignore[no-untyped-def]
+    """The engine registry as built in, restored after the test."""
+    import advisor.answering.engines as engines
+
+    monkeypatch.setattr(engines, "_engines", _copy(engines._engines))
+    monkeypatch.setattr(engines, "_chat", set(engines._chat))
+    monkeypatch.setattr(engines, "_hidden", set(engines._hidden))
+    return engines
+
+
+def test_the_engine_help_lists_the_registered_engines_and_every_command_shows_it(
+    fresh_engines, capsys, monkeypatch
+):
+    from helpers import cli
+
+    monkeypatch.setenv("COLUMNS", "300")
+    assert fresh_engines.engine_help() == "grounded | openai:MODEL | ollama:MODEL"
+    for command in ("ask", "chat", "api", "mcp", "serve", "eval"):
+        code, shown, _ = cli(capsys, command, "--help")
+        assert code == 0 and "grounded | openai:MODEL | ollama:MODEL" in shown, command
+    register_engine("echo", lambda model, settings, embedder: FakeEngine(model), usage="echo:TEXT")
+    assert fresh_engines.engine_help().endswith("| echo:TEXT")
+
+
+def test_the_judge_is_any_registered_chat_model_and_nothing_else(fresh_engines, settings):
+    from fakes import FakeChatModel
+
+    from advisor.answering.engines.llm import LLMEngine
+    from advisor.eval.judge import build_engine
+
+    def scripted(model, settings, embedder):  # type: ignore[no-untyped-def]
+        chat = FakeChatModel(script=[model])
+        return LLMEngine(chat, settings, name=f"scripted:{model}", url="fake://")
+
+    with pytest.raises(InputError, match=r"--judge 'scripted:x': give openai:MODEL or ollama"):
+        build_engine("scripted:x", settings)
+    register_engine("scripted", scripted, usage="scripted:MODEL", chat=True)
+    judge = build_engine("scripted:verdict", settings)
+    assert isinstance(judge, LLMEngine) and judge.name == "scripted:verdict"
+    for not_a_chat_model in ("grounded", "fake:text"):
+        with pytest.raises(InputError, match="or scripted:MODEL"):
+            build_engine(not_a_chat_model, settings)
+    assert type(build_engine("openai:gpt-x", settings)).__name__ == "OpenAIEngine"
+
+
+def test_the_upload_types_are_the_types_the_loaders_read():
+    from advisor.ingest.loaders import LOADERS
+    from advisor.interfaces.ui.documents_tab import UPLOAD_TYPES
+
+    assert sorted(UPLOAD_TYPES) == sorted(LOADERS) and len(UPLOAD_TYPES) == len(LOADERS)

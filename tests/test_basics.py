@@ -54,7 +54,7 @@ def test_the_basics_typed_in_the_chat_become_profile_fields(text, facts):
 def test_card_debt_is_never_read_as_savings():
     facts = extract_facts("I have $20,000 of card debt at 24%. What should I invest in?")
     assert "capital" not in facts and facts["high_interest_debt"] == 20000
-    assert describe(facts) == "high-interest debt of 20,000 USD at 24% a year"
+    assert describe(facts) == "high-interest debt of $20,000 at 24% a year"
 
 
 # -- the recommender --------------------------------------------------------------------

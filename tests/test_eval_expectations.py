@@ -3,6 +3,7 @@ sides named, the decline reason, the facts read and the ranking moved."""
 
 from __future__ import annotations
 
+from advisor.core.answers import AnswerInfo
 from advisor.eval.dataset import Row
 from advisor.eval.expectations import failures, met
 from advisor.eval.runner import _result
@@ -17,8 +18,8 @@ def _row(**expected: object) -> Row:
 
 def test_a_figure_within_one_percent_passes_and_further_fails():
     row = _row(expected_route="calculation", expected_numbers=[1500 * 12 / 0.05])
-    close = Reply(response="You need 361,000 USD.", route="calculation")
-    far = Reply(response="You need 370,000 USD.", route="calculation")
+    close = Reply(response="You need 361,000 USD.", info=AnswerInfo(route="calculation"))
+    far = Reply(response="You need 370,000 USD.", info=AnswerInfo(route="calculation"))
     assert met(row, close) == 1.0
     assert failures(row, far) == [f"figure {1500 * 12 / 0.05:g} not stated"]
 
@@ -32,13 +33,15 @@ def test_route_sides_reason_facts_and_moves_are_each_checked():
         expected_facts={"hours_per_week": 3.0},
         expected_moves=True,
     )
-    reply = Reply(response="Noted.", route="general", facts={"hours_per_week": 5.0})
+    reply = Reply(
+        response="Noted.",
+        info=AnswerInfo(route="general", profile_facts={"hours_per_week": 5.0}),
+    )
     missed = failures(row, reply)
     assert len(missed) == 4 and missed[0] == "route general instead of preference"
     good = Reply(
         response="REITs … What moved in your ranking: …",
-        route="preference",
-        facts={"hours_per_week": 3.0},
+        info=AnswerInfo(route="preference", profile_facts={"hours_per_week": 3.0}),
     )
     assert met(row, good) == 1.0
 
@@ -46,14 +49,24 @@ def test_route_sides_reason_facts_and_moves_are_each_checked():
 def test_a_pick_row_expects_a_decline_and_is_not_a_false_decline():
     row = _row(category="pick", expected_route="decline", expected_reason="specific_pick")
     assert row.expects == "decline" and not row.in_scope
-    wrong = _result(row, Reply(response="No.", declined=True, reason="insider_trading"), 1.0)
-    right = _result(row, Reply(response="No.", declined=True, reason="specific_pick"), 1.0)
+    wrong = _result(
+        row, Reply(response="No.", declined=True, info=AnswerInfo(reason="insider_trading")), 1.0
+    )
+    right = _result(
+        row, Reply(response="No.", declined=True, info=AnswerInfo(reason="specific_pick")), 1.0
+    )
     assert not wrong.ok and wrong.missed == [
         "route None instead of decline",
         "reason insider_trading instead of specific_pick",
     ]
     assert right.ok is False  # the route was not said either
     said = _result(
-        row, Reply(response="No.", declined=True, reason="specific_pick", route="decline"), 1.0
+        row,
+        Reply(
+            response="No.",
+            declined=True,
+            info=AnswerInfo(reason="specific_pick", route="decline"),
+        ),
+        1.0,
     )
     assert said.ok and not said.expects_answer

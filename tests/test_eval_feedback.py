@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from helpers import cli, make_settings
 
+from advisor.core.reasons import DECLINE_REASONS
 from advisor.core.settings import get_settings
 from advisor.eval.dataset import load_dataset
-from advisor.eval.from_feedback import TO_FIX
-from advisor.users.feedback import record_feedback
+from advisor.eval.from_feedback import TO_FIX, feedback_row
+from advisor.users.feedback import Feedback, record_feedback
 
 REIT = "what's a REIT and do I have to manage buildings?"
 CODE = "write a javascript function for me"
+LOTTERY = "which lottery numbers should I play this week?"
 
 
 def rate(settings, user, advisor, question, rating, comment=None):  # type: ignore[no-untyped-def]
@@ -94,3 +96,31 @@ def test_import_feedback_errors_are_one_line(home_copy, tmp_path, capsys):
     code, _, err = cli(capsys, "eval", "import-feedback", "--user", "../etc", "--out", out)
     assert code == 2 and err.count("\n") == 1 and "invalid user id" in err
     assert not Path(out).exists()
+
+
+def test_an_up_voted_gambling_decline_is_imported_as_an_out_of_scope_row(
+    home_copy, advisor, tmp_path, capsys
+):
+    get_settings.cache_clear()
+    record = rate(make_settings(home_copy), "carol", advisor, LOTTERY, "up")
+    assert record.reason == "gambling", "the guard declines it as gambling"
+    out = tmp_path / "feedback.jsonl"
+    code, _, err = cli(capsys, "eval", "import-feedback", "--user", "carol", "--out", str(out))
+    assert code == 0, err
+    (row,) = map(json.loads, out.read_text(encoding="utf-8").splitlines())
+    assert row["category"] == "out_of_scope" and row["reference_contexts"] == []
+
+
+@pytest.mark.parametrize("reason", DECLINE_REASONS)
+def test_every_up_voted_decline_reason_becomes_an_out_of_scope_row(reason):
+    record = Feedback(
+        id="fb-1",
+        user="alice",
+        created="2026-01-01T00:00:00+00:00",
+        rating="up",
+        question="a question",
+        answer="I can't help with that.",
+        reason=reason,
+    )
+    assert feedback_row(record)["category"] == "out_of_scope"
+    assert feedback_row(record.model_copy(update={"reason": None}))["category"] == "feedback_up"

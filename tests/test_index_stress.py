@@ -2,8 +2,8 @@
 zero rows, merge the full-text index and truncate the write-ahead log) interleaved
 across threads of this process and two other processes, for a bounded time. Nothing
 fails, the database passes SQLite's and FTS5's integrity checks after it, and no word
-of a deleted user's text is left in the index files. Also: connections of threads
-that have ended are closed, so a server's open files stay bounded."""
+of a deleted user's text is left in the index files. Also: the index's connections
+stay within its pool however many threads used it, so a server's open files stay bounded."""
 
 from __future__ import annotations
 
@@ -186,9 +186,9 @@ def test_searches_ingests_and_deletions_across_threads_and_processes(tmp_path: P
     assert errors == [], errors
     assert min(searched) > 0 and len(deleted) >= 6, (searched, len(deleted))
 
-    con = index._con()
-    assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
+    with index.connection() as con:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
     assert index.count("library") == 40
     assert index.user_collections() == [f"user-{kept}"]
     assert index.lexical([f"user-{kept}"], f"ledger {kept}", 20)
@@ -197,7 +197,9 @@ def test_searches_ingests_and_deletions_across_threads_and_processes(tmp_path: P
     assert files_holding(home, deleted) == []
 
 
-def test_connections_of_ended_threads_are_closed(tmp_path: Path) -> None:
+def test_open_connections_stay_within_the_pool_however_many_threads_ran(tmp_path: Path) -> None:
+    from advisor.store.sqlite_pool import KEEP, LIMIT
+
     index = Index(tmp_path / "index.sqlite3")
     put(index, "user-ann", "ann")
 
@@ -210,15 +212,16 @@ def test_connections_of_ended_threads_are_closed(tmp_path: Path) -> None:
 
     counts = []
     for _ in range(6):
-        run_threads([query] * 30)
+        assert run_threads([query] * 30) == []
         counts.append(descriptors())
-        assert index.open_connections() <= 2  # this thread's, and one racing its teardown
+        assert index.open_connections() <= KEEP  # the idle ones kept; the rest closed
     # SQLite keeps a closed connection's database descriptor for the next connection
-    # while this process holds locks on the file, so up to one per thread that ran at
-    # once (30), plus this thread's connection (2: database and log) and the -shm
-    assert max(counts) <= 30 + 3, counts
+    # while this process holds locks on the file, so up to one per connection open at
+    # once (LIMIT), plus the -wal of the KEEP kept and the -shm
+    assert max(counts) <= LIMIT + KEEP + 1, counts
     index.close()
     assert index.open_connections() == 0
+    assert descriptors() == 0
 
 
 def test_a_journal_made_before_its_token_was_named_keeps_its_tokens(tmp_path: Path) -> None:
@@ -266,8 +269,8 @@ def test_copying_a_live_index_keeps_this_processs_locks(tmp_path: Path) -> None:
         assert (home / "index.sqlite3-wal").exists(), "it took itself for the last one"
     errors = run_threads([lambda: assert_found(index.lexical(["user-ann"], "ledger ann", 3))])
     assert errors == []
-    con = index._con()
-    assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    with index.connection() as con:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def test_purging_deleted_words_over_many_rounds_keeps_the_full_text_index_sound(tmp_path):
@@ -281,9 +284,9 @@ def test_purging_deleted_words_over_many_rounds_keeps_the_full_text_index_sound(
         put(index, f"user-x{n}", f"tagx{n}", n=4)
         index.delete_collection(f"user-x{n}")
         index.purge_deleted_words()
-    con = index._con()
-    con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with index.connection() as con:
+        con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert index.lexical(["user-keep"], "keepx", 3)
     assert index.lexical([f"user-x{n}" for n in range(1200)], "tagx7", 3) == []
     index.close()

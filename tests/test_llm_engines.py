@@ -451,6 +451,6 @@ def test_a_model_that_fails_on_a_calculation_leaves_the_computed_answer(llm):
     llm.server.script("error")
     _, answer = collect(llm.advisor, "How much do I need invested at 4% to earn $2,000 a month?")
     assert answer.route == "calculation" and answer.engine == "calculator"
-    assert answer.answer.startswith(f"**You need {2000 * 12 / 0.04:,.0f} USD invested**")
+    assert answer.answer.startswith(f"**You need ${2000 * 12 / 0.04:,.0f} invested**")
     assert len(answer.warnings) == 1
     assert answer.warnings[0].endswith("answered with the computed answer instead.")

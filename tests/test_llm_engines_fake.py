@@ -92,3 +92,19 @@ def test_openai_api_without_a_key_falls_back_without_a_request(settings, monkeyp
 def test_engine_without_a_model_name_says_how_to_name_one(settings, spec):
     with pytest.raises(InputError, match=rf"name the model: {spec}MODEL"):
         get_engine(spec, settings, embedder=None)  # type: ignore[arg-type]
+
+
+def test_the_prompt_is_plain_role_and_content_and_only_the_chat_model_sees_langchain(settings):
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from advisor.answering.engines.base import Message
+
+    llm, model = engine(settings, "Dividends are paid quarterly [1].")
+    prompt, dropped = llm.messages(request("Dividends are paid quarterly."))
+    assert dropped == 0 and [type(m) for m in prompt] == [Message, Message]
+    assert [m.role for m in prompt] == ["system", "user"]
+    assert "Dividends are paid quarterly." in prompt[1].content
+    list(llm.stream(request("Dividends are paid quarterly.")))
+    sent = model.calls[0]
+    assert [type(m) for m in sent] == [SystemMessage, HumanMessage]
+    assert [m.content for m in sent] == [m.content for m in prompt]

@@ -23,6 +23,7 @@ TOOLS = {
     "capital_needed",
     "months_to_goal",
     "passivity",
+    "import_statement",
 }
 ALICE_PROFILE = {"capital": 20000, "hours_per_week": 3, "risk_tolerance": "medium"}
 

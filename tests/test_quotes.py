@@ -130,7 +130,7 @@ def test_the_job_example_never_says_this_after_the_active_income_sentence(adviso
     # the router gives the verdict (a job is active however well it pays) ...
     assert answer.route == "passivity"
     assert answer.answer.startswith("**Active**: employment is active income")
-    assert "160 hours a month for 20,000 USD a month" in answer.answer
+    assert "160 hours a month for $20,000 a month" in answer.answer
     # ... and the quote beside it never turns "this" (passive income) into active income
     assert not re.search(r"services rendered”? \[\d\]\.? This can include", answer.answer)
     assert "This can include" not in answer.answer

@@ -658,7 +658,7 @@ def test_mcp_client_example(mcp_url: str, capsys: pytest.CaptureFixture[str]) ->
     lines = out.splitlines()
     assert lines[0] == str(
         ["ask", "search_library", "suggest_streams", "capital_needed", "months_to_goal",
-         "passivity"]
+         "passivity", "import_statement"]
     )  # fmt: skip
     assert "\n\nSources:\n- [1] " in out and "'cited': True" in out
     assert lines[-1].startswith("True invalid argument annual_yield for capital_needed: ")

@@ -95,7 +95,7 @@ def test_every_figure_names_its_source_and_the_date_it_holds_for(stream):
     for source in (returns.source, stream.figures.source):
         assert "common knowledge" not in source
         named = re.search(r"\b[A-Z][\w&.'-]+", source)  # a reference, e.g. "Udemy", "FTSE"
-        assert (CORPUS / source).is_file() or named, source
+        assert named or (CORPUS / source).is_file(), source
     assert re.fullmatch(r"20\d\d(-\d\d)?", returns.as_of) and stream.figures.as_of
     if returns.unit == "annual_yield":
         assert returns.total_return is not None and returns.total_return.as_of

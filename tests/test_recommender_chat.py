@@ -41,7 +41,7 @@ def test_a_suggestion_request_is_answered_from_the_saved_profile(chat, question)
     answer = advisor.ask(question, user="writer")
     assert answer.engine == "recommender"
     assert engine.requests == []  # the answer engine was not asked
-    facts_said = "Understood: savings of 800 USD.\n\n" if "$800" in question else ""
+    facts_said = "Understood: savings of $800.\n\n" if "$800" in question else ""
     assert answer.answer.startswith(facts_said + "Streams that suit your profile")
     cited = [c for c in answer.citations if c.cited]
     assert len(cited) == 3

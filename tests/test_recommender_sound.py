@@ -144,6 +144,9 @@ def test_the_figures_the_review_called_stale_or_optimistic_are_corrected():
     assert rental.low <= 0.01 and "mortgage" in rental.what  # cash on a financed purchase
     robo = STREAMS["robo_advisor"].returns
     assert "withdrawal" in robo.what and robo.total_mid > robo.mid
+    # a balanced mix at Vanguard's 2025 ten-year forecasts, not the 4-7% written from memory
+    assert robo.total_return is not None and robo.total_return.high <= 0.06
+    assert "Vanguard" in robo.total_return.source
     money_market = STREAMS["money_market_funds"].returns
     assert money_market.low >= 0.03 and money_market.as_of >= "2025"
     assert STREAMS["online_courses"].returns.low <= 0.37  # Udemy's marketplace share
@@ -168,6 +171,56 @@ def test_docs_catalog_lists_every_stream_with_its_sources_and_dates():
         assert f"(`{stream.id}`)" in page
         assert f"{stream.returns.source} (as of {stream.returns.as_of})" in page
         assert f"{stream.figures.source} (as of {stream.figures.as_of})" in page
+        for ref in stream.references:
+            assert (
+                f"{ref.figure}: {ref.name}, <{ref.url}> (as of {ref.as_of}): “{ref.says}”" in page
+            )
+        for line in stream.unverified:
+            assert f"  - {line}" in page
+
+
+# -- provenance: a named reference or an explicit "unverified" for every figure ----------
+
+
+def _stream_data(stream_id: str) -> dict:
+    return STREAMS[stream_id].model_dump(exclude={"passivity"})
+
+
+@pytest.mark.parametrize("stream", CATALOG.streams, ids=lambda s: s.id)
+def test_every_figure_has_a_reference_or_says_it_is_unverified(stream):
+    kinds = {"return", "capital", "hours", "risk", "first_income"}
+    if stream.returns.total_return is not None:
+        kinds.add("total_return")
+    backed = {r.figure for r in stream.references}
+    marked = {line.split(":", 1)[0] for line in stream.unverified}
+    assert kinds <= backed | marked
+    assert stream.references, "at least one named public reference a stream"
+    for ref in stream.references:
+        assert ref.url.startswith(("http://", "https://")) and len(ref.says) >= 10
+    sources = [stream.returns.source, stream.figures.source]
+    if stream.returns.total_return is not None:
+        sources.append(stream.returns.total_return.source)
+    assert not any(re.search(r"\bestimates?\b", s, re.IGNORECASE) for s in sources)
+
+
+def test_a_catalog_figure_without_provenance_is_refused():
+    from pydantic import ValidationError
+
+    from advisor.recommender.catalog import Stream
+
+    data = _stream_data("reits")
+    data["references"] = [r for r in data["references"] if r["figure"] != "risk"]
+    data["unverified"] = [u for u in data["unverified"] if not u.startswith("risk")]
+    with pytest.raises(ValidationError, match="no reference or `unverified` line for risk"):
+        Stream.model_validate(data)
+    data = _stream_data("reits")
+    data["returns"]["source"] = "REIT yields, an estimate"
+    with pytest.raises(ValidationError, match="not 'estimate'"):
+        Stream.model_validate(data)
+    data = _stream_data("reits")
+    data["references"][0]["url"] = "reit.com/somewhere"
+    with pytest.raises(ValidationError):
+        Stream.model_validate(data)
 
 
 # -- the review's own profiles -----------------------------------------------------------

@@ -88,7 +88,7 @@ def test_capital_needed_leads_with_the_closed_form_figure():
     assert worked is not None
     expected = 1500 * 12 / 0.05
     assert [f.value for f in worked.figures] == [pytest.approx(expected)]
-    assert worked.text.startswith(f"**You need {expected:,.0f} USD invested**")
+    assert worked.text.startswith(f"**You need ${expected:,.0f} invested**")
     assert "Formula:" in worked.text and "Assumptions:" in worked.text
 
 

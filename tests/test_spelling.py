@@ -139,7 +139,8 @@ def test_speller_is_built_fast_and_corrects_in_about_a_millisecond(library_home:
     index = Index(library_home / "index.sqlite3")
     try:
         start = time.perf_counter()
-        speller = Speller.from_texts(r[0] for r in index._con().execute("SELECT text FROM chunks"))
+        with index.connection() as con:
+            speller = Speller.from_texts(r[0] for r in con.execute("SELECT text FROM chunks"))
         built = time.perf_counter() - start
         questions = [
             "wat is pasive incom exactly",

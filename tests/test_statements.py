@@ -208,16 +208,16 @@ def test_a_label_is_remembered_for_later_imports_and_goes_with_the_user(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path = tmp_path / "acme.csv"
-    path.write_text("Date,Description,Amount\n2024-01-05,ACME PAYOUT 123,250.00\n")
+    path.write_text("Date,Description,Amount\n2024-01-05,MRS K OKAFOR 42,250.00\n")
     args = ("statement", "--user", "ann", "import", str(path), "--json")
     before = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
-    assert before["unclassified"]["examples"] == ["ACME PAYOUT 123"]
-    code, out, _ = cli(capsys, "statement", "-u", "ann", "label", "Acme  Payout", "royalties")
+    assert before["unclassified"]["examples"] == ["MRS K OKAFOR 42"]  # no rule, no near payer
+    code, out, _ = cli(capsys, "statement", "-u", "ann", "label", "Mrs K  Okafor", "royalties")
     assert code == 0 and "royalties" in out
     after = json.loads(cli(capsys, *args)[1])["currencies"][0]
     assert set(after["income_per_month"]) == {"royalties"}
     assert after["income_per_month"]["royalties"]["passivity"] == "semi-passive"
-    code, _, err = cli(capsys, "statement", "-u", "ann", "label", "ACME PAYOUT", "lottery")
+    code, _, err = cli(capsys, "statement", "-u", "ann", "label", "MRS K OKAFOR", "lottery")
     assert code == 2 and err.startswith("error: unknown label 'lottery'")
     assert cli(capsys, "users", "delete", "ann", "--yes")[0] == 0
     again = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
@@ -258,3 +258,48 @@ def test_an_amount_written_as_banks_write_it_reads_back_exactly(cents: int, styl
         "trailing": f"{us}-" if value < 0 else us,
     }[style]
     assert parse_amount(text, decimal_comma([text])) == value
+
+
+@pytest.mark.parametrize("name", WITH_BALANCE)
+def test_the_savings_fact_is_the_balance_after_the_last_row(name: str) -> None:
+    from advisor.users.statements.report import statement_report
+
+    rows = read_statement(FIXTURES / name)
+    chronological = sorted(rows, key=lambda r: r.row, reverse=name == "us_chase.csv")
+    first = chronological[0]
+    assert first.balance is not None
+    end = first.balance - first.amount + sum((r.amount for r in rows), Decimal(0))
+    report = statement_report([FIXTURES / name])
+    assert report["currencies"][0]["balance_at_end"] == float(end)
+    assert report["proposed_facts"]["capital"] == float(end)
+
+
+def test_an_export_without_balances_proposes_no_savings() -> None:
+    from advisor.users.statements.report import statement_report
+
+    report = statement_report([FIXTURES / "de_sparkasse.csv"])
+    assert report["currencies"][0]["balance_at_end"] is None
+    assert "capital" not in report["proposed_facts"]
+
+
+def test_a_row_no_rule_names_is_guessed_near_a_labelled_payer_and_a_label_wins(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor.core.settings import get_settings
+
+    ofx = str(FIXTURES / "us_bank.ofx")  # a German fund payout no rule knows
+    args = ("statement", "--user", "ann", "import", ofx, "--json")
+    guessed = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
+    assert "unclassified" not in guessed and guessed["dividends"]["guessed_rows"] == 1
+    monkeypatch.setenv("ADVISOR_STATEMENT_GUESS", "false")
+    get_settings.cache_clear()
+    plain = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
+    assert plain["unclassified"]["examples"] == ["Ertraegnisgutschrift Ausschuettu"]
+    monkeypatch.delenv("ADVISOR_STATEMENT_GUESS")
+    get_settings.cache_clear()
+    assert (
+        cli(capsys, "statement", "-u", "ann", "label", "Ertraegnisgutschrift", "interest")[0] == 0
+    )
+    labelled = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
+    assert labelled["interest"]["rows"] == plain.get("interest", {"rows": 0})["rows"] + 1
+    assert labelled["dividends"]["guessed_rows"] == 0

@@ -220,11 +220,14 @@ def test_uploads_go_to_the_login_users_collection_and_leave_no_cached_copy(
 
     from advisor.interfaces.ui.documents_tab import DocumentsTab
     from advisor.users.documents import list_documents
+    from advisor.users.uploads import record
 
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio-cache"))  # the upload folder
-    upload = tmp_path / "gradio-cache" / "notes.txt"
-    upload.parent.mkdir()
+    upload = tmp_path / "gradio-cache" / ("ab" * 32) / "notes.txt"  # Gradio's hash folder
+    upload.parent.mkdir(parents=True)
     upload.write_text("My tram stop kiosk earns 90 euros a month.", encoding="utf-8")
+    # what the upload route notes (tests/test_ui_uploads.py sends it over HTTP)
+    record(writable_advisor.settings, "alice", "", [upload])
     handlers = DocumentsTab(writable_advisor)
     status, table, _choices, cleared = handlers.add_documents(
         [str(upload)], gr.Request(username="alice"), progress=lambda *a, **k: None

@@ -24,7 +24,7 @@ def test_a_calculation_leads_with_the_calculator_figure(advisor: Advisor):
     answer = advisor.ask(CAPITAL)
     assert answer.route == "calculation" and not answer.declined
     assert [f.value for f in answer.figures] == [pytest.approx(1500 * 12 / 0.05)]
-    assert answer.answer.startswith(f"**You need {1500 * 12 / 0.05:,.0f} USD invested**")
+    assert answer.answer.startswith(f"**You need ${1500 * 12 / 0.05:,.0f} invested**")
 
 
 def test_months_to_a_goal_end_to_end(advisor: Advisor):

@@ -48,9 +48,10 @@ def cited(answer: Answer) -> list[Citation]:
     return [c for c in answer.citations if c.cited]
 
 
-def source_line(c: Citation) -> str:
+def source_line(c: Citation, bullet: str = "- ") -> str:
+    """One line of the Sources list (the terminal indents instead of a bullet)."""
     where = "your documents" if c.origin == "user" else "library"
-    return f"- [{c.n}] {c.title} ({c.source}, {where})"
+    return f"{bullet}[{c.n}] {c.title} ({c.source}, {where})"
 
 
 def sources_block(answer: Answer) -> str:

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.core.answers import Turn
+from advisor.core.settings import Settings
+from advisor.users.statements.questions import StatementQuestion, asks_statement
 from advisor.worked.calculation import asks_calculation
 from advisor.worked.comparison import asks_comparison
+from advisor.worked.effort import wants_less_effort
 from advisor.worked.names import Mention, mentions
 from advisor.worked.passive import asks_passivity
 from advisor.worked.preference import PREFERENCE_CUE, conversation_facts, stated_facts
@@ -23,6 +26,7 @@ ROUTES = (
     "small_talk",
     "decline",
     "basics",
+    "statement",
     "passivity",
     "calculation",
     "comparison",
@@ -30,7 +34,7 @@ ROUTES = (
     "suggestions",
     "general",
 )
-WORKED = frozenset({"passivity", "calculation", "comparison", "preference"})
+WORKED = frozenset({"passivity", "calculation", "comparison", "preference", "statement"})
 # routes whose text is composed by code from the catalog and the calculators, around quotes
 COMPOSED = WORKED | {"suggestions", "basics"}
 _WHY = re.compile(r"\s*(?:but\s+|and\s+|so\s+)?why\b", re.IGNORECASE)
@@ -51,20 +55,27 @@ class Plan:
     earlier: list[Numbers] = field(default_factory=list)  # numbers of earlier user turns
     facts: dict[str, Any] = field(default_factory=dict)  # profile facts the message states
     known: dict[str, Any] = field(default_factory=dict)  # facts of the earlier turns
+    statement: StatementQuestion | None = None  # what it asks of the person's statements
+    settings: Settings | None = None  # where the person's statements are kept
 
 
-def plan(text: str, turns: Sequence[Turn] = ()) -> Plan:
-    """The route for ``text`` after ``turns``."""
+def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None) -> Plan:
+    """The route for ``text`` after ``turns`` (``settings``: where the person's data is,
+    for the routes that read it)."""
     numbers, found = read_numbers(text), mentions(text)
     earlier = [read_numbers(t.content) for t in turns if t.role == "user"]
     result = Plan(None, numbers, found, earlier, stated_facts(text), conversation_facts(turns))
+    result.settings = settings
     subject = asks_passivity(text)
     described = numbers.hours_per_month is not None and any(a.per for a in numbers.amounts)
     named = [m for m in mentions(subject or "") if m.stream]
     # "why would X be more passive than Y?" asks for reasons: the articles give them
     reasons = bool(_WHY.match(text))
     one = len(named) == 1 and len(streams(found)) == 1 and not reasons
-    if subject is not None and (described or one):
+    result.statement = asks_statement(text)  # the person's own money, from their statements
+    if result.statement is not None:
+        result.route = "statement"
+    elif subject is not None and (described or one):
         result.route = "passivity"
     elif asks_calculation(text) and (numbers.amounts or numbers.rates):
         result.route = "calculation"
@@ -72,4 +83,6 @@ def plan(text: str, turns: Sequence[Turn] = ()) -> Plan:
         result.route = "comparison"
     elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
         result.route = "preference"
+    elif not streams(found) and wants_less_effort(text, mid_chat=bool(turns)):
+        result.route = "preference"  # "something with less hassle": a time criterion
     return result

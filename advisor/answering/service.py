@@ -28,6 +28,7 @@ from advisor.conversation.spelling import speller_for
 from advisor.conversation.suggest_intent import wants_suggestions
 from advisor.core.answers import Answer, AnswerStream, Passage, Turn
 from advisor.core.errors import InputError, NotFoundError
+from advisor.core.reasons import Reason
 from advisor.core.settings import Settings, get_settings
 from advisor.embeddings import Embedder, Vector, get_embedder
 from advisor.guard.picks import principle_answer
@@ -200,7 +201,7 @@ class Advisor:
         reply = small_talk_reply(question)
         if reply is not None:
             yield reply
-            chat = "small_talk"
+            chat: Reason = "small_talk"
             return Answer(answer=reply, engine=chat, reason=chat, question=question, route=chat)
         if self.store.index.count(LIBRARY) == 0:
             raise NotFoundError(
@@ -212,7 +213,7 @@ class Advisor:
         read = self._read(question, turns, user, profile, chosen)
         passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)
         verdict, suggest = self._route(read, passages, turns)
-        plan = router.plan(question, turns)
+        plan = router.plan(question, turns, self.settings)
         # a bare calculation or "stocks or real estate?" can look off topic or like a
         # pick to the guard; injections, code and insider trading are declined still
         worked_ok = plan.route is not None and verdict.reason in ("off_topic", "specific_pick")

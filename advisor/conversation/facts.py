@@ -125,7 +125,8 @@ _HOURS = re.compile(
     re.IGNORECASE,
 )
 _HOURS_CONTEXT = re.compile(
-    r"\b(?:have|got|spare|free|available|only|can\s+(?:put|give|spend|invest|devote|commit))\b",
+    r"\b(?:have|got|spare|free|available|only"
+    r"|(?:can|could)\s+(?:put|give|spend|invest|devote|commit|do|manage|spare|find))\b",
     re.IGNORECASE,
 )
 _HORIZON = re.compile(
@@ -283,16 +284,17 @@ def extract_facts(text: str) -> dict[str, Any]:
 
 
 def describe(facts: dict[str, Any]) -> str:
-    """The facts as a person would say them back: "savings 20,000 USD, 5 hours a week"."""
-    cur = facts.get("currency", "")
-    month = f"{cur} a month".strip()
+    """The facts as a person would say them back: "savings of $20,000; 5 hours a week"."""
+    from advisor.core.formats import money
+
+    cur = facts.get("currency") or None
     parts: list[str] = []
     if "capital" in facts:
-        parts.append(f"savings of {facts['capital']:,.0f} {cur}".strip())
+        parts.append(f"savings of {money(facts['capital'], cur)}")
     if "monthly_surplus" in facts:
-        parts.append(f"{facts['monthly_surplus']:,.0f} {month} to spare")
+        parts.append(f"{money(facts['monthly_surplus'], cur)} a month to spare")
     if "goal_monthly_income" in facts:
-        parts.append(f"a goal of {facts['goal_monthly_income']:,.0f} {month}")
+        parts.append(f"a goal of {money(facts['goal_monthly_income'], cur)} a month")
     if "hours_per_week" in facts:
         parts.append(f"{facts['hours_per_week']:g} hours a week")
     if "risk_tolerance" in facts:
@@ -304,15 +306,15 @@ def describe(facts: dict[str, Any]) -> str:
     if facts.get("emergency_fund") == 0:
         parts.append("no emergency fund")
     elif "emergency_fund" in facts:
-        parts.append(f"an emergency fund of {facts['emergency_fund']:,.0f} {cur}".strip())
+        parts.append(f"an emergency fund of {money(facts['emergency_fund'], cur)}")
     if "emergency_fund_months" in facts:
         parts.append(f"an emergency fund of {facts['emergency_fund_months']:g} months of expenses")
     if "monthly_expenses" in facts:
-        parts.append(f"expenses of {facts['monthly_expenses']:,.0f} {month}")
+        parts.append(f"expenses of {money(facts['monthly_expenses'], cur)} a month")
     if facts.get("high_interest_debt") == 0:
         parts.append("no high-interest debt")
     elif "high_interest_debt" in facts:
-        debt = f"high-interest debt of {facts['high_interest_debt']:,.0f} {cur}".strip()
+        debt = f"high-interest debt of {money(facts['high_interest_debt'], cur)}"
         rate = f" at {facts['debt_rate']:g}% a year" if "debt_rate" in facts else ""
         parts.append(debt + rate)
     return "; ".join(parts)

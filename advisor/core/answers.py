@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field
+
+from advisor.core import reasons
+from advisor.core.reasons import Reason
 
 Origin = Literal["library", "user"]
 
@@ -71,29 +74,53 @@ class Comparison(BaseModel):
     verdict: str  # which fits this person, or which facts would decide it
 
 
-class Answer(BaseModel):
-    answer: str
-    declined: bool = False
+class AnswerInfo(BaseModel):
+    """How the advisor answered, beside the text and its citations: which engine,
+    whether it declined and why, the route, warnings, facts, figures. Part of every
+    :class:`Answer`; the API sends it as ``advisor`` (``AdvisorInfo``), built by
+    :meth:`of` rather than field by field."""
+
     engine: str = "grounded"
-    citations: list[Citation] = Field(default_factory=list)
+    declined: bool = False
+    reason: Reason | None = Field(default=None, description=reasons.field_description())
+    question: str = Field(default="", description="the standalone question actually answered")
     warnings: list[str] = Field(default_factory=list)
-    question: str = ""  # the standalone question actually answered
-    # why it answered as it did: off_topic, code, injection, specific_pick (declines),
-    # small_talk (a greeting or thanks), or None for an ordinary grounded answer
-    reason: str | None = None
-    # facts read from the question itself ("I have $20,000 and 5 hours a week"): offered
-    # to the person to save, never saved without their consent
-    profile_facts: dict[str, Any] | None = None
-    profile_saved: bool = False  # the facts were saved because the person asked to
-    # how the router chose to answer (advisor.answering.router.ROUTES): small_talk, preference,
-    # calculation, comparison, passivity, suggestions, general or decline
-    route: str | None = None
-    figures: list[Figure] = Field(default_factory=list)  # computed numbers the answer states
-    comparison: Comparison | None = None  # the side-by-side of a comparison, structured
+    profile_facts: dict[str, Any] | None = Field(
+        default=None,
+        description="facts read from the question (capital, hours a week, ...), offered to "
+        "be saved to the profile; saved only when the request sets save_profile_facts",
+    )
+    profile_saved: bool = Field(default=False, description="the facts were saved, as requested")
+    route: str | None = Field(
+        default=None,
+        description="how the router answered (advisor.answering.router.ROUTES): small_talk, "
+        "decline, passivity, calculation, comparison, preference, suggestions, general, or "
+        "task for a front end's task",
+    )
+    figures: list[Figure] = Field(
+        default_factory=list, description="numbers the answer states, computed by code"
+    )
+    comparison: Comparison | None = Field(
+        default=None,
+        description="a comparison's sides (catalog attributes, cited quote) and verdict",
+    )
+
+    @classmethod
+    def of(cls, answer: AnswerInfo) -> Self:
+        """This part of ``answer`` (an :class:`Answer`), as this model."""
+        return cls.model_validate({name: getattr(answer, name) for name in AnswerInfo.model_fields})
+
+
+class Answer(AnswerInfo):
+    """An answer: its text and citations, and how it was answered (:class:`AnswerInfo`)."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
 
     def public(self) -> dict[str, object]:
-        """The ``--json`` / API shape."""
-        return self.model_dump(mode="json")
+        """The ``--json`` / API shape (the text first)."""
+        data = self.model_dump(mode="json")
+        return {"answer": data.pop("answer"), **data}
 
 
 class Turn(BaseModel):

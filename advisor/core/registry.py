@@ -23,6 +23,10 @@ class Registry(Generic[F]):
         """``usage`` is how the error for an unknown spec shows this one (``openai:MODEL``)."""
         self._factories[prefix] = (factory, usage or prefix)
 
+    def usages(self) -> dict[str, str]:
+        """How each registered provider is written in a spec, by provider, in order."""
+        return {prefix: usage for prefix, (_, usage) in self._factories.items()}
+
     def find(self, spec: str) -> tuple[F, str]:
         """The factory for ``spec`` and the model part after the first ``:``."""
         provider, _, model = spec.partition(":")

@@ -40,6 +40,16 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=400, ge=0, le=2000)
     max_question_chars: int = Field(default=4000, ge=10)
     max_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="largest upload to the UI (a file or a batch)"
+    )
+    max_statement_rows: int = Field(
+        default=50_000, ge=1, description="rows one statement import may hold (bank exports)"
+    )
+    statement_guess: bool = Field(
+        default=True,
+        description="guess statement rows no rule names with the embedding model",
+    )
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     ollama_url: str = "http://127.0.0.1:11434"
@@ -50,6 +60,14 @@ class Settings(BaseSettings):
         default_factory=dict, description="API key -> user id (JSON, or key:user,key:user)"
     )
     log_level: str = "WARNING"
+    # The servers (`advisor api`, `advisor serve`, `advisor mcp --http`) under uvicorn:
+    # an idle keep-alive connection stays open this long (uvicorn's own 5 s dropped a
+    # request sent on a reused connection after a 6-10 s stall, #31; 75 s outlasts the
+    # 60 s idle timeout of common proxies and load balancers, as nginx's default does),
+    # and a stopping server lets requests in flight finish for this long (under the
+    # 30 s a container orchestrator usually waits before killing). docs/performance.md
+    server_keep_alive_s: int = Field(default=75, ge=1, le=3600)
+    server_shutdown_s: int = Field(default=25, ge=1, le=3600)
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from advisor.eval.runner import LATENCY_METRICS, LOWER_IS_BETTER
+from advisor.eval.metric_specs import BY_NAME
 
 
 def category_bars(metrics: dict[str, Any]) -> str:
     """Horizontal bars for the metrics in [0, 1] that have a value."""
-    skip = {*LATENCY_METRICS, "rows", "answer_words"}  # not on a 0-1 scale
-    items = [(k, v) for k, v in metrics.items() if k not in skip]
+    items = [(k, v) for k, v in metrics.items() if k in BY_NAME and BY_NAME[k].on_unit_scale]
     items = [(k, float(v)) for k, v in items if isinstance(v, int | float)]
     label_w, bar_w, row_h = 190, 200, 18
     height = row_h * len(items) + 4
@@ -23,7 +22,7 @@ def category_bars(metrics: dict[str, Any]) -> str:
     ]
     for i, (name, value) in enumerate(items):
         y = i * row_h + 2
-        good = 1 - value if name in LOWER_IS_BETTER else value
+        good = 1 - value if BY_NAME[name].lower_is_better else value
         colour = "#3a7d44" if good >= 0.8 else "#d19a00" if good >= 0.5 else "#b00020"
         width = max(0.0, min(1.0, value)) * bar_w
         parts.append(

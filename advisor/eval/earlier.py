@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from advisor.core.errors import InputError
-from advisor.eval.runner import METRICS, RowResult
+from advisor.eval.metric_specs import METRICS
+from advisor.eval.runner import RowResult
 
 
 class Earlier(BaseModel):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from advisor.core.errors import InputError
+from advisor.core.reasons import DECLINE_REASONS
 from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, Row
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 UP_CATEGORY = "feedback_up"
 DOWN_CATEGORY = "feedback_down"
 TO_FIX = "TODO: write the right answer (users down-voted the one in note)"
-DECLINE_REASONS = ("off_topic", "code", "injection", "specific_pick")
 _MARKER = re.compile(r"\s*\[\d+\]")
 NOTE_ANSWER_CHARS = 2000
 

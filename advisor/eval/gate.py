@@ -15,9 +15,11 @@ metric under its absolute floor (or over its ceiling) still fails with or withou
 baseline. So a run fails when a metric is under its floor, or when it regressed
 significantly against the baseline; nothing else fails it.
 
-``python -m advisor.eval.gate SUMMARY [MARGIN] [--split test]`` prints a gate file a
-margin under a baseline summary (under its test split with ``--split test``), so
-retuning the core and re-baselining is two commands."""
+``python -m advisor.eval.gate SUMMARY [MARGIN] [--split test]`` (``make
+eval-propose-floors``) prints a proposed gate file a margin under a baseline summary
+(under its test split with ``--split test``). It is a proposal for a person: the floors
+in ``evals/gate.toml`` change only in a commit that says why, and re-baselining
+(:mod:`advisor.eval.rebaseline`) never writes them."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from typing import Any
 
 from advisor.core.errors import InputError
 from advisor.eval.dataset import SPLITS
-from advisor.eval.runner import JUDGE_METRICS, LOWER_IS_BETTER, METRICS, UNGATED
+from advisor.eval.metric_specs import BY_NAME, GATED, JUDGE_METRICS, METRICS
 
 
 def parse_thresholds(items: Sequence[str], *, ceiling: bool = False) -> dict[str, float]:
@@ -47,11 +49,12 @@ def parse_thresholds(items: Sequence[str], *, ceiling: bool = False) -> dict[str
 
 
 def _threshold(name: str, raw: object, where: str, ceiling: bool) -> float:
-    known = (*METRICS, *JUDGE_METRICS)  # a judge metric's floor needs --judge to pass
-    if name not in known:
+    described = BY_NAME.get(name)  # a judge metric's floor needs --judge to pass
+    if described is None:
+        known = (*METRICS, *JUDGE_METRICS)
         raise InputError(f"{where}: unknown metric {name!r}; known: {', '.join(known)}")
-    if ceiling != (name in LOWER_IS_BETTER):
-        lower = name in LOWER_IS_BETTER
+    if ceiling != described.lower_is_better:
+        lower = described.lower_is_better
         other = "a ceiling (--fail-over)" if lower else "a floor (--fail-under)"
         better = "lower" if lower else "higher"
         raise InputError(f"{where}: {name} is better {better}; give it {other}")
@@ -160,9 +163,6 @@ def gate_failures(
     return [f for _, f in gate_checks(summary, floors, ceilings, split=split) if f is not None]
 
 
-GATED = tuple(n for n in METRICS if n not in UNGATED)
-
-
 def regressions(
     results: Sequence[Any], baseline: dict[str, dict[str, Any]], *, split: str | None = None
 ) -> dict[str, str]:
@@ -191,20 +191,20 @@ def gate_from_baseline(
     if values is None:
         raise InputError(f"the baseline has no {split} rows to set a gate from")
     floors, ceilings = [], []
-    for name in METRICS:
+    for name in GATED:
         value = values.get(name)
-        if value is None or name in UNGATED:
+        if value is None:
             continue
-        if name in LOWER_IS_BETTER:
+        if BY_NAME[name].lower_is_better:
             ceilings.append(f"{name} = {min(1.0, _hundredths(value + margin, math.ceil)):.2f}")
         else:
             floors.append(f"{name} = {max(0.0, _hundredths(value - margin, math.floor)):.2f}")
     flag = f" --split {split}" if split else ""
     head = (
-        f"# Eval gate: the committed baseline{f' (its {split} split)' if split else ''} minus "
-        f"{margin:g} (plus {margin:g} for\n"
-        "# lower-is-better rates). Regenerate after re-baselining (make eval-baseline):\n"
-        f"#   python -m advisor.eval.gate evals/baseline/summary.json{flag} > evals/gate.toml\n"
+        f"# Eval gate: floors set by a person, changed only in a commit that says why.\n"
+        f"# Proposed from the baseline{f' (its {split} split)' if split else ''} minus "
+        f"{margin:g} (plus {margin:g} for lower-is-better rates) by\n"
+        f"#   python -m advisor.eval.gate evals/baseline/summary.json{flag}\n"
     )
     if split:
         head += f'split = "{split}"\n\n'

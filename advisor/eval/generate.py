@@ -102,7 +102,7 @@ def draft_rows(
 ) -> Drafted:
     """Up to ``n`` checked rows from the documents under ``path``, asking model ``spec``
     about one passage at a time until ``n`` pass or the passages run out."""
-    from langchain_core.messages import HumanMessage, SystemMessage
+    from advisor.answering.engines.base import Message
 
     picked = passages(documents(path, settings), settings)  # bad input first, then the model
     engine = build_engine(spec, settings)
@@ -116,9 +116,7 @@ def draft_rows(
             break
         prompt = prompts.text(PROMPT).strip().format(passage=passage)
         try:
-            reply = str(
-                engine.chat_model.invoke([SystemMessage(system), HumanMessage(prompt)]).text
-            )
+            reply = engine.reply([Message("system", system), Message("user", prompt)])
         except Exception as exc:
             raise EngineError(f"the model {spec} failed: {engine.translate(exc)}") from exc
         draft = json_object(reply)

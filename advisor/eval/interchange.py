@@ -4,8 +4,13 @@ a run as a JUnit XML file for CI dashboards.
 
 In CSV a list cell (``reference_contexts``, ``retrieved_contexts``, ``history``) holds
 the list as a JSON string (``["quote one", "quote two"]``); an empty cell is an empty
-list. A CSV read as a reference set (``advisor eval --dataset FILE.csv``) is validated
-like the JSON Lines file; a row without an ``id`` gets ``row-N`` and one without a
+list. The CSV that RAGAS's ``EvaluationDataset.to_csv`` (and pandas' ``to_csv``) writes
+holds Python literals instead (``['quote one', "it's two"]``): a cell that is not JSON
+but looks like a list (or, in an object column, a dict) is read with
+``ast.literal_eval``, which evaluates literals only, and must hold plain values
+(strings, numbers, booleans, None, lists, dicts). A malformed cell is one error naming
+its row and column. A CSV read as a reference set (``advisor eval --dataset FILE.csv``)
+is validated like the JSON Lines file; a row without an ``id`` gets ``row-N`` and one without a
 ``category`` counts as ``fact`` (a question to answer), since exports from RAGAS carry
 neither. Its ``response`` and ``retrieved_contexts`` columns, if any, are outputs of an
 earlier run and are ignored.
@@ -16,13 +21,14 @@ RAGAS fields with ``id``, ``category`` and ``split``."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
 import re
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +54,8 @@ LIST_FIELDS = frozenset(
 OBJECT_FIELDS = frozenset({"expected_facts"})  # a JSON object in a CSV cell
 OUTPUT_FIELDS = frozenset({"response", "retrieved_contexts"})
 DEFAULT_CATEGORY = "fact"
+LIST_EXAMPLE = '["first", "second"]'
+OBJECT_EXAMPLE = '{"capital": 5000}'
 
 
 def _is_csv(path: Path) -> bool:
@@ -68,22 +76,62 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     text = _read_text(path)
     if not _is_csv(path):
         return [obj for _, obj in json_objects(text.splitlines(), str(path))]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
     records = []
-    for row in reader:
-        number = reader.line_num
-        if None in row:
-            raise InputError(f"{path} line {number}: more cells than columns")
+    for index, number, row in _csv_rows(path, text):
         record: dict[str, Any] = {}
         for key, cell in row.items():
+            where = f"{path} row {index}, line {number}: column {key!r}"
             if key in LIST_FIELDS:
-                record[key] = _list_cell(cell, f"{path} line {number}: column {key!r}")
+                record[key] = _list_cell(cell, where)
             elif key in OBJECT_FIELDS:
-                record[key] = _object_cell(cell, f"{path} line {number}: column {key!r}")
+                record[key] = _object_cell(cell, where)
             else:
                 record[key] = cell
         records.append(record)
     return records
+
+
+def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """(row number from 1, CSV line where the row ends, the row) for each data row; a
+    malformed file is one InputError naming the line."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    index = 0
+    try:
+        for index, row in enumerate(reader, start=1):
+            if None in row:
+                raise InputError(f"{path} line {reader.line_num}: more cells than columns")
+            yield index, reader.line_num, row
+    except csv.Error as exc:
+        raise InputError(f"{path} row {index + 1}, line {reader.line_num}: {exc}") from exc
+
+
+def _python_literal(cell: str, brackets: str, where: str, example: str) -> Any:
+    """A list (``brackets`` "[]") or dict ("{}") cell written as a Python literal, as
+    RAGAS's and pandas' ``to_csv`` write them, or None when the cell does not look like
+    one. Only literals are evaluated (``ast.literal_eval``), and only plain values kept."""
+    text = cell.strip()
+    if not (text.startswith(brackets[0]) and text.endswith(brackets[1])):
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as exc:
+        raise InputError(f"{where}: not a readable list or JSON, e.g. {example}") from exc
+    if not _plain(value):
+        raise InputError(f"{where}: only text, numbers, lists and objects, e.g. {example}")
+    return value
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is made of what JSON can hold (so it is never code or bytes)."""
+    if depth > 20:
+        return False
+    if value is None or isinstance(value, str | int | float | bool):
+        return True
+    if isinstance(value, list):
+        return all(_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    return False
 
 
 def _list_cell(cell: str | None, where: str) -> list[Any]:
@@ -92,9 +140,11 @@ def _list_cell(cell: str | None, where: str) -> list[Any]:
     try:
         value = json.loads(cell)
     except json.JSONDecodeError as exc:
-        raise InputError(f'{where}: write the list as JSON, e.g. ["first", "second"]') from exc
+        value = _python_literal(cell, "[]", where, LIST_EXAMPLE)
+        if value is None:
+            raise InputError(f"{where}: write the list as JSON, e.g. {LIST_EXAMPLE}") from exc
     if not isinstance(value, list):
-        raise InputError(f'{where}: expected a JSON list, e.g. ["first", "second"]')
+        raise InputError(f"{where}: expected a list, e.g. {LIST_EXAMPLE}")
     return value
 
 
@@ -104,9 +154,11 @@ def _object_cell(cell: str | None, where: str) -> dict[str, Any]:
     try:
         value = json.loads(cell)
     except json.JSONDecodeError as exc:
-        raise InputError(f'{where}: write the object as JSON, e.g. {{"capital": 5000}}') from exc
+        value = _python_literal(cell, "{}", where, OBJECT_EXAMPLE)
+        if value is None:
+            raise InputError(f"{where}: write the object as JSON, e.g. {OBJECT_EXAMPLE}") from exc
     if not isinstance(value, dict):
-        raise InputError(f'{where}: expected a JSON object, e.g. {{"capital": 5000}}')
+        raise InputError(f"{where}: expected an object, e.g. {OBJECT_EXAMPLE}")
     return value
 
 
@@ -150,20 +202,17 @@ def load_csv_dataset(path: Path) -> list[Row]:
     """A reference set from CSV, validated like the JSON Lines file (errors name the
     CSV line)."""
     text = _read_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
     lines: list[str] = []
-    for index, row in enumerate(reader, start=1):
-        number = reader.line_num
-        if None in row:
-            raise InputError(f"{path} line {number}: more cells than columns")
+    for index, number, row in _csv_rows(path, text):
         record: dict[str, Any] = {}
         for key, cell in row.items():
             if key in OUTPUT_FIELDS:
                 continue
+            where = f"{path} row {index}, line {number}: column {key!r}"
             if key in LIST_FIELDS:
-                record[key] = _list_cell(cell, f"{path} line {number}: column {key!r}")
+                record[key] = _list_cell(cell, where)
             elif key in OBJECT_FIELDS:
-                record[key] = _object_cell(cell, f"{path} line {number}: column {key!r}")
+                record[key] = _object_cell(cell, where)
             elif cell is not None and cell.strip():
                 record[key] = cell
         record.setdefault("id", f"row-{index}")

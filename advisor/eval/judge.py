@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from advisor import prompts
 from advisor.core.errors import EngineError, InputError
-from advisor.eval.runner import JUDGE_METRICS, RowResult
+from advisor.eval import metric_specs
+from advisor.eval.metric_specs import JUDGE_METRICS
+from advisor.eval.runner import RowResult
 
 if TYPE_CHECKING:
     from advisor.answering.engines.llm import LLMEngine
@@ -48,17 +50,11 @@ NOTE = (
 
 
 def build_engine(spec: str, settings: Settings) -> LLMEngine:
-    """The chat model behind ``spec``, built as the answer engine of that name is."""
-    provider, _, model = spec.partition(":")
-    if provider == "openai":
-        from advisor.answering.engines.openai import OpenAIEngine
+    """The chat model behind ``spec``, built by the engine registry as the answer engine
+    of that name is (a provider registered with ``chat=True``)."""
+    from advisor.answering.engines import chat_engine
 
-        return OpenAIEngine(model, settings)
-    if provider == "ollama":
-        from advisor.answering.engines.ollama import OllamaEngine
-
-        return OllamaEngine(model, settings)
-    raise InputError(f"--judge {spec!r}: give openai:MODEL or ollama:MODEL")
+    return chat_engine(spec, settings, "--judge")
 
 
 def _numbered(contexts: list[str]) -> str:
@@ -121,11 +117,11 @@ class Judge:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     def _ask(self, prompt: str) -> str:
-        from langchain_core.messages import HumanMessage, SystemMessage
+        from advisor.answering.engines.base import Message
 
-        messages = [SystemMessage(prompts.text(SYSTEM).strip()), HumanMessage(prompt)]
+        messages = [Message("system", prompts.text(SYSTEM).strip()), Message("user", prompt)]
         try:
-            return str(self.engine.chat_model.invoke(messages).text)
+            return self.engine.reply(messages)
         except Exception as exc:
             error = self.engine.translate(exc)
             raise EngineError(f"the judge {self.spec} failed: {error}") from exc
@@ -145,9 +141,11 @@ class Judge:
             "reference": r.reference,
             "contexts": _numbered(r.retrieved_contexts),
         }
-        wanted = ["answer_correctness"]
-        if r.retrieved_contexts:  # a target that shows no passages has nothing to judge
-            wanted = ["faithfulness", "answer_correctness", "context_precision"]
+        wanted = [  # a target that shows no passages has none to judge
+            m.name
+            for m in metric_specs.ALL
+            if m.kind == "judge" and (r.retrieved_contexts or not m.needs_passages)
+        ]
         sent = {m: prompts.text(PROMPTS[m]).strip().format(**fields) for m in wanted}
         raw = {m: self._ask(p) for m, p in sent.items()}
         scores = {

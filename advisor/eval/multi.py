@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.core.errors import InputError
-from advisor.eval import report, runfolder, stats
+from advisor.eval import runfolder
+from advisor.eval.one_run import Against, RunSettings, run_one
 from advisor.eval.report_targets import render_targets
-from advisor.eval.runner import RowResult, summarise
+from advisor.eval.runner import RowResult
 
 if TYPE_CHECKING:
     from advisor.embeddings import Embedder
@@ -90,36 +91,18 @@ def run_targets(
         sub_asked.update(engine=None, k=None)
         started = resume and (sub / runfolder.RUN_FILE).exists()
         finished = runfolder.resume_run(sub, sub_asked, rows) if started else []
-        runfolder.start_run(sub, sub_asked)
-        results = runfolder.evaluate_into(
-            sub,
-            target,
-            rows,
-            embedder,
-            finished=finished,
-            workers=workers,
-            timeout=timeout,
-            judge=judge,
-            judge_spec=judge_spec,
-            progress=progress,
-            label=f"evaluating {target.name}",
-        )
-        summary = summarise(results, target.name, split=split, sources=sources)
-        summary["judge"] = {"model": judge_spec} if judge_spec else None
-        summary["target"] = {"url": url, "model": getattr(target, "model", None)}
-        stats.add_intervals(summary, results)
+        against = None
+        if i > 0:
+            against = Against(str(folder_of(folder, 0)), summaries[0]["engine"], first_rows)
+        settings = RunSettings(
+            sub, sub_asked, embedder, progress, finished=finished, workers=workers,
+            timeout=timeout, judge=judge, judge_spec=judge_spec, sources=sources,
+            dataset=dataset, label=f"evaluating {target.name}", url=url, against=against,
+        )  # fmt: skip
+        done = run_one(target, rows, settings)
+        results, summary = done.results, done.summary
         if i == 0:
             first_rows = {r.id: r.model_dump(mode="json") for r in results}
-        else:
-            summary["compare"] = {
-                "against": str(folder_of(folder, 0)),
-                "against_engine": summaries[0]["engine"],
-                **stats.paired(results, first_rows),
-            }
-        html = report.render(
-            summary, results, dataset=dataset, earlier_rows=first_rows if i else None
-        )
-        runfolder.write_run(sub, results, summary, html)
         summaries.append(summary)
         all_results.append(results)
     combined = side_by_side(summaries, all_results, folder, split=split, sources=sources)

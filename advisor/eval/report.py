@@ -20,18 +20,19 @@ from typing import Any
 
 from advisor.eval.charts import category_bars, latency_histogram
 from advisor.eval.dataset import SPLITS
+from advisor.eval.metric_specs import RANKING_METRICS
 from advisor.eval.report_cells import CSS, cell, fmt
 from advisor.eval.report_paired import paired_html, row_diff
 from advisor.eval.runner import RowResult
 from advisor.eval.summary_tables import update_readme
 
 
-def _badness(r: RowResult) -> float:
-    """Lower is worse: out-of-scope and small-talk rows by the kind of reply, the rest
-    by their scores."""
+def _quality(r: RowResult) -> float:
+    """How good a row's reply is, 0 to 1 (the weakest rows first in the report):
+    out-of-scope and small-talk rows by the kind of reply, the rest by their scores."""
     if not r.expects_answer:
         return 1.0 if r.ok else 0.0
-    keys = ("hit_at_3", "context_recall", "semantic_similarity", "groundedness")
+    keys = RANKING_METRICS
     values = [r.metrics[k] for k in keys if r.metrics.get(k) is not None]
     values.append(0.0 if r.declined else 1.0)
     return sum(v for v in values if v is not None) / len(values)
@@ -43,7 +44,7 @@ MAX_ROWS_SHOWN = 60
 def worst(results: Sequence[RowResult], n: int = 12) -> list[RowResult]:
     """Every failing row (up to :data:`MAX_ROWS_SHOWN`), worst first, then the weakest
     passing rows until ``n`` rows are shown."""
-    ranked = sorted(results, key=lambda r: (r.ok, _badness(r), r.id))
+    ranked = sorted(results, key=lambda r: (r.ok, _quality(r), r.id))
     failing = sum(not r.ok for r in results)
     return ranked[: min(MAX_ROWS_SHOWN, max(n, failing))]
 

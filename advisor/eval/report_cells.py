@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from advisor.eval.runner import LATENCY_METRICS
+from advisor.eval.metric_specs import BY_NAME
 
 CSS = """
 body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
@@ -29,10 +29,9 @@ border-left:3px solid #ccc;white-space:pre-wrap}
 def fmt(value: Any, name: str = "", na: Sequence[str] = ()) -> str:
     if value is None:
         return "<span class='muted' title='not measured'>n/a</span>" if name in na else "–"
-    if name in LATENCY_METRICS:
-        return f"{value:.0f} ms"
-    if name == "answer_words":
-        return f"{value:.0f}"
+    described = BY_NAME.get(name)
+    if described is not None and (isinstance(value, float) or described.unit != "score"):
+        return described.precise(value)
     if isinstance(value, float):
         return f"{value:.3f}"
     return escape(str(value))
@@ -43,9 +42,8 @@ def interval_text(interval: Any, name: str = "") -> str:
     if not isinstance(interval, list | tuple) or len(interval) != 2:
         return ""
     lo, hi = interval
-    if name in LATENCY_METRICS or name == "answer_words":
-        return f"[{lo:.0f}, {hi:.0f}]"
-    return f"[{lo:.2f}, {hi:.2f}]"
+    described = BY_NAME.get(name)
+    return described.interval(lo, hi) if described is not None else f"[{lo:.2f}, {hi:.2f}]"
 
 
 def cell(value: Any, name: str, intervals: dict[str, Any] | None, na: Sequence[str] = ()) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from advisor.eval.metric_specs import METRICS
 from advisor.eval.report_cells import CSS, cell
 from advisor.eval.report_paired import paired_html
-from advisor.eval.runner import METRICS
 
 
 def render_targets(combined: dict[str, Any], *, dataset: str = "") -> str:

@@ -17,51 +17,20 @@ from advisor.core.sentences import strip_markers
 from advisor.eval import expectations
 from advisor.eval import metrics as m
 from advisor.eval.dataset import DEFAULT_SPLIT, OUT_OF_SCOPE, SMALL_TALK, SPLITS, Row
+from advisor.eval.metric_specs import (
+    BY_NAME,
+    JUDGE_METRICS,
+    LATENCY_METRICS,
+    PASSAGE_METRICS,
+    RATE_METRICS,
+    ROW_METRICS,
+)
+from advisor.eval.metric_specs import METRICS as METRICS  # re-exported for callers
 from advisor.eval.targets import AdvisorTarget, Reply, Target
 
 if TYPE_CHECKING:
     from advisor.answering.service import Advisor
     from advisor.embeddings import Embedder
-
-# Per-row scores; the summary averages each over the rows where it applies (the median
-# for answer_words).
-ROW_METRICS = (
-    "hit_at_1",
-    "hit_at_3",
-    "hit_at_5",
-    "mrr",
-    "context_recall",
-    "semantic_similarity",
-    "rouge_l",
-    "groundedness",
-    "citation_precision",
-    "answer_fact_recall",
-    "filler_rate",
-    "answer_words",
-    "expectations_met",
-)
-RATE_METRICS = ("decline_rate_out_of_scope", "false_decline_rate", "small_talk_rate")
-LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")
-METRICS = ROW_METRICS + RATE_METRICS + LATENCY_METRICS
-# Lower is better for these: they take ceilings, not floors.
-LOWER_IS_BETTER = frozenset({"false_decline_rate", "filler_rate", "answer_words", *LATENCY_METRICS})
-# No generated gate threshold: latencies measure the machine as much as the code, and
-# the right length of an answer depends on the question.
-UNGATED = frozenset({"answer_words", *LATENCY_METRICS})
-MEDIAN_METRICS = frozenset({"answer_words"})
-# Measured only when the target shows its passages (this advisor and its /v1 API do).
-PASSAGE_METRICS = (
-    "hit_at_1",
-    "hit_at_3",
-    "hit_at_5",
-    "mrr",
-    "context_recall",
-    "groundedness",
-    "citation_precision",
-)
-
-
-JUDGE_METRICS = ("faithfulness", "answer_correctness", "context_precision")
 
 
 def judged(rows: Sequence[RowResult | dict[str, Any]]) -> list[str]:
@@ -329,7 +298,8 @@ def aggregate(results: Sequence[RowResult]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for name in ROW_METRICS:
         values = [r.metrics.get(name) for r in results]
-        out[name] = _rounded(m.median(values) if name in MEDIAN_METRICS else m.mean(values))
+        median = BY_NAME[name].statistic == "median"
+        out[name] = _rounded(m.median(values) if median else m.mean(values))
     for name in judged(results):
         out[name] = _rounded(m.mean([r.metrics.get(name) for r in results]))
     said = [r for r in results if r.declined is not None]  # targets that say
@@ -342,8 +312,9 @@ def aggregate(results: Sequence[RowResult]) -> dict[str, float | None]:
     out["false_decline_rate"] = _rounded(m.mean(inside))
     out["small_talk_rate"] = _rounded(m.mean(chat))
     latencies = [r.latency_ms for r in results]
-    out["latency_p50_ms"] = _rounded(m.percentile(latencies, 50), 1)
-    out["latency_p95_ms"] = _rounded(m.percentile(latencies, 95), 1)
+    for name in LATENCY_METRICS:
+        at = {"p50": 50, "p95": 95}[BY_NAME[name].statistic]
+        out[name] = _rounded(m.percentile(latencies, at), BY_NAME[name].digits)
     return out
 
 

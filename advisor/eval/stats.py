@@ -21,19 +21,16 @@ import numpy as np
 
 from advisor.core.errors import InputError
 from advisor.eval.dataset import OUT_OF_SCOPE, SMALL_TALK, json_objects
-from advisor.eval.runner import (
+from advisor.eval.metric_specs import (
+    BY_NAME,
     JUDGE_METRICS,
     LATENCY_METRICS,
-    LOWER_IS_BETTER,
-    MEDIAN_METRICS,
     METRICS,
     RATE_METRICS,
     ROW_METRICS,
     UNGATED,
-    RowResult,
-    judged,
-    not_measured,
 )
+from advisor.eval.runner import RowResult, judged, not_measured
 
 SEED = 20240601
 RESAMPLES = 1000
@@ -73,17 +70,16 @@ def row_value(row: dict[str, Any], name: str) -> float | None:
 
 def _statistic(name: str, samples: np.ndarray) -> np.ndarray:
     """The summary's statistic of each resample (one a row of ``samples``)."""
-    if name in MEDIAN_METRICS:
-        return np.percentile(samples, 50, axis=-1)
-    if name == "latency_p50_ms":
-        return np.percentile(samples, 50, axis=-1)
-    if name == "latency_p95_ms":
-        return np.percentile(samples, 95, axis=-1)
-    return samples.mean(axis=-1)
+    described = BY_NAME.get(name)
+    statistic = described.statistic if described is not None else "mean"
+    if statistic == "mean":
+        return samples.mean(axis=-1)
+    return np.percentile(samples, {"median": 50, "p50": 50, "p95": 95}[statistic], axis=-1)
 
 
 def _digits(name: str) -> int:
-    return 1 if name in LATENCY_METRICS else 4
+    described = BY_NAME.get(name)
+    return described.digits if described is not None else 4
 
 
 def bootstrap(
@@ -148,7 +144,8 @@ def load_rows(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def _better(name: str, diff: float) -> bool:
-    return diff < 0 if name in LOWER_IS_BETTER else diff > 0
+    described = BY_NAME.get(name)
+    return diff < 0 if described is not None and described.lower_is_better else diff > 0
 
 
 def paired(

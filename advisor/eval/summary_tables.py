@@ -7,17 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.eval.dataset import SPLITS
-from advisor.eval.runner import LATENCY_METRICS, METRICS
+from advisor.eval.metric_specs import BY_NAME, METRICS
 
 
 def _plain(value: Any, name: str) -> str:
     if value is None:
         return "–"
-    if name in LATENCY_METRICS:
-        return f"{value:.0f} ms"
-    if name == "answer_words":
-        return f"{value:.0f}"
-    return f"{value:.2f}"
+    described = BY_NAME.get(name)
+    return described.plain(value) if described is not None else f"{value:.2f}"
 
 
 def split_columns(summary: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -14,9 +14,10 @@ import os
 import re
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from advisor.answering.answer_text import strip_label, strip_sources
+from advisor.core.answers import AnswerInfo
 from advisor.core.errors import (
     AdvisorError,
     EngineError,
@@ -35,11 +36,28 @@ class Reply(BaseModel):
     # the passages the target showed, by their [n]; None: the target returns none
     passages: dict[int, str] | None = None
     declined: bool | None = None  # None: the target does not say
-    reason: str | None = None
     engine: str = ""
-    question: str = ""
-    route: str | None = None  # how the advisor's router answered, when the target says
-    facts: dict[str, Any] | None = None  # profile facts the target read from the question
+    # how the target says it answered (this advisor's AnswerInfo, in process or the /v1
+    # ``advisor`` field); None: it does not say
+    info: AnswerInfo | None = None
+
+    @property
+    def reason(self) -> str | None:
+        return self.info.reason if self.info else None
+
+    @property
+    def question(self) -> str:
+        return self.info.question if self.info else ""
+
+    @property
+    def route(self) -> str | None:
+        """How the advisor's router answered, when the target says."""
+        return self.info.route if self.info else None
+
+    @property
+    def facts(self) -> dict[str, Any] | None:
+        """Profile facts the target read from the question."""
+        return self.info.profile_facts if self.info else None
 
     @property
     def retrieved(self) -> list[str]:
@@ -92,11 +110,8 @@ class AdvisorTarget:
             # by the number the answer cites, in retrieval order (hit@k and MRR rank that)
             passages={c.n: c.text for c in sorted(answer.citations, key=lambda c: c.rank)},
             declined=answer.declined,
-            reason=answer.reason,
             engine=answer.engine,
-            question=answer.question,
-            route=answer.route,
-            facts=answer.profile_facts,
+            info=AnswerInfo.of(answer),
         )
 
 
@@ -201,11 +216,16 @@ class ChatTarget:
         info = data.get("advisor")
         if isinstance(info, dict):
             reply.declined = bool(info.get("declined"))
-            reply.reason = info.get("reason")
             reply.engine = str(info.get("engine") or reply.engine)
-            reply.question = str(info.get("question") or "")
-            reply.route = info.get("route")
-            facts = info.get("profile_facts")
-            reply.facts = facts if isinstance(facts, dict) else None
+            reply.info = _said(info)
         self._shows = reply
         return reply
+
+
+def _said(info: dict[str, Any]) -> AnswerInfo | None:
+    """An endpoint's ``advisor`` field as this advisor's :class:`AnswerInfo`; None when
+    it is not one (another server's field of that name), so nothing it says is scored."""
+    try:
+        return AnswerInfo.model_validate(info)
+    except ValidationError:
+        return None

@@ -23,6 +23,7 @@ import numpy as np
 
 from advisor import prompts
 from advisor.conversation.language import foreign_language, unknown_share
+from advisor.core.reasons import DeclineReason
 from advisor.embeddings import Embedder, Vector
 from advisor.guard.picks import named_pick
 from advisor.retrieval.sentence_vectors import SentenceVectors
@@ -159,49 +160,23 @@ _PICK_CUE = re.compile(
 IN_SCOPE_FLOOR = 0.30  # below this neither anchors nor passages relate to the domain
 MARGIN = 0.04
 PICK_MARGIN = 0.06  # a request for a pick must look more like one than like a question
-RULE_CLASSES = ("insider_trading", "tax_specific", "gambling")
+RULE_CLASSES: tuple[DeclineReason, ...] = ("insider_trading", "tax_specific", "gambling")
 CLASS_FLOOR = 0.5  # an anchor-only decline for those classes needs a close match
 GIBBERISH_SHARE = 0.6  # this share of non-words, and nothing near the domain
 
 
 @dataclass
 class Verdict:
-    """The guard's decision. ``reason`` says why a question is out of scope:
-
-    - ``off_topic``: not about income or personal finance (weather, sport, recipes, ...)
-    - ``code``: asks for code
-    - ``injection``: tries to override the assistant's instructions, including role-play
-      jailbreaks ("pretend you are DAN with no rules")
-    - ``specific_pick``: asks for a specific security, a trade signal (forex, crypto,
-      entries, stop-losses) or a guaranteed return; answered with the general principle
-      and a not-financial-advice note
-    - ``insider_trading``: wants to trade on information that is not public
-    - ``tax_specific``: tax forms, boxes, lines, schedules or filing
-    - ``gambling``: lottery numbers, betting, casinos
-    - ``gibberish``: not words (keyboard mash)
-    - ``other_language``: written in a language other than English (the library and
-      the model are English only)
-    """
+    """The guard's decision. ``reason`` says why a question is out of scope: one of
+    ``advisor.core.reasons.DECLINE_REASONS`` (each described there, and in
+    docs/reasons.md)."""
 
     in_scope: bool
-    reason: str | None = None
+    reason: DeclineReason | None = None
     scores: dict[str, float] = field(default_factory=dict)
     # for a specific_pick: what is named (company, fund, coin), or other (a trade
     # signal, a guarantee, "the one stock"); it chooses the principle the answer gives
     pick: str | None = None
-
-
-REASONS = (
-    "off_topic",
-    "code",
-    "injection",
-    "specific_pick",
-    "insider_trading",
-    "tax_specific",
-    "gambling",
-    "gibberish",
-    "other_language",
-)
 
 
 def _insider_tip(question: str) -> bool:
@@ -223,7 +198,7 @@ def non_public(question: str) -> bool:
     return bool(_INSIDE_SOURCE.search(question) and _EARLY.search(question))
 
 
-def rule_reason(question: str) -> str | None:
+def rule_reason(question: str) -> DeclineReason | None:
     """The reason a question is declined by the rules alone (no model), or None."""
     if _OVERRIDE.search(question) or _ROLE_PLAY.search(question) or _DAN.search(question):
         return "injection"
@@ -298,7 +273,7 @@ class Guard:
         domain = max(best["in_scope"], top_passage)
         scores = {**best, "top_passage": top_passage, "domain": domain}
 
-        def no(reason: str) -> Verdict:
+        def no(reason: DeclineReason) -> Verdict:
             pick = (named_pick(question) or "other") if reason == "specific_pick" else None
             return Verdict(False, reason, scores, pick)
 

@@ -19,7 +19,7 @@ import inspect
 import logging
 import threading
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
@@ -193,7 +193,42 @@ def build_server(
                 description=describe(fn),
                 annotations=read_only,
             )
+    _add_statement_tool(server, kit, identity)
     return server, kit
+
+
+def _add_statement_tool(server: MCPServer, kit: Toolkit, identity: Identity) -> None:
+    def import_statement(
+        file_name: str,
+        content: str,
+        encoding: Literal["text", "base64"] = "text",
+        currency: str | None = None,
+        save_facts: bool = False,
+        user: str | None = None,
+    ) -> dict[str, Any]:
+        """Import a bank statement export (CSV, OFX or QFX: the file's content as text,
+        or base64 with encoding="base64") and keep it as one of the user's documents.
+        Returns income per month by stream (each active, semi-passive or passive), the
+        passive share of income, the average monthly surplus, the months covered and
+        the proposed profile facts, saved only with save_facts=true."""
+        from advisor.core.errors import InputError
+        from advisor.users.statements.uploads import content_bytes, import_uploads
+
+        if user is None:  # a front end's key that may name any user did not name one
+            raise InputError("name the user whose statement this is (the user argument)")
+        data = content_bytes(file_name, content, encoding)
+        settings = kit.advisor.settings
+        return import_uploads(
+            settings, user, [(file_name, data)], currency=currency, save_facts=save_facts
+        )
+
+    server.add_tool(
+        _as_tool(import_statement, kit, identity),
+        name="import_statement",
+        title="Import a bank statement",
+        description=describe(import_statement),
+        annotations=ToolAnnotations(read_only_hint=False, open_world_hint=False),
+    )
 
 
 class RequireKey:
@@ -250,7 +285,17 @@ def serve(
     if http:
         import uvicorn
 
+        from advisor.core.settings import get_settings
+
+        settings = advisor.settings if advisor is not None else get_settings()
         app = RequireKey(server.streamable_http_app(host=host), keys or KeyRing({}))
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=settings.server_keep_alive_s,
+            timeout_graceful_shutdown=settings.server_shutdown_s,
+        )
     else:
         server.run("stdio")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from advisor.core.formats import money, percent
 from advisor.recommender.catalog import Catalog, load_catalog
 from advisor.users.profile import Profile, missing_basics
 
@@ -32,10 +33,6 @@ def buffer_months(p: Profile) -> float | None:
     if p.emergency_fund == 0:
         return 0.0
     return None
-
-
-def _money(amount: float, currency: str) -> str:
-    return f"${amount:,.0f}" if currency == "USD" else f"{amount:,.0f} {currency}"
 
 
 @dataclass
@@ -67,9 +64,9 @@ def _debt_step(p: Profile, safe: float) -> str | None:
         return None
     cost = f"at {rate:g}% a year" if rate is not None else "(its rate is not known)"
     return (
-        f"pay off the {_money(debt, p.currency)} of high-interest debt {cost} before "
+        f"pay off the {money(debt, p.currency)} of high-interest debt {cost} before "
         f"investing. Every amount repaid earns what the debt costs, with no risk, and no "
-        f"safe investment pays more than about {safe:.1%} a year"
+        f"safe investment pays more than about {percent(safe)} a year"
     )
 
 
@@ -81,7 +78,7 @@ def _buffer_step(p: Profile) -> str | None:
         return None
     target = ""
     if p.monthly_expenses:
-        target = f" ({_money(BUFFER_MONTHS * p.monthly_expenses, p.currency)})"
+        target = f" ({money(BUFFER_MONTHS * p.monthly_expenses, p.currency)})"
     return (
         f"build an emergency fund of about {BUFFER_MONTHS:g} months of expenses{target} in "
         f"a savings account, money-market fund or T-bills; you have {months:.1f} months. "
@@ -133,7 +130,7 @@ def principle_answer(question: str, profile: Profile | None = None) -> str | Non
         return (
             "Pay off high-interest debt (credit cards, personal loans) before investing: "
             "every amount repaid earns exactly what the debt costs, with no risk, while no "
-            f"safe investment pays more than about {safe:.1%} a year and riskier ones are "
+            f"safe investment pays more than about {percent(safe)} a year and riskier ones are "
             f"not guaranteed to beat the interest.{rate} Keep a small emergency buffer so a "
             "surprise does not go back on the card, then invest once the costly debt is gone."
         )

@@ -56,10 +56,12 @@ class Passivity(BaseModel):
 
 def yield_warnings(annual_yield: float) -> list[str]:
     """What to say beside a result computed at ``annual_yield`` (a fraction a year)."""
+    from advisor.core.formats import percent
+
     warnings = []
     if annual_yield > PLAUSIBLE_YIELD:
         warnings.append(
-            f"a yield of {annual_yield:.1%} a year is above {PLAUSIBLE_YIELD:.0%}: few "
+            f"a yield of {percent(annual_yield)} a year is above {percent(PLAUSIBLE_YIELD)}: few "
             "investments pay that for long, and those that promise it carry high risk"
         )
     return [*warnings, NOT_GUARANTEED]
@@ -130,6 +132,7 @@ def months_to_goal(
     annual_growth: float = 0.0,
     max_months: int = 1200,
     annual_inflation: float = 0.0,
+    currency: str | None = None,
 ) -> Projection:
     """Months until the capital pays ``goal_monthly_income``, reinvesting what it pays.
 
@@ -138,8 +141,11 @@ def months_to_goal(
     goal is reached in the first month whose income, ``capital * annual_yield / 12``,
     covers it. ``points`` holds month 0 (the start) and one point a month up to that month
     (or ``max_months``). With ``annual_inflation`` the points are in today's money
-    and the goal is today's money too, so it is reached later.
+    and the goal is today's money too, so it is reached later. ``currency`` only names
+    the amounts in the assumptions.
     """
+    from advisor.core.formats import money, percent
+
     goal = _number("goal_monthly_income", goal_monthly_income, positive=True)
     yield_ = _rate("annual_yield", annual_yield, positive=True)
     contribution = _number("monthly_contribution", monthly_contribution)
@@ -156,14 +162,15 @@ def months_to_goal(
     target = capital_needed(goal, yield_)
     rate = (yield_ + growth) / 12
     assumptions = [
-        f"the capital yields {yield_:.2%} a year, paid monthly ({yield_ / 12:.4%} a month) "
-        "and reinvested until the goal is reached",
-        f"the capital's value grows {growth:.2%} a year besides the yield",
-        f"{contribution:,.2f} is added at the end of every month",
-        f"the goal is reached when the capital reaches {target:,.2f} (= goal x 12 / {yield_:.2%})",
+        f"the capital yields {percent(yield_)} a year, paid monthly ({percent(yield_ / 12)} a "
+        "month) and reinvested until the goal is reached",
+        f"the capital's value grows {percent(growth)} a year besides the yield",
+        f"{money(contribution, currency)} is added at the end of every month",
+        f"the goal is reached when the capital reaches {money(target, currency)} (= goal × 12 "
+        f"÷ {percent(yield_)})",
         "yield, growth and contributions stay constant; no taxes or fees",
         (
-            f"amounts are in today's money, deflated at {inflation:.2%} a year inflation"
+            f"amounts are in today's money, deflated at {percent(inflation)} a year inflation"
             if inflation
             else "no inflation: amounts are in future money (add an inflation rate for "
             "today's money)"

@@ -4,12 +4,20 @@ from, validated on load."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, computed_field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    ValidationError,
+    computed_field,
+    model_validator,
+)
 
 from advisor.core.errors import InputError
 from advisor.core.settings import DEFAULT_CORPUS
@@ -44,20 +52,52 @@ def _percent(fraction: float) -> str:
     return f"{fraction * 100:.1f}".removesuffix(".0") + "%"
 
 
+# A source says what it rests on; where nothing public backs a figure, the stream lists
+# it under ``unverified`` instead of calling it an estimate.
+_UNMARKED_GUESS = re.compile(r"\bestimates?\b", re.IGNORECASE)
+
+
+def _no_silent_guess(source: str) -> str:
+    if _UNMARKED_GUESS.search(source):
+        raise ValueError("say what is unverified in the stream's `unverified`, not 'estimate'")
+    return source
+
+
+# a named public reference or a corpus file, with no silent "estimate" in it
+Source = Annotated[str, Field(min_length=10), AfterValidator(_no_silent_guess)]
+
+
 class TotalReturn(BaseModel):
     """What the capital earns a year in all (income and price change), before inflation."""
 
     low: float
     high: float
-    source: str = Field(min_length=10)
+    source: Source
     as_of: str = Field(pattern=AS_OF)
 
 
 class Provenance(BaseModel):
     """Where a stream's other numbers (capital, hours, risk) come from, and when."""
 
-    source: str = Field(min_length=10)
+    source: Source
     as_of: str = Field(pattern=AS_OF)
+
+
+# The figures of a stream that need a reference or an `unverified` line each.
+FigureKind = Literal["return", "total_return", "capital", "hours", "risk", "first_income"]
+
+
+class Reference(BaseModel):
+    """A named public reference for one figure of a stream: the page as it was stored
+    when it was read (``url``), the sentence of it that supports the figure (``says``,
+    as the page writes it) and the date that sentence holds for."""
+
+    figure: FigureKind
+    name: str = Field(min_length=3)
+    url: str = Field(pattern=r"^https?://\S+$")
+    says: str = Field(min_length=10)
+    # the year (or month) the sentence holds for; "undated" when the page gives none
+    as_of: str = Field(pattern=r"^((19|20)\d\d(-[01]\d)?|undated)$")
 
 
 class Returns(BaseModel):
@@ -65,7 +105,7 @@ class Returns(BaseModel):
     high: float
     unit: Literal["annual_yield", "share_of_sale", "commission", "per_1000_views"]
     what: str
-    source: str = Field(min_length=10)  # a named public reference or a corpus file
+    source: Source
     as_of: str = Field(pattern=AS_OF)
     # for annual_yield streams: plans compound at this; the yield (or withdrawal rate)
     # above is only what can be spent
@@ -114,9 +154,27 @@ class Stream(BaseModel):
     upkeep_hours_per_month: float = Field(ge=0, le=744)
     returns: Returns
     figures: Provenance
+    references: list[Reference] = Field(default_factory=list)
+    # figures no stored public reference backs, each "kind: what and why", e.g.
+    # "hours: the 4-10 hours a week to record a course are the project's own reading"
+    unverified: list[str] = Field(default_factory=list)
     notes: str = ""
     quotes: list[SourceQuote] = Field(min_length=1)
     first_steps: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _every_figure_has_provenance(self) -> Stream:
+        kinds: list[str] = ["return", "capital", "hours", "risk", "first_income"]
+        if self.returns.total_return is not None:
+            kinds.append("total_return")
+        referenced = {r.figure for r in self.references}
+        marked = {line.split(":", 1)[0].strip() for line in self.unverified}
+        missing = [k for k in kinds if k not in referenced and k not in marked]
+        if missing:
+            raise ValueError(
+                f"{self.id}: no reference or `unverified` line for {', '.join(missing)}"
+            )
+        return self
 
     @computed_field  # type: ignore[prop-decorator]
     @property

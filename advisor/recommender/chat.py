@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from advisor.core.formats import fit
 from advisor.core.settings import DEFAULT_CORPUS
 from advisor.recommender.catalog import SourceQuote, load_catalog
 from advisor.recommender.scoring import Scored, rank
@@ -135,7 +136,7 @@ def answer_for(
         quote = s.citations[0]
         passages.append(quote_passage(quote, index, fallback_id=f"stream:{scored.stream.id}"))
         lines.append("")
-        lines.append(f"{i}. {s.name} (fit {s.score:g}/100). {_why(scored)}.")
+        lines.append(f"{i}. {s.name} (fit {fit(s.score)}/100). {_why(scored)}.")
         lines.append(f"   “{quote.text}” [{len(passages)}]")
         lines.append(f"   First step: {s.first_steps[0]}")
     if known.income_sources:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from advisor.core.formats import money, percent
 from advisor.recommender.basics import check as check_basics
 from advisor.recommender.calculators import capital_needed, future_value
 from advisor.recommender.catalog import Catalog, Stream, load_catalog
@@ -81,12 +82,6 @@ def _ramp(have: float, least: float, typical: float) -> float:
     if have >= least:
         return 0.6 + 0.4 * (have - least) / (typical - least)
     return 0.6 * have / least
-
-
-def money(amount: float, currency: str) -> str:
-    if currency == "USD":
-        return f"${amount:,.0f}"
-    return f"{amount:,.0f} {currency}"
 
 
 def weekly(h: float) -> str:
@@ -232,7 +227,7 @@ def _fit_goal(p: Profile, s: Stream) -> Fit | None:
         )
     rate = s.returns.mid
     need = capital_needed(goal, rate)
-    wants = f"{money(goal, cur)} a month at about {rate:.1%} a year needs {money(need, cur)}"
+    wants = f"{money(goal, cur)} a month at about {percent(rate)} a year needs {money(need, cur)}"
     if p.capital is None:
         return Fit("goal", 0.5, f"{wants}; your capital is not known", known=False)
     months = _goal_months(p)
@@ -247,7 +242,7 @@ def _fit_goal(p: Profile, s: Stream) -> Fit | None:
     return Fit(
         "goal",
         fit,
-        f"{wants}; with {part} growing at about {s.returns.total_mid:.1%} a year it would "
+        f"{wants}; with {part} growing at about {percent(s.returns.total_mid)} a year it would "
         f"pay about {money(income, cur)} a month after {months / 12:g} years{years}",
         "can reach your goal" if fit >= 1 else "",
     )

@@ -10,10 +10,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from advisor.core.errors import InputError
+from advisor.core.formats import fit, money, percent
 from advisor.recommender.basics import check as check_basics
 from advisor.recommender.calculators import months_to_goal
 from advisor.recommender.catalog import Catalog, SourceQuote, Stream, load_catalog
-from advisor.recommender.scoring import SAFETY, Scored, money, rank, share_for, weekly
+from advisor.recommender.scoring import SAFETY, Scored, rank, share_for, weekly
 from advisor.users.profile import (
     RANKING_FIELDS,
     Profile,
@@ -85,7 +86,7 @@ def _diversify(fitting: list[Scored], top: int, catalog: Catalog) -> list[Scored
         label = catalog.asset_classes[best.stream.asset_class]
         skipped = [c for c in left if c.score > best.score]
         if skipped:
-            names = ", ".join(f"{c.stream.name} ({c.score:g})" for c in skipped[:2])
+            names = ", ".join(f"{c.stream.name} ({fit(c.score)})" for c in skipped[:2])
             best.extra.append(
                 f"diversification: listed ahead of {names}, which score higher but belong to "
                 "an asset class already suggested; spreading income across classes "
@@ -240,7 +241,8 @@ def _goal_plan(p: Profile, s: Stream) -> str | None:
     cur = p.currency
     what = (
         f"with {money(start, cur)} now and {money(contribution, cur)} a month, growing at "
-        f"about {max(total, spend):.1%} a year in all and then spending {spend:.1%} a year"
+        f"about {percent(max(total, spend))} a year in all and then spending "
+        f"{percent(spend)} a year"
     )
     assumed = (
         "this plan assumes all of your savings and surplus go into this one stream"

@@ -15,18 +15,19 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from advisor.core.errors import StoreError
 from advisor.store.index_schema import NAMED_TOKEN, SCHEMA
 from advisor.store.rows import COMMON_DF, ChunkRow, DocRow, fts_terms
-from advisor.store.sqlite_threads import ThreadConnections
+from advisor.store.sqlite_pool import ConnectionPool
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    # used by one thread only; closed by another once that one has ended
+    # lent to one thread at a time by the pool, which may close it from another
     con = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     try:
         con.execute("PRAGMA busy_timeout=30000")
@@ -47,58 +48,64 @@ _RETRIES = 4
 
 
 class Index:
-    """Thread-safe wrapper over one SQLite connection per thread, each closed when its
-    thread ends (:mod:`advisor.store.sqlite_threads`), so a server's open files stay
-    bounded by its live threads. No file of the database is opened, copied or removed
+    """Thread-safe wrapper over a bounded pool of SQLite connections, each lent for one
+    operation (:mod:`advisor.store.sqlite_pool`), so a server's open files do not follow
+    its threads. No file of the database is opened, copied or removed
     here other than through SQLite (see :meth:`forget_deleted`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = str(path)
         # not a bound method: the connections must not keep this object alive
-        self._connections = ThreadConnections(partial(_connect, path))
+        self._pool = ConnectionPool(partial(_connect, path), name=f"the index at {path}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._con().executescript(SCHEMA)
-            self._name_pending_token()
+            with self.connection() as con:
+                con.executescript(SCHEMA)
+                self._name_pending_token()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(
                 f"cannot open the index at {path}: {exc} (check ADVISOR_HOME is writable)"
             ) from exc
 
-    def _con(self) -> sqlite3.Connection:
-        return self._connections.get()
+    def connection(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A connection of the pool for this thread until the block ends."""
+        return self._pool.connection()
+
+    def _rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        with self.connection() as con:
+            return con.execute(sql, params).fetchall()
 
     def open_connections(self) -> int:
-        """How many connections this object holds open (the live threads that used it)."""
-        return self._connections.count()
+        """How many connections this object holds open (lent and idle)."""
+        return self._pool.count()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        con = self._con()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            yield con
-            con.execute("COMMIT")
-        except BaseException as exc:
-            if con.in_transaction:
-                try:
-                    con.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass  # SQLite rolls back itself when the connection goes
-            if isinstance(exc, sqlite3.Error):  # a full disk, a folder made read-only
-                raise StoreError(
-                    f"cannot write the index at {self.path}: {exc} "
-                    "(check ADVISOR_HOME is writable and the disk has room)"
-                ) from exc
-            raise
+        with self.connection() as con:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                yield con
+                con.execute("COMMIT")
+            except BaseException as exc:
+                if con.in_transaction:
+                    try:
+                        con.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # SQLite rolls back itself when the connection goes
+                if isinstance(exc, sqlite3.Error):  # a full disk, a folder made read-only
+                    raise StoreError(
+                        f"cannot write the index at {self.path}: {exc} "
+                        "(check ADVISOR_HOME is writable and the disk has room)"
+                    ) from exc
+                raise
 
     def close(self) -> None:
-        """Close this thread's connection (and those of threads that have ended)."""
-        self._connections.close()
+        """Close the pool's idle connections (it opens new ones when next asked)."""
+        self._pool.close()
 
     def _name_pending_token(self) -> None:
-        columns = [r[1] for r in self._con().execute("PRAGMA table_info(pending)")]
+        columns = [r[1] for r in self._rows("PRAGMA table_info(pending)")]
         if columns and columns[0] != "token":
             with self._tx() as con:  # another process may have done it meanwhile
                 if [r[1] for r in con.execute("PRAGMA table_info(pending)")][0] != "token":
@@ -121,12 +128,13 @@ class Index:
         frame keeps the words either. False when a reader held that checkpoint back."""
         try:
             self.purge_deleted_words()
-            self._con().execute("VACUUM")
-            for _ in range(20):  # a reader in another process may hold it back a moment
-                busy = self._con().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-                if not busy:
-                    break
-                time.sleep(0.1)
+            with self.connection() as con:
+                con.execute("VACUUM")
+                for _ in range(20):  # a reader in another process may hold it back a moment
+                    busy = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                    if not busy:
+                        break
+                    time.sleep(0.1)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot checkpoint the index at {self.path}: {exc}") from exc
         return not busy
@@ -143,51 +151,42 @@ class Index:
 
     # -- reads ---------------------------------------------------------------
     def doc(self, collection: str, doc_id: str) -> DocRow | None:
-        row = (
-            self._con()
-            .execute("SELECT * FROM docs WHERE collection=? AND doc_id=?", (collection, doc_id))
-            .fetchone()
-        )
-        return DocRow(*row) if row else None
+        rows = self._rows("SELECT * FROM docs WHERE collection=? AND doc_id=?", collection, doc_id)
+        return DocRow(*rows[0]) if rows else None
 
     def docs(self, collection: str) -> list[DocRow]:
-        rows = (
-            self._con()
-            .execute("SELECT * FROM docs WHERE collection=? ORDER BY doc_id", (collection,))
-            .fetchall()
-        )
+        rows = self._rows("SELECT * FROM docs WHERE collection=? ORDER BY doc_id", collection)
         return [DocRow(*r) for r in rows]
 
     def chunk_ids(self, collection: str, doc_id: str | None = None) -> set[str]:
         if doc_id is None:
-            rows = self._con().execute("SELECT id FROM chunks WHERE collection=?", (collection,))
+            rows = self._rows("SELECT id FROM chunks WHERE collection=?", collection)
         else:
-            rows = self._con().execute(
-                "SELECT id FROM chunks WHERE collection=? AND doc_id=?", (collection, doc_id)
+            rows = self._rows(
+                "SELECT id FROM chunks WHERE collection=? AND doc_id=?", collection, doc_id
             )
         return {r[0] for r in rows}
 
     def texts(self, collection: str) -> Iterator[str]:
-        rows = self._con().execute("SELECT text FROM chunks WHERE collection=?", (collection,))
+        # read at once, as PostgreSQL does: a lazy cursor would keep its connection lent
+        rows = self._rows("SELECT text FROM chunks WHERE collection=?", collection)
         return (r[0] for r in rows)
 
     def version(self, collection: str) -> tuple[int, str]:
         """Changes whenever the collection's committed text does (for caches built on it)."""
-        con = self._con()
-        count, top = con.execute(
-            "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM chunks WHERE collection=?",
-            (collection,),
-        ).fetchone()
+        [(count, top)] = self._rows(
+            "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM chunks WHERE collection=?", collection
+        )
         # a replaced document keeps its row count and may reuse rowids: its hash changes
-        hashes = con.execute(
+        [(hashes,)] = self._rows(
             "SELECT GROUP_CONCAT(content_hash) FROM (SELECT content_hash FROM docs "
             "WHERE collection=? ORDER BY doc_id)",
-            (collection,),
-        ).fetchone()[0]
+            collection,
+        )
         return int(count), hashlib.sha1(f"{top}:{hashes or ''}".encode()).hexdigest()
 
     def user_collections(self) -> list[str]:
-        rows = self._con().execute(
+        rows = self._rows(
             "SELECT DISTINCT collection FROM docs WHERE collection LIKE 'user-%' ORDER BY 1"
         )
         return [r[0] for r in rows]
@@ -195,14 +194,11 @@ class Index:
     def sentence_vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
         """Cached embeddings of library sentences, by key (model + text hash)."""
         out: dict[str, bytes] = {}
-        con = self._con()
         for start in range(0, len(keys), 500):
             part = list(keys[start : start + 500])
             marks = ",".join("?" * len(part))
-            for key, vec in con.execute(
-                f"SELECT key, vec FROM sentence_vectors WHERE key IN ({marks})", part
-            ):
-                out[key] = vec
+            sql = f"SELECT key, vec FROM sentence_vectors WHERE key IN ({marks})"
+            out.update(self._rows(sql, *part))
         return out
 
     def put_sentence_vectors(self, items: Sequence[tuple[str, bytes]]) -> None:
@@ -215,41 +211,33 @@ class Index:
             pass  # a cache: failing to write it only costs time next run
 
     def count(self, collection: str) -> int:
-        row = (
-            self._con()
-            .execute("SELECT COUNT(*) FROM chunks WHERE collection=?", (collection,))
-            .fetchone()
-        )
-        return int(row[0])
+        [(count,)] = self._rows("SELECT COUNT(*) FROM chunks WHERE collection=?", collection)
+        return int(count)
 
     def get(self, ids: Sequence[str]) -> dict[str, ChunkRow]:
         """Committed chunks by id (ids that are not committed are left out)."""
         out: dict[str, ChunkRow] = {}
-        con = self._con()
         for start in range(0, len(ids), 500):
             part = list(ids[start : start + 500])
             marks = ",".join("?" * len(part))
-            rows = con.execute(
+            rows = self._rows(
                 "SELECT c.id, c.collection, c.doc_id, c.ord, c.text, d.source, d.title, d.origin "
                 "FROM chunks c JOIN docs d ON d.collection=c.collection AND d.doc_id=c.doc_id "
                 f"WHERE c.id IN ({marks})",
-                part,
-            ).fetchall()
+                *part,
+            )
             for r in rows:
                 out[r[0]] = ChunkRow(*r)
         return out
 
     def _count(self, term: str, cap: int) -> int:
         """How many chunks hold ``term``, counting no further than ``cap``."""
-        row = (
-            self._con()
-            .execute(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
-                (f'"{term}"', cap),
-            )
-            .fetchone()
+        [(count,)] = self._rows(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+            f'"{term}"',
+            cap,
         )
-        return int(row[0])
+        return int(count)
 
     def _queries(self, terms: list[str]) -> list[str]:
         """The FTS queries to try, in order, until one matches. BM25 over every match is
@@ -275,7 +263,8 @@ class Index:
         asked again: the second attempt reads the new schema (tests/test_index_stress)."""
         for attempt in range(_RETRIES):
             try:
-                return self._lexical(collections, text, limit)
+                with self.connection():  # one connection for the whole search
+                    return self._lexical(collections, text, limit)
             except sqlite3.Error as exc:
                 if attempt + 1 < _RETRIES and _VTAB_OPEN_FAILED in str(exc):
                     time.sleep(0.01 * (attempt + 1))
@@ -289,15 +278,13 @@ class Index:
             return []
         marks = ",".join("?" * len(collections))
         for query in self._queries(terms):
-            rows = (
-                self._con()
-                .execute(
-                    "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-                    f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
-                    "ORDER BY bm25(chunks_fts) LIMIT ?",
-                    (query, *collections, limit),
-                )
-                .fetchall()
+            rows = self._rows(
+                "SELECT c.id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                f"WHERE chunks_fts MATCH ? AND c.collection IN ({marks}) "
+                "ORDER BY bm25(chunks_fts) LIMIT ?",
+                query,
+                *collections,
+                limit,
             )
             if rows:
                 return [r[0] for r in rows]
@@ -318,7 +305,7 @@ class Index:
             con.execute("DELETE FROM pending WHERE rowid=?", (token,))
 
     def pending(self) -> list[tuple[int, str, list[str]]]:
-        rows = self._con().execute("SELECT rowid, collection, ids FROM pending").fetchall()
+        rows = self._rows("SELECT rowid, collection, ids FROM pending")
         return [(int(r[0]), r[1], json.loads(r[2])) for r in rows]
 
     def commit_doc(

@@ -15,7 +15,8 @@ Same guarantees as the SQLite backend, across processes and machines:
 The schema is versioned with Alembic (``advisor/store/migrations``) and upgraded on
 first use in each process, under an advisory lock so workers starting together don't
 race (the pool and migrations: :mod:`advisor.store.pg_engine`; the lexical query:
-:mod:`advisor.store.pg_lexical`). SQLAlchemy and psycopg are imported only when
+:mod:`advisor.store.pg_lexical`; the profiles and the sentence-vector cache:
+:mod:`advisor.store.pg_side_tables`). SQLAlchemy and psycopg are imported only when
 PostgreSQL is configured.
 """
 
@@ -41,6 +42,7 @@ from advisor.store.pg_engine import (
     shown,
 )
 from advisor.store.pg_lexical import lexical_search
+from advisor.store.pg_side_tables import SideTables
 from advisor.store.rows import ChunkRow, DocRow, fts_terms
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ _DOC_LOCK_CLASS = 1718
 SWEEP_BATCH = 4
 
 
-class PostgresIndex:
+class PostgresIndex(SideTables):
     """The :class:`~advisor.store.manifest.Manifest` on a PostgreSQL database."""
 
     def __init__(self, url: str) -> None:
@@ -204,35 +206,6 @@ class PostgresIndex:
         return self._run(
             "lexical search", lambda: lexical_search(self.engine, collections, terms, limit)
         )
-
-    def sentence_vectors(self, keys: Sequence[str]) -> dict[str, bytes]:
-        if not keys:
-            return {}
-        rows = self._read(
-            "reading the sentence cache",
-            "SELECT key, vec FROM sentence_vectors WHERE key = ANY(:k)",
-            k=list(keys),
-        )
-        return {r[0]: bytes(r[1]) for r in rows}
-
-    def put_sentence_vectors(self, items: Sequence[tuple[str, bytes]]) -> None:
-        from sqlalchemy import text
-
-        if not items:
-            return
-        try:
-            self._write(
-                "writing the sentence cache",
-                lambda con: con.execute(
-                    text(
-                        "INSERT INTO sentence_vectors(key, vec) VALUES (:k, :v) "
-                        "ON CONFLICT (key) DO NOTHING"
-                    ),
-                    [{"k": k, "v": v} for k, v in items],
-                ),
-            )
-        except StoreError:
-            pass  # a cache: failing to write it only costs time
 
     # -- the journal of vectors written before their commit -----------------------
     def begin_pending(self, collection: str, ids: Iterable[str]) -> int:
@@ -408,41 +381,3 @@ class PostgresIndex:
             return {r[0] for r in rows}
 
         return self._write("deleting a collection", go)
-
-    # -- profiles --------------------------------------------------------------
-    def profile(self, user: str) -> dict[str, Any] | None:
-        rows = self._read("reading a profile", "SELECT body FROM profiles WHERE user_id=:u", u=user)
-        if not rows:
-            return None
-        body = rows[0][0]
-        return body if isinstance(body, dict) else json.loads(body)
-
-    def put_profile(self, user: str, body: dict[str, Any]) -> None:
-        from sqlalchemy import text
-
-        self._write(
-            "saving a profile",
-            lambda con: con.execute(
-                text(
-                    "INSERT INTO profiles(user_id, body, updated_at) "
-                    "VALUES (:u, CAST(:b AS jsonb), now()) "
-                    "ON CONFLICT (user_id) DO UPDATE SET body=excluded.body, updated_at=now()"
-                ),
-                {"u": user, "b": json.dumps(body, ensure_ascii=False)},
-            ),
-        )
-
-    def delete_profile(self, user: str) -> bool:
-        from sqlalchemy import text
-
-        def go(con: Connection) -> bool:
-            found = con.execute(
-                text("DELETE FROM profiles WHERE user_id=:u RETURNING user_id"), {"u": user}
-            ).first()
-            return found is not None
-
-        return self._write("deleting a profile", go)
-
-    def profile_users(self) -> list[str]:
-        rows = self._read("listing users", "SELECT user_id FROM profiles ORDER BY user_id")
-        return [r[0] for r in rows]

@@ -113,12 +113,14 @@ def delete_document(advisor: Advisor, user: str, doc_id: str) -> int:
 
 
 def delete_user(advisor: Advisor, user: str) -> None:
-    """Remove the user's collection, manifest rows, saved profile and ``users_dir/<id>/``
-    (their feedback on answers, and anything else kept for them). Unknown users are a
-    NotFoundError.
+    """Remove the user's collection (and its Chroma segment folder), manifest rows,
+    saved profile, uploads waiting in the UI and ``users_dir/<id>/`` (their feedback on
+    answers, and anything else kept for them). Unknown users are a NotFoundError.
 
     On PostgreSQL the rows go in transactions every worker sees at once, and the
     Chroma collection is dropped on the shared server, so no worker can read them."""
+    from advisor.store.segments import sweep_orphan_segments
+    from advisor.users import uploads
     from advisor.users.feedback import delete_feedback, feedback_users
     from advisor.users.profile_store import delete_saved_profile, has_profile
 
@@ -134,12 +136,16 @@ def delete_user(advisor: Advisor, user: str) -> None:
         or folder.exists()
         or has_vectors
         or has_profile(advisor.settings, user)
+        or uploads.waiting(advisor.settings, user)
         or (advisor.settings.uses_postgres and user in feedback_users(advisor.settings))
     ):
         raise NotFoundError(f"no user {user!r}: nothing is stored for that id")
     store.sweep()
     store.drop_collection(collection)
     store.index.forget_deleted()
+    uploads.discard_user(advisor.settings, user)  # files uploaded in the UI, not added yet
+    if not advisor.settings.chroma_url:  # Chroma leaves the collection's folder behind
+        sweep_orphan_segments(advisor.settings.chroma_dir)
     if advisor.settings.uses_postgres:
         delete_saved_profile(advisor.settings, user)
         delete_feedback(advisor.settings, user)

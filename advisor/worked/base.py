@@ -1,5 +1,6 @@
-"""What a worked answer is, and the small helpers its handlers share: formatting money
-and rates, and the stored library chunk that holds a catalog quote (to cite it)."""
+"""What a worked answer is, and the small helpers its handlers share: money and rates
+(formatted as everywhere else, by :mod:`advisor.core.formats`), and the stored library
+chunk that holds a catalog quote (to cite it)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from advisor.core.answers import Comparison, Figure, Passage
+from advisor.core.formats import money as money
+from advisor.core.formats import percent as percent
 
 if TYPE_CHECKING:
     from advisor.recommender import SourceQuote, Stream
@@ -45,12 +48,6 @@ class Citer:
         return len(self.passages)
 
 
-def money(amount: float, currency: str | None) -> str:
-    digits = 2 if 0 < abs(amount) < 100 and amount != int(amount) else 0
-    text = f"{amount:,.{digits}f}"
-    return f"{text} {currency}" if currency else text
-
-
 def quoted(text: str, n: int) -> str:
     """A quote with its citation inside the sentence (“…” [n].), so the marker is never
     a sentence of its own."""
@@ -59,10 +56,6 @@ def quoted(text: str, n: int) -> str:
 
 def plural(count: float, unit: str) -> str:
     return f"{count:g} {unit}{'' if count == 1 else 's'}"
-
-
-def percent(rate: float) -> str:
-    return f"{rate * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def figure(label: str, value: float, text: str) -> Figure:

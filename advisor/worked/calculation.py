@@ -17,9 +17,10 @@ from advisor.worked.base import TOO_LARGE, Worked, figure, money, percent
 from advisor.worked.reading import Amount, Numbers
 
 _I = re.IGNORECASE
+_ANY = r"(?:[^?.]|\.(?=\d))"  # within one sentence; "$1.5k" keeps its decimal point
 MONTHS_CUE = re.compile(
-    r"\bhow\s+(?:long|many\s+(?:months|years))\b|\bwhen\s+(?:will|would|could|can|do|does)\b"
-    r"|\buntil\b|\btill\b|\btime\s+to\s+reach\b",
+    r"\bhow\s+(?:long|soon|many\s+(?:months|years))\b|\bwhen\s+(?:will|would|could|can|do|does)\b"
+    r"|\buntil\b|\btill\b|\btime\s+to\s+reach\b|\bby\s+when\b",
     _I,
 )
 YIELD_CUE = re.compile(
@@ -29,14 +30,15 @@ YIELD_CUE = re.compile(
 )
 CAPITAL_CUE = re.compile(
     r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
-    r"(?:need|have)\b|\bhow\s+much\b[^?.]{0,30}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
+    rf"(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
     r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+big\b|\bcapital\s+(?:needed|for|to)\b",
     _I,
 )
 INCOME_CUE = re.compile(
-    r"\bhow\s+much\b[^?.]{0,50}\b(?:pay|earn|generate|make|give|bring|income|produce)"
+    rf"\bhow\s+much\b{_ANY}{{0,50}}\b(?:pay|earn|generate|make|give|bring|income|produce)"
     r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
-    r"|\bwhat\s+(?:would|will|does|do|can|could)\b[^?.]{0,40}\b(?:pay|earn|generate|give|bring)"
+    rf"|\bwhat\s+(?:would|will|does|do|can|could)\b{_ANY}{{0,40}}"
+    r"\b(?:pay|earn|generate|give|bring|yield|return)"
     r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b",
     _I,
 )
@@ -95,8 +97,26 @@ def gather(
     return Inputs(income, capital, contribution, rates, source, currency)
 
 
+# "how long to reach $500 a month with $200 a month": the second monthly sum is a saving
+_SAVING_BEFORE = re.compile(r"\b(?:with|by|from)\s+(?:about\s+|around\s+)?$", _I)
+
+
+def _saving(text: str, numbers: Numbers) -> tuple[Amount, Amount] | None:
+    """The goal and the saving, of two monthly sums in a "how long" question that names
+    no saving as such: the one written after "with"/"by" (else the second) is added each
+    month, the other is the income wanted."""
+    monthly = [a for a in numbers.amounts if a.role == "income"]
+    if len(monthly) < 2:
+        return None
+    said = next((a for a in monthly if _SAVING_BEFORE.search(text[: a.start])), monthly[1])
+    goal = next(a for a in monthly if a is not said)
+    return goal, Amount(said.value, said.currency, said.per, "contribution", said.marked)
+
+
 def _impossible(inputs: Inputs) -> str | None:
     """One line on an input no calculation can take, or None."""
+    if inputs.income is not None and inputs.income.value == 0:
+        return "An income of 0 needs no savings: give the income you want, above 0."
     for name, a in (("income", inputs.income), ("sum", inputs.capital)):
         if a is not None and a.value < 0:
             shown = money(a.value, inputs.currency)
@@ -125,9 +145,11 @@ def calculate(
     if not asks_calculation(text):
         return None
     inputs = gather(numbers, earlier, profile, stream)
+    wants_months, wants_yield = MONTHS_CUE.search(text), YIELD_CUE.search(text)
+    if wants_months and inputs.contribution is None and (split := _saving(text, numbers)):
+        inputs.income, inputs.contribution = split
     if (problem := _impossible(inputs)) is not None:
         return Worked("calculation", problem, "calculator")
-    wants_months, wants_yield = MONTHS_CUE.search(text), YIELD_CUE.search(text)
     has_sum = numbers.first("sum") is not None
     if wants_months and inputs.income:
         return _needs_rate(inputs) or _months(inputs)
@@ -200,6 +222,8 @@ def _capital(inputs: Inputs) -> Worked:
 def _income(inputs: Inputs) -> Worked:
     assert inputs.capital is not None
     capital, cur = inputs.capital.value, inputs.currency
+    if capital == 0:
+        return Worked("calculation", "A sum of 0 pays nothing: give a sum above 0.", "calculator")
     values = sorted(capital / calculators.capital_needed(1.0, r) for r in inputs.rates)
     figures = [figure("monthly income", v, money(v, cur)) for v in values]
     text = (

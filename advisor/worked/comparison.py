@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.core.answers import Comparison, ComparisonSide
+from advisor.core.formats import fit, money
 from advisor.recommender.chat import quote_passage
 from advisor.worked.base import Citer, Worked, best_quote, plural, quoted
+from advisor.worked.effort import names_effort
 from advisor.worked.names import Mention
 
 if TYPE_CHECKING:
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from advisor.store.manifest import Manifest
 
 COMPARE_CUE = re.compile(
-    r"\bor\b|\bvs\.?\b|\bversus\b|\bcompar\w*|\bbetter\b|\bsafer\b|\briskier\b|\bdifference"
+    r"\bor\b|\bvs\.?\b|\bv\.?(?=\s)|\bversus\b|\bcompar\w*|\bbetter\b|\bsafer\b|\briskier\b|\bdifference"
     r"|\bwhich\b|\bbetween\b|\bagainst\b|\binstead\s+of\b|\bthan\b",
     re.IGNORECASE,
 )
@@ -30,15 +32,11 @@ ROWS = (  # label, ComparisonSide field
     ("Passivity", "passivity"),
     ("First income", "first_income"),
 )
-# what a question weighs ("which is safer?") and how to read it off the catalog
-_FOCUS = (
+# what a question weighs ("which is safer?") and how to read it off the catalog; time
+# and effort ("less hassle", "hands-off") in the words of advisor/prompts/effort.yaml
+_FOCUS: tuple[tuple[Any, str, Any, str], ...] = (
     (r"\bsafe|\brisk", "risk", lambda s: s.risk, "lower risk"),
-    (
-        r"\btime\b|\bhours?\b|\beffort|\bwork\b|\bpassive",
-        "hours",
-        lambda s: s.hours_per_week.typical,
-        "fewer hours",
-    ),
+    (names_effort, "hours", lambda s: s.hours_per_week.typical, "fewer hours"),
     (
         r"\bcheap|\bmoney\s+to\s+start|\bcapital|\bafford",
         "capital",
@@ -76,7 +74,7 @@ def _side(mention: Mention, stream: Stream | None) -> ComparisonSide:
         name=mention.phrase,
         stream=stream.id,
         title=stream.name,
-        capital=f"${cap.min:,.0f} (typical ${cap.typical:,.0f})",
+        capital=f"{money(cap.min, 'USD')} (typical {money(cap.typical, 'USD')})",  # catalog: US$
         hours_per_week=f"{hours.min:g}-{hours.typical:g}",
         risk=f"{stream.risk}/5",
         liquidity=stream.liquidity,
@@ -101,7 +99,7 @@ def _verdict(text: str, streams: Sequence[Stream], profile: dict[str, Any] | Non
 
     lines: list[str] = []
     for pattern, what, key, better in _FOCUS if len(streams) > 1 else ():
-        if re.search(pattern, text, re.IGNORECASE):
+        if pattern(text) if callable(pattern) else re.search(pattern, text, re.IGNORECASE):
             values = [key(s) for s in streams]
             best = [s for s, v in zip(streams, values, strict=True) if v == min(values)]
             if len(best) == len(streams):
@@ -119,9 +117,10 @@ def _verdict(text: str, streams: Sequence[Stream], profile: dict[str, Any] | Non
             if top.blocked
             else ""
         )
-        rest = ", ".join(f"{s.stream.name} {s.score:g}" for s in scored[1:])
+        rest = ", ".join(f"{s.stream.name} {fit(s.score)}" for s in scored[1:])
+        against = f" against {rest}" if rest else ""
         lines.append(
-            f"For you, {top.stream.name} fits better (fit {top.score:g}/100 against {rest})"
+            f"For you, {top.stream.name} fits better (fit {fit(top.score)}/100{against})"
             f"{': ' + why if why else ''}.{blocked}"
         )
     else:

@@ -12,7 +12,7 @@ from advisor.worked.base import Citer, Worked
 from advisor.worked.calculation import calculate
 from advisor.worked.comparison import compare
 from advisor.worked.names import mentions
-from advisor.worked.preference import update
+from advisor.worked.preference import least_effort, update
 
 if TYPE_CHECKING:
     from advisor.answering.router import Plan
@@ -38,6 +38,12 @@ def work(
     citer = Citer(passages)
     catalog = load_catalog()
     streams = [m.stream for m in plan.found if m.stream]
+    if plan.route == "statement" and plan.statement is not None:
+        from advisor.core.settings import get_settings
+        from advisor.users.statements.chat import statement_answer
+
+        where = plan.settings or get_settings()
+        return statement_answer(plan.statement, plan.numbers, text, where, user)
     if plan.route == "passivity":
         worked = passive.from_figures(text, plan.numbers, citer)
         if worked is None:
@@ -55,5 +61,7 @@ def work(
     if plan.route == "comparison":
         return compare(text, plan.found, catalog, after, index, citer)
     if plan.route == "preference":
+        if not plan.facts:  # a wish for less hassle, with no figure to save
+            return least_effort(before)
         return update(plan.facts, before, user=user, index=index)
     return None

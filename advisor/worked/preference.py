@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from advisor.conversation.facts import describe, extract_facts
-from advisor.worked.base import Worked
+from advisor.core.formats import fit
+from advisor.worked.base import Worked, plural
 from advisor.worked.reading import read_numbers
 
 if TYPE_CHECKING:
@@ -106,12 +107,13 @@ def moves(before: dict[str, Any], after: dict[str, Any], top: int = 3) -> list[s
         was = old_place.get(s.stream.id)
         if was == i:
             then = old_by_id[s.stream.id].score
-            if then != s.score:
-                lines.append(f"- {s.stream.name}: still {_place(i)}, fit {then:g} → {s.score:g}")
+            if fit(then) != fit(s.score):
+                change = f"fit {fit(then)} → {fit(s.score)}"
+                lines.append(f"- {s.stream.name}: still {_place(i)}, {change}")
             continue
         where = "new in the list" if was is None or was > top else f"was {_place(was)}"
         why = _why(old_by_id.get(s.stream.id), s)
-        lines.append(f"- {s.stream.name}: now {_place(i)} ({where}), fit {s.score:g}: {why}")
+        lines.append(f"- {s.stream.name}: now {_place(i)} ({where}), fit {fit(s.score)}: {why}")
     kept = {s.stream.id for s in new[:top]}
     everyone = {s.stream.id: s for s in _order(after, fitting=False)}
     for s in old[:top]:
@@ -120,6 +122,41 @@ def moves(before: dict[str, Any], after: dict[str, Any], top: int = 3) -> list[s
             why = f"no longer fits: {', '.join(now.blocked)}" if now.blocked else _why(s, now)
             lines.append(f"- {s.stream.name}: out of the top {top} ({why})")
     return lines
+
+
+def least_effort(before: dict[str, Any], top: int = 5) -> Worked:
+    """A wish for less of the person's time ("something with less hassle"): the streams
+    the recommender would suggest them, least hands-on first (upkeep hours a month once
+    it runs, then hours a week to build it), with where each stood on overall fit, after
+    the basics step when one is due. Nothing is stated to save, so the answer asks for
+    the hours that would make it a fact."""
+    from advisor.recommender import has_facts, load_catalog, suggest
+    from advisor.users.profile import validate_profile
+
+    catalog = load_catalog()
+    result = suggest(validate_profile(before), top=len(catalog.streams), catalog=catalog)
+    fitting = [(i, s.score, catalog.get(s.stream)) for i, s in enumerate(result.suggestions, 1)]
+    calm = sorted(
+        fitting, key=lambda f: (f[2].upkeep_hours_per_month, f[2].hours_per_week.typical, -f[1])
+    )
+    lines = [
+        f"{n}. {stream.name}: {stream.passivity}, about "
+        f"{plural(stream.upkeep_hours_per_month, 'hour')} a month once it runs and "
+        f"{stream.hours_per_week.min:g}-{stream.hours_per_week.typical:g} hours a week "
+        f"while you build it (was {_place(i)} on overall fit, {fit(score)}/100)"
+        for n, (i, score, stream) in enumerate(calm[:top], start=1)
+    ]
+    whose = "the streams that suit you" if has_facts(before) else "the catalog's streams"
+    text = (
+        f"Noted: you want something that takes less of your time, so here {whose} are "
+        "ordered by the hours they take, least hands-on first:\n\n"
+        + "\n".join(lines)
+        + "\n\nHow many hours a week could you give? Say it (for example “only 2 hours a "
+        "week”) and I will re-rank everything with it."
+    )
+    if result.first_step:
+        text = f"{result.first_step}\n\n{text}"
+    return Worked("preference", text, "recommender")
 
 
 def _say(value: Any) -> str:

@@ -1,6 +1,9 @@
 """Amounts, rates, hours and what each amount is for, read from one message by rules:
 "$1,500 a month" is an income, "add $400 a month" a contribution, "$50k" a sum, "at 4%"
-a yearly rate, "25 hours a month" time. Nothing is guessed: what is not written is None."""
+a yearly rate, "25 hours a month" time. Amounts may be written "20k", "$1.5k", "1,500",
+"10 000", "USD 20,000" or with a decimal comma ("1,5 million"); rates "4%", "4 percent",
+"4,5 %" or "4 pct"; periods "a month", "monthly", "/mo", "per year", "annually", "p.a.".
+Nothing is guessed: what is not written is None."""
 
 from __future__ import annotations
 
@@ -9,14 +12,19 @@ from dataclasses import dataclass, field
 
 from advisor.conversation.facts import _CODES, _SYMBOLS
 
-_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+# "1,500.50", "10 000" (a space between thousands), "1,5" (a decimal comma: 1.5), "2.5"
+_NUM = (
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
+    r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
+)
+_CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
 _MONEY = re.compile(
-    rf"(?P<neg>-\s?|minus\s)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
+    rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
     r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion)\b)?"
     r"(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
     r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|year|yr|annum)\b|\s?monthly\b"
-    r"|\s?(?:yearly|annually)\b)?",
+    r"|\s?(?:yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?",
     re.IGNORECASE,
 )
 _NOT_MONEY = re.compile(
@@ -24,7 +32,8 @@ _NOT_MONEY = re.compile(
     re.IGNORECASE,
 )
 _RATE = re.compile(
-    r"(?P<neg>-\s?)?(?P<num>\d+(?:\.\d+)?)\s?(?:%|percent\b|per\s?cent\b)", re.IGNORECASE
+    r"(?P<neg>-\s?)?(?P<num>\d+(?:\.\d+|,\d{1,2}(?!\d))?)\s?(?:%|percent\b|per\s?cent\b|pct\b)",
+    re.IGNORECASE,
 )
 _HOURS = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b\s*(?:a|per|each|every|/)?\s*"
@@ -51,6 +60,7 @@ class Amount:
     per: str | None  # "month", "year" or None (a sum)
     role: str  # "income", "contribution" or "sum"
     marked: bool  # written as money ($, a code, k/million) or with a period
+    start: int = -1  # where the message writes it (-1: not from a message)
 
 
 @dataclass
@@ -70,8 +80,15 @@ class Numbers:
         return next((a for a in self.amounts if a.role == role), None)
 
 
+def _number(text: str) -> float:
+    """ "1,500" -> 1500, "10 000" -> 10000, "1,5" (a decimal comma) -> 1.5."""
+    if re.fullmatch(r"\d+,\d{1,2}", text):
+        return float(text.replace(",", "."))
+    return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
+
+
 def _value(m: re.Match[str]) -> float:
-    value = float(m.group("num").replace(",", ""))
+    value = _number(m.group("num"))
     if m.group("power"):
         value = value ** int(m.group("power"))
     elif m.group("exp"):
@@ -83,7 +100,8 @@ def _value(m: re.Match[str]) -> float:
 def _per(text: str | None) -> str | None:
     if not text:
         return None
-    return "year" if re.search(r"year|yr|annum|annually", text, re.IGNORECASE) else "month"
+    yearly = re.search(r"year|yr|annum|annually|p\.\s?a", text, re.IGNORECASE)
+    return "year" if yearly else "month"
 
 
 def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
@@ -93,7 +111,9 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
             continue
         if not m.group("per") and _NOT_MONEY.match(text, m.end()):
             continue
-        marked = bool(m.group("sym") or m.group("code") or m.group("mult") or m.group("per"))
+        marked = bool(
+            m.group("sym") or m.group("code") or m.group("pre") or m.group("mult") or m.group("per")
+        )
         value = _value(m)
         if not marked and abs(value) < 100:
             continue  # "2 streams", "in 10": a count, not money
@@ -105,8 +125,9 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
             role = "income"
         else:
             role = "sum"
-        currency = _SYMBOLS.get(m.group("sym") or "") or _CODES.get((m.group("code") or "").lower())
-        found.append(Amount(value, currency, per, role, marked))
+        code = (m.group("code") or m.group("pre") or "").lower()
+        currency = _SYMBOLS.get(m.group("sym") or "") or _CODES.get(code)
+        found.append(Amount(value, currency, per, role, marked, m.start()))
     return found
 
 
@@ -115,7 +136,7 @@ def read_numbers(text: str) -> Numbers:
     numbers = Numbers()
     taken: list[tuple[int, int]] = []
     for m in _RATE.finditer(text):
-        rate = float(m.group("num")) / 100
+        rate = _number(m.group("num")) / 100
         numbers.rates.append(-rate if m.group("neg") else rate)
         taken.append(m.span())
     stated: tuple[float, str | None] | None = None  # the first hours and their period

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from advisor.core.answers import Passage, Turn
 from advisor.embeddings.base import Vector
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a prompt, as plain data: engines build prompts from these, and only
+    an engine backed by LangChain turns them into LangChain messages."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
 
 
 @dataclass

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor import prompts
 from advisor.answering.citations import redact_instructions
-from advisor.answering.engines.base import EngineRequest
+from advisor.answering.engines.base import EngineRequest, Message
 from advisor.answering.leaning import leans, preceding
 from advisor.core.answers import Passage, Turn
 from advisor.core.errors import EngineError
@@ -119,6 +119,14 @@ def history_block(history: list[Turn]) -> str:
     return "\n".join(lines)
 
 
+def langchain_messages(messages: list[Message]) -> list[BaseMessage]:
+    """Plain prompt messages as LangChain's, for the chat model."""
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+    kinds = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
+    return [kinds[m.role](m.content) for m in messages]
+
+
 class LLMEngine:
     """An answer engine over any LangChain chat model.
 
@@ -141,10 +149,9 @@ class LLMEngine:
 
     # -- prompt ---------------------------------------------------------------
 
-    def messages(self, request: EngineRequest) -> tuple[list[BaseMessage], int]:
-        """The chat messages for ``request`` and how many passages were left out."""
-        from langchain_core.messages import HumanMessage, SystemMessage
-
+    def messages(self, request: EngineRequest) -> tuple[list[Message], int]:
+        """The prompt for ``request``, as plain messages, and how many passages were
+        left out."""
         system = prompts.text("answer_system.txt").strip()
         template = prompts.text("answer_user.txt").strip()
         profile = profile_facts(request.profile)
@@ -177,7 +184,7 @@ class LLMEngine:
                 "ADVISOR_LLM_CONTEXT_WINDOW) has no room for a passage after the prompt and "
                 f"the {self.settings.llm_max_tokens}-token answer (ADVISOR_LLM_MAX_TOKENS)"
             )
-        return [SystemMessage(system), HumanMessage(user(blocks))], dropped
+        return [Message("system", system), Message("user", user(blocks))], dropped
 
     # -- the Engine interface -------------------------------------------------
 
@@ -187,7 +194,7 @@ class LLMEngine:
         messages, dropped = self.messages(request)
         midway = False
         try:
-            for chunk in self.chat_model.stream(messages):
+            for chunk in self.chat_model.stream(langchain_messages(messages)):
                 text = str(chunk.text)
                 if text:
                     midway = True
@@ -209,14 +216,13 @@ class LLMEngine:
         when there is no history or the model cannot be used."""
         if not any(t.role == "user" and t.content.strip() for t in history):
             return None
-        from langchain_core.messages import HumanMessage, SystemMessage
-
         messages = [
-            SystemMessage(prompts.text("condense.txt").strip()),
-            HumanMessage(
+            Message("system", prompts.text("condense.txt").strip()),
+            Message(
+                "user",
                 prompts.text("condense_user.txt")
                 .strip()
-                .format(history=history_block(history), question=question)
+                .format(history=history_block(history), question=question),
             ),
         ]
         try:
@@ -224,7 +230,7 @@ class LLMEngine:
         except EngineError:
             return None
         try:
-            reply = str(self.chat_model.invoke(messages).text)
+            reply = self.reply(messages)
         except Exception as exc:
             error = self.translate(exc)
             log.info("condense failed: %s", error)
@@ -232,6 +238,11 @@ class LLMEngine:
                 self._down = (time.monotonic(), error)
             return None
         return self._clean_condensed(reply)
+
+    def reply(self, messages: list[Message]) -> str:
+        """The model's whole reply to ``messages`` (the judge and the row drafter ask
+        this way); errors are the chat model's own (see :meth:`translate`)."""
+        return str(self.chat_model.invoke(langchain_messages(messages)).text)
 
     def _clean_condensed(self, reply: str) -> str | None:
         reply = re.sub(r"<think>.*?</think>", "", reply, flags=re.DOTALL)

@@ -34,9 +34,14 @@ log = logging.getLogger(__name__)
 
 
 def create_api(
-    advisor: Advisor | None = None, *, api_keys: dict[str, str] | None = None
+    advisor: Advisor | None = None,
+    *,
+    api_keys: dict[str, str] | None = None,
+    anonymous_writes: bool = True,
 ) -> FastAPI:
-    """The API over ``advisor``; keys default to ``advisor.settings.api_keys``."""
+    """The API over ``advisor``; keys default to ``advisor.settings.api_keys``. Without
+    keys, ``anonymous_writes=False`` (the UI beside it has logins) refuses writes such
+    as feedback instead of filing them under the local user."""
     if advisor is None:
         advisor = Advisor()
     keys = KeyRing(advisor.settings.api_keys if api_keys is None else api_keys)
@@ -63,6 +68,6 @@ def create_api(
     )
     app.add_middleware(V1Guard)
     add_error_handlers(app)
-    app.include_router(v1_router(the_advisor, keys))
+    app.include_router(v1_router(the_advisor, keys, anonymous_writes=anonymous_writes))
     app.state.advisor = advisor
     return app

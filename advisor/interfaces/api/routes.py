@@ -42,8 +42,9 @@ from advisor.interfaces.api.schemas import (
     ModelList,
     Usage,
 )
-from advisor.interfaces.api.security import Caller, KeyRing
+from advisor.interfaces.api.security import Caller, KeyRing, write_guard
 from advisor.interfaces.api.sources import add_source_route, annotations
+from advisor.interfaces.api.statements import add_statement_routes
 
 log = logging.getLogger(__name__)
 
@@ -93,18 +94,7 @@ def _save_facts(answer: Answer, advisor: Advisor, user: str | None) -> None:
 
 
 def _info(answer: Answer) -> AdvisorInfo:
-    return AdvisorInfo(
-        engine=answer.engine,
-        declined=answer.declined,
-        reason=answer.reason,
-        question=answer.question,
-        warnings=answer.warnings,
-        profile_facts=answer.profile_facts,
-        profile_saved=answer.profile_saved,
-        route=answer.route,
-        figures=answer.figures,
-        comparison=answer.comparison,
-    )
+    return AdvisorInfo.of(answer)
 
 
 def usage_tokens(text: str) -> int:
@@ -161,7 +151,7 @@ def authenticator(keys: KeyRing) -> Callable[..., Awaitable[Caller]]:
     return check_key if keys.enabled else local_caller
 
 
-def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
+def v1_router(the_advisor: Advisor, keys: KeyRing, *, anonymous_writes: bool = True) -> APIRouter:
     """The ``/v1`` routes over ``the_advisor``, behind bearer auth when ``keys`` has keys."""
     # The schema declares bearer auth (and its 401) only when keys are configured.
     authenticate = authenticator(keys)
@@ -217,19 +207,9 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
             sse = _events(completion_id, created, first, events, sent, base)
             return EventSourceResponse(sse, headers={"Cache-Control": "no-cache"})
         answer = await run_in_threadpool(events.answer)  # the text not read yet, then the answer
-        reply = with_sources(answer)
-        counted = await run_in_threadpool(usage, body.messages, reply)
-        notes = annotations(reply, cited(answer), str(request.base_url))
-        return ChatCompletion(
-            id=completion_id,
-            created=created,
-            choices=[Choice(message=AssistantMessage(content=reply, annotations=notes))],
-            usage=counted,
-            citations=cited(answer),
-            advisor=_info(answer),
-        )
+        return await _completion(answer, body, completion_id, created, str(request.base_url))
 
-    @v1.post("/feedback", response_model=FeedbackRecord)
+    @v1.post("/feedback", response_model=FeedbackRecord, **write_guard(anonymous_writes, keys))
     async def feedback(
         body: FeedbackRequest, caller: Annotated[Caller, Depends(authenticate)]
     ) -> FeedbackRecord:
@@ -241,7 +221,25 @@ def v1_router(the_advisor: Advisor, keys: KeyRing) -> APIRouter:
         )
 
     add_source_route(v1, the_advisor, authenticate)
+    add_statement_routes(v1, the_advisor, authenticate)
     return v1
+
+
+async def _completion(
+    answer: Answer, body: ChatCompletionRequest, completion_id: str, created: int, base: str
+) -> ChatCompletion:
+    """The whole (not streamed) completion of ``answer``."""
+    reply = with_sources(answer)
+    counted = await run_in_threadpool(usage, body.messages, reply)
+    notes = annotations(reply, cited(answer), base)
+    return ChatCompletion(
+        id=completion_id,
+        created=created,
+        choices=[Choice(message=AssistantMessage(content=reply, annotations=notes))],
+        usage=counted,
+        citations=cited(answer),
+        advisor=_info(answer),
+    )
 
 
 def _front_end_task(messages: list[ChatMessage]) -> str | None:
@@ -258,16 +256,7 @@ def _front_end_task(messages: list[ChatMessage]) -> str | None:
 async def _task_response(body: ChatCompletionRequest, reply: str) -> Any:
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
-    info = AdvisorInfo(
-        engine="task",
-        declined=False,
-        reason="front_end_task",
-        question="",
-        profile_facts=None,
-        profile_saved=False,
-        route="task",
-        comparison=None,
-    )
+    info = AdvisorInfo(engine="task", reason="front_end_task", route="task")
     counted = await run_in_threadpool(usage, body.messages, reply)
     if not body.stream:
         return ChatCompletion(

@@ -1,11 +1,12 @@
 """The wire shapes of the OpenAI-compatible API, as OpenAI's clients send and read them
 (documented in ``/openapi.json``)."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from advisor.core.answers import Citation, Comparison, Figure
+from advisor.core.answers import AnswerInfo, Citation
+from advisor.core.reasons import Reason
 
 MODEL_ID = "passive-income-advisor"
 
@@ -105,37 +106,9 @@ class Choice(BaseModel):
     logprobs: None = None
 
 
-class AdvisorInfo(BaseModel):
-    """How the advisor answered: which engine, whether it declined and why, any warnings."""
-
-    engine: str
-    declined: bool
-    reason: str | None = Field(
-        None,
-        description="off_topic, code, injection or specific_pick for a decline, small_talk "
-        "for a greeting or thanks, front_end_task for a chat front end's background task "
-        "(title, tags, follow-ups, queries: answered in the JSON it asks for), null for an "
-        "ordinary answer",
-    )
-    question: str = Field("", description="the standalone question actually answered")
-    warnings: list[str] = Field(default_factory=list)
-    profile_facts: dict[str, Any] | None = Field(
-        None,
-        description="facts read from the question (capital, hours a week, ...), offered to "
-        "be saved to the profile; saved only when the request sets save_profile_facts",
-    )
-    profile_saved: bool = Field(False, description="the facts were saved, as requested")
-    route: str | None = Field(
-        None,
-        description="how the router answered: small_talk, decline, passivity, calculation, "
-        "comparison, preference, suggestions, general, or task for a front end's task",
-    )
-    figures: list[Figure] = Field(
-        default_factory=list, description="numbers the answer states, computed by code"
-    )
-    comparison: Comparison | None = Field(
-        None, description="a comparison's sides (catalog attributes, cited quote) and verdict"
-    )
+class AdvisorInfo(AnswerInfo):
+    """How the advisor answered: which engine, whether it declined and why, any warnings
+    (:class:`advisor.core.answers.AnswerInfo`, the same fields as every answer's)."""
 
 
 class Usage(BaseModel):
@@ -270,7 +243,7 @@ class FeedbackRequest(BaseModel):
     rating: str = Field(description="'up' or 'down'")
     comment: str | None = Field(None, description="optional, up to 2,000 characters")
     engine: str | None = Field(None, description="advisor.engine of the completion")
-    reason: str | None = Field(None, description="advisor.reason of the completion")
+    reason: Reason | None = Field(None, description="advisor.reason of the completion")
     user: str | None = Field(
         None, description="advisor user id; used only with a front-end key (mapped to '*')"
     )

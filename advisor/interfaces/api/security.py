@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 
 from advisor.core.errors import InputError
 from advisor.users.ids import validate_user_id
@@ -90,3 +91,27 @@ class KeyRing:
         if found == ANY_USER:
             return Caller(may_choose_user=True)
         return Caller(user=found)
+
+
+def write_guard(anonymous_writes: bool, keys: KeyRing) -> dict[str, Any]:
+    """Options for a route that writes (``/v1/feedback``): without keys and with
+    ``anonymous_writes`` off (``advisor serve --auth``: the UI beside it has logins),
+    an anonymous caller is no one, so the route refuses it with a 401 it declares."""
+    if anonymous_writes or keys.enabled:
+        return {}
+    from fastapi import Depends
+
+    from advisor.interfaces.api.errors import APIError
+    from advisor.interfaces.api.schemas import ErrorResponse
+
+    async def refuse() -> None:
+        raise APIError(
+            401,
+            "this server has logins but no API keys, so /v1 stores nothing for an "
+            "anonymous caller: rate answers in the chat page, or set ADVISOR_API_KEYS "
+            "and send `Authorization: Bearer KEY`",
+            code="api_key_required",
+        )
+
+    declared = {"model": ErrorResponse, "description": "no API keys: writes are refused"}
+    return {"dependencies": [Depends(refuse)], "responses": {401: declared}}

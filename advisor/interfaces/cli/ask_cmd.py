@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from advisor.interfaces.cli.common import engine_option
+
 if TYPE_CHECKING:
     from advisor.core.answers import Answer
 
@@ -14,12 +16,13 @@ if TYPE_CHECKING:
 def _render(answer: Answer, *, show_text: bool = True) -> None:
     if show_text:
         typer.echo(answer.answer)
-    cited = [c for c in answer.citations if c.cited]
-    if cited:
-        typer.echo("\nSources:")
-        for c in cited:
-            origin = "your documents" if c.origin == "user" else "library"
-            typer.echo(f"  [{c.n}] {c.title} ({c.source}, {origin})")
+    from advisor.answering.answer_text import SOURCES_HEADING, cited, source_line
+
+    shown = cited(answer)
+    if shown:
+        typer.echo(f"\n{SOURCES_HEADING}")
+        for c in shown:
+            typer.echo(source_line(c, bullet="  "))
     for w in answer.warnings:
         typer.echo(f"warning: {w}", err=True)
 
@@ -69,7 +72,7 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
         k: int | None = typer.Option(None, "--k", min=1, max=50, help="passages to retrieve"),
         user: str | None = typer.Option(None, "--user", "-u", help="also use this user's data"),
-        engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
+        engine: str | None = engine_option(),
         save_facts: bool = typer.Option(
             False, "--save-facts", help="save facts stated in the question to --user's profile"
         ),
@@ -101,7 +104,7 @@ def register(app: typer.Typer) -> None:
     def chat(
         user: str | None = typer.Option(None, "--user", "-u", help="also use this user's data"),
         k: int | None = typer.Option(None, "--k", min=1, max=50),
-        engine: str | None = typer.Option(None, "--engine"),
+        engine: str | None = engine_option(),
     ) -> None:
         """A conversation in the terminal; follow-up questions keep their context."""
         from advisor.core.answers import Turn

@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from advisor.answering.service import Advisor
 
 
+def engine_option() -> Any:
+    """``--engine SPEC``, its help listing the registered engines (one place for every
+    command that takes it)."""
+    from advisor.answering.engines import engine_help
+
+    return typer.Option(None, "--engine", help=engine_help())
+
+
 def make_advisor(home: Path | None = None, engine: str | None = None) -> Advisor:
     from advisor.answering.service import Advisor
     from advisor.core.settings import Settings, get_settings

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
+from advisor.answering.engines import engine_help
 from advisor.interfaces.cli.eval_rows_cmd import judge_for
 from advisor.interfaces.cli.eval_text import print_run, progress_bar, targets_text
 
@@ -97,7 +98,7 @@ DatasetOpt = Annotated[
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="run folder \\[default: evals/runs/<timestamp>]")
 ]
-EngineOpt = Annotated[str | None, typer.Option("--engine", help="grounded | openai:M | ollama:M")]
+EngineOpt = Annotated[str | None, typer.Option("--engine", help=engine_help())]
 KOpt = Annotated[int | None, typer.Option("--k", min=1, max=50, help="passages per question")]
 CompareOpt = Annotated[
     Path | None,
@@ -304,7 +305,8 @@ def _run_one(
     """Ask, score and write one target's run: (results, summary, the earlier run or None,
     the change per metric against it)."""
     from advisor.eval import earlier as earlier_runs
-    from advisor.eval import report, runfolder, runner, stats
+    from advisor.eval import runfolder, stats
+    from advisor.eval.one_run import Against, RunSettings, run_one
     from advisor.eval.targets import AdvisorTarget
 
     if isinstance(the_target, AdvisorTarget):  # how the library it answers from was split
@@ -314,38 +316,18 @@ def _run_one(
     has_rows = compare is not None and (compare / "results.jsonl").exists()
     earlier_rows = stats.load_rows(compare) if compare and has_rows else None
     finished = runfolder.resume_run(folder, asked, rows) if resume else []
+    against = None
+    if compare is not None:
+        engine = earlier.summary.get("engine") if earlier else None
+        against = Against(str(compare), engine, earlier_rows, earlier)
     judge = how["judge"]
-    runfolder.start_run(folder, asked)
-    results = runfolder.evaluate_into(
-        folder, the_target, rows, embedder, finished=finished, workers=how["workers"],
+    run_settings = RunSettings(
+        folder, asked, embedder, how["progress"], finished=finished, workers=how["workers"],
         timeout=how["timeout"], judge=judge_for(judge), judge_spec=judge,
-        progress=how["progress"],
+        sources=how["sources"], dataset=asked["dataset"], url=asked["target"], against=against,
     )  # fmt: skip
-    summary = runner.summarise(
-        results, the_target.name, split=asked["split"], sources=how["sources"]
-    )
-    summary["judge"] = {"model": judge} if judge else None
-    if asked["target"]:
-        url, model = asked["target"], getattr(the_target, "model", None)
-        summary["target"] = {"url": url, "model": model}
-    stats.add_intervals(summary, results)
-    if earlier_rows is not None:
-        summary["compare"] = {
-            "against": str(compare),
-            "against_engine": earlier.summary.get("engine") if earlier else None,
-            **stats.paired(results, earlier_rows),
-        }
-    comparison = earlier_runs.compare_table(summary, earlier) if earlier else []
-    html = report.render(
-        summary,
-        results,
-        comparison=comparison,
-        dataset=asked["dataset"],
-        earlier_not_measured=earlier.summary.get("not_measured", []) if earlier else (),
-        earlier_rows=earlier_rows,
-    )
-    runfolder.write_run(folder, results, summary, html)
-    return results, summary, earlier, comparison
+    done = run_one(the_target, rows, run_settings)
+    return done.results, done.summary, earlier, done.comparison
 
 
 def _gate(

@@ -16,11 +16,10 @@ def show(value: Any, name: str, na: Sequence[str] = ()) -> str:
     """A value for the terminal; "n/a" for a metric the target could not measure."""
     if value is None:
         return "n/a" if name in na else "–"
-    if name.startswith("latency"):
-        return f"{value:.0f} ms"
-    if name == "answer_words":
-        return f"{value:.0f}"
-    return f"{value:.3f}"
+    from advisor.eval.metric_specs import metric
+
+    described = metric(name)
+    return described.precise(value) if described is not None else f"{value:.3f}"
 
 
 def with_interval(value: Any, name: str, intervals: dict[str, Any], na: Sequence[str]) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from advisor.interfaces.cli.common import engine_option
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -11,7 +13,7 @@ def register(app: typer.Typer) -> None:
         http: bool = typer.Option(False, "--http", help="serve streamable HTTP at /mcp"),
         host: str = typer.Option("127.0.0.1", "--host", help="HTTP address (loopback only)"),
         port: int = typer.Option(8765, "--port", min=0, max=65535, help="HTTP port"),
-        engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
+        engine: str | None = engine_option(),
         user: str = typer.Option(
             "local", "--user", help="stdio: the one user whose documents and profile it uses"
         ),

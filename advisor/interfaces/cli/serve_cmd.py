@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from advisor.interfaces.cli.common import engine_option
+
 if TYPE_CHECKING:
     import fastapi
 
@@ -24,7 +26,8 @@ def create_app(advisor: Advisor, auth: list[tuple[str, str]] | None = None) -> f
 
         app = fastapi.FastAPI(title="Passive-income advisor")
     else:
-        app = create_api(advisor)
+        # with logins, an anonymous /v1 caller is no one: it may read, never write
+        app = create_api(advisor, anonymous_writes=not auth)
     return mount_ui(app, advisor, auth=auth)
 
 
@@ -55,7 +58,7 @@ def register(app: typer.Typer) -> None:
         users_file: Path | None = typer.Option(
             None, "--users-file", help="file of USER:PASS lines, one login each"
         ),
-        engine: str | None = typer.Option(None, "--engine", help="grounded | openai:M | ollama:M"),
+        engine: str | None = engine_option(),
     ) -> None:
         """Serve the chat UI (and the /v1 API) at http://HOST:PORT/."""
         from advisor.core.errors import MissingExtraError
@@ -76,4 +79,11 @@ def register(app: typer.Typer) -> None:
         server_app = create_app(advisor, credentials or None)
         who = f"{len(credentials)} login(s)" if credentials else "one local user, no login"
         typer.echo(f"Serving the advisor on http://{host}:{port}/ ({who}); Ctrl-C to stop.")
-        uvicorn.run(server_app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            server_app,
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=advisor.settings.server_keep_alive_s,
+            timeout_graceful_shutdown=advisor.settings.server_shutdown_s,
+        )

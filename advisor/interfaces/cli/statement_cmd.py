@@ -1,4 +1,5 @@
-"""``advisor statement --user ID import FILE [FILE...] [--json] [--save-facts]``."""
+"""``advisor statement --user ID import FILE [FILE...] [--json] [--save-facts]``, ``list``,
+``delete NAME`` and ``label TEXT STREAM``."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ def _print_currency(block: dict[str, Any], first: bool) -> None:
     width = max([len(n) for n in block["income_per_month"]] + [16])
     for name, stream in block["income_per_month"].items():
         label = stream["passivity"] or "not classified yet"
+        if stream.get("guessed_rows"):
+            n = stream["guessed_rows"]
+            label += f" ({n} row{'s' * (n != 1)} guessed: check, and label if wrong)"
         typer.echo(f"    {name:{width}} {_money(stream['per_month']):>12}  {label}")
     if not block["income_per_month"]:
         typer.echo("    (no income found)")
@@ -62,9 +66,14 @@ def _print(report: dict[str, Any], user: str, saved: bool) -> None:
     sources = ", ".join(
         f"{s['name']} {_money(s['monthly_income'])}/month" for s in facts["income_sources"]
     )
+    savings = (
+        f"; capital = {_money(facts['capital'])} (the accounts' last balances)"
+        if "capital" in facts
+        else ""
+    )
     typer.echo(
         f"\nproposed profile facts ({facts['currency']}): monthly_surplus = "
-        f"{_money(facts['monthly_surplus'])}; income_sources = {sources or 'none'}"
+        f"{_money(facts['monthly_surplus'])}; income_sources = {sources or 'none'}{savings}"
     )
     if saved:
         typer.echo(f"saved to the profile of {user}")
@@ -96,24 +105,20 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Print income per month by stream, the passive share, the monthly surplus and
-        the months covered; propose them as profile facts."""
+        the months covered; propose them as profile facts. Each file is kept as one of
+        the user's statements (a file of the same name is replaced)."""
         from advisor.core.settings import get_settings
         from advisor.interfaces.cli.common import print_json
-        from advisor.users.profile_store import load_profile
-        from advisor.users.statements.labels import load_labels
-        from advisor.users.statements.report import statement_report
+        from advisor.users.statements.saved import import_statements
 
         settings = get_settings()
-        default = (currency or load_profile(settings, ctx.obj).currency).upper()
-        report = statement_report(files, default, load_labels(settings, ctx.obj))
-        if save:
-            from advisor.users.statements.facts import save_statement_facts
-
-            save_statement_facts(settings, ctx.obj, report["proposed_facts"])
+        report = import_statements(settings, ctx.obj, files, currency=currency, save_facts=save)
         if json_out:
-            print_json({**report, "saved": save})
+            print_json(report)
             return
         _print(report, ctx.obj, save)
+
+    _register_kept(statement_app)
 
     @statement_app.command("label")
     def label(
@@ -130,3 +135,39 @@ def register(app: typer.Typer) -> None:
         labels = save_label(get_settings(), ctx.obj, text, stream)
         action = "forgot" if stream == "unclassified" else f"{stream}:"
         typer.echo(f"{action} rows holding {text!r} ({len(labels)} labels of {ctx.obj} kept)")
+
+
+def _register_kept(statement_app: typer.Typer) -> None:
+    """``list`` and ``delete``: the statements kept for the user."""
+
+    @statement_app.command("list")
+    def list_(
+        ctx: typer.Context,
+        json_out: bool = typer.Option(False, "--json", help="print one JSON object"),
+    ) -> None:
+        """The user's stored statements."""
+        from advisor.core.settings import get_settings
+        from advisor.interfaces.cli.common import print_json
+        from advisor.users.statements.saved import list_statements
+
+        found = list_statements(get_settings(), ctx.obj)
+        if json_out:
+            print_json({"statements": found})
+            return
+        for s in found:
+            typer.echo(f"{s['name']}  {s['rows']} rows, {s['first_date']} to {s['last_date']}")
+        if not found:
+            typer.echo(f"no statements stored for {ctx.obj}")
+
+    @statement_app.command("delete")
+    def delete(
+        ctx: typer.Context,
+        name: str = typer.Argument(..., help="a name from `advisor statement list`"),
+    ) -> None:
+        """Delete a statement and the profile facts saved from it."""
+        from advisor.core.settings import get_settings
+        from advisor.users.statements.saved import delete_statement
+
+        removed = delete_statement(get_settings(), ctx.obj, name)
+        facts = f"; removed from the profile: {', '.join(removed)}" if removed else ""
+        typer.echo(f"deleted the statement {name}{facts}")

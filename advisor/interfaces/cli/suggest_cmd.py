@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from advisor.core.formats import fit
+
 if TYPE_CHECKING:
     from advisor.recommender import Suggestions
 
@@ -54,7 +56,7 @@ def render(result: Suggestions, *, user: str | None = None) -> str:
     if not result.suggestions:
         lines.append(result.disclaimer)
     for i, s in enumerate(result.suggestions, start=1):
-        lines.append(f"{i}. {s.name}  (fit {s.score:g}/100)")
+        lines.append(f"{i}. {s.name}  (fit {fit(s.score)}/100)")
         lines.extend(f"   - {r}" for r in s.reasons)
         lines.append("   Sources:")
         lines.extend(f"     “{c.text}” ({c.source})" for c in s.citations)

@@ -1,5 +1,12 @@
 """The Chat tab: streamed answers with their sources, and the facts a person typed
-about themselves, offered to save to their profile (never saved unasked)."""
+about themselves, offered to save to their profile (never saved unasked).
+
+The offer is part of the answer that found the facts: a Gradio message option (a
+button under that answer) that, clicked, sends "Save these facts to my profile" as the
+next message, which this tab answers by saving them. Gradio shows a message's options
+only while it is the last one, and the server drops the offer when the next message
+comes, so an offer never outlives its answer; it belongs to one browser session (a
+page load) and goes with a cleared or reloaded conversation."""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ import gradio as gr
 
 from advisor.core.errors import AdvisorError
 from advisor.interfaces.ui import render
-from advisor.interfaces.ui.common import describe_missing, error_text, markdown, user_of
+from advisor.interfaces.ui.common import error_text, markdown, missing_names, user_of
 
 if TYPE_CHECKING:
     from advisor.answering.service import Advisor
@@ -20,6 +27,8 @@ if TYPE_CHECKING:
 THANKS_UP = "Thanks: marked as helpful."
 ASK_WHY = "Sorry it missed. What was wrong? A comment is optional; press Send to record it."
 THANKS_DOWN = "Thanks: your rating is recorded."
+SAVE_FACTS = "Save these facts to my profile"  # the option's value: sent as a message
+KEPT_OFFERS = 1000  # browser sessions with an offer waiting
 CHAT_HEIGHT = "calc(100dvh - 240px)"  # the chat fills the window under the tabs
 KEPT_EXCHANGES = 100  # answers per user that can still be rated
 
@@ -46,9 +55,10 @@ class ChatTab:
 
     def __init__(self, advisor: Advisor) -> None:
         self.advisor = advisor
-        # facts typed in the chat, waiting for a "save" (never saved unasked), by
-        # (user, browser session): offered in that session only, gone with its chat
-        self._pending_facts: dict[tuple[str, str], dict[str, Any]] = {}
+        # facts the last answer found, offered under it until the next message (never
+        # saved unasked), by (user, browser session): offered in that session only
+        self._offers: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        self._saved: set[tuple[str, str]] = set()  # sessions whose profile just changed
         # each user's recent answers, by the HTML the chat shows, for thumbs up/down
         self._exchanges: dict[str, OrderedDict[str, Exchange]] = {}
 
@@ -85,14 +95,6 @@ class ChatTab:
             fill_height=False,
             autofocus=False,
         )
-        with gr.Row():
-            self.facts_note = markdown(elem_id="advisor-chat-facts")
-            self.save_facts = gr.Button(
-                "Save these facts to my profile",
-                visible=False,
-                size="sm",
-                elem_id="advisor-save-facts",
-            )
         self.feedback_note = markdown(elem_id="advisor-feedback-note")
         self.saved_chat = gr.BrowserState(None, storage_key="advisor-conversation")
         self.disliked = gr.State(None)  # the answer a thumbs-down is waiting on
@@ -121,8 +123,13 @@ class ChatTab:
     ) -> Iterator[list[dict[str, Any]]]:
         """Stream the answer, then show it with its sources under it."""
         user = user_of(request)
+        key = _session(user, request)
+        offer = self._offers.pop(key, None)  # an offer lasts until the next message
         if not isinstance(message, str) or not message.strip():
             yield [{"role": "assistant", "content": render.to_html("Type a question first.")}]
+            return
+        if offer is not None and message.strip() == SAVE_FACTS:
+            yield [{"role": "assistant", "content": render.to_html(self._save(key, offer))}]
             return
         text = ""
         try:
@@ -133,9 +140,9 @@ class ChatTab:
                 text += piece
                 yield [{"role": "assistant", "content": render.to_html(text)}]
             answer = events.answer()
-            if answer.profile_facts:
-                self._pending_facts[_session(user, request)] = dict(answer.profile_facts)
             messages = render.answer_messages(answer, asked=message)
+            if answer.profile_facts:
+                self._offer(key, dict(answer.profile_facts), messages[-1])
             self._keep(user, messages[0]["content"], Exchange(message, turns, answer))
             yield messages
         except AdvisorError as exc:
@@ -207,25 +214,48 @@ class ChatTab:
             return False, error_text(exc)
         return True, render.escape_markdown(THANKS_UP if rating == "up" else THANKS_DOWN)
 
-    def pending_facts(self, history: Any, request: gr.Request) -> tuple[str, Any, Any]:
-        """What the person told the chat about themselves in this browser session, with
-        a button to save it; the conversation as the browser keeps it over a reload.
-        An emptied chat (Clear) drops the offer with the conversation."""
+    def _offer(self, key: tuple[str, str], facts: dict[str, Any], last: dict[str, Any]) -> None:
+        """Offer ``facts`` under the answer whose last message is ``last``."""
         from advisor.conversation.facts import describe
 
-        user, key = user_of(request), _session(user_of(request), request)
+        self._offers[key] = facts
+        self._offers.move_to_end(key)
+        while len(self._offers) > KEPT_OFFERS:
+            self._offers.popitem(last=False)
+        label = f"Save to my profile: {describe(facts)}"
+        last["options"] = [{"value": SAVE_FACTS, "label": label}]
+
+    def _save(self, key: tuple[str, str], facts: dict[str, Any]) -> str:
+        """Merge the offered facts into the saved profile (the person clicked)."""
+        from advisor.conversation.facts import describe
+        from advisor.users.profile import missing_fields
+        from advisor.users.profile_store import save_facts
+
+        try:
+            profile = save_facts(self.advisor.settings, key[0], facts)
+        except AdvisorError as exc:
+            return f"⚠️ Not saved: {exc}"
+        self._saved.add(key)
+        missing = missing_fields(profile)
+        still = f" Still unknown: {missing_names(missing)}." if missing else ""
+        return f"Saved to your profile: {describe(facts)}.{still}"
+
+    def take_saved(self, request: gr.Request) -> bool:
+        """Whether this session saved facts from the chat since it was last asked."""
+        key = _session(user_of(request), request)
+        if key in self._saved:
+            self._saved.discard(key)
+            return True
+        return False
+
+    def remember_chat(self, history: Any, request: gr.Request) -> dict[str, Any]:
+        """The conversation as the browser keeps it over a reload; an emptied chat
+        (Clear) drops the offer with the conversation."""
+        user = user_of(request)
         messages = kept_messages(history)
         if not messages:
-            self._pending_facts.pop(key, None)
-        stored = {"user": user, "messages": messages}
-        facts = self._pending_facts.get(key)
-        if not facts:
-            return "", gr.update(visible=False), stored
-        text = render.escape_markdown(
-            f"From this chat: {describe(facts)}. Save these facts to your profile so "
-            "suggestions use them next time?"
-        )
-        return text, gr.update(visible=True), stored
+            self._offers.pop(_session(user, request), None)
+        return {"user": user, "messages": messages}
 
     def restore_chat(self, stored: Any, request: gr.Request) -> tuple[Any, Any]:
         """The conversation this browser kept, when it is this user's (after a reload):
@@ -234,25 +264,6 @@ class ChatTab:
             return gr.skip(), gr.skip()
         messages = kept_messages(stored.get("messages"))
         return (messages, messages) if messages else (gr.skip(), gr.skip())
-
-    def save_pending_facts(self, request: gr.Request) -> tuple[str, dict[str, Any]]:
-        """Merge the facts from the chat into the saved profile (the person clicked)."""
-        from advisor.users.profile import missing_fields
-        from advisor.users.profile_store import save_facts
-
-        user = user_of(request)
-        key = _session(user, request)
-        facts = self._pending_facts.get(key)
-        if not facts:
-            return "Nothing from this chat to save.", gr.update(visible=False)
-        try:
-            profile = save_facts(self.advisor.settings, user, facts)
-        except AdvisorError as exc:
-            return error_text(exc), gr.update(visible=True)
-        self._pending_facts.pop(key, None)
-        return render.escape_markdown("Saved to your profile. ") + describe_missing(
-            missing_fields(profile)
-        ), gr.update(visible=False)
 
     def _profile_facts(self, user: str) -> dict[str, Any] | None:
         from advisor.users.profile_store import load_profile

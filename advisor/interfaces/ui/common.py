@@ -38,12 +38,16 @@ def number(value: Any) -> float | None:
     return None if parsed != parsed else parsed
 
 
+def missing_names(missing: list[str]) -> str:
+    """Profile fields by the names the form gives them: "free hours a week, horizon"."""
+    return ", ".join(FIELD_LABELS.get(m, m.replace("_", " ")) for m in missing)
+
+
 def describe_missing(missing: list[str]) -> str:
     if not missing:
         return "Your profile has every fact the suggestions use."
-    names = ", ".join(FIELD_LABELS.get(m, m.replace("_", " ")) for m in missing)
     return "**Missing facts that would change the suggestions:** " + render.escape_markdown(
-        f"{names}."
+        f"{missing_names(missing)}."
     )
 
 

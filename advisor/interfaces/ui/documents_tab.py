@@ -3,21 +3,25 @@ deleted; they are used in that person's answers only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 import pandas as pd
+from gradio.data_classes import FileData, ListFiles
 
 from advisor.core.errors import AdvisorError, InputError
+from advisor.ingest.loaders import LOADERS
 from advisor.interfaces.ui import render
 from advisor.interfaces.ui.common import error_text, markdown, user_of
+from advisor.users.uploads import owned, release
 
 if TYPE_CHECKING:
     from advisor.answering.service import Advisor
 
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".pdf", ".docx", ".csv", ".html", ".htm"]
+UPLOAD_TYPES = sorted(LOADERS)  # every type the loaders read
 DOC_COLUMNS = ["Title", "File", "Chunks", "Added"]
 
 
@@ -41,6 +45,7 @@ class DocumentsTab:
             file_types=UPLOAD_TYPES,
             elem_id="advisor-upload",
         )
+        setattr(self.upload, "preprocess", upload_paths)  # noqa: B010 - see upload_paths
         self.doc_status = markdown(elem_id="advisor-doc-status")
         self.doc_table = gr.Dataframe(
             headers=DOC_COLUMNS,
@@ -94,10 +99,12 @@ class DocumentsTab:
         """Ingest the uploaded files into the user's own collection, with progress."""
         from advisor.users.documents import add_documents
 
-        user = user_of(request)
+        user, session = user_of(request), session_of(request)
+        settings = self.advisor.settings
         try:
-            paths = uploaded_files(files)
-        except AdvisorError as exc:
+            paths = uploaded_files(files, lambda p: owned(settings, user, session, p))
+        except AdvisorError as exc:  # the whole batch is refused: remove its files now
+            release(settings, user, session, in_upload_folder(files))
             table, choices = self._doc_table(user)
             return error_text(exc), table, choices, None
         if not paths:
@@ -118,9 +125,8 @@ class DocumentsTab:
             status = "\n".join(lines)
         except AdvisorError as exc:
             status = error_text(exc)
-        finally:
-            for path in paths:  # the store has the text now; leave no copy in Gradio's cache
-                path.unlink(missing_ok=True)
+        finally:  # the store has the text now; leave no copy in Gradio's cache
+            release(settings, user, session, paths)
         table, choices = self._doc_table(user)
         return status, table, choices, None
 
@@ -184,33 +190,93 @@ def upload_summary(report: Any, names: list[str]) -> str:
     return " ".join(parts) or "Nothing was added."
 
 
-def uploaded_files(files: Any) -> list[Path]:
+def upload_paths(payload: ListFiles | FileData | None) -> list[str] | None:
+    """The upload box's preprocessing: the uploaded paths as they are.
+
+    ``gr.File``'s own preprocessing refuses a batch holding one file of another type
+    before any handler runs (leaving every file of the batch in Gradio's temp folder)
+    and leaves an empty temp file behind per file; with this one the handler checks the
+    types and removes the batch, whatever it decides. The browser still offers only
+    ``file_types``. (Set on the instance: a subclass of a Gradio component makes Gradio
+    write a ``.pyi`` file beside this module when it is imported.)"""
+    if payload is None:
+        return None
+    files = payload.root if isinstance(payload, ListFiles) else [payload]
+    return [f.path for f in files]
+
+
+def session_of(request: gr.Request | None) -> str:
+    """The login session a request comes from (a hash of Gradio's login cookie), as
+    :mod:`advisor.interfaces.ui.upload_guard` noted it at upload; "" without logins."""
+    from advisor.interfaces.ui.upload_guard import login_token
+    from advisor.users.uploads import session_key
+
+    inner = getattr(request, "request", None) if request is not None else None
+    cookie_id = getattr(getattr(inner, "app", None), "cookie_id", None)
+    return session_key(login_token(getattr(inner, "cookies", None), cookie_id))
+
+
+def _items(files: Any) -> list[Any]:
+    if files is None:
+        return []
+    if isinstance(files, str | Path):
+        return [files]
+    if not isinstance(files, list):
+        raise InputError("upload the files with the upload box")
+    return files
+
+
+def in_upload_folder(files: Any) -> list[Path]:
+    """Every path of a batch that lies in Gradio's upload folder (for removing a
+    refused batch: only the sender's own uploads are removed, see ``release``)."""
+    from gradio.utils import get_upload_folder
+
+    root = Path(get_upload_folder()).resolve()
+    try:
+        items = _items(files)
+    except InputError:
+        return []
+    found = []
+    for item in items:
+        if isinstance(item, str | Path) and str(item):
+            path = Path(item).resolve()
+            if path.is_relative_to(root) and path != root:
+                found.append(path)
+    return found
+
+
+def uploaded_files(files: Any, is_own: Callable[[Path], bool] = lambda _: True) -> list[Path]:
     """The paths of files Gradio received in an upload, or an InputError.
 
     A handler is reachable by ``fn_index`` with any JSON a client cares to send, so a
     path is accepted only when it resolves (symlinks followed) to a regular file inside
-    Gradio's upload folder, where its upload route writes; never a path elsewhere on
-    the server, which would be read, ingested and then deleted.
+    Gradio's upload folder, where its upload route writes, and ``is_own`` says this
+    user uploaded it in this session; never a path elsewhere on the server, or another
+    session's upload, which would be read, ingested and then deleted. A file of a type
+    the box does not offer refuses the batch too.
     """
     from gradio.utils import get_upload_folder
 
-    if files is None:
-        return []
-    if isinstance(files, str | Path):
-        files = [files]
-    if not isinstance(files, list):
-        raise InputError("upload the files with the upload box")
     root = Path(get_upload_folder()).resolve()
     paths: list[Path] = []
-    for item in files:
+    for item in _items(files):
         if not isinstance(item, str | Path) or not str(item):
             raise InputError("upload the files with the upload box")
         path = Path(item)
         resolved = path.resolve()
-        if not resolved.is_relative_to(root) or resolved == root or not resolved.is_file():
+        if (
+            not resolved.is_relative_to(root)
+            or resolved == root
+            or not resolved.is_file()
+            or not is_own(resolved)
+        ):
             raise InputError(
-                f"refused {path.name or 'that file'}: only files uploaded through this page "
-                "can be added; use the upload box"
+                f"refused {path.name or 'that file'}: only files uploaded through this page, "
+                "in this session, can be added; use the upload box"
+            )
+        if resolved.suffix.lower() not in UPLOAD_TYPES:
+            raise InputError(
+                f"refused {path.name}: add {', '.join(UPLOAD_TYPES)} files; nothing was added"
             )
         paths.append(resolved)
     return paths

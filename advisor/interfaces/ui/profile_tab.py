@@ -63,6 +63,10 @@ class ProfileTab:
         )
         self.save = gr.Button("Save profile", variant="primary", elem_id="advisor-save-profile")
         self.profile_status = markdown(elem_id="advisor-profile-status")
+        from advisor.interfaces.ui.statements_panel import StatementsPanel
+
+        self.statements = StatementsPanel(self.advisor)
+        self.statements.build()
 
     @property
     def fields(self) -> list[Any]:

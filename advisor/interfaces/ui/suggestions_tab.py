@@ -9,6 +9,7 @@ import gradio as gr
 import pandas as pd
 
 from advisor.core.errors import AdvisorError
+from advisor.core.formats import fit
 from advisor.interfaces.ui import render
 from advisor.interfaces.ui.common import (
     describe_missing,
@@ -70,6 +71,7 @@ class SuggestionsTab:
                 x="years",
                 y="monthly_income",
                 color="line",
+                color_title=" ",  # the legend says "projected" and "goal"
                 title="Projected monthly income and the goal",
                 x_title="Years",
                 y_title="Monthly income",
@@ -124,22 +126,21 @@ class SuggestionsTab:
         return [goal, goal, value(p.monthly_surplus), value(p.capital)]
 
     def capital_needed(self, monthly_income: Any, yield_percent: Any, request: gr.Request) -> str:
+        from advisor.core.formats import money, percent
         from advisor.recommender.calculators import capital_needed
 
         problem = _yield_problem(yield_percent)
         if problem:
             return problem
         currency = self._currency(request)
+        income, rate = number(monthly_income) or 0.0, (number(yield_percent) or 0.0) / 100
         try:
-            capital = capital_needed(
-                number(monthly_income) or 0.0, (number(yield_percent) or 0.0) / 100
-            )
+            capital = capital_needed(income, rate)
         except AdvisorError as exc:
             return error_text(exc)
         return render.escape_markdown(
-            f"Capital needed: {capital:,.0f} {currency} (an income of "
-            f"{number(monthly_income) or 0:,.0f} {currency} a month at "
-            f"{number(yield_percent) or 0:g}% a year)."
+            f"Capital needed: {money(capital, currency)} at {percent(rate)} a year, for an "
+            f"income of {money(income, currency)} a month."
         )
 
     def months_to_goal(
@@ -150,13 +151,15 @@ class SuggestionsTab:
         start_capital: Any,
         growth_percent: Any,
         request: gr.Request,
-    ) -> tuple[str, pd.DataFrame]:
-        from advisor.recommender.calculators import months_to_goal
+    ) -> tuple[str, Any]:
+        from advisor.core.formats import money, percent
+        from advisor.recommender.calculators import capital_needed, months_to_goal
 
         empty = pd.DataFrame({"years": [], "monthly_income": [], "line": []})
         problem = _yield_problem(yield_percent)
         if problem:
             return problem, empty
+        currency = self._currency(request)
         try:
             projection = months_to_goal(
                 number(goal) or 0.0,
@@ -164,16 +167,22 @@ class SuggestionsTab:
                 number(contribution) or 0.0,
                 start_capital=number(start_capital) or 0.0,
                 annual_growth=(number(growth_percent) or 0.0) / 100,
+                currency=currency,
             )
         except AdvisorError as exc:
             return error_text(exc), empty
+        income, rate = number(goal) or 0.0, (number(yield_percent) or 0.0) / 100
+        pays = (
+            f"{money(capital_needed(income, rate), currency)} at {percent(rate)} a year pays "
+            f"{money(income, currency)} a month"
+        )
         if projection.months is None:
-            headline = "The goal is not reached within the projection."
+            headline = f"The goal is not reached within the projection ({pays})."
         else:
             years, months = divmod(projection.months, 12)
             headline = (
-                f"Goal reached after {projection.months} months ({years} years {months} "
-                f"months): {number(goal) or 0:,.0f} {self._currency(request)} a month."
+                f"Goal reached after {years} years {months} months ({projection.months} "
+                f"months): {pays}."
             )
         lines = [render.escape_markdown(headline)]
         lines.extend(f"- {render.escape_markdown(a)}" for a in projection.assumptions)
@@ -187,7 +196,8 @@ class SuggestionsTab:
                 "line": ["projected"] * len(points) + ["goal"] * len(points),
             }
         )
-        return "\n".join(lines), chart
+        title = f"Monthly income ({currency})"
+        return "\n".join(lines), gr.LinePlot(value=chart, y_title=title)
 
 
 def _yield_problem(yield_percent: Any) -> str | None:
@@ -209,7 +219,7 @@ def card(rank: int, s: Any) -> str:
     """One idea as a compact card: name and whole-number fit, up to three reasons, the
     first step and one quote; further reasons, steps and quotes behind "Why"."""
     esc = render.escape_markdown
-    block = [f"### {rank}\\. {esc(s.name)} · fit {s.score:.0f}/100"]
+    block = [f"### {rank}\\. {esc(s.name)} · fit {fit(s.score)}/100"]
     block.append("\n".join(f"- {esc(r)}" for r in s.reasons[:SHOWN_REASONS]))
     if s.first_steps:
         block.append(f"**First step:** {esc(s.first_steps[0])}")
@@ -241,8 +251,8 @@ def score_chart(suggestions: list[Any]) -> Any:
     frame = pd.DataFrame(
         {
             "stream": [short_name(s.name) for s in suggestions],
-            "score": [round(s.score) for s in suggestions],
+            "score": [int(fit(s.score)) for s in suggestions],
         }
     )
-    low = min((round(s.score) for s in suggestions), default=0)
+    low = min((int(fit(s.score)) for s in suggestions), default=0)
     return gr.BarPlot(value=frame, y_lim=[max(0, (low // 10) * 10 - 10), 100])

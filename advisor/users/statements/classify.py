@@ -23,6 +23,7 @@ class Label:
     kind: Kind
     stream: str | None = None  # a stream of the rules, or "unclassified", for income
     passivity: PassivityLabel | None = None  # None for unclassified income
+    guessed: bool = False  # named by the embedding model, not by a rule or the person
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ def source_name(stream: str) -> str:
 
 def proposed_facts(summary: CurrencySummary) -> dict[str, Any]:
     """Facts in the summary's currency: the surplus (never below zero: a profile holds
-    what is left over), and each stream as an income source a month."""
-    return {
+    what is left over), each stream as an income source a month, and where the export
+    has a balance column, what the accounts hold at the end as savings (``capital``)."""
+    facts: dict[str, Any] = {
         "currency": summary.currency,
         "monthly_surplus": max(0.0, float(summary.monthly_surplus())),
         "income_sources": [
@@ -35,13 +36,15 @@ def proposed_facts(summary: CurrencySummary) -> dict[str, Any]:
             for s in sorted(summary.streams.values(), key=lambda s: -s.total)
         ],
     }
+    balance = summary.balance()
+    if balance is not None and balance > 0:
+        facts["capital"] = float(balance)
+    return facts
 
 
-def save_statement_facts(settings: Settings, user: str, facts: dict[str, Any]) -> Any:
-    """Merge the facts into the saved profile: statement streams replace the sources of
-    the same name, other sources stay. A profile holding money in another currency is
-    left alone (one line says why)."""
-    from advisor.users.profile_store import load_profile, save_facts
+def check_currency(settings: Settings, user: str, facts: dict[str, Any]) -> None:
+    """A profile holding money in another currency is left alone (one line says why)."""
+    from advisor.users.profile_store import load_profile
 
     saved = load_profile(settings, user)
     if saved.currency != facts["currency"] and any(
@@ -51,6 +54,16 @@ def save_statement_facts(settings: Settings, user: str, facts: dict[str, Any]) -
             f"not saved: the profile of {user!r} holds amounts in {saved.currency} and the "
             f"statement is in {facts['currency']}; amounts are never converted"
         )
+
+
+def save_statement_facts(settings: Settings, user: str, facts: dict[str, Any]) -> Any:
+    """Merge the facts into the saved profile: statement streams replace the sources of
+    the same name, other sources stay. A profile holding money in another currency is
+    left alone (one line says why)."""
+    from advisor.users.profile_store import load_profile, save_facts
+
+    check_currency(settings, user, facts)
+    saved = load_profile(settings, user)
     names = {src["name"] for src in facts["income_sources"]}
     kept = [s.model_dump() for s in saved.income_sources if s.name not in names]
     return save_facts(settings, user, {**facts, "income_sources": kept + facts["income_sources"]})

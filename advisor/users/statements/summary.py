@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from advisor.recommender.calculators import PassivityLabel
-from advisor.users.statements.classify import UNCLASSIFIED, Label, classify
+from advisor.users.statements.classify import UNCLASSIFIED, Label, classify, stream_passivity
 from advisor.users.statements.model import Transaction
 
 # Money in that the surplus leaves out: it only came back from the person's own money.
@@ -25,6 +25,7 @@ class Stream:
     passivity: PassivityLabel | None
     total: Decimal = Decimal(0)
     rows: int = 0
+    guessed: int = 0  # rows the embedding model named (no rule or label did)
     examples: list[str] = field(default_factory=list)  # payers, for the unclassified
 
 
@@ -40,6 +41,11 @@ class CurrencySummary:
     money_out: Decimal = Decimal(0)
     refunds: Decimal = Decimal(0)
     transfers: Decimal = Decimal(0)
+    balances: dict[str, Decimal] = field(default_factory=dict)  # last balance, a file
+
+    def balance(self) -> Decimal | None:
+        """What the exported accounts hold at the end: each file's last balance, summed."""
+        return sum(self.balances.values(), Decimal(0)) if self.balances else None
 
     def income(self) -> Decimal:
         return sum((s.total for s in self.streams.values()), Decimal(0))
@@ -73,18 +79,21 @@ class CurrencySummary:
                     "per_month": float(self.per_month(s.total)),
                     "total": float(s.total),
                     "rows": s.rows,
+                    "guessed_rows": s.guessed,
                     "passivity": s.passivity,
                     **({"examples": s.examples} if s.name == UNCLASSIFIED else {}),
                 }
                 for s in sorted(self.streams.values(), key=lambda s: -s.total)
             },
             "income_per_month_total": float(self.per_month(self.income())),
-            "passive_share": None if share is None else round(share, 4),
+            "passive_share": None if share is None else round(share, 6),
             "monthly_surplus": float(self.monthly_surplus()),
             "money_in": float(self.money_in),
             "money_out": float(self.money_out),
             "own_transfers_left_out": float(self.transfers),
             "refunds": float(self.refunds),
+            "balance_at_end": None if self.balance() is None else float(self.balance() or 0),
+            "balances_by_file": {name: float(v) for name, v in sorted(self.balances.items())},
         }
 
 
@@ -94,16 +103,44 @@ def months_between(first: dt.date, last: dt.date) -> int:
 
 
 def summarize(
-    rows: list[Transaction], labels: Mapping[str, str] | None = None
+    rows: list[Transaction],
+    labels: Mapping[str, str] | None = None,
+    guess: Callable[[list[str]], list[str | None]] | None = None,
 ) -> list[CurrencySummary]:
     """One summary per currency, the currency with most rows first; ``labels`` are the
-    person's own (advisor.users.statements.labels)."""
+    person's own (advisor.users.statements.labels); ``guess`` names the income rows no
+    rule or label names (advisor.users.statements.guess), or leaves them unclassified."""
+    labelled = [(row, classify(row, labels)) for row in rows]
+    if guess is not None:
+        labelled = _guessed(labelled, guess)
     by_currency: dict[str, list[tuple[Transaction, Label]]] = defaultdict(list)
-    for row in rows:
-        by_currency[row.currency].append((row, classify(row, labels)))
-    out = [_one(currency, labelled) for currency, labelled in by_currency.items()]
+    for row, label in labelled:
+        by_currency[row.currency].append((row, label))
+    out = [_one(currency, these) for currency, these in by_currency.items()]
     out.sort(key=lambda s: (-s.rows, s.currency))
     return out
+
+
+def _guessed(
+    labelled: list[tuple[Transaction, Label]], guess: Callable[[list[str]], list[str | None]]
+) -> list[tuple[Transaction, Label]]:
+    unsure = sorted(
+        {
+            r.description
+            for r, lab in labelled
+            if lab.kind == "income" and lab.stream == UNCLASSIFIED
+        }
+    )
+    if not unsure:
+        return labelled
+    passivity = stream_passivity()
+    named = {d: s for d, s in zip(unsure, guess(unsure), strict=True) if s in passivity}
+    return [
+        (r, Label("income", named[r.description], passivity[named[r.description]], guessed=True))
+        if lab.stream == UNCLASSIFIED and r.description in named
+        else (r, lab)
+        for r, lab in labelled
+    ]
 
 
 def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySummary:
@@ -114,6 +151,7 @@ def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySu
     # A card bill paid from checking is spending, unless the card's own statement (its
     # purchases and the payment received) is imported too: then it only moves money.
     card_imported = any(lab.kind == "card_payment" and r.amount > 0 for r, lab in labelled)
+    summary.balances = last_balances([row for row, _ in labelled])
     for row, label in labelled:
         bill_paid = label.kind == "card_payment" and row.amount < 0
         if label.kind in NOT_IN_SURPLUS and (card_imported or not bill_paid):
@@ -130,6 +168,25 @@ def _one(currency: str, labelled: list[tuple[Transaction, Label]]) -> CurrencySu
             stream = summary.streams.setdefault(name, Stream(name, label.passivity))
             stream.total += row.amount
             stream.rows += 1
+            stream.guessed += label.guessed
             if name == UNCLASSIFIED and len(stream.examples) < 5:
                 stream.examples.append(row.description)
     return summary
+
+
+def last_balances(rows: list[Transaction]) -> dict[str, Decimal]:
+    """Each file's balance after its last transaction: files list rows oldest first or
+    newest first, so the file's own order says which of a day's rows came last."""
+    by_file: dict[str, list[Transaction]] = defaultdict(list)
+    for row in rows:
+        if row.balance is not None:
+            by_file[row.file].append(row)
+    out = {}
+    for name, these in by_file.items():
+        these.sort(key=lambda r: r.row)
+        newest_first = these[0].date > these[-1].date
+        ordered = sorted(these, key=lambda r: (r.date, -r.row if newest_first else r.row))
+        balance = ordered[-1].balance
+        assert balance is not None
+        out[name] = balance
+    return out

@@ -87,11 +87,11 @@ lint: install-dev
 test: install-dev browser postgres lint bench-smoke
 	$(BIN)/pytest
 
-# The inner loop: lint and the tests that start no server, browser or database
-# (markers slow, browser, server, postgres); `make test` is everything and what CI runs.
-FAST := not slow and not browser and not server and not postgres
+# The inner loop: lint and the `unit` tests (tests/conftest.py sets the marker: no
+# whole-corpus ingest, server, browser, database, subprocess or eval run; under 3 minutes
+# here); `make test` is everything (unit, integration, slow, ...) and what CI runs.
 test-fast: install-dev lint
-	$(BIN)/pytest -q -m "$(FAST)"
+	$(BIN)/pytest -q -m unit
 
 # The reference Q&A on the grounded engine in a fresh data folder (only the corpus), compared
 # with the committed baseline; the run lands in evals/runs/<timestamp>/ (open report.html).
@@ -129,8 +129,8 @@ eval-propose-floors:
 	@$(BIN)/python -m advisor.eval.gate evals/baseline/summary.json --split test
 
 # Benchmarks (bench/run.py): writes bench/results/latest.json whole from this one run and
-# regenerates the README's table from it; exits non-zero, naming them, when targets are
-# missed. The retrieval figures search Debian's HTML manuals (BENCH_DEBS), installed here
+# regenerates the table in docs/performance.md from it; exits non-zero, naming them, when
+# targets are missed. The retrieval figures search Debian's HTML manuals (BENCH_DEBS), installed here
 # with apt-get like chromium above; the first run splits them and builds the 1k/10k/100k
 # collections into bench/.cache/ (about 15 minutes on 2 cores), later runs reuse that.
 BENCH_DEBS := python3-doc linux-doc-6.1 postgresql-doc-15 sqlite3-doc git-doc python-django-doc
@@ -143,7 +143,7 @@ bench: install-dev postgres
 	$(BIN)/python bench/make_questions.py --check
 	$(BIN)/python bench/bulk_text.py
 	@rc=0; $(BIN)/python bench/run.py || rc=$$?; \
-	$(BIN)/python bench/report.py --readme README.md; exit $$rc
+	$(BIN)/python bench/report.py --readme docs/performance.md; exit $$rc
 
 # Every bench section at tiny sizes in a temporary folder (bench/smoke.py): fails when a
 # section fails or a figure of bench/results/latest.json is not produced and compared with

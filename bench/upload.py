@@ -2,8 +2,8 @@
 a question about its last page is answered from it, in a warm process (as a running
 server or UI is), split into where the time goes. For bench/run.py (section "upload").
 
-The PDF (made with fpdf2): pages of the project's README prose, then, as its last page,
-the corpus's side-hustle article, so the question is one the advisor's scope accepts. The
+The PDF (made with fpdf2): pages of the project's README and docs/ prose, then, as its last
+page, the corpus's side-hustle article, so the question is one the advisor's scope accepts. The
 data folder's library holds only ``docs/routing.md`` (the advisor refuses to answer with an
 empty library; the corpus there would hold the last page's text too), so the answer
 comes from the upload. The question is made by code from the last page's longest
@@ -26,10 +26,13 @@ _LATIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "
 
 
 def page_texts(pages: int) -> list[str]:
-    """``pages`` - 1 pages of README paragraphs, then the last page."""
+    """``pages`` - 1 pages of paragraphs of the README and the docs pages, then the last
+    page."""
     from advisor.ingest.corpus import load_article
 
-    paragraphs = [p.strip() for p in (ROOT / "README.md").read_text("utf-8").split("\n\n")]
+    docs = sorted(f for f in (ROOT / "docs").glob("*.md") if f.name != "routing.md")  # the library
+    prose = [ROOT / "README.md", *docs]
+    paragraphs = [p.strip() for f in prose for p in f.read_text("utf-8").split("\n\n")]
     out: list[str] = []
     current = ""
     for para in (p for p in paragraphs if p):

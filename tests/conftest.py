@@ -62,6 +62,53 @@ hypothesis.settings.register_profile("dev", _DEFAULTS, deadline=None)
 hypothesis.settings.load_profile("ci" if in_ci() else "dev")
 
 
+# -- Two sets: `unit` (make test-fast) and `integration` ----------------------------------
+# A test is `integration` when it needs a fixture below (each ingests the whole corpus or
+# starts a server or a database, also through a fixture that needs one) or sits in one
+# of the modules below (their tests start processes, run whole evaluations, load torch or
+# ingest through the CLI with the real model). Every other test that is not marked slow,
+# browser, server or postgres is `unit`: `make test-fast` runs those (`pytest -m unit`),
+# `make test` runs everything. Markers, not folders, so no test file moves.
+INTEGRATION_FIXTURES = frozenset(
+    {"library_home", "server_home", "chroma_server", "postgres_server"}
+)
+INTEGRATION_MODULES = frozenset(
+    {
+        "test_embeddings_numpy.py",  # torch and sentence-transformers, new processes
+        "test_eval_generate.py",  # drafts rows from documents through a model server
+        "test_eval_resume.py",  # eval runs killed halfway and resumed, workers
+        "test_eval_targets.py",  # eval runs against OpenAI-compatible servers
+        "test_first_hour.py",  # `advisor` processes, busy ports
+        "test_index_stress.py",  # threads and two processes for seconds
+        "test_langchain.py",  # a new process checks that `import advisor` stays cheap
+        "test_mcp.py",  # `advisor mcp` processes over stdio and HTTP
+        "test_userdata.py",  # users' files through the CLI with the real model, new processes
+    }
+)
+OTHER_SETS = ("slow", "browser", "server", "postgres")
+
+
+def is_integration(item: pytest.Item) -> bool:
+    """Whether ``item`` belongs to the integration set (see above; a test may also say so
+    itself with ``@pytest.mark.integration``)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return (
+        bool(fixtures & INTEGRATION_FIXTURES)
+        or item.path.name in INTEGRATION_MODULES
+        or item.get_closest_marker("integration") is not None
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test ``integration`` or ``unit`` (never both; slow, browser, server and
+    postgres tests that are not integration get neither)."""
+    for item in items:
+        if is_integration(item):
+            item.add_marker(pytest.mark.integration)
+        elif not any(item.get_closest_marker(name) for name in OTHER_SETS):
+            item.add_marker(pytest.mark.unit)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "advisor-home"

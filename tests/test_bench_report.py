@@ -1,4 +1,5 @@
-"""The README's benchmark table is generated from bench/results/latest.json, never typed."""
+"""docs/performance.md's benchmark table is generated from bench/results/latest.json, never
+typed."""
 
 from __future__ import annotations
 
@@ -18,15 +19,18 @@ def _report() -> ModuleType:
     return module
 
 
-def test_readme_table_is_generated_from_latest_json() -> None:
+PAGE = ROOT / "docs" / "performance.md"  # where `make bench` writes the table
+
+
+def test_performance_page_table_is_generated_from_latest_json() -> None:
     report = _report()
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    current = report.current_block(readme)
-    assert current is not None, "README.md has no bench table markers (bench/report.py)"
+    page = PAGE.read_text(encoding="utf-8")
+    current = report.current_block(page)
+    assert current is not None, "docs/performance.md has no bench table markers (bench/report.py)"
     expected = report.block(report.load())
     assert current == expected, (
-        "README.md's bench table differs from bench/results/latest.json: "
-        "run `.venv/bin/python bench/report.py --readme README.md`"
+        "docs/performance.md's bench table differs from bench/results/latest.json: "
+        "run `.venv/bin/python bench/report.py --readme docs/performance.md`"
     )
 
 

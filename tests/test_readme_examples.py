@@ -1,22 +1,27 @@
-"""Every shell and Python example of README.md runs as printed, or says why it cannot.
+"""Every shell and Python example of README.md and docs/*.md runs as printed, or says why
+it cannot.
 
 Each fenced ``sh``/``bash``/``console``/``python`` block follows a ``<!-- example: NAME
 -->`` line that a test runs by that name, or a ``<!-- example: manual — WHY -->`` line
 when it needs a person or a third-party app (Docker, Ollama, a PyPI install); the first
-test fails on a block that is neither. Only what must be swapped is swapped: the address
-or port of a server the test started, and files the README names as placeholders (the
-tests create them). ``advisor`` commands run in this process through the CLI's entry
-point (as the ``advisor`` script does; one shared model load), over a temporary
-``ADVISOR_HOME``; servers a block starts (``advisor api``, ``advisor serve``, ``chroma
-run``) run as real child processes, are checked to answer, and are stopped. The
-LangChain agent example runs in ``tests/test_langchain.py``.
+test fails on a block that is neither, in the README or in any docs page. Only what must
+be swapped is swapped: the address or port of a server the test started, and files the
+documentation names as placeholders (the tests create them). ``advisor`` commands run in
+this process through the CLI's entry point (as the ``advisor`` script does; one shared
+model load), over a temporary ``ADVISOR_HOME``; servers a block starts (``advisor api``,
+``advisor serve``, ``chroma run``) run as real child processes, are checked to answer,
+and are stopped. The LangChain agent example runs in ``tests/test_langchain.py``. The
+README stays short (at most 350 lines) and every relative link of README.md and
+docs/*.md, anchors included, resolves.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
+import re
 import shlex
 import signal
 import subprocess
@@ -34,7 +39,10 @@ import pytest
 from advisor_servers import ADVISOR_BIN, START_TIMEOUT, free_port, serve, with_user_notes
 from helpers import cli, make_settings
 from readme_examples import (
+    ROOT,
     argv,
+    documentation_blocks,
+    documentation_files,
     marker_count,
     pointed_at,
     readme_blocks,
@@ -58,23 +66,27 @@ VENV_BIN = str(Path(ADVISOR_BIN).parent)
 
 
 def test_every_shell_and_python_block_is_run_or_marked_manual() -> None:
-    blocks = readme_blocks()
+    blocks = documentation_blocks()
+    assert {b.path for b in blocks} > {"README.md"}, "docs/*.md examples are checked too"
     tests = "\n".join(path.read_text(encoding="utf-8") for path in TESTS.glob("test_*.py"))
     problems: list[str] = []
     marked = [b for b in blocks if b.marker is not None]
     if marker_count() != len(marked):
-        problems.append("an <!-- example: ... --> line is not right above a fenced block")
+        problems.append(
+            "an <!-- example: ... --> line in README.md or docs/*.md is not right above a "
+            "fenced block"
+        )
     names = [b.marker for b in marked if b.manual is None]
     problems += [
         f"two examples are called {name!r}" for name in set(names) if names.count(name) > 1
     ]
     unmarked = set()
     for block in blocks:
-        where = f"README.md:{block.line} (## {block.section}, ```{block.lang})"
+        where = f"{block.path}:{block.line} (## {block.section}, ```{block.lang})"
         if block.lang not in RUNNABLE:
             continue
         if block.marker is None:
-            key = (block.section, block.code.splitlines()[0])
+            key = (block.section, block.code.splitlines()[0])  # by section, in any file
             if key in UNMARKED_ELSEWHERE:
                 unmarked.add(key)
                 continue
@@ -107,6 +119,87 @@ def test_the_block_check_sees_a_new_unmarked_example() -> None:
     assert argv("advisor profile --user ann set capital '$5k'   # 5000") == [
         "advisor", "profile", "--user", "ann", "set", "capital", "$5k"
     ]  # fmt: skip
+
+
+# ---- a short README whose links all resolve ---------------------------------------------
+
+README_MAX_LINES = 350  # issue 24: a README a newcomer reads to the end
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)|!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def test_the_readme_is_short_enough_to_read_to_the_end() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= README_MAX_LINES, (
+        f"README.md has {len(lines)} lines (at most {README_MAX_LINES}): move reference "
+        "material to a docs/*.md page and link it"
+    )
+
+
+def heading_anchors(text: str) -> set[str]:
+    """The anchors GitHub gives a Markdown file's headings (lower case, punctuation
+    dropped, spaces to hyphens, ``-1``, ``-2``... on repeats), code blocks left out."""
+    anchors: set[str] = set()
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if fenced or not re.match(r"#{1,6} ", line):
+            continue
+        slug = re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+        unique, n = slug, 0
+        while unique in anchors:
+            n += 1
+            unique = f"{slug}-{n}"
+        anchors.add(unique)
+    return anchors
+
+
+def relative_links(text: str) -> list[str]:
+    """Targets of the Markdown links and images of ``text`` outside code blocks that
+    point into the repository (not ``http(s):`` or ``mailto:``)."""
+    targets: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if fenced:
+            continue
+        for link, image in _LINK.findall(re.sub(r"`[^`]*`", "", line)):
+            target = link or image
+            if not re.match(r"[a-z]+:", target):
+                targets.append(target)
+    return targets
+
+
+def test_every_relative_link_of_the_readme_and_docs_resolves() -> None:
+    problems: list[str] = []
+    for file in documentation_files():
+        for target in relative_links(file.read_text(encoding="utf-8")):
+            path, _, anchor = target.partition("#")
+            linked = (file.parent / path).resolve() if path else file
+            where = f"{file.relative_to(ROOT)}: ({target})"
+            if not linked.exists():
+                problems.append(f"{where} names no file")
+            elif anchor and linked.suffix == ".md":
+                if anchor not in heading_anchors(linked.read_text(encoding="utf-8")):
+                    problems.append(f"{where}: {linked.name} has no heading #{anchor}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_readme_links_every_docs_page() -> None:
+    linked = {
+        (ROOT / target.partition("#")[0]).resolve()
+        for target in relative_links((ROOT / "README.md").read_text(encoding="utf-8"))
+    }
+    pages = set(documentation_files()[1:])
+    assert pages - linked == set(), "a docs page no README line links to"
+
+
+def test_the_link_check_sees_a_broken_anchor() -> None:
+    text = "# Title\n\n## The `GET /v1/x` route\n\n## Two\n\n## Two\n\n```sh\n# no heading\n```\n"
+    assert heading_anchors(text) == {"title", "the-get-v1x-route", "two", "two-1"}
+    links = "[a](docs/a.md#x) ![b](b.png) [c](https://example.org) `[d](e.md)`\n```\n[f](g)\n```"
+    assert relative_links(links) == ["docs/a.md#x", "b.png"]
 
 
 # ---- the examples, run as printed -------------------------------------------------------
@@ -183,6 +276,57 @@ def test_profile_suggest_and_calc_example(
     assert output_of(ran, "advisor calc passivity").startswith(
         "active: employment is active income"
     )
+
+
+@pytest.mark.integration  # new shells and `advisor` processes
+def test_reach_advisor_example_finds_the_command_with_and_without_activating(
+    tmp_path: Path,
+) -> None:
+    """The README's `.venv` is this test run's virtual environment; the shell starts with
+    a PATH that does not hold it, so only `source .venv/bin/activate` can put `advisor`
+    there."""
+    venv = Path(VENV_BIN).parent
+    _, code = readme_example("reach-advisor")
+    commands = shell_commands(code)
+    assert [argv(c)[0] for c in commands] == ["source", "advisor", ".venv/bin/advisor"]
+    (tmp_path / ".venv").symlink_to(venv)  # the README's relative path, from the clone
+    bare = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p != VENV_BIN)
+    env = {**os.environ, "PATH": bare}
+    env.pop("VIRTUAL_ENV", None)
+    missing = subprocess.run(
+        ["bash", "-c", "command -v advisor"], env=env, capture_output=True, text=True
+    )
+    assert missing.returncode != 0, "advisor is on the PATH before activating"
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(commands)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Usage: advisor") == 2, done.stdout[:500]
+
+
+def test_first_session_example_answers_suggests_and_calculates(
+    home_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's first session, over a copy of an ingested library (so its `advisor
+    ingest` finds every article already there, as a second run does)."""
+    _, code = readme_example("first-session")
+    ran = shell_session(code, capsys, monkeypatch)
+    assert "0 chunk(s) added" in output_of(ran, "advisor ingest")
+    answer = output_of(ran, 'advisor ask "Is a REIT')
+    assert "[1]" in answer and "Sources:" in answer
+    as_json = json.loads(output_of(ran, "advisor ask --json"))
+    assert not as_json["declined"] and any(c["cited"] for c in as_json["citations"])
+    assert "20000" in output_of(ran, "advisor profile --user me set capital")
+    suggested = output_of(ran, "advisor suggest --user me")
+    assert suggested.startswith("1. ") and "fit (capital)" in suggested
+    income, percent = 500, 4  # the example's --income and --yield
+    assert f"{income * 12 / (percent / 100):,.2f}" in output_of(ran, "advisor calc capital")
 
 
 def test_openai_compatible_server_example(
@@ -344,6 +488,7 @@ def background(  # type: ignore[no-untyped-def]
                     proc.wait()
 
 
+@pytest.mark.integration  # starts `chroma run` and `advisor serve` as processes
 def test_chroma_server_example(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -416,6 +561,11 @@ def mcp_url(examples_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
 def run_shell(name: str, url: str) -> str:
     language, code = readme_example(name)
     assert language == "sh"
+    return run_shell_code(code, url)
+
+
+def run_shell_code(code: str, url: str) -> str:
+    """A shell example's output, run by bash against the server at ``url``."""
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", pointed_at(code, API_ADDRESS, url)],
         capture_output=True,
@@ -472,6 +622,22 @@ def test_curl_streaming_example_sends_chunks_then_done(api_url: str) -> None:
     assert len([p for p in pieces if p]) > 2 and "\n\nSources:\n" in "".join(pieces)
     assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
     assert chunks[-1]["citations"] and set(chunks[-1]["advisor"]) >= {"reason", "profile_facts"}
+
+
+def test_curl_sources_example_serves_a_cited_passage_as_json_and_html(api_url: str) -> None:
+    """docs/other-tools.md's `GET /v1/sources/ID`, with alice's key for KEY and the id of
+    a passage an answer cited for ID."""
+    reply = json.loads(run_shell("curl-chat", api_url))
+    cited = reply["citations"][0]
+    _, code = readme_example("curl-sources")
+    code = pointed_at(code, "Bearer KEY", f"Bearer {ALICE_KEY}")
+    code = pointed_at(code, "/v1/sources/ID", f"/v1/sources/{cited['id']}")
+    out = run_shell_code(code, api_url)
+    passage, end = json.JSONDecoder().raw_decode(out)
+    assert passage["object"] == "source" and passage["id"] == cited["id"]
+    assert passage["text"] == cited["text"]
+    page = out[end:]
+    assert "<html" in page.lower() and html.escape(passage["title"]) in page
 
 
 def test_openai_sdk_example(api_url: str, capsys: pytest.CaptureFixture[str]) -> None:

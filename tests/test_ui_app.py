@@ -3,7 +3,7 @@
 
 One server and one browser per module; the browser tests share a page and run in file
 order. Screenshots of each view go to this module's temp folder (printed on failure);
-``ADVISOR_README_SCREENSHOT=docs/screenshot-chat.png`` also saves the chat view there.
+the documentation's screenshots are made by ``bench/ui_screenshots.py``.
 
 Without Chromium (``ADVISOR_TEST_CHROMIUM``, default /usr/bin/chromium) or the playwright
 package the browser tests are skipped on a dev machine and fail under ``CI=true``.
@@ -11,7 +11,6 @@ package the browser tests are skipped on a dev machine and fail under ``CI=true`
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
@@ -141,9 +140,6 @@ def test_chat_streams_an_answer_with_an_expandable_source(page, shots):
     assert "Source: passive-income-opportunities.md" in source.inner_text()
     page.wait_for_timeout(600)  # the passage slides open
     shot(page, shots, "chat")
-    readme_shot = os.environ.get("ADVISOR_README_SCREENSHOT")
-    if readme_shot:
-        page.screenshot(path=readme_shot)
 
 
 @pytest.mark.browser

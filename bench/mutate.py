@@ -1,0 +1,150 @@
+"""Mutation score of the modules whose mistakes mislead a user (``make mutate``).
+
+    .venv/bin/python bench/mutate.py                    # every module in bench/mutate.toml
+    .venv/bin/python bench/mutate.py router citations   # modules whose path holds a word
+    .venv/bin/python bench/mutate.py --jobs 1           # mutants run side by side (default: cores)
+
+Each module is run on its own with mutmut 3 (small changes to the code, one at a time;
+a mutant is killed when a test fails): the working tree is copied to
+``bench/.cache/mutate/<module>/`` (tracked and new files, as a fresh clone would have them),
+that copy's pyproject.toml gets a ``[tool.mutmut]`` naming the one module to mutate and its
+test files from bench/mutate.toml, and ``mutmut run`` runs there, so only those tests run
+for its mutants (and mutmut narrows each mutant to the tests that call its function).
+Modules run smallest first. Prints a score table (markdown) and writes it, with every
+mutant that was not killed and its diff, to ``bench/.cache/mutate/report.md``.
+Score = killed (incl. timeouts) / all mutants; "no tests" mutants count as not killed.
+Needs the dev extra (mutmut). Never part of ``make test``: it takes long (docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "bench" / "mutate.toml"
+WORK = ROOT / "bench" / ".cache" / "mutate"
+KILLED = {"killed", "timeout", "caught by type check"}
+
+
+def modules(words: list[str]) -> list[dict[str, object]]:
+    listed = tomllib.loads(CONFIG.read_text("utf-8"))["module"]
+    chosen = [m for m in listed if not words or any(w in str(m["path"]) for w in words)]
+    if not chosen:
+        sys.exit(f"error: no module in {CONFIG.name} matches {' '.join(words)!r}")
+    return sorted(chosen, key=lambda m: len((ROOT / str(m["path"])).read_text().splitlines()))
+
+
+def tree_files() -> list[str]:
+    out = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [f for f in out.splitlines() if (ROOT / f).is_file()]
+
+
+def prepare(module: dict[str, object], files: list[str]) -> Path:
+    """A copy of the working tree whose pyproject.toml tells mutmut what to do."""
+    slug = str(module["path"]).removeprefix("advisor/").removesuffix(".py").replace("/", ".")
+    work = WORK / slug
+    shutil.rmtree(work, ignore_errors=True)
+    for f in files:
+        (work / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, work / f)
+    tops = sorted({f.split("/")[0] for f in files} - {"advisor", "tests", "pyproject.toml"})
+    section = {
+        "source_paths": ["advisor/"],
+        "only_mutate": [str(module["path"])],
+        "also_copy": tops,
+        "pytest_add_cli_args_test_selection": list(module["tests"]),  # type: ignore[call-overload]
+        "pytest_add_cli_args": ["-p", "no:cacheprovider", "--hypothesis-profile=ci"],
+    }
+    lines = ["", "[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in section.items()]
+    with open(work / "pyproject.toml", "a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return work
+
+
+def mutmut(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(work / "mutants"))  # subprocesses see the mutants
+    return subprocess.run(
+        [sys.executable, "-m", "mutmut", *args], cwd=work, env=env, capture_output=True, text=True
+    )
+
+
+def run_one(module: dict[str, object], files: list[str], jobs: int) -> dict[str, object]:
+    work = prepare(module, files)
+    start = time.monotonic()
+    ran = mutmut(work, "run", "--max-children", str(jobs))
+    seconds = round(time.monotonic() - start)
+    (work / "run.log").write_text(ran.stdout + ran.stderr, encoding="utf-8")
+    listed = mutmut(work, "results", "--all", "true").stdout
+    status = dict(
+        line.strip().rsplit(": ", 1) for line in listed.splitlines() if ": " in line.strip()
+    )
+    if not status:
+        sys.exit(f"error: mutmut found no mutants for {module['path']}; see {work}/run.log")
+    left = sorted(name for name, s in status.items() if s not in KILLED)
+    diffs = {name: mutmut(work, "show", name).stdout for name in left}
+    killed = sum(s in KILLED for s in status.values())
+    return {
+        "path": module["path"],
+        "mutants": len(status),
+        "killed": killed,
+        "score": round(100 * killed / len(status), 1),
+        "seconds": seconds,
+        "left": {name: status[name] for name in left},
+        "diffs": diffs,
+    }
+
+
+def report(results: list[dict[str, object]]) -> str:
+    rows = [
+        "| module | mutants | killed | score | time |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r['path']} | {r['mutants']} | {r['killed']} | {r['score']} % | {r['seconds']} s |"
+        )
+    out = "\n".join(rows) + "\n"
+    for r in results:
+        for name, state in r["left"].items():  # type: ignore[attr-defined]
+            out += f"\n## {name}: {state}\n\n```diff\n{r['diffs'][name]}\n```\n"  # type: ignore[index]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("words", nargs="*", help="run only modules whose path holds one")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    files = tree_files()
+    results = []
+    for module in modules(args.words):
+        print(f"mutating {module['path']} ...", flush=True)
+        result = run_one(module, files, args.jobs)
+        print(
+            f"  {result['killed']}/{result['mutants']} killed ({result['score']} %) "
+            f"in {result['seconds']} s",
+            flush=True,
+        )
+        results.append(result)
+        WORK.mkdir(parents=True, exist_ok=True)
+        (WORK / "report.md").write_text(report(results), encoding="utf-8")
+    print(report(results).split("\n## ")[0])
+    print(f"every mutant not killed, with its diff: {WORK / 'report.md'}")
+
+
+if __name__ == "__main__":
+    main()

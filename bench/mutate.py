@@ -69,33 +69,39 @@ def prepare(module: dict[str, object], files: list[str]) -> Path:
         "pytest_add_cli_args_test_selection": list(module["tests"]),  # type: ignore[call-overload]
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "--hypothesis-profile=ci"],
     }
+    # made now, so the PYTHONPATH entry below is a folder when Python starts (a missing one
+    # is cached as "nothing here" and the original code would be imported instead)
+    (work / "mutants").mkdir()
     lines = ["", "[tool.mutmut]"] + [f"{k} = {json.dumps(v)}" for k, v in section.items()]
     with open(work / "pyproject.toml", "a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     return work
 
 
-def mutmut(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def mutmut(work: Path, *args: str, log: Path | None = None) -> str:
+    """``mutmut ARGS`` in ``work``: its output, or with ``log`` written there as it comes."""
     env = dict(os.environ, PYTHONPATH=str(work / "mutants"))  # subprocesses see the mutants
-    return subprocess.run(
-        [sys.executable, "-m", "mutmut", *args], cwd=work, env=env, capture_output=True, text=True
-    )
+    command = [sys.executable, "-m", "mutmut", *args]
+    if log is None:
+        return subprocess.run(command, cwd=work, env=env, capture_output=True, text=True).stdout
+    with open(log, "w", encoding="utf-8") as out:
+        subprocess.run(command, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return ""
 
 
 def run_one(module: dict[str, object], files: list[str], jobs: int) -> dict[str, object]:
     work = prepare(module, files)
     start = time.monotonic()
-    ran = mutmut(work, "run", "--max-children", str(jobs))
+    mutmut(work, "run", "--max-children", str(jobs), log=work / "run.log")
     seconds = round(time.monotonic() - start)
-    (work / "run.log").write_text(ran.stdout + ran.stderr, encoding="utf-8")
-    listed = mutmut(work, "results", "--all", "true").stdout
+    listed = mutmut(work, "results", "--all", "true")
     status = dict(
         line.strip().rsplit(": ", 1) for line in listed.splitlines() if ": " in line.strip()
     )
     if not status:
         sys.exit(f"error: mutmut found no mutants for {module['path']}; see {work}/run.log")
     left = sorted(name for name, s in status.items() if s not in KILLED)
-    diffs = {name: mutmut(work, "show", name).stdout for name in left}
+    diffs = {name: mutmut(work, "show", name) for name in left}
     killed = sum(s in KILLED for s in status.values())
     return {
         "path": module["path"],

@@ -5,7 +5,6 @@ closed form, never with the function under test. docs/testing.md lists the mutan
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from advisor.answering.citations import SUPPORT_RECALL, supports, verify
@@ -169,22 +168,50 @@ def test_a_quote_is_in_the_answer_from_four_fifths_of_its_words_and_not_below():
 
 # -- retrieval: dense and BM25 both feed the fusion -------------------------------
 
+NOTES = {
+    "etf.md": "Dividend ETFs hold many companies and pay their dividends out every quarter.",
+    "rent.md": "A rental property pays rent each month once a tenant signs the lease.",
+    "p2p.md": "Peer-to-peer lending platforms pass borrowers' interest on to the lenders.",
+    "bonds.md": "Treasury bills are short loans to the government that mature within a year.",
+    "blog.md": "A blog earns from ads once readers arrive from search engines.",
+    "code.md": "The Quenbright ledger code QX-7731 marks an account that was closed.",
+}
 
-def test_fused_scores_add_the_reciprocal_ranks_of_the_dense_and_the_bm25_lists(advisor):
-    query = "How much capital do I need for rental property income?"
-    found = advisor.retriever.search(query, k=8, rerank=False)
-    assert len(found) == 8
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+    """A Retriever over six one-sentence notes (not the corpus: quick to build)."""
+    from helpers import make_settings
+
+    from advisor.ingest.pipeline import ingest_files
+    from advisor.retrieval.hybrid import Retriever
+    from advisor.store import Store
+
+    folder = tmp_path_factory.mktemp("notes")
+    for name, text in NOTES.items():
+        (folder / name).write_text(f"# {name[:-3]}\n\n{text}\n", encoding="utf-8")
+    store = Store(make_settings(folder / "home"), embedder)
+    report = ingest_files(store, sorted(folder.glob("*.md")))
+    assert not report.errors, report.errors
+    return Retriever(store, embedder)
+
+
+def test_fused_scores_add_the_reciprocal_ranks_of_the_dense_and_the_bm25_lists(retriever):
+    found = retriever.search("How does a rental property pay rent?", k=6, rerank=False)
+    assert len(found) == 6
     assert any(p.lexical_rank is not None for p in found)  # BM25 found some of them
     for p in found:
         expected = sum(1 / (60 + r) for r in (p.dense_rank, p.lexical_rank) if r is not None)
         assert p.fused == pytest.approx(expected, abs=1e-6), p.id
     fused = [p.fused for p in found]
     assert fused == sorted(fused, reverse=True)
+    assert found[0].source.endswith("rent.md")
 
 
-def test_a_chunk_only_bm25_ranks_first_is_still_retrieved(advisor):
-    query = "How much capital do I need for rental property income?"
-    found = advisor.retriever.search(query, k=20, rerank=False)
-    top_lexical = [p for p in found if p.lexical_rank == 1]
-    assert top_lexical, "the chunk BM25 ranks first is among the fused top 20"
-    assert np.isfinite(top_lexical[0].fused)
+def test_a_code_only_bm25_matches_is_ranked_first(retriever):
+    # a made-up code means nothing to the embedding model; only the words match it
+    found = retriever.search("QX-7731 Quenbright", k=3, rerank=False)
+    assert found[0].source.endswith("code.md")
+    assert found[0].lexical_rank == 1
+    reranked = retriever.search("QX-7731 Quenbright", k=3)
+    assert reranked[0].source.endswith("code.md")

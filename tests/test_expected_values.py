@@ -1,0 +1,143 @@
+"""Calculators and eval metrics against values worked out outside the code: published
+textbook examples of compound interest and annuities, and small cases counted by hand.
+No expected value here comes from the function under test."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from advisor.core.errors import InputError
+from advisor.eval import metrics as m
+from advisor.recommender.calculators import (
+    capital_needed,
+    future_value,
+    months_to_goal,
+    passivity,
+    todays_money,
+    yield_warnings,
+)
+
+# -- calculators ----------------------------------------------------------------------
+
+
+def test_compound_interest_textbook_example():
+    # $10,000 at 5 % a year compounded monthly for 10 years: $16,470.09
+    assert round(future_value(10_000, 0, 0.05, 120), 2) == 16_470.09
+
+
+def test_annuity_textbook_example():
+    # $100 paid at the end of each month at 6 % a year for 10 years: $16,387.93
+    assert round(future_value(0, 100, 0.06, 120), 2) == 16_387.93
+
+
+def test_one_month_of_growth_and_a_contribution_by_hand():
+    # 1,200 at 12 % a year: 1 % a month -> 1,212, plus 100 paid at the month's end
+    assert future_value(1_200, 100, 0.12, 1) == pytest.approx(1_312.0)
+
+
+def test_todays_money_discounts_by_the_years_of_inflation():
+    # 1,000 two years from now at 3 % a year: 1,000 / 1.03^2 = 942.60
+    assert round(todays_money(1_000, 0.03, 24), 2) == 942.60
+    assert todays_money(1_000, 0.0, 24) == 1_000
+    # half a year at 21 %: 1,000 / sqrt(1.21) = 1,000 / 1.1
+    assert todays_money(1_000, 0.21, 6) == pytest.approx(1_000 / 1.1)
+
+
+@pytest.mark.parametrize(
+    ("income", "rate", "capital"),
+    [(1_000, 0.04, 300_000), (2_500, 0.05, 600_000), (100, 1.0, 1_200)],  # income x 12 / rate
+)
+def test_capital_needed_by_hand(income, rate, capital):
+    assert capital_needed(income, rate) == pytest.approx(capital)
+
+
+def test_a_yield_of_exactly_100_percent_is_accepted_and_above_it_refused():
+    assert capital_needed(100, 1.0) == pytest.approx(1_200)
+    with pytest.raises(InputError, match="over 100%"):
+        capital_needed(100, 1.0001)
+
+
+def test_a_start_that_already_pays_the_goal_exactly_needs_no_month():
+    # 1,000 a month at 4 % needs 300,000 (1,000 x 12 / 0.04)
+    assert months_to_goal(1_000, 0.04, 0, start_capital=300_000).months == 0
+    # 299,000 earns 996.67 in a month (x 0.04 / 12); with 1,000 added it passes 300,000
+    assert months_to_goal(1_000, 0.04, 1_000, start_capital=299_000).months == 1
+    # 298,000 alone: 298,000 x (1 + 0.04/12)^n >= 300,000 from n = 3 (2.01 months)
+    assert months_to_goal(1_000, 0.04, 0, start_capital=298_000).months == 3
+
+
+def test_months_to_goal_in_todays_money_by_hand():
+    # 50,000 at 6 % grows 0.5 % a month; 2 % inflation deflates it. The goal of 300 a month
+    # at 6 % needs 60,000; in today's money the capital after n months is
+    # 50,000 x 1.005^n / 1.02^(n/12): the first n where that reaches 60,000
+    n = next(k for k in range(1, 1_000) if 50_000 * 1.005**k / 1.02 ** (k / 12) >= 60_000)
+    p = months_to_goal(300, 0.06, 0, start_capital=50_000, annual_inflation=0.02)
+    assert p.months == n
+    assert p.points[-1].capital == pytest.approx(50_000 * 1.005**n / 1.02 ** (n / 12))
+    assert p.points[-1].monthly_income == pytest.approx(p.points[-1].capital * 0.06 / 12)
+
+
+def test_yield_warnings_flag_only_yields_above_ten_percent():
+    assert len(yield_warnings(0.10)) == 1  # only "not guaranteed"
+    above = yield_warnings(0.1001)
+    assert len(above) == 2 and "10.0% a year is above 10%" in above[0]
+
+
+@pytest.mark.parametrize(
+    ("hours", "income", "per_100"),
+    [(10, 1_000, 1.0), (3, 600, 0.5), (0, 250, 0.0)],  # hours / income x 100
+)
+def test_hours_per_100_of_income_by_hand(hours, income, per_100):
+    assert passivity(hours, income).hours_per_100 == pytest.approx(per_100)
+
+
+def test_passivity_reasons_name_the_limit_and_employment_is_always_active():
+    assert passivity(3, 600).reason.endswith("takes 3 hours a month (at most 5)")
+    assert passivity(20, 600).reason.endswith("takes 20 hours a month (at most 40)")
+    job = passivity(1, 5_000, employment=True)
+    assert job.label == "active" and job.keeps_paying_without_you is False
+    stops = passivity(1, 5_000, keeps_paying_without_you=False)
+    assert stops.label == "active" and "stops paying" in stops.reason
+    assert "more than 40" in passivity(41, 5_000).reason
+    assert any("not said" in a for a in passivity(1, 100).assumptions)
+    assert not any("not said" in a for a in passivity(1, 100, True).assumptions)
+
+
+def test_a_whole_month_of_hours_is_the_most_accepted():
+    assert passivity(744, 1_000).label == "active"  # 24 x 31
+    with pytest.raises(InputError, match="at most 744"):
+        passivity(744.5, 1_000)
+
+
+# -- eval metrics ---------------------------------------------------------------------
+
+
+def test_rouge_l_by_hand():
+    # LCS of "a b c d" and "a c d e" is "a c d" (3): P = 3/4, R = 3/4, F1 = 0.75
+    assert m.rouge_l("a b c d", "a c d e") == pytest.approx(0.75)
+    # LCS of "a b" and "a b c d e f" is 2: P = 1, R = 1/3, F1 = 2 x (1/3) / (4/3) = 0.5
+    assert m.rouge_l("a b", "a b c d e f") == pytest.approx(0.5)
+
+
+def test_reciprocal_rank_and_hits_by_hand():
+    assert m.reciprocal_rank(4) == 0.25
+    assert m.first_hit(["x", "y", "has the quote"], ["the quote"]) == 3
+    assert m.first_hit(["x"], ["  "]) is None  # a blank quote matches nothing
+
+
+def test_context_recall_counts_quotes_found_anywhere():
+    retrieved = ["alpha beta", "gamma delta"]
+    assert m.context_recall(retrieved, ["alpha", "delta", "omega"]) == pytest.approx(2 / 3)
+
+
+def test_cosine_by_hand():
+    a, b = np.array([1.0, 0.0]), np.array([1.0, 1.0])
+    assert m.cosine(a, b) == pytest.approx(1 / math.sqrt(2))
+
+
+def test_percentile_and_median_by_hand():
+    assert m.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 90) == pytest.approx(4.6)  # 1 + 0.9 x 4
+    assert m.median([3.0, None, 1.0, 2.0]) == 2.0

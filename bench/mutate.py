@@ -53,10 +53,13 @@ def tree_files() -> list[str]:
     return [f for f in out.splitlines() if (ROOT / f).is_file()]
 
 
+def workdir(module: dict[str, object]) -> Path:
+    return WORK / str(module["path"]).removeprefix("advisor/").removesuffix(".py").replace("/", ".")
+
+
 def prepare(module: dict[str, object], files: list[str]) -> Path:
     """A copy of the working tree whose pyproject.toml tells mutmut what to do."""
-    slug = str(module["path"]).removeprefix("advisor/").removesuffix(".py").replace("/", ".")
-    work = WORK / slug
+    work = workdir(module)
     shutil.rmtree(work, ignore_errors=True)
     for f in files:
         (work / f).parent.mkdir(parents=True, exist_ok=True)
@@ -89,11 +92,19 @@ def mutmut(work: Path, *args: str, log: Path | None = None) -> str:
     return ""
 
 
-def run_one(module: dict[str, object], files: list[str], jobs: int) -> dict[str, object]:
+def run_one(module: dict[str, object], files: list[str], jobs: int) -> None:
     work = prepare(module, files)
     start = time.monotonic()
     mutmut(work, "run", "--max-children", str(jobs), log=work / "run.log")
     seconds = round(time.monotonic() - start)
+    (work / "seconds.json").write_text(json.dumps({"seconds": seconds, "jobs": jobs}))
+
+
+def collect(module: dict[str, object]) -> dict[str, object] | None:
+    """The score of a module's last run (None if it has not run)."""
+    work = workdir(module)
+    if not (work / "seconds.json").is_file():
+        return None
     listed = mutmut(work, "results", "--all", "true")
     status = dict(
         line.strip().rsplit(": ", 1) for line in listed.splitlines() if ": " in line.strip()
@@ -101,16 +112,15 @@ def run_one(module: dict[str, object], files: list[str], jobs: int) -> dict[str,
     if not status:
         sys.exit(f"error: mutmut found no mutants for {module['path']}; see {work}/run.log")
     left = sorted(name for name, s in status.items() if s not in KILLED)
-    diffs = {name: mutmut(work, "show", name) for name in left}
     killed = sum(s in KILLED for s in status.values())
     return {
         "path": module["path"],
         "mutants": len(status),
         "killed": killed,
         "score": round(100 * killed / len(status), 1),
-        "seconds": seconds,
+        **json.loads((work / "seconds.json").read_text()),
         "left": {name: status[name] for name in left},
-        "diffs": diffs,
+        "diffs": {name: mutmut(work, "show", name) for name in left},
     }
 
 
@@ -121,7 +131,8 @@ def report(results: list[dict[str, object]]) -> str:
     ]
     for r in results:
         rows.append(
-            f"| {r['path']} | {r['mutants']} | {r['killed']} | {r['score']} % | {r['seconds']} s |"
+            f"| {r['path']} | {r['mutants']} | {r['killed']} | {r['score']} % "
+            f"| {r['seconds']} s ({r['jobs']} jobs) |"
         )
     out = "\n".join(rows) + "\n"
     for r in results:
@@ -134,20 +145,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("words", nargs="*", help="run only modules whose path holds one")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--report", action="store_true", help="only report the modules' last runs, run nothing"
+    )
     args = parser.parse_args()
-    files = tree_files()
-    results = []
-    for module in modules(args.words):
-        print(f"mutating {module['path']} ...", flush=True)
-        result = run_one(module, files, args.jobs)
-        print(
-            f"  {result['killed']}/{result['mutants']} killed ({result['score']} %) "
-            f"in {result['seconds']} s",
-            flush=True,
-        )
-        results.append(result)
-        WORK.mkdir(parents=True, exist_ok=True)
-        (WORK / "report.md").write_text(report(results), encoding="utf-8")
+    if not args.report:
+        files = tree_files()
+        for module in modules(args.words):
+            print(f"mutating {module['path']} ... (log: {workdir(module)}/run.log)", flush=True)
+            run_one(module, files, args.jobs)
+    # every module that has run, this time or before: a long run can go module by module
+    results = [r for m in modules([]) if (r := collect(m)) is not None]
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "report.md").write_text(report(results), encoding="utf-8")
     print(report(results).split("\n## ")[0])
     print(f"every mutant not killed, with its diff: {WORK / 'report.md'}")
 

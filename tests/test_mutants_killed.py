@@ -215,3 +215,48 @@ def test_a_code_only_bm25_matches_is_ranked_first(retriever):
     assert found[0].lexical_rank == 1
     reranked = retriever.search("QX-7731 Quenbright", k=3)
     assert reranked[0].source.endswith("code.md")
+
+
+# -- the router: what the plan read, and the routes at their edges -------------------
+
+
+def test_the_plan_keeps_what_it_read_from_the_message_and_the_users_earlier_turns():
+    from advisor.answering.router import plan
+    from advisor.core.answers import Turn
+
+    turns = [
+        Turn(role="user", content="I have $10,000 and 5 hours a week"),
+        Turn(role="assistant", content="Noted: $3,000 at 4%"),  # not the person's numbers
+    ]
+    read = plan("REIT vs a rental at 5%?", turns)
+    assert read.route == "comparison"
+    assert [m.stream for m in read.found] == ["reits", "rental_property"]
+    assert read.numbers.rates == [0.05]
+    assert [[a.value for a in n.amounts] for n in read.earlier] == [[10_000.0]]
+    assert read.known == {"capital": 10_000.0, "hours_per_week": 5.0, "currency": "USD"}
+    assert plan("I have $20,000 now.", turns).facts == {"capital": 20_000.0, "currency": "USD"}
+
+
+def test_a_calculation_needs_an_amount_or_a_rate_not_both():
+    from advisor.answering.router import plan
+
+    assert plan("How much do I need to earn $2,000 a month?").route == "calculation"
+    assert plan("How much capital do I need at 4%?").route == "calculation"
+
+
+def test_passivity_from_figures_needs_both_the_hours_and_an_amount_a_period():
+    from advisor.answering.router import plan
+
+    both = "How passive is a side business paying $800 a month for 20 hours a month?"
+    assert plan(both).route == "passivity"
+    assert plan("How passive is a side business that takes 20 hours a month?").route is None
+    assert plan("How passive is a side business paying $800 a month?").route is None
+
+
+def test_a_fact_asked_as_a_question_in_a_conversation_is_not_a_preference_update():
+    from advisor.answering.router import plan
+    from advisor.core.answers import Turn
+
+    turns = [Turn(role="user", content="I have $10,000")]
+    assert plan("I have $20,000 now.", turns).route == "preference"
+    assert plan("I have $20,000 now, what should I do?", turns).route is None

@@ -260,3 +260,82 @@ def test_a_fact_asked_as_a_question_in_a_conversation_is_not_a_preference_update
     turns = [Turn(role="user", content="I have $10,000")]
     assert plan("I have $20,000 now.", turns).route == "preference"
     assert plan("I have $20,000 now, what should I do?", turns).route is None
+
+
+# -- the statement classifier ---------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_rules() -> None:
+    """The classifier's rules read afresh from prompts/statements.yaml (they are cached
+    for the process; a test that builds them checks the reading too)."""
+    from advisor.users.statements import classify
+
+    classify._rules.cache_clear()
+
+
+def _row(text: str, amount: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+    from decimal import Decimal
+
+    from advisor.users.statements.model import Transaction
+
+    return Transaction("f.csv", 1, date(2024, 1, 1), text, Decimal(amount), "USD")
+
+
+def test_income_rows_carry_their_stream_and_its_passivity(fresh_rules):
+    from advisor.users.statements.classify import Label, classify
+
+    assert classify(_row("ACME PAYROLL", "2500")) == Label("income", "salary", "active")
+    assert classify(_row("UPWORK ESCROW", "300")) == Label("income", "freelance", "active")
+    etf = STREAMS["dividend_stocks"].passivity
+    assert classify(_row("VANGUARD DIVIDEND", "40")) == Label("income", "dividends", etf)
+    rent = STREAMS["rental_property"].passivity
+    assert classify(_row("TENANT J SMITH", "900")) == Label("income", "rent_received", rent)
+    assert classify(_row("J DOE", "40")) == Label("income", "unclassified", None)
+
+
+def test_money_out_is_a_transfer_a_card_bill_or_spending_never_income(fresh_rules):
+    from advisor.users.statements.classify import Label, classify
+
+    assert classify(_row("TRANSFER TO SAVINGS", "-500")) == Label("own_transfer")
+    assert classify(_row("CREDIT CARD PAYMENT", "-300")) == Label("card_payment")
+    assert classify(_row("ACME PAYROLL", "-20")) == Label("spending")  # a salary word, out
+    assert classify(_row("AMAZON REFUND", "-12")) == Label("spending")  # a refund word, out
+
+
+def test_money_in_that_is_not_income_wins_over_a_stream_word(fresh_rules):
+    from advisor.users.statements.classify import Label, classify
+
+    assert classify(_row("DIVIDEND REVERSAL", "40")) == Label("refund")
+    assert classify(_row("TRANSFER FROM SAVINGS", "500")) == Label("own_transfer")
+
+
+def test_stream_passivity_lists_every_stream_of_the_rules(fresh_rules):
+    from advisor.users.statements.classify import stream_passivity
+
+    table = stream_passivity()
+    assert table["salary"] == table["freelance"] == "active"  # stops when the work stops
+    assert table["dividends"] == STREAMS["dividend_stocks"].passivity
+    assert table["royalties"] == STREAMS["ebooks_royalties"].passivity
+
+
+def test_the_persons_labels_come_first_longest_payer_text_first(fresh_rules):
+    from advisor.users.statements.classify import Label, classify
+
+    labels = {"acme": "freelance", "acme payroll": "salary", "mum": "own_transfer"}
+    assert classify(_row("ACME   Payroll 04", "2500"), labels) == Label(
+        "income", "salary", "active"
+    )
+    assert classify(_row("ACME consulting", "500"), labels) == Label(
+        "income", "freelance", "active"
+    )
+    assert classify(_row("FROM MUM", "50"), labels) == Label("own_transfer")
+    assert classify(_row("TO MUM", "-50"), labels) == Label("own_transfer")
+    # an income label says nothing of money going out: the rules decide
+    assert classify(_row("ACME consulting", "-500"), labels) == Label("spending")
+    # a label that names no stream is ignored
+    assert classify(_row("J DOE", "40"), {"j doe": "lottery"}) == Label(
+        "income", "unclassified", None
+    )
+    assert classify(_row("J DOE", "40"), {}) == Label("income", "unclassified", None)

@@ -339,3 +339,22 @@ def test_the_persons_labels_come_first_longest_payer_text_first(fresh_rules):
         "income", "unclassified", None
     )
     assert classify(_row("J DOE", "40"), {}) == Label("income", "unclassified", None)
+
+
+def test_each_of_the_persons_not_income_labels_is_kept_and_longer_text_wins(fresh_rules):
+    from advisor.users.statements.classify import Label, classify
+
+    for label in ("refund", "card_payment", "own_transfer"):
+        assert classify(_row("FROM MUM", "50"), {"mum": label}) == Label(label)
+    # "acme payroll" is longer than "payroll" though it sorts before it
+    labels = {"payroll": "freelance", "acme payroll": "salary"}
+    assert classify(_row("ACME PAYROLL", "2500"), labels).stream == "salary"
+
+
+def test_a_few_cents_in_are_income_like_any_other_amount(fresh_rules):
+    from advisor.users.statements.classify import Label, classify
+
+    assert classify(_row("SAVINGS INTEREST", "0.42")) == Label(
+        "income", "interest", STREAMS["money_market_funds"].passivity
+    )
+    assert classify(_row("ACME", "0.50"), {"acme": "dividends"}).stream == "dividends"

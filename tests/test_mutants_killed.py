@@ -175,6 +175,9 @@ NOTES = {
     "bonds.md": "Treasury bills are short loans to the government that mature within a year.",
     "blog.md": "A blog earns from ads once readers arrive from search engines.",
     "code.md": "The Quenbright ledger code QX-7731 marks an account that was closed.",
+    "mix.md": "Some people collect rent from a spare room. Others prefer index funds that "
+    "need no upkeep. A few write books for royalties.",
+    "garden.md": "Tomatoes grow best in full sun. Water them deeply twice a week.",
 }
 
 
@@ -194,6 +197,26 @@ def retriever(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: igno
     report = ingest_files(store, sorted(folder.glob("*.md")))
     assert not report.errors, report.errors
     return Retriever(store, embedder)
+
+
+def test_the_rerank_orders_by_chunk_and_best_sentence_cosine_plus_word_overlap(retriever, embedder):
+    from advisor.core.sentences import split_sentences
+
+    query = "How does a rental property pay rent?"
+    found = retriever.search(query, k=len(NOTES))
+    assert len(found) == len(NOTES)
+    q = embedder.embed([query])[0]
+    q_words = content_words(query)
+
+    def expected(p: Passage) -> float:  # score + best sentence + 0.3 x share of query words
+        best = float((embedder.embed(split_sentences(p.text)) @ q).max())
+        return p.score + best + 0.3 * len(q_words & content_words(p.text)) / len(q_words)
+
+    scores = [expected(p) for p in found]
+    assert all(a >= b - 0.002 for a, b in zip(scores, scores[1:], strict=False)), scores
+    assert found[0].source.endswith("rent.md")
+    # a question of nothing but stopwords has no words to overlap, and still ranks
+    assert len(retriever.search("What is it?", k=3)) == 3
 
 
 def test_fused_scores_add_the_reciprocal_ranks_of_the_dense_and_the_bm25_lists(retriever):

@@ -178,6 +178,8 @@ NOTES = {
     "mix.md": "Some people collect rent from a spare room. Others prefer index funds that "
     "need no upkeep. A few write books for royalties.",
     "garden.md": "Tomatoes grow best in full sun. Water them deeply twice a week.",
+    # notes that share no word with the money notes
+    **{f"weather{i}.md": f"Forecast for town {i}: showers, storms and gales." for i in range(24)},
 }
 
 
@@ -229,6 +231,12 @@ def test_fused_scores_add_the_reciprocal_ranks_of_the_dense_and_the_bm25_lists(r
     fused = [p.fused for p in found]
     assert fused == sorted(fused, reverse=True)
     assert found[0].source.endswith("rent.md")
+
+
+def test_a_search_gives_five_reranked_passages_by_default(retriever):
+    query = "How does a rental property pay rent?"
+    assert retriever.search(query) == retriever.search(query, k=5, rerank=True)
+    assert len(retriever.search(query)) == 5
 
 
 def test_a_code_only_bm25_matches_is_ranked_first(retriever):

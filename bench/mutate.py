@@ -19,6 +19,7 @@ Needs the dev extra (mutmut). Never part of ``make test``: it takes long (docs/t
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import shutil
@@ -27,6 +28,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "bench" / "mutate.toml"
@@ -34,12 +36,33 @@ WORK = ROOT / "bench" / ".cache" / "mutate"
 KILLED = {"killed", "timeout", "caught by type check"}
 
 
+def config() -> dict[str, Any]:
+    return tomllib.loads(CONFIG.read_text("utf-8"))
+
+
 def modules(words: list[str]) -> list[dict[str, object]]:
-    listed = tomllib.loads(CONFIG.read_text("utf-8"))["module"]
+    listed = config()["module"]
     chosen = [m for m in listed if not words or any(w in str(m["path"]) for w in words)]
     if not chosen:
         sys.exit(f"error: no module in {CONFIG.name} matches {' '.join(words)!r}")
     return sorted(chosen, key=lambda m: len((ROOT / str(m["path"])).read_text().splitlines()))
+
+
+def slow_tests(files: list[str]) -> list[str]:
+    """Node ids of the tests in ``files`` that take a fixture of ``slow_fixtures``.
+
+    mutmut times each test without its fixtures and forks a fresh pytest session for
+    every mutant, so a test on the ingested corpus would rebuild it (a minute or more)
+    for each mutant and be read as a timeout: such tests are left out."""
+    slow = set(config()["slow_fixtures"])
+    out = []
+    for name in files:
+        tree = ast.parse((ROOT / name).read_text("utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                if slow & {a.arg for a in node.args.args}:
+                    out.append(f"{name}::{node.name}")
+    return out
 
 
 def tree_files() -> list[str]:
@@ -69,7 +92,10 @@ def prepare(module: dict[str, object], files: list[str]) -> Path:
         "source_paths": ["advisor/"],
         "only_mutate": [str(module["path"])],
         "also_copy": tops,
-        "pytest_add_cli_args_test_selection": list(module["tests"]),  # type: ignore[call-overload]
+        "pytest_add_cli_args_test_selection": [
+            *module["tests"],  # type: ignore[misc]
+            *(f"--deselect={t}" for t in slow_tests(list(module["tests"]))),  # type: ignore[call-overload]
+        ],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "--hypothesis-profile=ci"],
     }
     # made now, so the PYTHONPATH entry below is a folder when Python starts (a missing one

@@ -389,3 +389,60 @@ def test_a_few_cents_in_are_income_like_any_other_amount(fresh_rules):
         "income", "interest", STREAMS["money_market_funds"].passivity
     )
     assert classify(_row("ACME", "0.50"), {"acme": "dividends"}).stream == "dividends"
+
+
+# -- picks: which words name a pick, and the principle it is answered with ---------
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("should i buy bitcoin", "coin"),
+        ("what about ethereum", "coin"),
+        ("buy Vanguard", "fund"),
+        ("should I buy the Vanguard S&P 500 ETF", "fund"),
+        ("Should I buy Vanguard ETF shares", "fund"),
+        ("should I buy Fidelity funds", "fund"),
+        ("Should I buy NVDA?", "company"),  # a ticker
+        ("load up on $TSLA", "company"),
+        ("buy palantir", "company"),  # unknown to every vocabulary, right after the verb
+        ("Should I buy Palantir or bonds", "company"),
+        ("is Zorblax a good investment", "company"),  # capitalised, no word of English
+        ("my opinion on Zorblax", "company"),
+        ("I am getting into Zorblax", "company"),
+        ("should I buy the big Zorblax", "company"),
+        ("should I buy Tesla.", "company"),
+        ("should I buy Airbnb rentals", None),  # a kind of investment
+        ("buy it now", None),
+        ("should i buy a house", None),
+        ("should I buy the big old green Zorblax", None),  # past the four words of a name
+        ("should i buy Ab", None),  # too short to be a name
+    ],
+)
+def test_the_words_that_name_a_pick(question, kind):
+    from advisor.guard.picks import named_pick
+
+    assert named_pick(question) == kind
+
+
+def test_a_pick_is_answered_with_its_principle_and_the_library_sentences_that_state_it():
+    from advisor import prompts
+    from advisor.guard.picks import principle, principle_answer
+
+    table = prompts.data("pick_principles.yaml")
+    says, quotes = principle("company")
+    assert says == " ".join(table["company"]["says"].split()) and "\n" not in says
+    assert quotes == table["company"]["quotes"] and len(quotes) == 2
+    assert principle(None) == principle("other") == principle("no such kind")
+    first, second = quotes
+    library = [
+        Passage(id="p1", text=f"Intro. {first} {second}", source="a.md", title="A", doc_id="a"),
+        Passage(id="p2", text="Nothing to quote.", source="b.md", title="B", doc_id="b"),
+    ]
+    text, cited = principle_answer("company", lambda q: library)
+    assert [p.id for p in cited] == ["p1"]  # both quotes come from one passage: one source
+    note = prompts.text("specific_pick.txt").strip()
+    assert text.startswith(note + "\n\n" + says + "\n\n")
+    assert text.count("[1]") == 2 and "[2]" not in text
+    missing, none = principle_answer("coin", lambda q: library[1:])
+    assert none == [] and missing == note + "\n\n" + principle("coin")[0]

@@ -141,3 +141,75 @@ def test_cosine_by_hand():
 def test_percentile_and_median_by_hand():
     assert m.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 90) == pytest.approx(4.6)  # 1 + 0.9 x 4
     assert m.median([3.0, None, 1.0, 2.0]) == 2.0
+
+
+# -- calculators: each bad argument is named, the limits are where they are said --------
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: todays_money(-1, 0.02, 12), "amount must be at least 0, not -1"),
+        (lambda: todays_money(1, -0.1, 12), "annual_inflation must be at least 0, not -0.1"),
+        (lambda: future_value(-1, 0, 0.05, 12), "start_capital must be at least 0, not -1"),
+        (lambda: future_value(0, -2, 0.05, 12), "monthly_contribution must be at least 0, not -2"),
+        (lambda: future_value(0, 1, -0.5, 12), "annual_return must be at least 0, not -0.5"),
+        (lambda: months_to_goal(0, 0.04, 1), "goal_monthly_income must be above 0, not 0"),
+        (lambda: months_to_goal(1, 0, 1), "annual_yield must be above 0, not 0"),
+        (lambda: months_to_goal(1, 0.04, -3), "monthly_contribution must be at least 0, not -3"),
+        (
+            lambda: months_to_goal(1, 0.04, 1, start_capital=-4),
+            "start_capital must be at least 0, not -4",
+        ),
+        (
+            lambda: months_to_goal(1, 0.04, 1, annual_growth=-0.2),
+            "annual_growth must be at least 0, not -0.2",
+        ),
+        (
+            lambda: months_to_goal(1, 0.04, 1, annual_inflation=-0.3),
+            "annual_inflation must be at least 0, not -0.3",
+        ),
+        (
+            lambda: months_to_goal(1, 0.5, 1, annual_growth=0.51),
+            "annual_yield + annual_growth is 101% a year, over 100%: give each as a fraction "
+            "(0.04 means 4%)",
+        ),
+        (lambda: months_to_goal(1, 0.04, 1, max_months=2.0), "max_months must be a whole"),
+        (lambda: months_to_goal(1, 0.04, 1, max_months=True), "max_months must be a whole"),
+        (lambda: passivity(-1, 100), "hours_per_month must be at least 0, not -1"),
+        (lambda: passivity(1, 0), "monthly_income must be above 0, not 0"),
+    ],
+)
+def test_each_bad_argument_is_named_in_a_one_line_error(call, message):
+    with pytest.raises(InputError) as caught:
+        call()
+    assert str(caught.value).startswith(message)
+
+
+def test_the_limits_themselves_are_accepted():
+    assert months_to_goal(1, 0.5, 1, annual_growth=0.5).months is not None  # exactly 100 %
+    assert len(months_to_goal(10_000, 0.01, 1, max_months=1).points) == 2  # month 0 and 1
+
+
+def test_months_to_goal_defaults_start_from_nothing_for_at_most_100_years():
+    never = months_to_goal(10_000, 0.01, 1)  # 1 a month never builds 12 million
+    assert never.months is None and len(never.points) == 1_201  # months 0..1200
+    assert never.points[0].capital == 0
+
+
+def test_months_to_goal_says_its_assumptions_with_the_figures_used():
+    plain = months_to_goal(100, 0.06, 10, start_capital=12_000)
+    assert plain.points[0].monthly_income == pytest.approx(60.0)  # 12,000 x 6 % / 12
+    said = plain.assumptions
+    assert said[0] == (
+        "the capital yields 6.00% a year, paid monthly (0.5000% a month) "
+        "and reinvested until the goal is reached"
+    )
+    assert "yield, growth and contributions stay constant; no taxes or fees" in said
+    assert (
+        "no inflation: amounts are in future money (add an inflation rate for today's money)"
+        in said
+    )
+    deflated = months_to_goal(100, 0.06, 10, annual_inflation=0.02).assumptions
+    assert "amounts are in today's money, deflated at 2.00% a year inflation" in deflated
+    assert not any(a.startswith("no inflation") for a in deflated)

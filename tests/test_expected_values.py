@@ -213,3 +213,39 @@ def test_months_to_goal_says_its_assumptions_with_the_figures_used():
     deflated = months_to_goal(100, 0.06, 10, annual_inflation=0.02).assumptions
     assert "amounts are in today's money, deflated at 2.00% a year inflation" in deflated
     assert not any(a.startswith("no inflation") for a in deflated)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: capital_needed(-1, 0.04), "monthly_income must be at least 0, not -1"),
+        (lambda: capital_needed(1, 0), "annual_yield must be above 0, not 0"),
+        (lambda: capital_needed(1, "abc"), "annual_yield must be a number, not 'abc'"),
+        (
+            lambda: capital_needed(1, 1e-308),
+            "monthly_income / annual_yield: 1 a month at 1e-308 a year needs more capital "
+            "than can be computed; the yield is a fraction (0.04 means 4%)",
+        ),
+        (lambda: passivity(1, 1e-308), "monthly_income 1e-308 is too small to rate 1 hours"),
+    ],
+)
+def test_capital_and_passivity_errors_say_what_is_wrong(call, message):
+    with pytest.raises(InputError) as caught:
+        call()
+    assert str(caught.value).startswith(message)
+
+
+def test_the_passivity_texts_in_full():
+    high = yield_warnings(0.12)[0]
+    assert high == (
+        "a yield of 12.0% a year is above 10%: few investments pay that for long, "
+        "and those that promise it carry high risk"
+    )
+    stops = passivity(2, 500, keeps_paying_without_you=False)
+    assert stops.reason == "it stops paying when you stop putting in your time, so it is active"
+    assert stops.hours_per_month == 2
+    assert stops.assumptions[:2] == [
+        "passive income keeps coming without your continuous time; employment is always "
+        "active; then at most 5 hours a month is passive and at most 40 semi-passive",
+        "hours per 100 of income is a secondary figure: high pay does not make work passive",
+    ]

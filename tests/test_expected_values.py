@@ -249,3 +249,47 @@ def test_the_passivity_texts_in_full():
         "active; then at most 5 hours a month is passive and at most 40 semi-passive",
         "hours per 100 of income is a secondary figure: high pay does not make work passive",
     ]
+
+
+# -- eval metrics: the edges -----------------------------------------------------------
+
+
+def test_the_filler_threshold_is_the_lowest_on_the_grid_with_fewest_wrong_labels():
+    # filler below 0.62 and 0.3, not at 0.9: every t in (0.62, 0.9] is right; lowest 0.65
+    assert m.choose_filler_threshold([(0.3, True), (0.62, True), (0.9, False)]) == 0.65
+    assert m.choose_filler_threshold([(0.5, False)]) == 0.05  # the grid starts at one step
+    assert m.choose_filler_threshold([(0.97, True)]) == 1.0  # and ends at 1
+
+
+def test_a_sentence_exactly_at_the_filler_threshold_is_not_filler():
+    question, other = np.array([1.0, 0.0]), np.array([0.6, 0.8])  # cosine 0.6 by hand
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.array([question, question] + [other] * (len(texts) - 2))
+
+    answer = "Tomatoes like sun."  # no word of the question: judged by its cosine
+    assert m.filler_flags(answer, "What is a REIT?", "", [], embed, threshold=0.6) == [False]
+    assert m.filler_flags(answer, "What is a REIT?", "", [], embed, threshold=0.61) == [True]
+    assert m.filler_rate(answer, "What is a REIT?", "", [], embed, threshold=0.6) == 0.0
+    assert m.filler_rate(answer, "What is a REIT?", "", [], embed) == 1.0  # 0.6 < 0.85
+
+
+def test_the_quoted_part_is_the_sentences_with_markers():
+    assert (
+        m.quoted_part("Rent pays [1]. A table. Bonds pay [2].") == "Rent pays [1]. Bonds pay [2]."
+    )
+
+
+def test_each_marker_is_judged_alone_and_one_to_no_passage_is_wrong():
+    rent = "A rental property pays rent each month."
+    both = "A rental property pays rent each month [1][2]."
+    assert m.citation_precision(both, {1: rent, 2: rent}) == 1.0
+    assert m.citation_precision("A rental property pays rent [9][1].", {1: rent}) == 0.5
+
+
+def test_a_quote_without_words_is_never_found_and_one_sentence_is_one_span():
+    assert m.answer_fact_recall("Anything at all.", ["..."]) == 0.0
+    assert m.answer_fact_recall("Something else entirely.", ["It is."]) == 0.0
+    quote = "Dividend stocks pay cash from company profits."
+    split = "Dividend stocks pay cash. Company profits fund them."  # 4 + 2 of 6 words
+    assert m.answer_fact_recall(split, [quote]) == 0.0

@@ -10,8 +10,9 @@ a mutant is killed when a test fails): the working tree is copied to
 that copy's pyproject.toml gets a ``[tool.mutmut]`` naming the one module to mutate and its
 test files from bench/mutate.toml, and ``mutmut run`` runs there, so only those tests run
 for its mutants (and mutmut narrows each mutant to the tests that call its function).
-Modules run smallest first. Prints a score table (markdown) and writes it, with every
-mutant that was not killed and its diff, to ``bench/.cache/mutate/report.md``.
+Modules run smallest first. Prints a score table (markdown) of every module run so far
+and writes it, with every mutant that was not killed (and with ``--report`` its diff), to
+``bench/.cache/mutate/report.md``.
 Score = killed (incl. timeouts) / all mutants; "no tests" mutants count as not killed.
 Needs the dev extra (mutmut). Never part of ``make test``: it takes long (docs/testing.md).
 """
@@ -126,7 +127,7 @@ def run_one(module: dict[str, object], files: list[str], jobs: int) -> None:
     (work / "seconds.json").write_text(json.dumps({"seconds": seconds, "jobs": jobs}))
 
 
-def collect(module: dict[str, object]) -> dict[str, object] | None:
+def collect(module: dict[str, object], diffs: bool) -> dict[str, object] | None:
     """The score of a module's last run (None if it has not run)."""
     work = workdir(module)
     if not (work / "seconds.json").is_file():
@@ -146,7 +147,7 @@ def collect(module: dict[str, object]) -> dict[str, object] | None:
         "score": round(100 * killed / len(status), 1),
         **json.loads((work / "seconds.json").read_text()),
         "left": {name: status[name] for name in left},
-        "diffs": {name: mutmut(work, "show", name) for name in left},
+        "diffs": {name: mutmut(work, "show", name) if diffs else "" for name in left},
     }
 
 
@@ -163,7 +164,8 @@ def report(results: list[dict[str, object]]) -> str:
     out = "\n".join(rows) + "\n"
     for r in results:
         for name, state in r["left"].items():  # type: ignore[attr-defined]
-            out += f"\n## {name}: {state}\n\n```diff\n{r['diffs'][name]}\n```\n"  # type: ignore[index]
+            diff = r["diffs"][name]  # type: ignore[index]
+            out += f"\n## {name}: {state}\n" + (f"\n```diff\n{diff}\n```\n" if diff else "")
     return out
 
 
@@ -172,7 +174,9 @@ def main() -> None:
     parser.add_argument("words", nargs="*", help="run only modules whose path holds one")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument(
-        "--report", action="store_true", help="only report the modules' last runs, run nothing"
+        "--report",
+        action="store_true",
+        help="only report the modules' last runs, with each survivor's diff; run nothing",
     )
     args = parser.parse_args()
     if not args.report:
@@ -181,11 +185,11 @@ def main() -> None:
             print(f"mutating {module['path']} ... (log: {workdir(module)}/run.log)", flush=True)
             run_one(module, files, args.jobs)
     # every module that has run, this time or before: a long run can go module by module
-    results = [r for m in modules([]) if (r := collect(m)) is not None]
+    results = [r for m in modules([]) if (r := collect(m, diffs=args.report)) is not None]
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "report.md").write_text(report(results), encoding="utf-8")
     print(report(results).split("\n## ")[0])
-    print(f"every mutant not killed, with its diff: {WORK / 'report.md'}")
+    print(f"every mutant not killed: {WORK / 'report.md'} (with diffs after --report)")
 
 
 if __name__ == "__main__":

@@ -417,6 +417,24 @@ def test_a_few_cents_in_are_income_like_any_other_amount(fresh_rules):
         ("should i buy a house", None),
         ("should I buy the big old green Zorblax", None),  # past the four words of a name
         ("should i buy Ab", None),  # too short to be a name
+        ("buy zorblax", "company"),  # right after the verb an unknown word is a name
+        ("is zorblax a good investment", None),  # elsewhere it must be capitalised
+        ("my zorblax shares", None),
+        ("I like Zorblax shares", "company"),
+        ("is Zor a good investment", "company"),
+        ("is Zo a good investment", None),  # two letters: a ticker only in capitals
+        ("is AB a good investment", "company"),
+        ("is ZORB a good investment", "company"),
+        ("IS ZORB A GOOD INVESTMENT", None),  # shouting: capitals say nothing
+        ("is SHINE a good investment", "company"),  # five capitals: a ticker though a word
+        ("is BRIGHT a good investment", None),  # six: not a ticker, and a word
+        ("is $zorb a good investment", "company"),
+        ("is REIT a good investment", None),  # an acronym of a kind of investment
+        ("my Zorblax ETF is down", "fund"),
+        ("buy Zorblax ETF", "fund"),
+        ("buy Zorblax ETFs", "fund"),
+        ("buy Zorblax fund", "fund"),
+        ("buy Zorblax funds", "fund"),
     ],
 )
 def test_the_words_that_name_a_pick(question, kind):

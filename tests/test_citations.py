@@ -152,12 +152,12 @@ def test_the_final_answer_keeps_each_sources_fields_and_drops_markers_beyond_the
         Passage(id="b", text=f"{RENT} {order}", source="r.md", title="R", doc_id="d-r"),
     ]
     text = "A rental property pays rent each month [2]. Dividend ETFs pay dividends [9]."
-    answer = finish_answer(text, "what pays?", passages, "grounded", ["earlier note"])
+    answer = finish_answer(text, "what pays?", passages, "llm:test", ["earlier note"])
     assert (
         answer.answer.split("\n")[0]
         == "A rental property pays rent each month [1]. Dividend ETFs pay dividends."
     )
-    assert (answer.engine, answer.question) == ("grounded", "what pays?")
+    assert (answer.engine, answer.question) == ("llm:test", "what pays?")
     assert answer.warnings == ["earlier note", "removed citation [9]: no passage has that number"]
     rent, etf = answer.citations
     assert (rent.id, rent.n, rent.rank, rent.doc_id, rent.origin) == ("b", 1, 2, "d-r", "library")

@@ -293,3 +293,15 @@ def test_a_quote_without_words_is_never_found_and_one_sentence_is_one_span():
     quote = "Dividend stocks pay cash from company profits."
     split = "Dividend stocks pay cash. Company profits fund them."  # 4 + 2 of 6 words
     assert m.answer_fact_recall(split, [quote]) == 0.0
+
+
+def test_price_growth_adds_to_the_yield_when_the_capital_grows():
+    # 3 % yield + 3 % growth: 0.5 % a month; 300 a month at 3 % needs 120,000; from
+    # 50,000 the first n with 50,000 x 1.005^n >= 120,000 is 176 (ln 2.4 / ln 1.005 = 175.5)
+    assert months_to_goal(300, 0.03, 0, start_capital=50_000, annual_growth=0.03).months == 176
+
+
+def test_unsaid_keeping_paying_is_stated_as_an_assumption():
+    assert passivity(1, 100).assumptions[-1] == (
+        "assumed to keep paying if you stop working on it (not said)"
+    )

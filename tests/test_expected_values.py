@@ -305,3 +305,13 @@ def test_unsaid_keeping_paying_is_stated_as_an_assumption():
     assert passivity(1, 100).assumptions[-1] == (
         "assumed to keep paying if you stop working on it (not said)"
     )
+
+
+def test_a_one_word_sentence_keeps_only_its_own_marker_when_judged():
+    # "Rent" is backed by "Rent."; any leftover of the other marker would be a second word
+    assert m.citation_precision("Rent [1][2].", {1: "Rent.", 2: "Rent."}) == 1.0
+
+
+def test_a_percentile_that_is_not_finite_is_none():
+    with np.errstate(invalid="ignore"):  # numpy's own interpolation of inf warns
+        assert m.percentile([math.inf], 50) is None

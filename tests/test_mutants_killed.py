@@ -198,6 +198,10 @@ def retriever(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: igno
     store = Store(make_settings(folder / "home"), embedder)
     report = ingest_files(store, sorted(folder.glob("*.md")))
     assert not report.errors, report.errors
+    mine = tmp_path_factory.mktemp("mine") / "lease.md"
+    mine.write_text("# lease\n\nMy tenant pays rent on the first of the month.\n")
+    report = ingest_files(store, [mine], collection="user-alice", origin="user")
+    assert not report.errors, report.errors
     return Retriever(store, embedder)
 
 
@@ -237,6 +241,27 @@ def test_a_search_gives_five_reranked_passages_by_default(retriever):
     query = "How does a rental property pay rent?"
     assert retriever.search(query) == retriever.search(query, k=5, rerank=True)
     assert len(retriever.search(query)) == 5
+
+
+def test_a_chunk_only_bm25_finds_gets_its_cosine_from_the_store(retriever, embedder):
+    # the dense half searches with a weather vector: its top 20 are weather notes, so
+    # the code note comes from BM25 alone and its cosine is fetched from the vectors
+    vector = embedder.embed(["weather forecast: showers, storms and gales"])[0]
+    found = retriever.search("Quenbright", k=5, vector=vector, rerank=False)  # depth 20
+    code = next(p for p in found if "QX-7731" in p.text)
+    assert code.dense_rank is None and code.lexical_rank == 1
+    assert code.score == pytest.approx(float(embedder.embed([code.text])[0] @ vector), abs=2e-3)
+    for p in found:
+        assert p.score == round(p.score, 4) and p.fused == round(p.fused, 6)
+        assert p.origin == "library"
+
+
+def test_a_users_own_document_is_found_as_theirs(retriever):
+    query = "When does my tenant pay rent?"
+    both = retriever.search(query, k=3, collections=("library", "user-alice"))
+    assert both[0].origin == "user" and both[0].source.endswith("lease.md")
+    assert {p.origin for p in both[1:]} == {"library"}
+    assert all(p.origin == "library" for p in retriever.search(query, k=3))
 
 
 def test_a_code_only_bm25_matches_is_ranked_first(retriever):

@@ -460,6 +460,7 @@ def test_a_few_cents_in_are_income_like_any_other_amount(fresh_rules):
         ("buy Zorblax ETFs", "fund"),
         ("buy Zorblax fund", "fund"),
         ("buy Zorblax funds", "fund"),
+        ("should I buy Zorblax rentals", None),  # a name before a kind of investment
     ],
 )
 def test_the_words_that_name_a_pick(question, kind):
@@ -489,3 +490,15 @@ def test_a_pick_is_answered_with_its_principle_and_the_library_sentences_that_st
     assert text.count("[1]") == 2 and "[2]" not in text
     missing, none = principle_answer("coin", lambda q: library[1:])
     assert none == [] and missing == note + "\n\n" + principle("coin")[0]
+    # each quote is searched for; one the library lacks is skipped, the next still cited
+    apart = [
+        Passage(id="p2", text=f"More. {second}", source="b.md", title="B", doc_id="b"),
+        Passage(id="p3", text=f"Also. {first}", source="c.md", title="C", doc_id="c"),
+    ]
+    text, cited = principle_answer("company", lambda q: [p for p in apart if q in p.text])
+    assert [p.id for p in cited] == ["p3", "p2"]
+    assert text.endswith(f"{first[:-1]} [1]. {second[:-1]} [2].")  # a marker before the stop
+    only_second, cited = principle_answer(
+        "company", lambda q: [p for p in apart[:1] if q in p.text]
+    )
+    assert [p.id for p in cited] == ["p2"] and "[1]" in only_second

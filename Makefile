@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install install-dev run test test-fast lint eval eval-gate eval-baseline eval-propose-floors bench bench-smoke browser postgres clean
+.PHONY: install install-dev run test test-fast lint eval eval-gate eval-baseline eval-propose-floors bench bench-smoke mutate browser postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -150,6 +150,14 @@ bench: install-dev postgres
 # its target. No timing asserted, nothing published, no Debian packages needed; ~1-3 min.
 bench-smoke: install-dev postgres
 	$(BIN)/python bench/smoke.py
+
+# Mutation score of the modules listed in bench/mutate.toml (mutmut), one module at a time,
+# smallest first; `make mutate MODULES="router metrics" JOBS=1` for some of them. Slow and
+# not part of `make test` (docs/testing.md: Mutation testing).
+MODULES ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+mutate: install-dev
+	$(BIN)/python bench/mutate.py --jobs $(JOBS) $(MODULES)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -4,6 +4,7 @@ tools' results, then ``advisor mcp`` over stdio and over streamable HTTP."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -144,22 +145,29 @@ def test_suggest_streams_ranks_for_given_fields_and_saved_profiles(
     assert saved == suggest(Profile.model_validate(ALICE_PROFILE), top=3).model_dump(mode="json")
 
 
-def test_calculators_match_the_library_functions(server: Any) -> None:
-    from advisor.recommender import calculators
+def _months_to_capital(target: float, contribution: float, annual: float) -> int:
+    """Closed form: the first month n with contribution * ((1 + r)^n - 1) / r >= target."""
+    r = annual / 12
+    return math.ceil(math.log(1 + target * r / contribution) / math.log(1 + r))
 
+
+def test_calculators_give_the_closed_form_figures(server: Any) -> None:
     capital = call(server, "capital_needed", {"monthly_income": 2000, "annual_yield": 0.05})
-    assert capital.structured_content["capital"] == calculators.capital_needed(2000, 0.05)
+    assert capital.structured_content["capital"] == pytest.approx(480_000, abs=0.005)  # 24,000/5%
 
     args = {"goal_monthly_income": 500, "annual_yield": 0.04, "monthly_contribution": 400}
     plan = call(server, "months_to_goal", args).structured_content
-    projection = calculators.months_to_goal(500, 0.04, 400)
-    assert plan["reached"] is True and plan["months"] == projection.months
+    expected = _months_to_capital(500 * 12 / 0.04, 400, 0.04)  # 150,000 of capital
+    assert expected == 244
+    assert plan["reached"] is True and plan["months"] == expected
     months = [p["month"] for p in plan["yearly"]]
-    assert months[0] == 0 and months[-1] == projection.months
+    assert months[0] == 0 and months[-1] == expected
     assert all(m % 12 == 0 for m in months[:-1])
 
     passive = call(server, "passivity", {"hours_per_month": 2, "monthly_income": 400})
-    assert passive.structured_content == calculators.passivity(2, 400).model_dump()
+    figures = passive.structured_content
+    assert figures["hours_per_100"] == pytest.approx(0.5)  # 2 hours / 400 x 100
+    assert figures["label"] == "passive" and figures["hours_per_month"] == 2  # at most 5 hours
 
 
 def test_bad_arguments_are_tool_errors_the_model_can_read(server: Any) -> None:
@@ -249,12 +257,10 @@ def test_mcp_http_refuses_a_public_address(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_ask_gives_the_route_figures_and_comparison_as_the_service_does(server: Any) -> None:
-    from advisor.recommender import calculators
-
     calc = call(server, "ask", {"question": "How much do I need at 4% to earn $2,000 a month?"})
     answer = calc.structured_content
     assert answer["route"] == "calculation"
-    assert [f["value"] for f in answer["figures"]] == [calculators.capital_needed(2000, 0.04)]
+    assert [f["value"] for f in answer["figures"]] == [pytest.approx(600_000, abs=0.005)]
     side = call(server, "ask", {"question": "REIT vs a rental?"}).structured_content
     assert side["route"] == "comparison"
     assert [s["stream"] for s in side["comparison"]["sides"]] == ["reits", "rental_property"]

@@ -939,6 +939,11 @@ def derive(figures: dict[str, Any]) -> None:
         )
 
 
+# figure -> the flag that must be true for it to be what its name says (a time "until a
+# question about its last page is answered from it" means nothing when it was not)
+REQUIRES: dict[str, str] = {"upload_to_answer_s": "upload_answered_from_it"}
+
+
 def check(results: dict[str, Any], sizes: tuple[int, ...] = SIZES) -> dict[str, dict[str, Any]]:
     out = {}
     for full_key, (op, target) in TARGETS.items():
@@ -949,6 +954,9 @@ def check(results: dict[str, Any], sizes: tuple[int, ...] = SIZES) -> dict[str, 
             continue
         met = {">=": value >= target, "<=": value <= target, "<": value < target}[op]
         out[key] = {"op": op, "target": target, "value": value, "met": bool(met)}
+        flag = REQUIRES.get(full_key)
+        if flag and results.get(flag) is not True:
+            out[key].update(met=False, why=f"{flag} is {results.get(flag)}")
     return out
 
 

@@ -62,3 +62,14 @@ def test_a_missing_figure_or_failed_section_fails(bench: tuple[ModuleType, Modul
     assert "eval_error: section exited 1" in found
     assert any("retrieval_p95_ms_100000 (here retrieval_p95_ms_2000)" in p for p in found)
     assert "target retrieval_p95_ms_2000 has no value to compare" in found
+
+
+def test_an_upload_time_counts_only_when_the_question_was_answered_from_the_upload(
+    bench: tuple[ModuleType, ModuleType],
+) -> None:
+    run, _ = bench
+    figures = {"upload_to_answer_s": 9.5, "upload_answered_from_it": True}
+    assert run.check(figures)["upload_to_answer_s"]["met"] is True
+    figures["upload_answered_from_it"] = False
+    verdict = run.check(figures)["upload_to_answer_s"]
+    assert verdict["met"] is False and verdict["why"] == "upload_answered_from_it is False"

@@ -83,7 +83,7 @@ def test_months_to_goal_in_todays_money_by_hand():
 def test_yield_warnings_flag_only_yields_above_ten_percent():
     assert len(yield_warnings(0.10)) == 1  # only "not guaranteed"
     above = yield_warnings(0.1001)
-    assert len(above) == 2 and "10.0% a year is above 10%" in above[0]
+    assert len(above) == 2 and "a yield of 10.01% a year is above 10%" in above[0]
 
 
 @pytest.mark.parametrize(
@@ -202,7 +202,7 @@ def test_months_to_goal_says_its_assumptions_with_the_figures_used():
     assert plain.points[0].monthly_income == pytest.approx(60.0)  # 12,000 x 6 % / 12
     said = plain.assumptions
     assert said[0] == (
-        "the capital yields 6.00% a year, paid monthly (0.5000% a month) "
+        "the capital yields 6% a year, paid monthly (0.5% a month) "
         "and reinvested until the goal is reached"
     )
     assert "yield, growth and contributions stay constant; no taxes or fees" in said
@@ -211,7 +211,7 @@ def test_months_to_goal_says_its_assumptions_with_the_figures_used():
         in said
     )
     deflated = months_to_goal(100, 0.06, 10, annual_inflation=0.02).assumptions
-    assert "amounts are in today's money, deflated at 2.00% a year inflation" in deflated
+    assert "amounts are in today's money, deflated at 2% a year inflation" in deflated
     assert not any(a.startswith("no inflation") for a in deflated)
 
 
@@ -238,7 +238,7 @@ def test_capital_and_passivity_errors_say_what_is_wrong(call, message):
 def test_the_passivity_texts_in_full():
     high = yield_warnings(0.12)[0]
     assert high == (
-        "a yield of 12.0% a year is above 10%: few investments pay that for long, "
+        "a yield of 12% a year is above 10%: few investments pay that for long, "
         "and those that promise it carry high risk"
     )
     stops = passivity(2, 500, keeps_paying_without_you=False)

@@ -89,10 +89,11 @@ def test_bursts_of_concurrent_requests_leave_no_database_connections_behind(
     wal = [a["index.sqlite3-wal"] for a in after]
     db = [a["index.sqlite3"] for a in after]
     assert before["index.sqlite3"] >= 1 and max(wal) <= KEEP and max(db) <= LIMIT, after
-    # Chroma's own pool (chroma.sqlite3, in Rust) is bounded: it may fill during the
-    # first burst and never grows after
+    # Chroma's own pool (chroma.sqlite3, in Rust) is bounded, but it does not always fill
+    # in the first burst (a CI run saw 3, 4, 4): its descriptors stay far below one per
+    # request thread (what a per-thread leak gives: BURST after each burst)
     chroma = [a["chroma.sqlite3"] for a in after]
-    assert max(chroma) == chroma[0], (before, after)
+    assert max(chroma) <= LIMIT < BURST, (before, after)
 
 
 @pytest.mark.slow

@@ -1,11 +1,11 @@
-"""The README's benchmark table, generated from ``bench/results/latest.json``.
+"""The performance page's benchmark table, generated from ``bench/results/latest.json``.
 
-    .venv/bin/python bench/report.py                    # print the table
-    .venv/bin/python bench/report.py --readme README.md # rewrite it between the markers
-    .venv/bin/python bench/report.py --check README.md  # exit 1 when the README differs
+    .venv/bin/python bench/report.py                                # print the table
+    .venv/bin/python bench/report.py --readme docs/performance.md   # rewrite it between the markers
+    .venv/bin/python bench/report.py --check docs/performance.md    # exit 1 when it differs
 
-Only the text between ``BEGIN`` and ``END`` (two HTML comments in the README's
-Performance section) is written; tests/test_bench_report.py fails when it differs from
+Only the text between ``BEGIN`` and ``END`` (two HTML comments in docs/performance.md's
+"The latest run") is written; tests/test_bench_report.py fails when it differs from
 what this script makes of the committed latest.json. Standard library only.
 """
 
@@ -149,15 +149,17 @@ def table(data: dict[str, Any]) -> str:
         "api_errors",
     )
     row(
-        "soak of `advisor api` (#31): steady clients, a warm-up burst, then bursts of 50 "
+        "soak of `advisor api` (#31): steady clients, warm-up bursts, then bursts of 50 "
         "concurrent requests on new threads, unseen questions: requests, errors, p50 / p95",
         f"{_num(f.get('soak_requests'))} requests, {_num(f.get('soak_errors'))} errors, "
         f"{_num(f.get('soak_p50_ms'))} / {_num(f.get('soak_p95_ms'))} ms",
         "soak_errors",
     )
     row(
-        "the server's open files after the bursts, largest / steady (before the warm-up "
-        f"burst {_num(f.get('soak_open_files_cold'))}; start … end: "
+        "the server's open files after the bursts, largest / steady (before the "
+        f"{_num(f.get('soak_warmup_bursts'))} warm-up bursts "
+        f"{_num(f.get('soak_open_files_cold'))}; "
+        "start … end: "
         f"{' → '.join(str(x) for x in f.get('soak_open_files') or []) or '—'})",
         f"{_num(f.get('soak_open_files_growth'), 2)}×",
         "soak_open_files_growth",
@@ -248,8 +250,10 @@ def rewrite(readme_path: Path, data: dict[str, Any]) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--readme", type=Path, help="rewrite the table in this README")
-    parser.add_argument("--check", type=Path, help="exit 1 when this README's table differs")
+    parser.add_argument(
+        "--readme", type=Path, help="rewrite the table in this page (docs/performance.md)"
+    )
+    parser.add_argument("--check", type=Path, help="exit 1 when this page's table differs")
     parser.add_argument("--results", type=Path, default=LATEST)
     args = parser.parse_args()
     data = load(args.results)

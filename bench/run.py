@@ -122,9 +122,12 @@ FIGURES = {
     "ingest_ratio": "`advisor ingest` library path (default chunking, chunk and per-sentence "
     "embeddings, Chroma, index) chunks/s over raw `SentenceTransformer.encode` of the "
     "same chunk texts (batch 64), the two interleaved in 4 rounds",
-    "upload_to_answer_s": "a 20-page PDF of real text (README prose, a corpus article as "
-    "its last page) handed to `add_documents` in a warm process with no library, until a "
-    "question made from its last page is answered from it; split into upload_parse_s, "
+    "upload_to_answer_s": "a 20-page PDF of real text (the project's README and docs/ "
+    "prose, a corpus article as its last page) handed to `add_documents` in a warm process "
+    "whose library holds one docs page, until a question made from the last ten words of "
+    "the last page's longest sentence is answered from it (the answer cites the upload, "
+    "and the upload's passages it was made from hold the phrase's words: "
+    "upload_answered_from_it); split into upload_parse_s, "
     "upload_chunk_embed_s, upload_sentence_embed_s (at upload and while answering), "
     "upload_store_s and upload_answer_s (bench/upload.py)",
     "cold_ask_ratio": "first `advisor ask` (new process, fresh copy of a just-ingested data "
@@ -136,12 +139,14 @@ FIGURES = {
     "api_2workers_shared_rps": "two `advisor api` workers (separate empty data folders) on "
     "one `chroma run` server and one PostgreSQL, 16 clients for 15 s spread over both, "
     "unseen questions; beside it one such worker alone, in the same run",
-    "soak_open_files_growth": "`advisor api` (#31): 4 clients steady for 20 s, one warm-up "
-    "burst of 50 concurrent requests on new threads and 4 clients for 10 s (the start), then "
+    "soak_open_files_growth": "`advisor api` (#31): 4 clients steady for 20 s, warm-up "
+    "bursts of 50 concurrent requests on new threads until one leaves the open files no "
+    "higher than the one before (at most 4; soak_warmup_bursts) and 4 clients for 10 s (the "
+    "start), then "
     "4 bursts of 50 12 s apart, then 4 clients for 10 s, every request an unseen question; "
     "the server's open files (/proc/PID/fd) after each burst and at the end, largest / at "
-    "the start; soak_open_files_cold is before the warm-up burst (Chroma's bounded SQLite "
-    "pool fills once there); soak_rss_growth the same for RSS; soak_errors every answer "
+    "the start; soak_open_files_cold is before the warm-up bursts (the index's and Chroma's "
+    "bounded SQLite pools fill there); soak_rss_growth the same for RSS; soak_errors every answer "
     "but 200 (bench/soak.py)",
     "baseline_p95_ms": "LangChain RAG-tutorial recipe (same model, Chroma, top-4 "
     "similarity search, no guard), warm, p95 over 200 unseen questions (embedding included)",

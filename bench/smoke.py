@@ -45,6 +45,11 @@ def problems(figures: dict[str, Any], verdicts: dict[str, Any], skip: str | None
     for key, verdict in verdicts.items():
         if verdict["value"] is None and not (skip and skip in key):
             out.append(f"target {key} has no value to compare")
+    # what a figure needs to mean what its name says (not a timing): a smoke run that
+    # timed an upload without answering from it measured the wrong thing
+    for flag in run.REQUIRES.values():
+        if flag in figures and figures[flag] is not True:
+            out.append(f"{flag} is {figures[flag]!r}: the figure it qualifies means nothing")
     return out
 
 

@@ -4,8 +4,9 @@ server has not seen; the server's open files and RSS are read from /proc at the 
 after each burst (once it has been idle a while) and at the end. For bench/run.py
 (section "soak").
 
-The start is taken after one warm-up burst of the same size, then steady clients: the
-process's bounded pools reach their working size there once (Chroma's own SQLite pool,
+The start is taken after warm-up bursts of the same size (until one leaves the open
+files no higher than the one before, at most four), then steady clients: the process's
+bounded pools reach their working size there once (Chroma's own SQLite pool,
 in Rust, opens a few more connections at the first concurrency and keeps them; the
 server's worker threads, up to anyio's 40, are started), and what is checked is that
 bursts after that leave nothing behind. The open files before the warm-up burst are published too
@@ -108,17 +109,35 @@ class Load:
             t.join()
 
 
+WARMUP_BURSTS = 4  # at most; the pools' bounds (8 index connections) are reached in fewer
+
+
+def warm_up(load: Load, pid: int, size: int, gap_s: float) -> int:
+    """Warm-up bursts until one leaves the open files no higher than the one before (at
+    most ``WARMUP_BURSTS``): the bounded pools (the index's, Chroma's own) grow to their
+    working size over the first bursts, sooner or later with the machine's load, and the
+    steady value is taken once they have. Returns the number of warm-up bursts sent."""
+    before = open_files(pid)
+    for n in range(1, WARMUP_BURSTS + 1):
+        load.burst(size)
+        time.sleep(gap_s)
+        after = open_files(pid)
+        if after <= before:
+            return n
+        before = after
+    return WARMUP_BURSTS
+
+
 def soak(
     base: str, pid: int, pool: list[str], *, steady_s: float, bursts: int, size: int, gap_s: float
 ) -> dict[str, Any]:
     from run import pct  # type: ignore[import-not-found]
 
-    reserved = (bursts + 1) * size
+    reserved = (bursts + WARMUP_BURSTS) * size
     load = Load(base, pool[:-reserved], pool[-reserved:])
     load.clients(4, time.time() + steady_s)
     cold = open_files(pid)
-    load.burst(size)  # the warm-up burst: bounded pools reach their working size
-    time.sleep(gap_s)
+    warmups = warm_up(load, pid, size, gap_s)
     load.clients(4, time.time() + steady_s / 2)  # steady state
     files, rss, kinds = [open_files(pid)], [rss_mb(pid)], {"start": open_files_by_kind(pid)}
     for _ in range(bursts):
@@ -140,6 +159,7 @@ def soak(
         "soak_p95_ms": round(pct(load.latencies, 0.95), 1),
         "soak_bursts": f"{bursts} x {size} concurrent, {gap_s:g} s apart",
         "soak_open_files_cold": cold,
+        "soak_warmup_bursts": warmups,
         "soak_open_files": files,
         "soak_open_files_by_kind": kinds,
         "soak_rss_mb": [round(x, 1) for x in rss],

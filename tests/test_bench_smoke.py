@@ -1,5 +1,6 @@
 """bench/smoke.py's check: a figure of latest.json missing from a smoke run (under its
-name at the smoke sizes), a failed section or a target left without a value fails it."""
+name at the smoke sizes), a failed section, a target left without a value or a figure
+that did not measure what its name says (``REQUIRES``) fails it."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def smoke_figures(run: ModuleType) -> dict[str, Any]:
     out = {run.sized(k, run.SMOKE_SIZES): v for k, v in latest["figures"].items()}
     for key in run.TARGETS:
         out.setdefault(run.sized(key, run.SMOKE_SIZES), 1.0)
+    for flag in run.REQUIRES.values():
+        out[flag] = True  # a run that measured what each figure's name says
     return out
 
 
@@ -73,3 +76,13 @@ def test_an_upload_time_counts_only_when_the_question_was_answered_from_the_uplo
     figures["upload_answered_from_it"] = False
     verdict = run.check(figures)["upload_to_answer_s"]
     assert verdict["met"] is False and verdict["why"] == "upload_answered_from_it is False"
+
+
+def test_a_smoke_run_whose_upload_was_not_answered_from_the_upload_fails(
+    bench: tuple[ModuleType, ModuleType],
+) -> None:
+    run, smoke = bench
+    figures = smoke_figures(run)
+    figures["upload_answered_from_it"] = False
+    found = smoke.problems(figures, run.check(figures, run.SMOKE_SIZES), None)
+    assert found == ["upload_answered_from_it is False: the figure it qualifies means nothing"]

@@ -303,3 +303,16 @@ def test_a_row_no_rule_names_is_guessed_near_a_labelled_payer_and_a_label_wins(
     labelled = json.loads(cli(capsys, *args)[1])["currencies"][0]["income_per_month"]
     assert labelled["interest"]["rows"] == plain.get("interest", {"rows": 0})["rows"] + 1
     assert labelled["dividends"]["guessed_rows"] == 0
+
+
+def test_a_stream_label_says_its_passivity_and_how_many_rows_were_guessed() -> None:
+    from advisor.users.statements.report import stream_label
+
+    assert stream_label({"passivity": "passive", "guessed_rows": 0}) == "passive"
+    assert stream_label({"passivity": None}) == "not classified yet"
+    assert stream_label({"passivity": "active", "guessed_rows": 1}) == (
+        "active (1 row guessed from similar payers: check, and label if wrong)"
+    )
+    assert stream_label({"passivity": "passive", "guessed_rows": 3}).endswith(
+        "(3 rows guessed from similar payers: check, and label if wrong)"
+    )

@@ -8,6 +8,8 @@ from typing import Any
 
 import typer
 
+from advisor.users.statements.report import stream_label
+
 
 def _money(value: float) -> str:
     return f"{value:,.2f}"
@@ -22,10 +24,7 @@ def _print_currency(block: dict[str, Any], first: bool) -> None:
     typer.echo("  income per month by stream:")
     width = max([len(n) for n in block["income_per_month"]] + [16])
     for name, stream in block["income_per_month"].items():
-        label = stream["passivity"] or "not classified yet"
-        if stream.get("guessed_rows"):
-            n = stream["guessed_rows"]
-            label += f" ({n} row{'s' * (n != 1)} guessed: check, and label if wrong)"
+        label = stream_label(stream)
         typer.echo(f"    {name:{width}} {_money(stream['per_month']):>12}  {label}")
     if not block["income_per_month"]:
         typer.echo("    (no income found)")

@@ -12,6 +12,7 @@ import gradio as gr
 from advisor.core.errors import AdvisorError
 from advisor.interfaces.ui import render
 from advisor.interfaces.ui.common import error_text, markdown, user_of
+from advisor.users.statements.report import stream_label
 
 if TYPE_CHECKING:
     from advisor.answering.service import Advisor
@@ -37,10 +38,7 @@ def _block(block: dict[str, Any], first: bool) -> list[str]:
         "| --- | ---: | --- |",
     ]
     for name, stream in block["income_per_month"].items():
-        label = stream["passivity"] or "not classified yet"
-        if stream.get("guessed_rows"):
-            n = stream["guessed_rows"]
-            label += f" ({n} row{'s' * (n != 1)} guessed from similar payers)"
+        label = stream_label(stream)
         lines.append(f"| {name.replace('_', ' ')} | {_money(stream['per_month'], cur)} | {label} |")
     lines += [
         f"| **all income** | **{_money(block['income_per_month_total'], cur)}** | |",

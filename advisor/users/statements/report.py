@@ -48,3 +48,16 @@ def statement_report(
         raise InputError("no statement files given")
     per_file = [read_statement(Path(f), default_currency) for f in files]
     return report_of([Path(f).name for f in files], per_file, labels, guess)
+
+
+def stream_label(stream: Mapping[str, Any]) -> str:
+    """How passive one income stream of a report is, as every interface writes it: its
+    passivity ("not classified yet" when it has none) and how many of its rows were
+    guessed from similar payers rather than named by a rule or the person."""
+    label = str(stream.get("passivity") or "not classified yet")
+    n = int(stream.get("guessed_rows") or 0)
+    if n:
+        label += (
+            f" ({n} row{'s' * (n != 1)} guessed from similar payers: check, and label if wrong)"
+        )
+    return label

@@ -16,44 +16,18 @@ that the message stated, 390x844).
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the UI tests' server and ask (tests/ui_browser.py)
 CHROMIUM = os.environ.get("ADVISOR_TEST_CHROMIUM", "/usr/bin/chromium")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 COMPARISON = "REIT vs a rental, which is less hassle?"
 FACTS = "I have $20,000 and 5 hours a week. What should I try?"
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """The app under uvicorn in a thread, on a free port of 127.0.0.1."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise SystemExit("the UI server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
 
 
 def advisor_over_the_corpus(home: Path) -> Any:
@@ -80,26 +54,12 @@ def open_page(browser: Any, url: str, viewport: dict[str, int]) -> Any:
     return page
 
 
-def ask(page: Any, question: str) -> Any:
-    rows = page.locator("#advisor-chatbot .bot-row")
-    before = rows.count()
-    box = page.locator("#advisor-question textarea")
-    box.fill(question)
-    box.press("Enter")
-    page.wait_for_function(
-        "n => document.querySelectorAll('#advisor-chatbot .bot-row').length > n", arg=before
-    )
-    page.wait_for_function(
-        "() => { const t = document.querySelector('#advisor-question textarea');"
-        " return t && !t.disabled; }"
-    )
-    page.wait_for_timeout(500)
-    return rows.last
-
-
 def take(browser: Any, url: str, out: Path) -> None:
+    from ui_browser import ask  # type: ignore[import-not-found]  # tests/: as the UI tests ask
+
     page = open_page(browser, url, DESKTOP)
     ask(page, COMPARISON).locator("table").first.wait_for()
+    page.wait_for_timeout(500)
     page.screenshot(path=str(out / "screenshot-chat.png"))
     page.get_by_role("tab", name="Suggestions").click()
     page.locator("#advisor-suggestions h3").first.wait_for()
@@ -120,6 +80,7 @@ def take(browser: Any, url: str, out: Path) -> None:
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
+    from ui_browser import serving  # type: ignore[import-not-found]
 
     from advisor.core.offline import OFFLINE_ENV
     from advisor.interfaces.cli.serve_cmd import create_app

@@ -141,3 +141,24 @@ def test_the_basics_come_first_in_the_chat_not_a_pitch(advisor: Advisor, questio
     assert answer.route == "basics" and not answer.declined
     assert answer.answer.startswith(principle)
     assert "fit" not in answer.answer  # no ranked streams, no REIT pitch
+
+
+def test_a_comparison_verdict_gives_whole_reasons_never_one_cut_mid_word() -> None:
+    from advisor.recommender import score_stream
+    from advisor.recommender.catalog import load_catalog
+    from advisor.users.profile import validate_profile
+    from advisor.worked.comparison import WHY_CHARS, _verdict
+
+    catalog = load_catalog()
+    reits, rental = catalog.get("reits"), catalog.get("rental_property")
+    profile = {"capital": 20000, "monthly_surplus": 500, "hours_per_week": 5}
+    profile |= {"risk_tolerance": "medium"}
+    verdict = _verdict("REIT vs a rental, which is less hassle?", [reits, rental], profile)
+    scored = score_stream(validate_profile(profile), reits)
+    reasons = [f.reason for f in scored.fits if f.known and f.fit >= 0.8]
+    assert len("; ".join(reasons)) > WHY_CHARS  # the case that was cut ("taxed as or.")
+    why = verdict.split("fits better (", 1)[1].split("): ", 1)[1]
+    given = why[: why.rindex(".")]
+    wholes = ["; ".join(reasons[:n]) for n in range(1, len(reasons))]
+    assert given in wholes  # whole reasons, in order, as many as fit
+    assert len(given) <= WHY_CHARS

@@ -111,7 +111,7 @@ def _verdict(text: str, streams: Sequence[Stream], profile: dict[str, Any] | Non
         known = validate_profile(profile)
         scored = sorted((score_stream(known, s) for s in streams), key=lambda x: -x.score)
         top = scored[0]
-        why = "; ".join(f.reason for f in top.fits if f.known and f.fit >= 0.8)[:300]
+        why = _whole_reasons([f.reason for f in top.fits if f.known and f.fit >= 0.8])
         blocked = (
             f" {top.stream.name} does not fully fit either ({', '.join(top.blocked)})."
             if top.blocked
@@ -130,6 +130,20 @@ def _verdict(text: str, streams: Sequence[Stream], profile: dict[str, Any] | Non
             "saved, 5 hours a week and prefer low risk”."
         )
     return " ".join(lines)
+
+
+WHY_CHARS = 300  # the reasons a verdict gives, at most about this long
+
+
+def _whole_reasons(reasons: list[str]) -> str:
+    """The reasons joined by "; ", as many whole ones as fit in ``WHY_CHARS`` (at least
+    one): a reason is never cut in the middle of a word ("taxed as or.")."""
+    kept: list[str] = []
+    for reason in reasons:
+        if kept and len("; ".join([*kept, reason])) > WHY_CHARS:
+            break
+        kept.append(reason)
+    return "; ".join(kept)
 
 
 def compare(

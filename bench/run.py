@@ -114,7 +114,9 @@ FIGURES = {
     "questions made from the indexed text, never searched before",
     "bm25_hit_share_N": "share of those questions for which BM25 returned any chunk",
     "bm25_source_share_N": "share for which BM25 returned the chunk the question was made from",
-    "retrieval_growth_1k_to_100k": "p95 at 100k / p95 at 1k, the same code path",
+    "retrieval_growth_1k_to_100k": "p95 at 100k / p95 at 1k, the same code path, the sizes "
+    "timed in turn for each question (the order rotating), so the machine's load weighs on "
+    "them alike",
     "retrieval_rerank_cold_p95_ms_100000": "search with the best-sentence rerank at 100k, "
     "the embedder's cache cleared before each of 10 questions (every candidate sentence "
     "embedded)",
@@ -377,13 +379,40 @@ def retrieval_questions(chunks: list[Any], n: int, seed: int) -> list[tuple[str,
     return out
 
 
+def open_stores(
+    tmp: Path,
+    folders: dict[int, Path],
+    embedder: Any,
+    warmups: dict[int, list[tuple[str, str]]],
+    vectors: dict[str, Any],
+) -> dict[int, tuple[Any, Any]]:
+    """A copy of each size's store in ``tmp``, opened and warmed: (store, retriever)."""
+    from bulk_text import COLLECTION  # type: ignore[import-not-found]
+
+    from advisor.core.settings import Settings
+    from advisor.retrieval.hybrid import Retriever
+    from advisor.store import Store
+
+    opened = {}
+    for size, questions_ in warmups.items():
+        home = tmp / f"store-{size}"
+        copy_tree(folders[size], home)
+        store = Store(Settings(home=home), embedder)
+        count = store.index.count(COLLECTION)
+        if count != size:
+            raise RuntimeError(f"the {size} store holds {count} chunks")
+        retriever = Retriever(store, embedder)
+        for q, _ in questions_:  # opens the collection, loads the HNSW index
+            retriever.search(q, collections=[COLLECTION], k=5, vector=vectors[q], rerank=False)
+        opened[size] = (store, retriever)
+    return opened
+
+
 def bench_retrieval(tmp: Path, sizes: tuple[int, ...] | None = None) -> dict[str, Any]:
     from bulk_text import COLLECTION, chunks, ensure  # type: ignore[import-not-found]
 
     from advisor.core.settings import Settings
     from advisor.embeddings import get_embedder
-    from advisor.retrieval.hybrid import Retriever
-    from advisor.store import Store
 
     sizes = sizes or small(SIZES, SMOKE_SIZES)
     folders = ensure(sizes)
@@ -408,21 +437,17 @@ def bench_retrieval(tmp: Path, sizes: tuple[int, ...] | None = None) -> dict[str
         "query_embed_p95_ms": round(pct(embed_ms, 0.95), 1),
     }
     cache = embedder._cache  # type: ignore[attr-defined]
-    for i, size in enumerate(sizes):
-        home = tmp / f"store-{size}"
-        copy_tree(folders[size], home)
-        store = Store(Settings(home=home), embedder)
-        count = store.index.count(COLLECTION)
-        if count != size:
-            raise RuntimeError(f"the {size} store holds {count} chunks")
-        retriever = Retriever(store, embedder)
-        for q, _ in warmups[i]:  # opens the collection, loads the HNSW index
-            retriever.search(q, collections=[COLLECTION], k=5, vector=vectors[q], rerank=False)
-        times = []
-        for q, _ in timed:
+    opened = open_stores(tmp, folders, embedder, dict(zip(sizes, warmups, strict=True)), vectors)
+    # each question at every size in turn (the order rotating), so a change in the
+    # machine's load during the run weighs on every size alike, not on the last one timed
+    times: dict[int, list[float]] = {size: [] for size in sizes}
+    for n, (q, _) in enumerate(timed):
+        for size in sizes[n % len(sizes) :] + sizes[: n % len(sizes)]:
+            retriever = opened[size][1]
             t = time.perf_counter()
             retriever.search(q, collections=[COLLECTION], k=5, vector=vectors[q], rerank=False)
-            times.append((time.perf_counter() - t) * 1000)
+            times[size].append((time.perf_counter() - t) * 1000)
+    for size, (store, retriever) in opened.items():
         hit = source = 0
         for q, cid in timed:  # after the timing, so it warms nothing that was timed
             found = store.index.lexical([COLLECTION], q, 20)
@@ -434,16 +459,16 @@ def bench_retrieval(tmp: Path, sizes: tuple[int, ...] | None = None) -> dict[str
             t = time.perf_counter()
             retriever.search(q, collections=[COLLECTION], k=5, vector=vectors[q], rerank=True)
             rerank_ms.append((time.perf_counter() - t) * 1000)
-        out[f"retrieval_p50_ms_{size}"] = round(pct(times, 0.5), 1)
-        out[f"retrieval_p95_ms_{size}"] = round(pct(times, 0.95), 1)
+        out[f"retrieval_p50_ms_{size}"] = round(pct(times[size], 0.5), 1)
+        out[f"retrieval_p95_ms_{size}"] = round(pct(times[size], 0.95), 1)
         out[f"bm25_hit_share_{size}"] = round(hit / len(timed), 3)
         out[f"bm25_source_share_{size}"] = round(source / len(timed), 3)
         if rerank_ms:
             out[f"retrieval_rerank_cold_p95_ms_{size}"] = round(pct(rerank_ms, 0.95), 1)
         log(f"{size} chunks: p95 {out[f'retrieval_p95_ms_{size}']} ms")
         store.index.close()
-        del retriever, store
-        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(tmp / f"store-{size}", ignore_errors=True)
+    del opened
     first, last = sizes[0], sizes[-1]
     out[growth_key(sizes)] = round(
         out[f"retrieval_p95_ms_{last}"] / out[f"retrieval_p95_ms_{first}"], 2

@@ -14,7 +14,7 @@ Cache layout (everything keyed, so a changed input is rebuilt and never reused):
 - ``vectors.sqlite3``: chunk vectors by (model and VECTORS, sha256 of the chunk text). Content
   addressed, written as it goes: an interrupted build resumes where it stopped, and a
   changed splitter re-embeds only chunks whose text changed.
-- ``stores/<size>-<key>/``: a data folder (Chroma + SQLite index) holding one user
+- ``stores/<size>-<key>/``: a data folder (Chroma + SQLite manifest) holding one user
   collection of that many chunks, written through ``Store.put_document`` (the vectors are
   handed to the embedder from the cache first, so nothing is embedded twice). Keyed by
   the chunk ids, the model, the chromadb version and the store code. The bench copies
@@ -80,7 +80,11 @@ SPLIT_CODE = (
     "advisor/ingest/corpus.py",
     "advisor/ingest/splitting.py",
 )
-STORE_CODE = ("advisor/store/__init__.py", "advisor/store/chroma.py", "advisor/store/index.py")
+STORE_CODE = (
+    "advisor/store/__init__.py",
+    "advisor/store/chroma.py",
+    "advisor/store/sqlite_manifest.py",
+)
 
 
 class MissingText(RuntimeError):
@@ -449,7 +453,7 @@ def build_store(
     ``Store.put_document`` leaves it: the collection opened (and its model recorded) by
     the project's ``VectorStore``, the vectors, texts and the same metadata written to
     Chroma in large batches, and each document committed to the SQLite manifest and FTS
-    index by ``Index.commit_doc``. (``put_document`` itself, one document at a time
+    index by ``SqliteManifest.commit_doc``. (``put_document`` itself, one document at a time
     through LangChain, took about a minute per 1,000 chunks here.)"""
     import time as _time
 
@@ -499,8 +503,8 @@ def build_store(
             len(part),
             now,
         )
-        store.index.commit_doc(row, [(c.id, i, c.text) for i, c in enumerate(part)])
-    store.index.close()
+        store.manifest.commit_doc(row, [(c.id, i, c.text) for i, c in enumerate(part)])
+    store.manifest.close()
 
 
 def ensure(sizes: tuple[int, ...] = SIZES, log: bool = True) -> dict[int, Path]:

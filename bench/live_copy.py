@@ -2,7 +2,7 @@
 
 POSIX record locks belong to a process and an inode, and closing *any* descriptor of a
 file drops all of that process's locks on it: ``shutil.copytree`` in a process that has
-the folder's SQLite files open (the index, or Chroma's ``chroma.sqlite3`` behind a
+the folder's SQLite files open (the manifest, or Chroma's ``chroma.sqlite3`` behind a
 client still alive) silently unlocks that process's connections, and another process
 may then delete the ``-wal`` and ``-shm`` files under them (tests/live_files.py, #33).
 """

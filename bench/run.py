@@ -310,10 +310,10 @@ def bench_ingest(tmp: Path) -> dict[str, Any]:
             else:
                 raw_s, raw_n = raw_s + spent, raw_n + n
         log(f"ingest round {r + 1}/{n_rounds}: {pipe_n} chunks ingested, {raw_n} encoded")
-    stored = store.index.count(LIBRARY)
+    stored = store.manifest.count(LIBRARY)
     if stored != pipe_n or raw_n != pipe_n:
         raise RuntimeError(f"chunk counts differ: ingest {pipe_n}, index {stored}, raw {raw_n}")
-    with store.index.connection() as con:
+    with store.manifest.connection() as con:
         sentences = con.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
     pipeline_rate, raw_rate = pipe_n / pipe_s, raw_n / raw_s
     return {
@@ -398,7 +398,7 @@ def open_stores(
         home = tmp / f"store-{size}"
         copy_tree(folders[size], home)
         store = Store(Settings(home=home), embedder)
-        count = store.index.count(COLLECTION)
+        count = store.manifest.count(COLLECTION)
         if count != size:
             raise RuntimeError(f"the {size} store holds {count} chunks")
         retriever = Retriever(store, embedder)
@@ -450,7 +450,7 @@ def bench_retrieval(tmp: Path, sizes: tuple[int, ...] | None = None) -> dict[str
     for size, (store, retriever) in opened.items():
         hit = source = 0
         for q, cid in timed:  # after the timing, so it warms nothing that was timed
-            found = store.index.lexical([COLLECTION], q, 20)
+            found = store.manifest.lexical([COLLECTION], q, 20)
             hit += bool(found)
             source += cid in found
         rerank_ms = []
@@ -466,7 +466,7 @@ def bench_retrieval(tmp: Path, sizes: tuple[int, ...] | None = None) -> dict[str
         if rerank_ms:
             out[f"retrieval_rerank_cold_p95_ms_{size}"] = round(pct(rerank_ms, 0.95), 1)
         log(f"{size} chunks: p95 {out[f'retrieval_p95_ms_{size}']} ms")
-        store.index.close()
+        store.manifest.close()
         shutil.rmtree(tmp / f"store-{size}", ignore_errors=True)
     del opened
     first, last = sizes[0], sizes[-1]

@@ -51,7 +51,7 @@ def with_user_notes(library_home: Path, root: Path, embedder: Any) -> Path:
         note.write_text(text, encoding="utf-8")
         report = ingest_files(store, [note], collection=user_collection(user), origin="user")
         assert not report.errors, report.errors
-    store.index.close()
+    store.manifest.close()
     return home
 
 

@@ -79,7 +79,7 @@ INTEGRATION_MODULES = frozenset(
         "test_eval_resume.py",  # eval runs killed halfway and resumed, workers
         "test_eval_targets.py",  # eval runs against OpenAI-compatible servers
         "test_first_hour.py",  # `advisor` processes, busy ports
-        "test_index_stress.py",  # threads and two processes for seconds
+        "test_manifest_stress.py",  # threads and two processes for seconds
         "test_langchain.py",  # a new process checks that `import advisor` stays cheap
         "test_mcp.py",  # `advisor mcp` processes over stdio and HTTP
         "test_userdata.py",  # users' files through the CLI with the real model, new processes
@@ -142,7 +142,7 @@ def library_home(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  #
     store = Store(make_settings(home), embedder)
     report = ingest_files(store, corpus_files(CORPUS))
     assert not report.errors, report.errors
-    store.index.close()
+    store.manifest.close()
     return home
 
 
@@ -191,7 +191,7 @@ def server_home(chroma_server: str, tmp_path_factory: pytest.TempPathFactory, em
     store = Store(make_settings(home, chroma_url=chroma_server), embedder)
     report = ingest_files(store, corpus_files(CORPUS))
     assert not report.errors, report.errors
-    store.index.close()
+    store.manifest.close()
     return home
 
 

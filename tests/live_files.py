@@ -35,7 +35,7 @@ def copy_tree(src: Path, dst: Path) -> Path:
     return dst
 
 
-def copy_index(src: Path, dst: Path) -> Path:
+def copy_manifest(src: Path, dst: Path) -> Path:
     """A consistent copy of the SQLite database ``src`` (what its write-ahead log holds
     included) at ``dst``, made through SQLite's backup API."""
     source = sqlite3.connect(src)

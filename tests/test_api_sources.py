@@ -55,7 +55,7 @@ def keyed_url(api_advisor) -> Iterator[str]:  # type: ignore[no-untyped-def]
 def user_chunk(advisor: Any, user: str) -> str:
     from advisor.users.ids import user_collection
 
-    ids = sorted(advisor.store.index.chunk_ids(user_collection(user)))
+    ids = sorted(advisor.store.manifest.chunk_ids(user_collection(user)))
     assert ids
     return ids[0]
 

@@ -86,17 +86,17 @@ def mcp_server(bad_advisor):  # type: ignore[no-untyped-def]
 def stored(advisor: Any) -> dict[str, Any]:
     """Everything a bad input must leave alone: manifest, BM25 rows, vectors, profile,
     users and the files of the data folder (SQLite's side files and caches aside)."""
-    index = advisor.store.index
+    manifest = advisor.store.manifest
     home: Path = advisor.settings.home
     state: dict[str, Any] = {}
     for collection in (LIBRARY, "user-alice", "user-bob"):
-        ids = sorted(index.chunk_ids(collection))
+        ids = sorted(manifest.chunk_ids(collection))
         state[collection] = {
-            "docs": [(d.doc_id, d.content_hash, d.n_chunks) for d in index.docs(collection)],
-            "chunks": {i: r.text for i, r in index.get(ids).items()},
+            "docs": [(d.doc_id, d.content_hash, d.n_chunks) for d in manifest.docs(collection)],
+            "chunks": {i: r.text for i, r in manifest.get(ids).items()},
             "vectors": sorted(advisor.store.vectors.all_ids(collection)),
         }
-    state["pending"] = index.pending()
+    state["pending"] = manifest.pending()
     state["profile"] = (advisor.settings.users_dir / "alice" / "profile.json").read_text()
     state["files"] = sorted(
         str(p.relative_to(home))

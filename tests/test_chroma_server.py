@@ -41,7 +41,7 @@ def test_ask_through_the_cli_answers_from_the_library_on_the_server(
     assert any("150,000" in c["text"] and c["origin"] == "library" for c in answer["citations"])
     server = Advisor(make_settings(server_home, chroma_url=chroma_server), embedder=embedder)
     assert server.store.vectors.url == chroma_server
-    assert server.store.vectors.all_ids("library") == server.store.index.chunk_ids("library")
+    assert server.store.vectors.all_ids("library") == server.store.manifest.chunk_ids("library")
 
 
 @pytest.mark.parametrize(
@@ -107,6 +107,6 @@ def test_user_data_survives_a_server_restart_and_a_dead_server_is_a_clear_error(
         assert [d.doc_id for d in list_documents(third, user)] == ["bees.txt"]
         assert all("Albatross" not in p.text for p in third.search("sailboat", user=user, k=10))
         vectors = third.store.vectors.all_ids(f"user-{user}")
-        assert vectors == third.store.index.chunk_ids(f"user-{user}") and len(vectors) == 1
+        assert vectors == third.store.manifest.chunk_ids(f"user-{user}") and len(vectors) == 1
     finally:
         stop_chroma(proc)

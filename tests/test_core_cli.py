@@ -17,13 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def snapshot(home: Path) -> dict[str, set[str]]:
-    from advisor.store.index import Index
+    from advisor.store.sqlite_manifest import SqliteManifest
 
-    index = Index(home / "index.sqlite3")
+    manifest = SqliteManifest(home / "index.sqlite3")
     try:
-        return {d.doc_id: index.chunk_ids(d.collection, d.doc_id) for d in index.docs("library")}
+        return {
+            d.doc_id: manifest.chunk_ids(d.collection, d.doc_id) for d in manifest.docs("library")
+        }
     finally:
-        index.close()
+        manifest.close()
 
 
 @pytest.fixture
@@ -185,7 +187,7 @@ def test_reingest_restores_vectors_missing_from_the_vector_store(capsys, home_co
     from advisor.store import LIBRARY
 
     advisor = Advisor(make_settings(home_copy), embedder=embedder)
-    count = advisor.store.index.count(LIBRARY)
+    count = advisor.store.manifest.count(LIBRARY)
     advisor.store.vectors.drop(LIBRARY)  # e.g. the home now points at an empty server
     assert advisor.search("How many email subscribers?")[0].dense_rank is None
     code, out, _ = cli(capsys, "ingest")

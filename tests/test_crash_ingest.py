@@ -85,8 +85,8 @@ def test_a_killed_ingest_leaves_the_old_version_and_a_rerun_completes_the_new_on
     path.write_text(ledger("oldversion", 3))
     before = Advisor(settings, embedder=embedder)
     assert not add_documents(before, user, [path]).errors
-    old = before.store.index.doc(collection, "ledger.txt")
-    old_ids = before.store.index.chunk_ids(collection, "ledger.txt")
+    old = before.store.manifest.doc(collection, "ledger.txt")
+    old_ids = before.store.manifest.chunk_ids(collection, "ledger.txt")
     assert old is not None
 
     path.write_text(ledger("newversion", 600))  # three batches
@@ -114,10 +114,10 @@ def test_a_killed_ingest_leaves_the_old_version_and_a_rerun_completes_the_new_on
     assert child.returncode == -signal.SIGKILL
 
     after = Advisor(settings, embedder=embedder)  # what any other process now sees
-    index = after.store.index
-    assert index.doc(collection, "ledger.txt") == old
-    assert index.chunk_ids(collection, "ledger.txt") == old_ids
-    journal = index.pending()
+    manifest = after.store.manifest
+    assert manifest.doc(collection, "ledger.txt") == old
+    assert manifest.chunk_ids(collection, "ledger.txt") == old_ids
+    journal = manifest.pending()
     assert [p for p in journal if p[1] == collection], (marker.read_text(), journal, child_err)
     stray = after.store.vectors.all_ids(collection) - old_ids
     assert len(stray) >= 256  # new vectors were written, yet none is visible:
@@ -127,11 +127,11 @@ def test_a_killed_ingest_leaves_the_old_version_and_a_rerun_completes_the_new_on
 
     report = add_documents(after, user, [path])
     assert not report.errors and report.results[0].removed == len(old_ids)
-    new_ids = index.chunk_ids(collection, "ledger.txt")
-    row = index.doc(collection, "ledger.txt")
+    new_ids = manifest.chunk_ids(collection, "ledger.txt")
+    row = manifest.doc(collection, "ledger.txt")
     assert row is not None and row.n_chunks == len(new_ids) > 512
     assert after.store.vectors.all_ids(collection) == new_ids  # stray and old vectors swept
-    assert [p for p in index.pending() if p[1] == collection] == []
+    assert [p for p in manifest.pending() if p[1] == collection] == []
     hits = after.search("Ledger newversion entry 5 account", user=user, k=3)
     assert any("newversion entry 5:" in p.text for p in hits)
     assert all("oldversion" not in p.text for p in after.search("oldversion", user=user, k=20))

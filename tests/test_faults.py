@@ -30,7 +30,7 @@ import httpx
 import pytest
 from advisor_servers import ADVISOR_BIN, ALICE_NOTE, child_env, free_port, with_user_notes
 from helpers import make_settings, start_chroma, stop_chroma
-from live_files import copy_index, copy_tree
+from live_files import copy_manifest, copy_tree
 
 from advisor.answering.service import Advisor
 from advisor.store import LIBRARY
@@ -93,19 +93,19 @@ def one_error_line(result: dict[str, Any]) -> str:
 
 def visible(advisor: Advisor, collections: tuple[str, ...]) -> dict[str, Any]:
     """What readers see: documents, committed chunks and their texts."""
-    index = advisor.store.index
+    manifest = advisor.store.manifest
     out: dict[str, Any] = {}
     for collection in collections:
-        ids = sorted(index.chunk_ids(collection))
+        ids = sorted(manifest.chunk_ids(collection))
         out[collection] = {
-            "docs": [(d.doc_id, d.content_hash, d.n_chunks) for d in index.docs(collection)],
-            "chunks": {i: r.text for i, r in index.get(ids).items()},
+            "docs": [(d.doc_id, d.content_hash, d.n_chunks) for d in manifest.docs(collection)],
+            "chunks": {i: r.text for i, r in manifest.get(ids).items()},
         }
     return out
 
 
 def vectors_match_manifest(advisor: Advisor, collection: str) -> bool:
-    return advisor.store.vectors.all_ids(collection) == advisor.store.index.chunk_ids(collection)
+    return advisor.store.vectors.all_ids(collection) == advisor.store.manifest.chunk_ids(collection)
 
 
 def ledger(paragraphs: int, tag: str) -> str:
@@ -172,7 +172,7 @@ def test_api_fails_clearly_while_chroma_is_down_and_answers_again_after_a_restar
     copy_tree(library_home / "chroma", data)
     home = tmp_path / "home"
     home.mkdir()
-    copy_index(library_home / "index.sqlite3", home / "index.sqlite3")
+    copy_manifest(library_home / "index.sqlite3", home / "index.sqlite3")
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "vending.txt").write_text(ALICE_NOTE + "\n")
@@ -215,7 +215,7 @@ def test_api_fails_clearly_while_chroma_is_down_and_answers_again_after_a_restar
 
         for collection in (LIBRARY, "user-alice"):
             assert vectors_match_manifest(writer, collection), collection
-        assert [d.doc_id for d in writer.store.index.docs("user-alice")] == [
+        assert [d.doc_id for d in writer.store.manifest.docs("user-alice")] == [
             "boat.txt",
             "vending.txt",
         ]
@@ -341,7 +341,7 @@ def test_a_data_folder_that_is_not_writable_gives_one_line_and_keeps_everything(
     files = stored_files(users_home)
     note = tmp_path / "garage.txt"
     note.write_text("I rent my garage to a neighbour for 80 a month.\n")
-    # Only the vector store read-only: the index opens, the vector store does not.
+    # Only the vector store read-only: the manifest opens, the vector store does not.
     partial = tmp_path / "partial"
     copy_tree(users_home, partial)
     set_writable(partial / "chroma", False)
@@ -361,12 +361,12 @@ def test_a_data_folder_that_is_not_writable_gives_one_line_and_keeps_everything(
     finally:
         set_writable(users_home, True)
         set_writable(partial, True)
-    index, chroma = users_home / "index.sqlite3", users_home / "chroma"
+    manifest_file, chroma = users_home / "index.sqlite3", users_home / "chroma"
     for result in results[:2] + results[3:5]:
-        line = one_error_line(result)  # SQLite opens the index read-only when its WAL
+        line = one_error_line(result)  # SQLite opens the manifest read-only when its WAL
         assert line.startswith(  # files exist; the vector store then cannot be opened
             (
-                f"error: cannot open the index at {index}: ",
+                f"error: cannot open the index at {manifest_file}: ",
                 f"error: cannot open the Chroma store at {chroma}: ",
             )
         ), line
@@ -384,7 +384,7 @@ def test_a_data_folder_that_is_not_writable_gives_one_line_and_keeps_everything(
     for home in (users_home, partial):
         again = Advisor(make_settings(home), embedder=embedder)
         assert visible(again, collections) == before
-        assert again.store.index.pending() == []
+        assert again.store.manifest.pending() == []
         report = add_documents(again, "alice", [note])  # writable again: it just works
         assert not report.errors and report.added == 1
         assert again.search("garage neighbour rent", user="alice", k=1)[0].doc_id == "garage.txt"
@@ -412,8 +412,8 @@ def where_is(advisor: Advisor, collection: str, start: str) -> dict[str, bool]:
     """Where the committed chunk whose paragraph begins with ``start`` can be found:
     the manifest, the lexical index, the vectors, a nearest-neighbour query by its own
     text, and a search naming it exactly (its whole paragraph)."""
-    index, vectors = advisor.store.index, advisor.store.vectors
-    rows = index.get(sorted(index.chunk_ids(collection)))
+    manifest, vectors = advisor.store.manifest, advisor.store.vectors
+    rows = manifest.get(sorted(manifest.chunk_ids(collection)))
     found = [r for r in rows.values() if start in r.text]
     if len(found) != 1:
         return {"manifest": False}
@@ -423,7 +423,7 @@ def where_is(advisor: Advisor, collection: str, start: str) -> dict[str, bool]:
     user = collection.removeprefix("user-")
     return {
         "manifest": True,
-        "lexical": chunk.id in index.lexical([collection], paragraph, 5),
+        "lexical": chunk.id in manifest.lexical([collection], paragraph, 5),
         "vectors": chunk.id in vectors.all_ids(collection)
         and bool(vectors.embeddings(collection, [chunk.id])),
         "nearest": [i for i, _ in vectors.query(collection, own, 1)] == [chunk.id],
@@ -437,15 +437,17 @@ def check_full_disk_left_the_old_state(
     """Readers see exactly the old state; a rerun with room completes the document."""
     collection = f"user-{user}"
     assert visible(advisor, tuple(before)) == before
-    journaled = {i for _, c, ids in advisor.store.index.pending() if c == collection for i in ids}
-    stray = advisor.store.vectors.all_ids(collection) - advisor.store.index.chunk_ids(collection)
+    journaled = {
+        i for _, c, ids in advisor.store.manifest.pending() if c == collection for i in ids
+    }
+    stray = advisor.store.vectors.all_ids(collection) - advisor.store.manifest.chunk_ids(collection)
     assert stray <= journaled, "a written vector is either committed or journaled for sweeping"
     query = "Ledger full entry 7 account"
     assert all("Ledger full" not in p.text for p in advisor.search(query, user=user, k=20))
     report = add_documents(advisor, user, [note])
     assert not report.errors and report.added > 0
     assert vectors_match_manifest(advisor, collection)
-    assert [p for p in advisor.store.index.pending() if p[1] == collection] == []
+    assert [p for p in advisor.store.manifest.pending() if p[1] == collection] == []
     where = where_is(advisor, collection, "Ledger full entry 7:")
     assert all(where.values()), f"the re-added chunk is missing from an index: {where}"
 
@@ -474,10 +476,10 @@ def test_a_full_disk_while_ingesting_gives_one_line_and_leaves_the_old_state(
 def test_a_full_disk_under_the_index_gives_one_line_and_leaves_the_old_state(
     chroma_server: str, server_home: Path, embedder: Any, tmp_path: Path
 ) -> None:
-    # With vectors on the server, the SQLite index is the only file the child writes.
+    # With vectors on the server, the SQLite manifest is the only file the child writes.
     home = tmp_path / "home"
     home.mkdir()
-    copy_index(server_home / "index.sqlite3", home / "index.sqlite3")
+    copy_manifest(server_home / "index.sqlite3", home / "index.sqlite3")
     user = f"erin-{uuid.uuid4().hex[:8]}"
     settings = make_settings(home, chroma_url=chroma_server)
     first = tmp_path / "first.txt"
@@ -486,7 +488,7 @@ def test_a_full_disk_under_the_index_gives_one_line_and_leaves_the_old_state(
     before = visible(Advisor(settings, embedder=embedder), (LIBRARY, f"user-{user}"))
     note = tmp_path / "ledger.txt"
     note.write_text(ledger(250, "full"))
-    # A limit under what the ingest appends to the index's write-ahead log: the log
+    # A limit under what the ingest appends to the manifest's write-ahead log: the log
     # may be reset to offset 0 or continue after the parent's pages, and either way a
     # write past 48 KiB fails (the checkpoint into the main file, too).
     [result] = run_children(

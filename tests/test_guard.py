@@ -49,7 +49,7 @@ def judge(advisor: Any, question: str, history: list[Turn] | None = None) -> Ver
     from advisor.conversation.condense import condense
     from advisor.conversation.spelling import speller_for
 
-    spelt = speller_for(advisor.store.index).correct(question)
+    spelt = speller_for(advisor.store.manifest).correct(question)
     standalone = condense(spelt, history or [])
     vector = advisor.embedder.embed([standalone])[0]
     top = max((p.score for p in advisor.search(standalone)), default=0.0)

@@ -68,7 +68,7 @@ def test_bursts_of_concurrent_requests_leave_no_database_connections_behind(
 ) -> None:
     """The server's worker threads outlive their requests (anyio keeps idle ones until a
     later request finds them idle), so connections kept per thread stayed open, one per
-    worker, after each burst: with BURST workers, 2 x BURST descriptors on the index
+    worker, after each burst: with BURST workers, 2 x BURST descriptors on the manifest
     (database and -wal). Borrowed from a bounded pool, they stay few and do not grow."""
     from advisor.answering.service import Advisor
     from advisor.interfaces.api.app import create_api
@@ -179,10 +179,10 @@ def test_sqlite_connections_stay_within_the_pool_while_the_threads_that_used_the
 ) -> None:
     """Threads kept alive after their work (as a server's idle workers are) hold no
     connection: at most KEEP stay open, not one per thread."""
-    from advisor.store.index import Index
+    from advisor.store.sqlite_manifest import SqliteManifest
     from advisor.store.sqlite_pool import KEEP, LIMIT
 
-    index = Index(tmp_path / "index.sqlite3")
+    manifest = SqliteManifest(tmp_path / "index.sqlite3")
     release = threading.Event()
     done = threading.Barrier(41)
     seen: list[Any] = []
@@ -191,21 +191,23 @@ def test_sqlite_connections_stay_within_the_pool_while_the_threads_that_used_the
         done.wait(timeout=120)
         release.wait(timeout=120)
 
-    runner = threading.Thread(target=lambda: seen.extend(use_from_fresh_threads(index, 40, idle)))
+    runner = threading.Thread(
+        target=lambda: seen.extend(use_from_fresh_threads(manifest, 40, idle))
+    )
     runner.start()
     try:
         done.wait(timeout=120)
-        assert index.open_connections() <= KEEP
+        assert manifest.open_connections() <= KEEP
         files = database_files(tmp_path)  # the database file's: see sqlite_pool's notes
         assert files["index.sqlite3-wal"] <= KEEP and files["index.sqlite3"] <= LIMIT, files
     finally:
         release.set()
         runner.join(timeout=120)
     assert seen == []
-    assert use_from_fresh_threads(index, 40) == []
-    assert index.open_connections() <= KEEP
-    index.close()
-    assert index.open_connections() == 0 and sum(database_files(tmp_path).values()) == 0
+    assert use_from_fresh_threads(manifest, 40) == []
+    assert manifest.open_connections() <= KEEP
+    manifest.close()
+    assert manifest.open_connections() == 0 and sum(database_files(tmp_path).values()) == 0
 
 
 @pytest.mark.postgres
@@ -217,9 +219,9 @@ def test_postgres_connections_stay_within_its_pool_after_a_burst_of_threads(
     import psycopg
 
     from advisor.store.pg_engine import engine_for
-    from advisor.store.postgres import PostgresIndex
+    from advisor.store.pg_manifest import PostgresManifest
 
-    manifest = PostgresIndex(postgres_url)
+    manifest = PostgresManifest(postgres_url)
     pool = engine_for(postgres_url).pool
     assert use_from_fresh_threads(manifest, 40) == []
     assert pool.checkedout() == 0  # type: ignore[attr-defined]

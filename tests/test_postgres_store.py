@@ -15,8 +15,8 @@ import pytest
 from helpers import make_settings
 
 from advisor.core.errors import InputError, StoreError
-from advisor.store.index import DocRow, Index
 from advisor.store.manifest import Manifest, open_manifest
+from advisor.store.sqlite_manifest import DocRow, SqliteManifest
 
 pytestmark = pytest.mark.postgres
 
@@ -25,10 +25,10 @@ pytestmark = pytest.mark.postgres
 def manifest(request, tmp_path: Path) -> Manifest:  # type: ignore[no-untyped-def]
     """Each backend, empty."""
     if request.param == "sqlite":
-        return Index(tmp_path / "index.sqlite3")
-    from advisor.store.postgres import PostgresIndex
+        return SqliteManifest(tmp_path / "index.sqlite3")
+    from advisor.store.pg_manifest import PostgresManifest
 
-    return PostgresIndex(request.getfixturevalue("postgres_url"))
+    return PostgresManifest(request.getfixturevalue("postgres_url"))
 
 
 def row(doc_id: str, content_hash: str, n: int, collection: str = "user-ann") -> DocRow:
@@ -101,7 +101,7 @@ def test_sentence_vectors_are_kept_once_per_key(manifest) -> None:  # type: igno
 def test_a_journal_entry_is_listed_until_it_ends(manifest) -> None:  # type: ignore[no-untyped-def]
     token = manifest.begin_pending("user-ann", ["p2", "p1"])
     other = open_manifest_like(manifest)
-    if isinstance(manifest, Index):  # SQLite: one writer process at a time sweeps it
+    if isinstance(manifest, SqliteManifest):  # SQLite: one writer process at a time sweeps it
         assert other.pending() == [(token, "user-ann", ["p1", "p2"])]
     else:  # PostgreSQL: a live writer's entry is not another worker's to sweep
         assert other.pending() == []
@@ -111,28 +111,28 @@ def test_a_journal_entry_is_listed_until_it_ends(manifest) -> None:  # type: ign
 
 def open_manifest_like(manifest: Manifest) -> Manifest:
     """A second handle on the same database, as another worker would open it."""
-    if isinstance(manifest, Index):
-        return Index(manifest.path)
-    from advisor.store.postgres import PostgresIndex
+    if isinstance(manifest, SqliteManifest):
+        return SqliteManifest(manifest.path)
+    from advisor.store.pg_manifest import PostgresManifest
 
-    assert isinstance(manifest, PostgresIndex)
-    return PostgresIndex(manifest.url)
+    assert isinstance(manifest, PostgresManifest)
+    return PostgresManifest(manifest.url)
 
 
 CHILD = """
 import sys, time
-from advisor.store.postgres import PostgresIndex
-token = PostgresIndex(sys.argv[1]).begin_pending("user-ann", ["dead1", "dead2"])
+from advisor.store.pg_manifest import PostgresManifest
+token = PostgresManifest(sys.argv[1]).begin_pending("user-ann", ["dead1", "dead2"])
 print(token, flush=True)
 time.sleep(600)
 """
 
 
 def test_a_killed_writers_journal_entry_is_swept_by_another_worker(postgres_url: str) -> None:
-    from advisor.store.postgres import PostgresIndex
+    from advisor.store.pg_manifest import PostgresManifest
 
-    worker = PostgresIndex(postgres_url)
-    live_writer = PostgresIndex(postgres_url)  # a third worker, writing "dead2" again
+    worker = PostgresManifest(postgres_url)
+    live_writer = PostgresManifest(postgres_url)  # a third worker, writing "dead2" again
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, postgres_url], stdout=subprocess.PIPE, text=True
     )
@@ -152,14 +152,14 @@ def test_a_killed_writers_journal_entry_is_swept_by_another_worker(postgres_url:
         child.stdout.close()  # type: ignore[union-attr]
     # "dead2" is also a live writer's: its vector must stay for that writer's commit
     assert taken == [(token, "user-ann", ["dead1"])]
-    assert PostgresIndex(postgres_url).pending() == [], "held by the sweeping worker"
+    assert PostgresManifest(postgres_url).pending() == [], "held by the sweeping worker"
     worker.end_pending(token)
     live_writer.end_pending(live)
     assert worker.pending() == []
 
 
 def test_two_workers_committing_one_document_at_once_leave_one_version(postgres_url: str) -> None:
-    from advisor.store.postgres import PostgresIndex
+    from advisor.store.pg_manifest import PostgresManifest
 
     versions = {
         name: [(f"{name}-{i}", i, f"{name} paragraph {i}") for i in range(200)]
@@ -169,11 +169,11 @@ def test_two_workers_committing_one_document_at_once_leave_one_version(postgres_
     errors: list[BaseException] = []
 
     def write(name: str) -> None:
-        index = PostgresIndex(postgres_url)
+        manifest = PostgresManifest(postgres_url)
         try:
             barrier.wait()
             for _ in range(5):
-                index.commit_doc(row("shared", name, 200), versions[name])
+                manifest.commit_doc(row("shared", name, 200), versions[name])
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -183,12 +183,12 @@ def test_two_workers_committing_one_document_at_once_leave_one_version(postgres_
     for t in threads:
         t.join()
     assert errors == []
-    index = PostgresIndex(postgres_url)
-    doc = index.doc("user-ann", "shared")
+    manifest = PostgresManifest(postgres_url)
+    doc = manifest.doc("user-ann", "shared")
     assert doc is not None
     winner = doc.content_hash
-    assert index.chunk_ids("user-ann") == {c[0] for c in versions[winner]}
-    assert index.count("user-ann") == 200
+    assert manifest.chunk_ids("user-ann") == {c[0] for c in versions[winner]}
+    assert manifest.count("user-ann") == 200
 
 
 def test_migrations_run_once_and_again_without_change(postgres_url: str) -> None:
@@ -298,11 +298,13 @@ def test_the_cli_reports_a_database_that_is_down_in_one_line_without_a_traceback
 
 def test_unset_or_a_sqlite_url_keeps_the_manifest_in_a_sqlite_file(tmp_path: Path) -> None:
     default = open_manifest(make_settings(tmp_path / "home"))
-    assert isinstance(default, Index) and default.path == tmp_path / "home" / "index.sqlite3"
+    assert (
+        isinstance(default, SqliteManifest) and default.path == tmp_path / "home" / "index.sqlite3"
+    )
     moved = make_settings(tmp_path / "home", database_url=f"sqlite:///{tmp_path}/elsewhere.db")
-    index = open_manifest(moved)
-    assert isinstance(index, Index) and index.path == tmp_path / "elsewhere.db"
-    assert not moved.uses_postgres and index.path.exists()
+    manifest = open_manifest(moved)
+    assert isinstance(manifest, SqliteManifest) and manifest.path == tmp_path / "elsewhere.db"
+    assert not moved.uses_postgres and manifest.path.exists()
 
 
 def test_users_with_documents_or_a_profile_in_the_database_are_listed(

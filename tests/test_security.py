@@ -69,7 +69,7 @@ def secure_home(library_home: Path, tmp_path_factory: pytest.TempPathFactory, em
         path = root / name
         path.write_text(text + "\n", encoding="utf-8")
         assert not add_documents(advisor, user, [path]).errors
-    advisor.store.index.close()
+    advisor.store.manifest.close()
     return home
 
 

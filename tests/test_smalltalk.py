@@ -128,7 +128,7 @@ def test_the_example_questions_are_in_scope(advisor):
     from advisor.conversation.spelling import speller_for
 
     data = yaml.safe_load(prompts.text("small_talk.yaml"))
-    speller = speller_for(advisor.store.index)
+    speller = speller_for(advisor.store.manifest)
     for question in data["examples"]:
         assert small_talk_kind(question) is None
         spelt = speller.correct(question)

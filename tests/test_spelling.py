@@ -14,13 +14,13 @@ from advisor.conversation.vocabulary import INFORMAL, is_word
 
 @pytest.fixture(scope="module")
 def speller(library_home: Path) -> Speller:
-    from advisor.store.index import Index
+    from advisor.store.sqlite_manifest import SqliteManifest
 
-    index = Index(library_home / "index.sqlite3")
+    manifest = SqliteManifest(library_home / "index.sqlite3")
     try:
-        return speller_for(index)
+        return speller_for(manifest)
     finally:
-        index.close()
+        manifest.close()
 
 
 @pytest.mark.parametrize(
@@ -134,12 +134,12 @@ def test_informal_map_is_explicit_and_lower_case():
 
 
 def test_speller_is_built_fast_and_corrects_in_about_a_millisecond(library_home: Path):
-    from advisor.store.index import Index
+    from advisor.store.sqlite_manifest import SqliteManifest
 
-    index = Index(library_home / "index.sqlite3")
+    manifest = SqliteManifest(library_home / "index.sqlite3")
     try:
         start = time.perf_counter()
-        with index.connection() as con:
+        with manifest.connection() as con:
             speller = Speller.from_texts(r[0] for r in con.execute("SELECT text FROM chunks"))
         built = time.perf_counter() - start
         questions = [
@@ -154,49 +154,49 @@ def test_speller_is_built_fast_and_corrects_in_about_a_millisecond(library_home:
             speller.correct(q)
         per_question = (time.perf_counter() - start) / len(questions)
     finally:
-        index.close()
+        manifest.close()
     assert built < 1.0, built
     assert per_question < 0.005, per_question  # ~0.1-1 ms; generous for a busy machine
 
 
-def _index_with(tmp_path: Path, rows: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    from advisor.store.index import DocRow, Index
+def _manifest_with(tmp_path: Path, rows: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+    from advisor.store.sqlite_manifest import DocRow, SqliteManifest
 
-    index = Index(tmp_path / "index.sqlite3")
+    manifest = SqliteManifest(tmp_path / "index.sqlite3")
     for collection, texts in rows.items():
         doc = DocRow(collection, "doc", "doc.md", "Doc", "note", "library", "h", len(texts), 0.0)
-        index.commit_doc(doc, [(f"{collection}-{i}", i, t) for i, t in enumerate(texts)])
-    return index
+        manifest.commit_doc(doc, [(f"{collection}-{i}", i, t) for i, t in enumerate(texts)])
+    return manifest
 
 
 def test_speller_for_is_cached_and_rebuilt_when_the_library_changes(tmp_path: Path):
-    from advisor.store.index import DocRow
+    from advisor.store.sqlite_manifest import DocRow
 
-    index = _index_with(tmp_path, {"library": ["Quokkanomics explains everything."]})
-    first = speller_for(index)
-    assert speller_for(index) is first
+    manifest = _manifest_with(tmp_path, {"library": ["Quokkanomics explains everything."]})
+    first = speller_for(manifest)
+    assert speller_for(manifest) is first
     assert first.correct("quokanomics") == "quokkanomics"
     doc = DocRow("library", "doc2", "doc2.md", "Doc 2", "note", "library", "h2", 1, 0.0)
-    index.commit_doc(doc, [("library-x", 0, "Wombatonomy is new.")])
-    second = speller_for(index)
+    manifest.commit_doc(doc, [("library-x", 0, "Wombatonomy is new.")])
+    second = speller_for(manifest)
     assert second is not first
     assert second.correct("wombatonomi") == "wombatonomy"
     # a document replaced by one of the same size (its rowids may come back) still counts
     doc2 = DocRow("library", "doc2", "doc2.md", "Doc 2", "note", "library", "h3", 1, 0.0)
-    index.commit_doc(doc2, [("library-y", 0, "Platypusonomy replaces it.")])
-    third = speller_for(index)
+    manifest.commit_doc(doc2, [("library-y", 0, "Platypusonomy replaces it.")])
+    third = speller_for(manifest)
     assert third is not second
     assert third.correct("platypusonomi") == "platypusonomy"
-    index.close()
+    manifest.close()
 
 
 def test_a_users_own_words_never_shape_the_library_speller(tmp_path: Path):
-    index = _index_with(
+    manifest = _manifest_with(
         tmp_path,
         {"library": ["Passive income explained."], "user-alice": ["Zorbulant secret plans."]},
     )
-    assert speller_for(index).correct("zorbulan plans") == "zorbulan plans"
-    index.close()
+    assert speller_for(manifest).correct("zorbulan plans") == "zorbulan plans"
+    manifest.close()
 
 
 @pytest.mark.parametrize(

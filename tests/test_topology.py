@@ -187,9 +187,9 @@ def test_a_user_deleted_through_worker_b_is_gone_from_worker_a(
 
     assert poll(gone), "worker A still serves text of a user deleted through worker B"
     collection = user_collection("dana")
-    index = node_a.store.index
-    assert index.docs(collection) == [] and index.chunk_ids(collection) == set()
-    assert index.lexical([collection], "self-storage units euros rent", 5) == []
+    manifest = node_a.store.manifest
+    assert manifest.docs(collection) == [] and manifest.chunk_ids(collection) == set()
+    assert manifest.lexical([collection], "self-storage units euros rent", 5) == []
     assert node_a.store.vectors.all_ids(collection) == set()
     assert load_profile(cluster.a.settings, "dana") == Profile()
 
@@ -233,7 +233,7 @@ def test_an_ingest_killed_on_worker_a_loses_nothing_on_worker_b(
     path = note(tmp_path, "ledger.txt", ledger("oldversion", 3))
     node_a = Advisor(cluster.a.settings, embedder=embedder)
     assert not add_documents(node_a, user, [path]).errors
-    old_ids = node_a.store.index.chunk_ids(collection, "ledger.txt")
+    old_ids = node_a.store.manifest.chunk_ids(collection, "ledger.txt")
 
     path.write_text(ledger("newversion", 300))  # two of the store's 256-chunk batches
     marker = tmp_path / "batches"
@@ -258,8 +258,8 @@ def test_an_ingest_killed_on_worker_a_loses_nothing_on_worker_b(
     assert child.returncode == -signal.SIGKILL
 
     node_b = Advisor(cluster.b.settings, embedder=embedder)
-    index = node_b.store.index
-    assert index.chunk_ids(collection, "ledger.txt") == old_ids, "the old version, whole"
+    manifest = node_b.store.manifest
+    assert manifest.chunk_ids(collection, "ledger.txt") == old_ids, "the old version, whole"
     assert len(node_b.store.vectors.all_ids(collection) - old_ids) >= 256, "stray vectors"
     reply = ask(cluster.b, "Ledger oldversion entry 1 account", user=user)
     assert any("oldversion" in c["text"] for c in citations(reply))
@@ -274,8 +274,8 @@ def test_an_ingest_killed_on_worker_a_loses_nothing_on_worker_b(
         time.sleep(0.05)
     report = add_documents(node_b, user, [path])
     assert not report.errors and report.results[0].removed == len(old_ids)
-    new_ids = index.chunk_ids(collection, "ledger.txt")
-    row = index.doc(collection, "ledger.txt")
+    new_ids = manifest.chunk_ids(collection, "ledger.txt")
+    row = manifest.doc(collection, "ledger.txt")
     assert row is not None and row.n_chunks == len(new_ids) > 256
     assert node_b.store.vectors.all_ids(collection) == new_ids, "stray and old vectors swept"
     reply = ask(cluster.a, "Ledger newversion entry 5 account", user=user)
@@ -291,7 +291,7 @@ def test_two_workers_ingesting_the_same_file_at_once_leave_one_version(
     path = note(tmp_path, "ledger.txt", ledger("oldversion", 3))
     node_a = Advisor(cluster.a.settings, embedder=embedder)
     assert not add_documents(node_a, user, [path]).errors
-    old_ids = node_a.store.index.chunk_ids(collection)
+    old_ids = node_a.store.manifest.chunk_ids(collection)
 
     path.write_text(ledger("newversion", 40))
     chunking = {f"ADVISOR_{k.upper()}": str(v) for k, v in CHUNKING.items()}
@@ -316,11 +316,11 @@ def test_two_workers_ingesting_the_same_file_at_once_leave_one_version(
         _, err = proc.communicate(timeout=240)
         assert proc.returncode == 0, err
 
-    index = node_a.store.index
-    ids = index.chunk_ids(collection)
-    row = index.doc(collection, "ledger.txt")
+    manifest = node_a.store.manifest
+    ids = manifest.chunk_ids(collection)
+    row = manifest.doc(collection, "ledger.txt")
     assert row is not None and row.n_chunks == len(ids) and not ids & old_ids
-    assert [d.doc_id for d in index.docs(collection)] == ["ledger.txt"], "one document"
-    texts = [c.text for c in index.get(sorted(ids)).values()]
+    assert [d.doc_id for d in manifest.docs(collection)] == ["ledger.txt"], "one document"
+    texts = [c.text for c in manifest.get(sorted(ids)).values()]
     assert len(texts) == len(set(texts)) and all("newversion" in t for t in texts), "no duplicates"
     assert node_a.store.vectors.all_ids(collection) == ids, "Chroma holds that version only"

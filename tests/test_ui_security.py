@@ -117,14 +117,14 @@ def _file_data(path: str, name: str = "notes.txt") -> dict[str, Any]:
 
 
 def _bob_docs(advisor: Any) -> list[str]:
-    from advisor.store.index import Index
+    from advisor.store.sqlite_manifest import SqliteManifest
     from advisor.users.ids import user_collection
 
-    index = Index(advisor.settings.index_path)
+    manifest = SqliteManifest(advisor.settings.manifest_path)
     try:
-        return [row.source for row in index.docs(user_collection("bob"))]
+        return [row.source for row in manifest.docs(user_collection("bob"))]
     finally:
-        index.close()
+        manifest.close()
 
 
 def _hostile_paths(server_files: dict[str, Path]) -> list[str]:
@@ -188,14 +188,14 @@ def test_a_file_uploaded_through_the_upload_route_is_still_added(served, tmp_pat
     assert result.get("success"), result
     assert "1 passage" in json.dumps(result["output"])
     assert not Path(path).exists()  # the store has the text; Gradio's copy is gone
-    from advisor.store.index import Index
+    from advisor.store.sqlite_manifest import SqliteManifest
     from advisor.users.ids import user_collection
 
-    index = Index(advisor.settings.index_path)
+    manifest = SqliteManifest(advisor.settings.manifest_path)
     try:
-        assert [r.source for r in index.docs(user_collection("alice"))] == [note.name]
+        assert [r.source for r in manifest.docs(user_collection("alice"))] == [note.name]
     finally:
-        index.close()
+        manifest.close()
 
 
 HOSTILE_VALUES: list[Any] = [
@@ -217,11 +217,11 @@ def test_every_handler_answers_hostile_input_with_a_message_and_loses_nothing(
     deleted, no traceback reaches the server log, and the app still answers after."""
     caplog.set_level(logging.WARNING)
     url, advisor = served
-    from advisor.store.index import Index
+    from advisor.store.sqlite_manifest import SqliteManifest
 
-    index = Index(advisor.settings.index_path)
-    library_before = index.count("library")
-    index.close()
+    manifest = SqliteManifest(advisor.settings.manifest_path)
+    library_before = manifest.count("library")
+    manifest.close()
     deps = _dependencies(bob)
     assert len(deps) > 20
     for dep in deps:
@@ -233,11 +233,11 @@ def test_every_handler_answers_hostile_input_with_a_message_and_loses_nothing(
                 assert "Traceback" not in error and 'File "' not in error, error
     assert _bob_docs(advisor) == []
     assert Path("/etc/hostname").exists() or not Path("/etc").exists()
-    index = Index(advisor.settings.index_path)
+    manifest = SqliteManifest(advisor.settings.manifest_path)
     try:
-        assert index.count("library") == library_before
+        assert manifest.count("library") == library_before
     finally:
-        index.close()
+        manifest.close()
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err + caplog.text
     assert "passive" in _ask(bob, "What is passive income?").lower()

@@ -78,15 +78,15 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-
 
 def stored_everywhere(advisor: Advisor, collection: str, phrase: str) -> dict[str, object]:
     """Where a phrase can still be found: manifest, BM25 index, Chroma (text + ids)."""
-    index = advisor.store.index
-    ids = index.chunk_ids(collection)
-    texts = [r.text for r in index.get(sorted(ids)).values()]
+    manifest = advisor.store.manifest
+    ids = manifest.chunk_ids(collection)
+    texts = [r.text for r in manifest.get(sorted(ids)).values()]
     vector_ids = advisor.store.vectors.all_ids(collection)
     store = advisor.store.vectors.store(collection, create=False)
     chroma_texts = store.get(include=["documents"])["documents"] if store is not None else []
     return {
         "manifest": [t for t in texts if phrase in t],
-        "bm25": index.lexical([collection], phrase, 50),
+        "bm25": manifest.lexical([collection], phrase, 50),
         "vectors": sorted(vector_ids),
         "chroma_text": [t for t in chroma_texts if phrase in (t or "")],
     }
@@ -181,7 +181,7 @@ def test_invalid_user_ids_are_refused_everywhere(writable_advisor, tmp_path, cap
         code, _, err = cli(capsys, *args)
         assert code == 2 and err.startswith("error: invalid user id"), (args, err)
     assert stored() == before
-    assert writable_advisor.store.index.docs("user-x") == []
+    assert writable_advisor.store.manifest.docs("user-x") == []
     assert not (home.parent / "x").exists()
 
 
@@ -197,7 +197,7 @@ def test_re_adding_a_file_is_idempotent_and_a_changed_file_replaces_its_chunks(
     again = add_documents(backend, alice, [path])
     assert first.added == 1 and again.added == 0 and again.results[0].unchanged
     collection = user_collection(alice)
-    old_ids = backend.store.index.chunk_ids(collection)
+    old_ids = backend.store.manifest.chunk_ids(collection)
     path.write_text("New plan: I invest 350 a month in a tangerine index fund.\n")
     changed = add_documents(backend, alice, [path])
     assert (changed.added, changed.removed) == (1, 1)
@@ -223,7 +223,7 @@ def test_deleting_a_document_removes_its_text_and_embeddings(backend, users, tmp
         ],
     )
     collection = user_collection(alice)
-    ids = backend.store.index.chunk_ids(collection, "vault.txt")
+    ids = backend.store.manifest.chunk_ids(collection, "vault.txt")
     assert ids and stored_everywhere(backend, collection, "Marigold")["chroma_text"]
     assert delete_document(backend, alice, "vault.txt") == len(ids)
     for where, found in stored_everywhere(backend, collection, "Marigold").items():
@@ -280,7 +280,7 @@ def test_deleting_a_user_removes_documents_vectors_profile_and_history(
     assert (folder / "profile.json").exists()
     (folder / "history.jsonl").write_text('{"role": "user", "content": "hi"}\n')
     (folder / "uploads").mkdir()
-    library_before = backend.store.index.count(LIBRARY)
+    library_before = backend.store.manifest.count(LIBRARY)
     code, out, _ = cli(capsys, "users", "list", "--json")
     listed = {row["user"]: row for row in json.loads(out)}
     assert listed[alice] == {"user": alice, "documents": 1, "chunks": 1, "profile": True}
@@ -290,8 +290,8 @@ def test_deleting_a_user_removes_documents_vectors_profile_and_history(
     assert not folder.exists()
     assert load_profile(backend.settings, alice) == Profile()
     collection = user_collection(alice)
-    assert backend.store.index.docs(collection) == []
-    assert backend.store.index.chunk_ids(collection) == set()
+    assert backend.store.manifest.docs(collection) == []
+    assert backend.store.manifest.chunk_ids(collection) == set()
     fresh = Advisor(backend.settings, embedder=backend.embedder)
     assert fresh.store.vectors.store(collection, create=False) is None
     assert stored_everywhere(backend, collection, "Marigold") == {
@@ -303,7 +303,7 @@ def test_deleting_a_user_removes_documents_vectors_profile_and_history(
     assert all(SECRET not in p.text for p in backend.search(SECRET, user=alice, k=50))
     assert alice not in list_users(backend) and bob in list_users(backend)
     assert backend.search("bees honey", user=bob, k=1)[0].doc_id == "bees.txt"
-    assert backend.store.index.count(LIBRARY) == library_before
+    assert backend.store.manifest.count(LIBRARY) == library_before
     code, _, err = cli(capsys, "users", "delete", alice, "--yes")
     assert code == 2 and f"no user '{alice}'" in err
     # the same id can start again from nothing, seen by both workers
@@ -329,9 +329,10 @@ def test_deleted_text_is_not_left_behind_in_the_index_files(backend, users, tmp_
 
 
 def files_holding(home: Path, phrase: str) -> list[str]:
-    """Index files whose raw bytes contain ``phrase``. Read in another process: closing
-    any handle on a SQLite file drops this process's POSIX locks on it, which would
-    leave the open connections here blind to other processes' writes."""
+    """The manifest's files (``index.sqlite3*``) whose raw bytes contain ``phrase``. Read
+    in another process: closing any handle on a SQLite file drops this process's POSIX
+    locks on it, which would leave the open connections here blind to other processes'
+    writes."""
     script = (
         "import sys, pathlib; home, phrase = pathlib.Path(sys.argv[1]), sys.argv[2].encode()\n"
         "print('\\n'.join(p.name for p in home.glob('index.sqlite3*')"
@@ -369,11 +370,11 @@ a = Advisor()
 print(json.dumps({{
     "secret": [p.text for p in a.search({SECRET!r}, user={alice!r}, k=50) if "Marigold" in p.text],
     "bees": a.search("I keep bees", user={alice!r}, k=1)[0].doc_id,
-    "alice_docs": [d.doc_id for d in a.store.index.docs(user_collection({alice!r}))],
+    "alice_docs": [d.doc_id for d in a.store.manifest.docs(user_collection({alice!r}))],
     "alice_vectors": len(a.store.vectors.all_ids(user_collection({alice!r}))),
-    "bob_docs": len(a.store.index.docs(user_collection({bob!r}))),
+    "bob_docs": len(a.store.manifest.docs(user_collection({bob!r}))),
     "bob_collection": a.store.vectors.store(user_collection({bob!r}), create=False) is not None,
-    "library": a.store.index.count("library"),
+    "library": a.store.manifest.count("library"),
 }}))
 """
     done = subprocess.run(
@@ -388,7 +389,7 @@ print(json.dumps({{
         "alice_vectors": 1,
         "bob_docs": 0,
         "bob_collection": False,
-        "library": backend.store.index.count(LIBRARY),
+        "library": backend.store.manifest.count(LIBRARY),
     }
 
 
@@ -397,10 +398,10 @@ print(json.dumps({{
 
 def test_a_users_ingest_cannot_change_or_delete_library_chunks(backend, users, tmp_path):
     alice, _ = users
-    index = backend.store.index
-    library_docs = index.docs(LIBRARY)
-    library_ids = index.chunk_ids(LIBRARY)
-    library_rows = index.get(sorted(library_ids))
+    manifest = backend.store.manifest
+    library_docs = manifest.docs(LIBRARY)
+    library_ids = manifest.chunk_ids(LIBRARY)
+    library_rows = manifest.get(sorted(library_ids))
     library_vectors = backend.store.vectors.all_ids(LIBRARY)
     # the same file name and text as a library article, and a chunk's exact text
     article = backend.settings.corpus_dir / library_docs[0].source
@@ -409,7 +410,7 @@ def test_a_users_ingest_cannot_change_or_delete_library_chunks(backend, users, t
     same = write(tmp_path, "same.txt", passage)
     report = add_documents(backend, alice, [copy, same], prune=True)
     assert not report.errors and report.added > 0
-    mine = index.chunk_ids(user_collection(alice))
+    mine = manifest.chunk_ids(user_collection(alice))
     assert mine.isdisjoint(library_ids)
     hits = backend.search(passage[:300], user=alice, k=10)
     assert {"user", "library"} <= {p.origin for p in hits}
@@ -417,8 +418,8 @@ def test_a_users_ingest_cannot_change_or_delete_library_chunks(backend, users, t
         delete_document(backend, alice, "nonexistent-article.md")
     delete_document(backend, alice, article.name)
     delete_user(backend, alice)
-    assert index.docs(LIBRARY) == library_docs
-    assert index.get(sorted(library_ids)) == library_rows
+    assert manifest.docs(LIBRARY) == library_docs
+    assert manifest.get(sorted(library_ids)) == library_rows
     assert backend.store.vectors.all_ids(LIBRARY) == library_vectors
 
 
@@ -440,8 +441,8 @@ def test_instructions_inside_a_document_are_stored_as_data_and_change_nothing(
     add_documents(backend, alice, [write(tmp_path, "plan.txt", INJECTION)])
     stored = " ".join(
         r.text
-        for r in backend.store.index.get(
-            sorted(backend.store.index.chunk_ids(user_collection(alice)))
+        for r in backend.store.manifest.get(
+            sorted(backend.store.manifest.chunk_ids(user_collection(alice)))
         ).values()
     )
     assert "ignore previous instructions" in stored and "attacker@example.com" in stored
@@ -551,7 +552,7 @@ def test_distinct_file_names_never_replace_each_other(writable_advisor, tmp_path
 def test_deleting_a_user_leaves_no_search_index_word_of_their_text(backend, users, tmp_path):
     alice, bob = users
     token = f"q{uuid.uuid4().hex[:12]}"
-    # twelve digits: a five-digit number turned up inside the index's hex digests (chunk
+    # twelve digits: a five-digit number turned up inside the manifest's hex digests (chunk
     # ids, sentence-vector keys) about once in twenty runs, where it was no trace of alice
     number = str(10**11 + uuid.uuid4().int % (9 * 10**11))
     add_documents(
@@ -562,7 +563,7 @@ def test_deleting_a_user_leaves_no_search_index_word_of_their_text(backend, user
     add_documents(backend, bob, [write(tmp_path / "b", "bees.txt", "I keep bees.\n" * 40)])
     assert files_holding(backend.settings.home, token) != []
     # this process's reader would keep its snapshot (the text it may still see) alive
-    backend.store.index.close()
+    backend.store.manifest.close()
     code, _, err = cli_run(["users", "delete", alice, "--yes"], backend.settings.home)
     assert code == 0, err
     assert files_holding(backend.settings.home, token) == []
@@ -618,7 +619,7 @@ def test_a_destructive_command_without_a_terminal_refuses_unless_told_yes(
 ):
     home = writable_advisor.settings.home
     add_documents(writable_advisor, "alice", [write(tmp_path, "vault.txt", SECRET + "\n")])
-    writable_advisor.store.index.close()
+    writable_advisor.store.manifest.close()
     before = sorted(d.doc_id for d in list_documents(writable_advisor, "alice"))
     code, out, err = cli_run(args, home, stdin="n\n")
     assert code == 2
@@ -631,7 +632,7 @@ def test_a_destructive_command_without_a_terminal_refuses_unless_told_yes(
 def test_answering_no_at_the_terminal_keeps_everything(writable_advisor, tmp_path):
     home = writable_advisor.settings.home
     add_documents(writable_advisor, "bob", [write(tmp_path, "boat.txt", "I rent my boat.\n")])
-    writable_advisor.store.index.close()
+    writable_advisor.store.manifest.close()
     code, out, _ = cli_run(["users", "delete", "bob"], home, stdin="n\n", tty=True)
     assert code == 1, out
     assert "Delete every document" in out and "nothing deleted" in out

@@ -111,7 +111,7 @@ class Advisor:
     def guard(self) -> Guard:
         from advisor.retrieval.sentence_vectors import SentenceVectors
 
-        return Guard(self.embedder, vectors=SentenceVectors(self.store.index, self.embedder))
+        return Guard(self.embedder, vectors=SentenceVectors(self.store.manifest, self.embedder))
 
     def engine(self, spec: str | None = None) -> Engine:
         if spec is None and self._engine is not None:
@@ -203,7 +203,7 @@ class Advisor:
             yield reply
             chat: Reason = "small_talk"
             return Answer(answer=reply, engine=chat, reason=chat, question=question, route=chat)
-        if self.store.index.count(LIBRARY) == 0:
+        if self.store.manifest.count(LIBRARY) == 0:
             raise NotFoundError(
                 "the library is empty: the source articles have not been ingested yet",
                 cli_hint="run `advisor ingest` first",
@@ -229,12 +229,14 @@ class Advisor:
             return declined
         if plan.route is not None:
             worked = dispatch.work(
-                plan, question, read.known, passages, index=self.store.index, user=user
+                plan, question, read.known, passages, manifest=self.store.manifest, user=user
             )
             if worked is not None:
                 return (yield from self._worked(worked, read, primary, turns))
         if suggest and recommender.has_facts(read.profile):
-            text, cited = recommender.answer_for(read.profile, user=user, index=self.store.index)
+            text, cited = recommender.answer_for(
+                read.profile, user=user, manifest=self.store.manifest
+            )
             if read.facts:
                 text = f"Understood: {describe_facts(read.facts)}.\n\n{text}"
             yield text
@@ -294,7 +296,7 @@ class Advisor:
         facts = extract_facts(question)
         if facts:
             profile = {**(profile or {}), **facts}
-        spelt = speller_for(self.store.index).correct(question)
+        spelt = speller_for(self.store.manifest).correct(question)
         standalone = chosen.condense(spelt, turns) or condense(spelt, turns)
         vector = self.embedder.embed([standalone])[0]
         return Reading(spelt, standalone, vector, facts, profile, known)

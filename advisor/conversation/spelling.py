@@ -185,14 +185,14 @@ def _match_case(
     return replacement
 
 
-# -- one speller per index -----------------------------------------------------------
+# -- one speller per manifest --------------------------------------------------------
 _spellers: dict[tuple[str, str], tuple[tuple[int, str], Speller]] = {}
 _lock = threading.Lock()
 
 
-def speller_for(index: Manifest, collection: str | None = None) -> Speller:
+def speller_for(manifest: Manifest, collection: str | None = None) -> Speller:
     """The speller built from the words of ``collection`` (the library by default) in
-    ``index``, built on first use and rebuilt when the collection changes.
+    ``manifest``, built on first use and rebuilt when the collection changes.
 
     Only the shared library's words are used: a user's own documents never shape
     another user's corrected question."""
@@ -200,13 +200,13 @@ def speller_for(index: Manifest, collection: str | None = None) -> Speller:
         from advisor.store import LIBRARY
 
         collection = LIBRARY
-    version = index.version(collection)
-    key = (index.name, collection)
+    version = manifest.version(collection)
+    key = (manifest.name, collection)
     with _lock:
         cached = _spellers.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]
-        texts = index.texts(collection)
+        texts = manifest.texts(collection)
         speller = Speller.from_texts(texts)
         _spellers[key] = (version, speller)
         return speller

@@ -121,8 +121,9 @@ class Settings(BaseSettings):
         return self.home / "chroma"
 
     @property
-    def index_path(self) -> Path:
-        """The SQLite file of the default backend (``sqlite:///PATH`` may move it)."""
+    def manifest_path(self) -> Path:
+        """The SQLite file of the default manifest backend, ``index.sqlite3`` as it always
+        was (``sqlite:///PATH`` may move it)."""
         if self.database_url and self.database_url.lower().startswith("sqlite:///"):
             return Path(self.database_url[len("sqlite:///") :])
         return self.home / "index.sqlite3"

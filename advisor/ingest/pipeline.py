@@ -90,7 +90,7 @@ def ingest_files(
             result = store.put_document(collection, doc, chunks, origin=origin)
             report.results.append(result)
             if collection == LIBRARY and not result.unchanged:
-                SentenceVectors(store.index, store.embedder).warm([c.text for c in chunks])
+                SentenceVectors(store.manifest, store.embedder).warm([c.text for c in chunks])
                 warm_guard = True
             if progress:
                 progress(path.name, len(chunks))
@@ -105,9 +105,9 @@ def ingest_files(
         from advisor.guard.scope import anchor_texts
 
         texts = anchor_texts()
-        SentenceVectors(store.index, store.embedder).embed(texts, [True] * len(texts))
+        SentenceVectors(store.manifest, store.embedder).embed(texts, [True] * len(texts))
     if prune:
-        for row in store.index.docs(collection):
+        for row in store.manifest.docs(collection):
             if row.doc_id not in seen:
                 store.delete_document(collection, row.doc_id)
                 report.pruned.append(row.doc_id)

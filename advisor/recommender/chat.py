@@ -30,7 +30,7 @@ def _why(scored: Scored) -> str:
 
 
 def quote_passage(
-    quote: SourceQuote, index: Manifest | None, *, fallback_id: str | None = None
+    quote: SourceQuote, manifest: Manifest | None, *, fallback_id: str | None = None
 ) -> Passage:
     """The stored library chunk that holds ``quote`` (so the citation shows its
     article), or the quote itself, under its article's title, when the library does
@@ -39,10 +39,10 @@ def quote_passage(
 
     from advisor.core.answers import Passage
 
-    if index is not None:
+    if manifest is not None:
         from advisor.store import LIBRARY
 
-        rows = index.get(sorted(index.chunk_ids(LIBRARY, quote.source)))
+        rows = manifest.get(sorted(manifest.chunk_ids(LIBRARY, quote.source)))
         for row in sorted(rows.values(), key=lambda r: r.ord):
             if quote.text in row.text:
                 return Passage(
@@ -111,7 +111,7 @@ def answer_for(
     *,
     user: str | None = None,
     top: int = 3,
-    index: Manifest | None = None,
+    manifest: Manifest | None = None,
 ) -> tuple[str, list[Passage]]:
     """A chat answer to "which streams suit me?": the ranked streams with a one-line why
     and a quoted, numbered source each, then the facts that would change it."""
@@ -134,7 +134,7 @@ def answer_for(
     for i, s in enumerate(result.suggestions, start=1):
         scored = by_id[s.stream]
         quote = s.citations[0]
-        passages.append(quote_passage(quote, index, fallback_id=f"stream:{scored.stream.id}"))
+        passages.append(quote_passage(quote, manifest, fallback_id=f"stream:{scored.stream.id}"))
         lines.append("")
         lines.append(f"{i}. {s.name} (fit {fit(s.score)}/100). {_why(scored)}.")
         lines.append(f"   “{quote.text}” [{len(passages)}]")

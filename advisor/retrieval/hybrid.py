@@ -34,7 +34,7 @@ class Retriever:
     def __init__(self, store: Store, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-        self.sentences = SentenceVectors(store.index, embedder)
+        self.sentences = SentenceVectors(store.manifest, embedder)
 
     def search(
         self,
@@ -52,8 +52,8 @@ class Retriever:
         for name in collections:
             dense.extend(self.store.vectors.query(name, vector.tolist(), depth))
         dense.sort(key=lambda pair: -pair[1])
-        lexical = self.store.index.lexical(collections, query, depth)
-        rows = self.store.index.get(list(dict.fromkeys([i for i, _ in dense] + lexical)))
+        lexical = self.store.manifest.lexical(collections, query, depth)
+        rows = self.store.manifest.get(list(dict.fromkeys([i for i, _ in dense] + lexical)))
         wanted = set(collections)
         dense_ids = [i for i, _ in dense if i in rows and rows[i].collection in wanted]
         lexical = [i for i in lexical if i in rows]

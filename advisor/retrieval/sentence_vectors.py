@@ -1,4 +1,4 @@
-"""Embeddings of library sentences kept beside the index, so a new process (a first
+"""Embeddings of library sentences kept beside the manifest, so a new process (a first
 ``advisor ask``) does not re-embed the sentences the rerank and the grounded engine
 score. Only library text is kept: users' sentences stay in memory, so deleting a
 user's document leaves no embedding of it behind."""
@@ -14,8 +14,8 @@ from advisor.store.manifest import Manifest
 
 
 class SentenceVectors:
-    def __init__(self, index: Manifest, embedder: Embedder) -> None:
-        self.index = index
+    def __init__(self, manifest: Manifest, embedder: Embedder) -> None:
+        self.manifest = manifest
         self.embedder = embedder
 
     def _key(self, text: str) -> str:
@@ -26,7 +26,7 @@ class SentenceVectors:
         if not texts:
             return np.zeros((0, self.embedder.dimension), dtype=np.float32)
         keys = [self._key(t) if p else "" for t, p in zip(texts, persist, strict=True)]
-        stored = self.index.sentence_vectors([k for k in keys if k])
+        stored = self.manifest.sentence_vectors([k for k in keys if k])
         dim = self.embedder.dimension
         out = np.zeros((len(texts), dim), dtype=np.float32)
         todo: list[int] = []
@@ -44,7 +44,7 @@ class SentenceVectors:
             fresh = self.embedder.embed([texts[i] for i in todo])
             out[todo] = fresh
             new = [(keys[i], fresh[j].astype(np.float32).tobytes()) for j, i in enumerate(todo)]
-            self.index.put_sentence_vectors([(k, v) for k, v in new if k])
+            self.manifest.put_sentence_vectors([(k, v) for k, v in new if k])
         return out
 
     def warm(self, chunk_texts: list[str]) -> None:

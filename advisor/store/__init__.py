@@ -36,19 +36,19 @@ class Store:
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.index: Manifest = open_manifest(settings)
+        self.manifest: Manifest = open_manifest(settings)
         self.vectors = VectorStore(embedder, path=settings.chroma_dir, url=settings.chroma_url)
 
     def sweep(self) -> int:
         """Finish what an interrupted write left: drop uncommitted vectors. (On
         PostgreSQL only entries whose writer is gone are taken, by any worker.)"""
         swept = 0
-        for token, collection, ids in self.index.pending():
-            committed = set(self.index.get(ids))
+        for token, collection, ids in self.manifest.pending():
+            committed = set(self.manifest.get(ids))
             stale = [i for i in ids if i not in committed]
             self.vectors.delete(collection, stale)
             swept += len(stale)
-            self.index.end_pending(token)
+            self.manifest.end_pending(token)
         return swept
 
     def _write_vectors(
@@ -70,9 +70,9 @@ class Store:
         self, collection: str, doc: Document, chunks: list[Chunk], *, origin: str
     ) -> PutResult:
         """Make ``chunks`` the document's content, atomically as seen by readers."""
-        current = self.index.doc(collection, doc.doc_id)
+        current = self.manifest.doc(collection, doc.doc_id)
         new_ids = [c.id for c in chunks]
-        committed = self.index.chunk_ids(collection, doc.doc_id)
+        committed = self.manifest.chunk_ids(collection, doc.doc_id)
         if (
             current is not None
             and current.content_hash == doc.content_hash
@@ -87,7 +87,7 @@ class Store:
             return PutResult(doc.doc_id, len(missing), 0, unchanged=False)
         to_add = [c for c in chunks if c.id not in committed]
         gone = committed - set(new_ids)
-        token = self.index.begin_pending(collection, [c.id for c in to_add] + sorted(gone))
+        token = self.manifest.begin_pending(collection, [c.id for c in to_add] + sorted(gone))
         self._write_vectors(collection, doc, to_add, origin)
         row = DocRow(
             collection=collection,
@@ -100,23 +100,23 @@ class Store:
             n_chunks=len(chunks),
             added_at=current.added_at if current else time.time(),
         )
-        dropped = self.index.commit_doc(row, [(c.id, c.ord, c.text) for c in chunks])
+        dropped = self.manifest.commit_doc(row, [(c.id, c.ord, c.text) for c in chunks])
         self.vectors.delete(collection, sorted(dropped))
-        self.index.end_pending(token)
+        self.manifest.end_pending(token)
         return PutResult(doc.doc_id, len(to_add), len(dropped), unchanged=False)
 
     def delete_document(self, collection: str, doc_id: str) -> int:
-        ids = sorted(self.index.chunk_ids(collection, doc_id))
-        token = self.index.begin_pending(collection, ids)
-        self.index.delete_doc(collection, doc_id)
+        ids = sorted(self.manifest.chunk_ids(collection, doc_id))
+        token = self.manifest.begin_pending(collection, ids)
+        self.manifest.delete_doc(collection, doc_id)
         self.vectors.delete(collection, ids)
-        self.index.end_pending(token)
+        self.manifest.end_pending(token)
         return len(ids)
 
     def drop_collection(self, collection: str) -> int:
-        ids = sorted(self.index.chunk_ids(collection))
-        token = self.index.begin_pending(collection, ids)
-        self.index.delete_collection(collection)
+        ids = sorted(self.manifest.chunk_ids(collection))
+        token = self.manifest.begin_pending(collection, ids)
+        self.manifest.delete_collection(collection)
         self.vectors.drop(collection)
-        self.index.end_pending(token)
+        self.manifest.end_pending(token)
         return len(ids)

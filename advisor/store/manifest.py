@@ -1,7 +1,7 @@
 """The manifest interface, and the backend chosen by ``ADVISOR_DATABASE_URL``.
 
-One small interface, one module per backend: :mod:`advisor.store.index` (SQLite in
-``ADVISOR_HOME``, the zero-configuration default) and :mod:`advisor.store.postgres`
+One small interface, one module per backend: :mod:`advisor.store.sqlite_manifest` (SQLite in
+``ADVISOR_HOME``, the zero-configuration default) and :mod:`advisor.store.pg_manifest`
 (PostgreSQL, so many stateless workers share one manifest, lexical index, sentence
 cache, profiles and user list). Both make a document's new version visible in one
 transaction and keep a journal of vectors written before their commit.
@@ -51,10 +51,10 @@ def open_manifest(settings: Settings) -> Manifest:
     """The SQLite file in ADVISOR_HOME, or PostgreSQL when ADVISOR_DATABASE_URL names it
     (migrated to the current schema on first use in this process)."""
     if settings.uses_postgres:
-        from advisor.store.postgres import PostgresIndex
+        from advisor.store.pg_manifest import PostgresManifest
 
         assert settings.database_url is not None
-        return PostgresIndex(settings.database_url)
-    from advisor.store.index import Index
+        return PostgresManifest(settings.database_url)
+    from advisor.store.sqlite_manifest import SqliteManifest
 
-    return Index(settings.index_path)
+    return SqliteManifest(settings.manifest_path)

@@ -1,4 +1,4 @@
-"""The PostgreSQL connection pool and schema for :mod:`advisor.store.postgres`: one
+"""The PostgreSQL connection pool and schema for :mod:`advisor.store.pg_manifest`: one
 SQLAlchemy engine per database per process, database errors as one line, and the
 Alembic upgrade (``advisor/store/migrations``) run once per process under an advisory
 lock. SQLAlchemy and psycopg are imported only when PostgreSQL is configured."""

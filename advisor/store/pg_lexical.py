@@ -1,6 +1,6 @@
 """PostgreSQL full-text search ranked BM25-like: each matching term adds its IDF times
 ``ts_rank``, and terms found in ``COMMON_DF`` chunks or more are left out, as on
-SQLite (:meth:`advisor.store.postgres.PostgresIndex.lexical`)."""
+SQLite (:meth:`advisor.store.pg_manifest.PostgresManifest.lexical`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The tables beside the PostgreSQL manifest: the sentence-vector cache and the users'
-profiles, as a part of :class:`advisor.store.postgres.PostgresIndex` (moved out of it
+profiles, as a part of :class:`advisor.store.pg_manifest.PostgresManifest` (moved out of it
 whole, to keep each module short)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 
 class SideTables:
-    """Reads and writes through the index's ``_read`` and ``_write``."""
+    """Reads and writes through the manifest's ``_read`` and ``_write``."""
 
     if TYPE_CHECKING:
 

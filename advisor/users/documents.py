@@ -41,10 +41,10 @@ def user_dir(advisor: Advisor, user: str) -> Path:
     return path
 
 
-def _index(advisor: Advisor) -> Manifest:
+def _manifest(advisor: Advisor) -> Manifest:
     """The manifest; listing needs only the database, so don't load the embedding model."""
     if "store" in vars(advisor):
-        return advisor.store.index
+        return advisor.store.manifest
     return open_manifest(advisor.settings)
 
 
@@ -82,18 +82,18 @@ def add_documents(
 
 
 def list_documents(advisor: Advisor, user: str) -> list[DocRow]:
-    return _index(advisor).docs(user_collection(user))
+    return _manifest(advisor).docs(user_collection(user))
 
 
-def _find(index: Manifest, collection: str, user: str, doc: str) -> DocRow:
+def _find(manifest: Manifest, collection: str, user: str, doc: str) -> DocRow:
     """A document by its id, or by the file name it was added from."""
     for candidate in dict.fromkeys([doc, slug(doc), slug(Path(doc).name)]):
         if not candidate.isascii():  # ids are slugs; SQLite refuses lone surrogates
             continue
-        row = index.doc(collection, candidate)
+        row = manifest.doc(collection, candidate)
         if row is not None:
             return row
-    for row in index.docs(collection):  # the file name as it was added
+    for row in manifest.docs(collection):  # the file name as it was added
         if row.source == doc:
             return row
     raise NotFoundError(
@@ -105,10 +105,10 @@ def _find(index: Manifest, collection: str, user: str, doc: str) -> DocRow:
 def delete_document(advisor: Advisor, user: str, doc_id: str) -> int:
     """Remove every chunk and vector of one document; returns the chunks removed."""
     collection = user_collection(user)
-    row = _find(advisor.store.index, collection, user, doc_id)
+    row = _find(advisor.store.manifest, collection, user, doc_id)
     advisor.store.sweep()
     removed = advisor.store.delete_document(collection, row.doc_id)
-    advisor.store.index.forget_deleted()
+    advisor.store.manifest.forget_deleted()
     return removed
 
 
@@ -132,7 +132,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
     except EmbeddingMismatchError:  # built with another model: still theirs to delete
         has_vectors = True
     if not (
-        store.index.docs(collection)
+        store.manifest.docs(collection)
         or folder.exists()
         or has_vectors
         or has_profile(advisor.settings, user)
@@ -142,7 +142,7 @@ def delete_user(advisor: Advisor, user: str) -> None:
         raise NotFoundError(f"no user {user!r}: nothing is stored for that id")
     store.sweep()
     store.drop_collection(collection)
-    store.index.forget_deleted()
+    store.manifest.forget_deleted()
     uploads.discard_user(advisor.settings, user)  # files uploaded in the UI, not added yet
     if not advisor.settings.chroma_url:  # Chroma leaves the collection's folder behind
         sweep_orphan_segments(advisor.settings.chroma_dir)
@@ -160,17 +160,17 @@ def list_users(advisor: Advisor) -> list[str]:
     """Users that have a folder (anyone who added documents or saved a profile), or on
     PostgreSQL, documents or a profile in the shared database."""
     if advisor.settings.uses_postgres:
-        from advisor.store.postgres import PostgresIndex
+        from advisor.store.pg_manifest import PostgresManifest
 
-        index = _index(advisor)
-        assert isinstance(index, PostgresIndex)
+        manifest = _manifest(advisor)
+        assert isinstance(manifest, PostgresManifest)
         from advisor.users.feedback import feedback_users
 
-        found = {c.removeprefix("user-") for c in index.user_collections()}
-        return sorted(found | set(index.profile_users()) | set(feedback_users(advisor.settings)))
+        found = {c.removeprefix("user-") for c in manifest.user_collections()}
+        return sorted(found | set(manifest.profile_users()) | set(feedback_users(advisor.settings)))
     out = []
     for entry in user_folders(advisor.settings.users_dir):
         # an empty folder is what an ingest killed before its commit leaves: no user
-        if any(entry.iterdir()) or _index(advisor).docs(user_collection(entry.name)):
+        if any(entry.iterdir()) or _manifest(advisor).docs(user_collection(entry.name)):
             out.append(entry.name)
     return out

@@ -88,10 +88,10 @@ def _shared(settings: Settings) -> Any:
     """The PostgreSQL manifest when ADVISOR_DATABASE_URL names one, else None (files)."""
     if not settings.uses_postgres:
         return None
-    from advisor.store.postgres import PostgresIndex
+    from advisor.store.pg_manifest import PostgresManifest
 
     assert settings.database_url is not None
-    return PostgresIndex(settings.database_url)
+    return PostgresManifest(settings.database_url)
 
 
 def feedback_path(settings: Settings, user: str) -> Path:

@@ -151,7 +151,7 @@ def compare(
     found: Sequence[Mention],
     catalog: Catalog,
     profile: dict[str, Any] | None = None,
-    index: Manifest | None = None,
+    manifest: Manifest | None = None,
     citer: Citer | None = None,
 ) -> Worked:
     """The side-by-side of the streams ``found`` in ``text`` (at most four)."""
@@ -162,7 +162,7 @@ def compare(
     quotes: list[str] = []
     for side, stream in zip(sides, streams, strict=True):
         quote = best_quote(stream)
-        side.quote, side.citation = quote.text, citer.cite(quote_passage(quote, index))
+        side.quote, side.citation = quote.text, citer.cite(quote_passage(quote, manifest))
         quotes.append(f"- {stream.name}: {quoted(quote.text, side.citation)}")
     missing = [m.phrase for m in found if not m.stream]
     parts = [_table(sides), "\n".join(quotes)]

@@ -25,7 +25,7 @@ def work(
     profile: dict[str, Any] | None,
     passages: Sequence[Passage],
     *,
-    index: Manifest | None = None,
+    manifest: Manifest | None = None,
     user: str | None = None,
 ) -> Worked | None:
     """``profile`` is what was known before this message (the saved or given profile);
@@ -50,7 +50,7 @@ def work(
             subject = [m.stream for m in mentions(passive.asks_passivity(text) or "") if m.stream]
             if not subject:
                 return None
-            worked = passive.from_catalog(catalog.get(subject[0]), citer, index)
+            worked = passive.from_catalog(catalog.get(subject[0]), citer, manifest)
         return worked
     if plan.route == "calculation":
         stream = catalog.get(streams[0]) if streams else None
@@ -59,9 +59,9 @@ def work(
             worked.passages = citer.passages
         return worked
     if plan.route == "comparison":
-        return compare(text, plan.found, catalog, after, index, citer)
+        return compare(text, plan.found, catalog, after, manifest, citer)
     if plan.route == "preference":
         if not plan.facts:  # a wish for less hassle, with no figure to save
             return least_effort(before)
-        return update(plan.facts, before, user=user, index=index)
+        return update(plan.facts, before, user=user, manifest=manifest)
     return None

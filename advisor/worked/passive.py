@@ -115,7 +115,7 @@ def from_figures(text: str, numbers: Numbers, citer: Citer) -> Worked | None:
     )
 
 
-def from_catalog(stream: Stream, citer: Citer, index: Manifest | None) -> Worked:
+def from_catalog(stream: Stream, citer: Citer, manifest: Manifest | None) -> Worked:
     """The verdict the catalog gives a stream, with its hours and a quote."""
     hours = stream.hours_per_week
     quote = best_quote(stream)
@@ -124,6 +124,6 @@ def from_catalog(stream: Stream, citer: Citer, index: Manifest | None) -> Worked
         f"{hours.typical:g} hours a week at a comfortable pace (at least {hours.min:g}), "
         f"{stream.setup_effort} setup effort, first income after about "
         f"{plural(stream.months_to_first_income, 'month')}.\n\n"
-        f"{quoted(quote.text, citer.cite(quote_passage(quote, index)))}\n\n{stream.notes}"
+        f"{quoted(quote.text, citer.cite(quote_passage(quote, manifest)))}\n\n{stream.notes}"
     ).strip()
     return Worked("passivity", text, "catalog", passages=citer.passages)

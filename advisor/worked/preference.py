@@ -168,7 +168,7 @@ def update(
     before: dict[str, Any],
     *,
     user: str | None = None,
-    index: Manifest | None = None,
+    manifest: Manifest | None = None,
 ) -> Worked:
     """Say what changed, what moved in the ranking and why, then the new ranking."""
     from advisor.recommender import answer_for
@@ -187,7 +187,7 @@ def update(
         head += "\n\nWhat moved in your ranking:\n" + "\n".join(moved)
     else:
         head += "\n\nYour top streams stay the same with this change."
-    text, passages = answer_for(after, user=user, index=index)
+    text, passages = answer_for(after, user=user, manifest=manifest)
     worked = Worked("preference", f"{head}\n\n{text}", "recommender", passages=list(passages))
     worked.facts = facts
     return worked

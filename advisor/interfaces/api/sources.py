@@ -67,7 +67,7 @@ def find_passage(advisor: Advisor, passage_id: str, user: str | None) -> SourceP
 
     if not _CHUNK_ID.fullmatch(passage_id):
         raise _not_found()
-    row = advisor.store.index.get([passage_id]).get(passage_id)
+    row = advisor.store.manifest.get([passage_id]).get(passage_id)
     allowed = {LIBRARY} | ({user_collection(user)} if user else set())
     if row is None or row.collection not in allowed:
         raise _not_found()

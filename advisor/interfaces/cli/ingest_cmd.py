@@ -56,7 +56,7 @@ def would_prune(advisor: Any, collection: str, files: list[Path]) -> list[str]:
 
     named = {f.name for f in files} | {slug(f.name) for f in files}
     return sorted(
-        row.doc_id for row in advisor.store.index.docs(collection) if row.doc_id not in named
+        row.doc_id for row in advisor.store.manifest.docs(collection) if row.doc_id not in named
     )
 
 

@@ -1,4 +1,4 @@
-"""The SQLite index's tables (manifest, FTS5, pending journal, sentence vectors) and
+"""The SQLite manifest's tables (documents and chunks, FTS5, pending journal, sentence vectors) and
 the migration that names the journal's token."""
 
 SCHEMA = """

@@ -55,7 +55,7 @@ _DOC_LOCK_CLASS = 1718
 SWEEP_BATCH = 4
 
 
-class PostgresIndex(SideTables):
+class PostgresManifest(SideTables):
     """The :class:`~advisor.store.manifest.Manifest` on a PostgreSQL database."""
 
     def __init__(self, url: str) -> None:

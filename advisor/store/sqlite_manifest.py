@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from advisor.core.errors import StoreError
-from advisor.store.index_schema import NAMED_TOKEN, SCHEMA
 from advisor.store.rows import COMMON_DF, ChunkRow, DocRow, fts_terms
+from advisor.store.sqlite_manifest_schema import NAMED_TOKEN, SCHEMA
 from advisor.store.sqlite_pool import ConnectionPool
 
 
@@ -47,7 +47,7 @@ _VTAB_OPEN_FAILED = "vtable constructor failed"
 _RETRIES = 4
 
 
-class Index:
+class SqliteManifest:
     """Thread-safe wrapper over a bounded pool of SQLite connections, each lent for one
     operation (:mod:`advisor.store.sqlite_pool`), so a server's open files do not follow
     its threads. No file of the database is opened, copied or removed
@@ -114,7 +114,7 @@ class Index:
                             con.execute(statement)
 
     def forget_deleted(self) -> bool:
-        """Leave no trace of deleted text in the index files; call after deletions.
+        """Leave no trace of deleted text in the manifest's files; call after deletions.
 
         Only SQLite touches the files, so every other connection, in this process or
         another, stays valid. Deleting from an FTS5 table only appends a delete marker:
@@ -145,7 +145,7 @@ class Index:
         inserts, deletions and optimizes corrupts the FTS5 index after about a thousand
         rounds ("database disk image is malformed"), and fresh connections of other
         processes fail to open the table while it runs; ``rebuild`` does neither
-        (tests/test_index_stress.py)."""
+        (tests/test_manifest_stress.py)."""
         with self._tx() as con:
             con.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
 
@@ -260,7 +260,7 @@ class Index:
     def lexical(self, collections: Sequence[str], text: str, limit: int) -> list[str]:
         """Chunk ids ranked by BM25 within the given collections. A search that meets
         another process's VACUUM (a schema change) while the full-text table opens is
-        asked again: the second attempt reads the new schema (tests/test_index_stress)."""
+        asked again: the second attempt reads the new schema (tests/test_manifest_stress)."""
         for attempt in range(_RETRIES):
             try:
                 with self.connection():  # one connection for the whole search

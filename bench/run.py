@@ -312,7 +312,7 @@ def bench_ingest(tmp: Path) -> dict[str, Any]:
         log(f"ingest round {r + 1}/{n_rounds}: {pipe_n} chunks ingested, {raw_n} encoded")
     stored = store.manifest.count(LIBRARY)
     if stored != pipe_n or raw_n != pipe_n:
-        raise RuntimeError(f"chunk counts differ: ingest {pipe_n}, index {stored}, raw {raw_n}")
+        raise RuntimeError(f"chunk counts differ: ingest {pipe_n}, manifest {stored}, raw {raw_n}")
     with store.manifest.connection() as con:
         sentences = con.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0]
     pipeline_rate, raw_rate = pipe_n / pipe_s, raw_n / raw_s

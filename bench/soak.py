@@ -29,7 +29,7 @@ def open_files(pid: int) -> int:
 
 
 def open_files_by_kind(pid: int) -> dict[str, int]:
-    """The server's descriptors by what they are: the index, Chroma's SQLite, Chroma's
+    """The server's descriptors by what they are: the manifest (index.sqlite3), Chroma's SQLite, Chroma's
     vector files, sockets, other files."""
     kinds: collections.Counter[str] = collections.Counter()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
@@ -39,7 +39,7 @@ def open_files_by_kind(pid: int) -> dict[str, int]:
             continue
         name = target.rsplit("/", 1)[-1]
         if name.startswith("index.sqlite3"):
-            kinds["index"] += 1
+            kinds["manifest"] += 1
         elif name.startswith("chroma.sqlite3"):
             kinds["chroma_sqlite"] += 1
         elif "/chroma/" in target:

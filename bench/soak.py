@@ -29,8 +29,8 @@ def open_files(pid: int) -> int:
 
 
 def open_files_by_kind(pid: int) -> dict[str, int]:
-    """The server's descriptors by what they are: the manifest (index.sqlite3), Chroma's SQLite, Chroma's
-    vector files, sockets, other files."""
+    """The server's descriptors by what they are: the manifest (index.sqlite3), Chroma's
+    SQLite, Chroma's vector files, sockets, other files."""
     kinds: collections.Counter[str] = collections.Counter()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:

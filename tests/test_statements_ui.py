@@ -117,7 +117,15 @@ def test_a_statement_shows_its_passive_share_and_saving_it_changes_the_suggestio
     page.get_by_role("tab", name="Profile").click()
     page.locator("#advisor-statement-choice input").click()
     page.get_by_role("option", name="us_chase.csv").click()
+    page.locator("#advisor-delete-statement").click()  # asks first; "Keep it" keeps it
+    question = page.locator("#advisor-statement-delete-question")
+    question.get_by_text(re.compile(r"^Delete us_chase\.csv\? The profile facts")).wait_for()
+    page.locator("#advisor-statement-delete-no").click()
+    question.wait_for(state="hidden")
+    assert float(field.input_value()) == facts["monthly_surplus"]  # nothing deleted
+    assert "Passive share of income" in page.locator("#advisor-statement-figures").inner_text()
     page.locator("#advisor-delete-statement").click()
+    page.locator("#advisor-statement-delete-yes").click()
     status.get_by_text(re.compile("Deleted us_chase.csv and the facts saved from it")).wait_for()
     page.wait_for_function(
         "() => !document.querySelector('#advisor-save-statement-facts') || "

@@ -113,6 +113,13 @@ class StatementsPanel:
                 self.delete = gr.Button(
                     "Delete statement", variant="stop", elem_id="advisor-delete-statement"
                 )
+            with gr.Row(visible=False, elem_id="advisor-statement-confirm") as row:
+                self.confirm_row = row
+                self.confirm_text = markdown(elem_id="advisor-statement-delete-question")
+                self.confirm = gr.Button(
+                    "Yes, delete it", variant="stop", elem_id="advisor-statement-delete-yes"
+                )
+                self.cancel = gr.Button("Keep it", elem_id="advisor-statement-delete-no")
 
     def _view(self, user: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
         from advisor.users.statements.saved import list_statements, stored_report
@@ -164,6 +171,23 @@ class StatementsPanel:
             return render.escape_markdown(f"⚠️ Not saved: {exc}")
         return "Saved to your profile: the form above and your suggestions now use them."
 
+    def ask_delete(self, name: Any, request: gr.Request) -> tuple[str, dict[str, Any]]:
+        """The question asked before a statement is deleted (nothing is deleted here)."""
+        from advisor.users.statements.saved import list_statements
+
+        if not isinstance(name, str) or not name:
+            return "Pick a statement to delete.", gr.update(visible=False)
+        try:
+            names = {s["name"] for s in list_statements(self.advisor.settings, user_of(request))}
+        except AdvisorError as exc:
+            return error_text(exc), gr.update(visible=False)
+        if name not in names:
+            return "That statement is not in your list any more.", gr.update(visible=False)
+        question = (
+            f"Delete {name}? The profile facts saved from it go with it, and this cannot be undone."
+        )
+        return render.escape_markdown(question), gr.update(visible=True)
+
     def delete_statement(self, name: Any, request: gr.Request) -> tuple[Any, ...]:
         from advisor.users.statements.saved import delete_statement
 
@@ -188,9 +212,16 @@ class StatementsPanel:
             self.import_files, self.upload, [self.status, *view, self.upload], **hidden
         )
         saved = self.save.click(self.save_facts, None, self.status, **hidden)
-        deleted = self.delete.click(
+        # deleting asks first: "Yes, delete it" deletes, "Keep it" closes the question
+        self.delete.click(
+            self.ask_delete, self.choice, [self.confirm_text, self.confirm_row], **hidden
+        )
+        hide = {"fn": lambda: gr.update(visible=False), "inputs": None, "outputs": self.confirm_row}
+        deleted = self.confirm.click(
             self.delete_statement, self.choice, [self.status, *view], **hidden
         )
+        deleted.then(**hide, **hidden)
+        self.cancel.click(**hide, **hidden)
         for event in (saved, deleted):
             for fn, outputs in refresh:
                 event.then(fn, None, list(outputs), **hidden)

@@ -31,7 +31,23 @@ YIELD_CUE = re.compile(
 CAPITAL_CUE = re.compile(
     r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
     rf"(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
-    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+big\b|\bcapital\s+(?:needed|for|to)\b",
+    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+big\b|\bcapital\s+(?:needed|for|to)\b"
+    # "how much for $1,000 a month?", "how much to draw 500 a week", "what nest egg"
+    r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw"
+    r"|have|live\s+on|retire\s+on|cover|take\s+out|receive|generate|produce))\b"
+    r"|\bhow\s+much\s+(?:would|will|does|do)\s+(?:that|this|it)\s+(?:take|need|require|cost)\b"
+    r"|\bwhat\s+(?:would|will|do|does|should|must)\s+i\s+need\b"
+    r"|\b(?:what|which|how\s+big\s+(?:a|of\s+a))\s+(?:size\s+(?:of\s+)?)?(?:nest[\s-]?egg"
+    r"|portfolio|pot)\b",
+    _I,
+)
+# "can I get $500 a month by 2030 ...?": when, asked with a calendar year
+_BY_YEAR = re.compile(r"\b(?:by|before|in)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d\b", _I)
+# "and at 4 percent?", "what about at 5%?", "with $600 a month instead?": the previous
+# calculation again with a new figure
+FOLLOW_UP = re.compile(
+    r"^\s*(?:and|but|ok(?:ay)?|so|then)?[\s,]*(?:what|how)?\s*(?:about|if)?\s*"
+    r"(?:at|with|for|on|if|adding|using|assuming)\b",
     _I,
 )
 INCOME_CUE = re.compile(
@@ -45,7 +61,17 @@ INCOME_CUE = re.compile(
 
 
 def asks_calculation(text: str) -> bool:
-    return any(p.search(text) for p in (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE))
+    return any(p.search(text) for p in (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE)) or bool(
+        _BY_YEAR.search(text) and re.search(r"\b(?:can|could|will|would)\s+i\b", text, _I)
+    )
+
+
+def _wants_months(text: str) -> bool:
+    """ "how long ...", or "can I get X by 2030" that asks no other calculation."""
+    if MONTHS_CUE.search(text):
+        return True
+    others = (YIELD_CUE, CAPITAL_CUE, INCOME_CUE)
+    return asks_calculation(text) and not any(p.search(text) for p in others)
 
 
 @dataclass
@@ -56,6 +82,7 @@ class Inputs:
     rates: list[float]  # one rate, or the low and high of a catalog range
     rate_source: str  # "" (stated), or where a catalog yield comes from
     currency: str | None
+    guessed: bool = False  # no yield given anywhere: the default stream's typical yield
 
 
 def _monthly(a: Amount | None) -> float | None:
@@ -65,10 +92,16 @@ def _monthly(a: Amount | None) -> float | None:
 
 
 def gather(
-    numbers: Numbers, earlier: Sequence[Numbers], profile: dict[str, Any] | None, stream: Any
+    numbers: Numbers,
+    earlier: Sequence[Numbers],
+    profile: dict[str, Any] | None,
+    stream: Any,
+    fallback: Any = None,
 ) -> Inputs:
     """The message's numbers, with what it leaves out taken from earlier turns (latest
-    first), then the profile, then the catalog's typical yield for ``stream``."""
+    first), then the profile; the yield: the message's, the catalog's typical yield for
+    ``stream``, an earlier turn's, then the typical yield of the ``fallback`` stream
+    (the setting ``default_yield_stream``), said as such."""
 
     def pick(role: str) -> Amount | None:
         for source in [numbers, *reversed(earlier)]:
@@ -94,6 +127,13 @@ def gather(
         source = f"the typical {stream.returns.what} of {stream.name} ({stream.returns.source})"
     if not rates:
         rates = next((n.rates[:1] for n in reversed(earlier) if n.rates), [])
+    if not rates and fallback is not None and fallback.returns.unit == "annual_yield":
+        rates = [fallback.returns.low, fallback.returns.high]
+        source = (
+            f"no yield was given, so I used the typical yield of a {fallback.name.lower()} "
+            f"({fallback.returns.source})"
+        )
+        return Inputs(income, capital, contribution, rates, source, currency, guessed=True)
     return Inputs(income, capital, contribution, rates, source, currency)
 
 
@@ -140,12 +180,19 @@ def calculate(
     earlier: Sequence[Numbers] = (),
     profile: dict[str, Any] | None = None,
     stream: Any = None,
+    *,
+    fallback: Any = None,
+    asked: str | None = None,
 ) -> Worked | None:
-    """The calculation ``text`` asks for, worked out; None when it asks none."""
-    if not asks_calculation(text):
+    """The calculation ``text`` asks for, worked out; None when it asks none. ``asked``:
+    the words that say which calculation, when not ``text`` alone (a follow-up such as
+    "and at 4%?" with the question it follows); ``fallback``: the stream whose typical
+    yield is used when no yield is given anywhere."""
+    asked = asked or text
+    if not asks_calculation(asked):
         return None
-    inputs = gather(numbers, earlier, profile, stream)
-    wants_months, wants_yield = MONTHS_CUE.search(text), YIELD_CUE.search(text)
+    inputs = gather(numbers, earlier, profile, stream, fallback)
+    wants_months, wants_yield = _wants_months(asked), YIELD_CUE.search(asked)
     if wants_months and inputs.contribution is None and (split := _saving(text, numbers)):
         inputs.income, inputs.contribution = split
     if (problem := _impossible(inputs)) is not None:
@@ -155,13 +202,13 @@ def calculate(
         return _needs_rate(inputs) or _months(inputs)
     if wants_yield and inputs.income and inputs.capital:
         return _yield(inputs)
-    if inputs.income and (CAPITAL_CUE.search(text) or not has_sum):
+    if inputs.income and (CAPITAL_CUE.search(asked) or not has_sum):
         return _needs_rate(inputs) or _capital(inputs)
-    if inputs.capital and INCOME_CUE.search(text):
+    if inputs.capital and INCOME_CUE.search(asked):
         return _needs_rate(inputs) or _income(inputs)
     if not (numbers.amounts or numbers.rates):
         return None  # "how much do I need to start?": a question for the articles
-    return Worked("calculation", _missing_line(text, inputs), "calculator")
+    return Worked("calculation", _missing_line(asked, inputs), "calculator")
 
 
 def _missing_line(text: str, inputs: Inputs) -> str:
@@ -191,7 +238,7 @@ def _rate_note(inputs: Inputs) -> str:
     return (
         f"at {percent(low)} to {percent(high)} a year, {inputs.rate_source}: a rough public "
         "rule of thumb, not a promise"
-    )
+    ) + ("; say your own yield (“at 5%”) for one figure" if inputs.guessed else "")
 
 
 def _span(values: list[float], currency: str | None) -> str:
@@ -266,7 +313,7 @@ def _duration(months: int) -> str:
 def _months(inputs: Inputs) -> Worked:
     assert inputs.income is not None
     goal, cur = _monthly(inputs.income) or 0.0, inputs.currency
-    add = inputs.contribution.value if inputs.contribution else 0.0
+    add = _monthly(inputs.contribution) or 0.0
     start = inputs.capital.value if inputs.capital else 0.0
     figures: list[Figure] = []
     spans: list[str] = []

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from advisor import prompts
 from advisor.conversation.facts import _CODES, _SYMBOLS
 
 # "1,500.50", "10 000" (a space between thousands), "1,5" (a decimal comma: 1.5), "2.5"
@@ -23,8 +25,8 @@ _MONEY = re.compile(
     rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
     r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion)\b)?"
     r"(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
-    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|year|yr|annum)\b|\s?monthly\b"
-    r"|\s?(?:yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?",
+    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk)\b"
+    r"|\s?(?:monthly|weekly|yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?",
     re.IGNORECASE,
 )
 _NOT_MONEY = re.compile(
@@ -49,6 +51,10 @@ _CONTRIBUTION = re.compile(
 _CONTRIBUTION_AFTER = re.compile(
     r"\s*(?:in\s+|of\s+)?(?:contributions?|deposits?|savings|saved|added|invested)\b", re.IGNORECASE
 )
+_YEAR_BEFORE = re.compile(
+    r"\b(?:by|in|until|till|before|after|since|from|of|year|around|end\s+of)\s+$", re.IGNORECASE
+)
+WEEKS_A_YEAR = 52
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
 _MULT |= {"bn": 1e9, "billion": 1e9, "trillion": 1e12}
 
@@ -98,10 +104,17 @@ def _value(m: re.Match[str]) -> float:
 
 
 def _per(text: str | None) -> str | None:
+    """ "year", "week" or "month" for the period written after an amount."""
     if not text:
         return None
-    yearly = re.search(r"year|yr|annum|annually|p\.\s?a", text, re.IGNORECASE)
-    return "year" if yearly else "month"
+    if re.search(r"year|yr|annum|annually|p\.\s?a", text, re.IGNORECASE):
+        return "year"
+    return "week" if re.search(r"week|wk", text, re.IGNORECASE) else "month"
+
+
+def _calendar_year(text: str, m: re.Match[str], value: float) -> bool:
+    """ "by 2030", "in 2028": a year written as a bare number, not money."""
+    return 1900 <= value <= 2100 and bool(_YEAR_BEFORE.search(text[: m.start("num")]))
 
 
 def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
@@ -115,10 +128,12 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
             m.group("sym") or m.group("code") or m.group("pre") or m.group("mult") or m.group("per")
         )
         value = _value(m)
-        if not marked and abs(value) < 100:
-            continue  # "2 streams", "in 10": a count, not money
+        if not marked and (abs(value) < 100 or _calendar_year(text, m, value)):
+            continue  # "2 streams", "in 10": a count, not money; "by 2030": a year
         before = text[max(0, m.start() - 40) : m.start()].rstrip() + " "
         per = _per(m.group("per"))
+        if per == "week":  # "$500 a week": read as the same money a month
+            value, per = value * WEEKS_A_YEAR / 12, "month"
         if per and (_CONTRIBUTION.search(before) or _CONTRIBUTION_AFTER.match(text, m.end())):
             role = "contribution"
         elif per:
@@ -131,14 +146,53 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
     return found
 
 
+@cache
+def _word_rate() -> tuple[re.Pattern[str], dict[str, float]]:
+    """A rate written with words (``advisor/prompts/number_words.yaml``): "four percent",
+    "3 and a half percent", "half a percent", and the value of each word."""
+    table: dict[str, dict[str, float]] = prompts.data("number_words.yaml")  # type: ignore[assignment]
+    values = {str(k).lower(): float(v) for part in table.values() for k, v in part.items()}
+
+    def alternatives(words: dict[str, float]) -> str:
+        ordered = sorted((str(w) for w in words), key=len, reverse=True)
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+    whole, frac = alternatives(table["whole"]), alternatives(table["fractions"])
+    pattern = re.compile(
+        rf"\b(?:(?P<whole>{whole}|\d+(?:\.\d+)?)(?:\s+and\s+an?\s+(?P<more>{frac}))?"
+        rf"|(?:an?\s+)?(?P<part>{frac})(?:\s+(?:of\s+)?(?:a|an|one))?)\s*"
+        r"(?:%|percent\b|per\s?cent\b|pct\b)",
+        re.IGNORECASE,
+    )
+    return pattern, values
+
+
+def _rates(text: str, taken: list[tuple[int, int]]) -> list[float]:
+    """Yearly rates as fractions, in the order written; their spans go to ``taken``."""
+    pattern, words = _word_rate()
+    found: list[tuple[int, float]] = []
+    for m in pattern.finditer(text):
+        whole, more, part = m.group("whole"), m.group("more"), m.group("part")
+        if whole and whole[0].isdigit() and not more:
+            continue  # "4 percent": the plain form below
+        key = re.sub(r"\s+", " ", (whole or part or "").lower())
+        value = float(whole) if whole and whole[0].isdigit() else words[key]
+        found.append((m.start(), (value + words.get((more or "").lower(), 0.0)) / 100))
+        taken.append(m.span())
+    for m in _RATE.finditer(text):
+        if any(m.start() < b and a < m.end() for a, b in taken):
+            continue
+        rate = _number(m.group("num")) / 100
+        found.append((m.start(), -rate if m.group("neg") else rate))
+        taken.append(m.span())
+    return [rate for _, rate in sorted(found)]
+
+
 def read_numbers(text: str) -> Numbers:
     """Amounts, yearly rates and hours stated in ``text``."""
     numbers = Numbers()
     taken: list[tuple[int, int]] = []
-    for m in _RATE.finditer(text):
-        rate = _number(m.group("num")) / 100
-        numbers.rates.append(-rate if m.group("neg") else rate)
-        taken.append(m.span())
+    numbers.rates = _rates(text, taken)
     stated: tuple[float, str | None] | None = None  # the first hours and their period
     for m in _HOURS.finditer(text):
         taken.append(m.span())

@@ -13,7 +13,7 @@ from typing import Any
 from advisor.core.answers import Turn
 from advisor.core.settings import Settings
 from advisor.users.statements.questions import StatementQuestion, asks_statement
-from advisor.worked.calculation import FOLLOW_UP, asks_calculation
+from advisor.worked.calculation import FOLLOW_UP, asks_calculation, implies_calculation
 from advisor.worked.comparison import asks_comparison
 from advisor.worked.effort import wants_less_effort
 from advisor.worked.names import Mention, mentions
@@ -85,6 +85,8 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
         result.route = "comparison"
     elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
         result.route = "preference"
+    elif implies_calculation(text, numbers):
+        result.route = "calculation"  # "$750 a month at 4.5 percent: the capital?"
     elif (numbers.amounts or numbers.rates) and (asked := _follows_calculation(text, turns)):
         result.route, result.asked = "calculation", asked  # "and at 4 percent?"
     elif not streams(found) and wants_less_effort(text, mid_chat=bool(turns)):

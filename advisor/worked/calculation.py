@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.conversation.facts import asks_what_to_do
 from advisor.core.answers import Figure
 from advisor.recommender import calculators
 from advisor.worked.base import TOO_LARGE, Worked, figure, money, percent
@@ -20,21 +21,23 @@ _I = re.IGNORECASE
 _ANY = r"(?:[^?.]|\.(?=\d))"  # within one sentence; "$1.5k" keeps its decimal point
 MONTHS_CUE = re.compile(
     r"\bhow\s+(?:long|soon|many\s+(?:months|years))\b|\bwhen\s+(?:will|would|could|can|do|does)\b"
-    r"|\buntil\b|\btill\b|\btime\s+to\s+reach\b|\bby\s+when\b",
+    r"|\buntil\b|\btill\b|\btime\s+to\s+reach\b|\bby\s+when\b"
+    r"|\b(?:years?|months?|time)\s+(?:needed|required|it\s+(?:will\s+)?takes?|to\s+(?:get|hit))\b",
     _I,
 )
 YIELD_CUE = re.compile(
     r"\b(?:what|which)\s+(?:\w+\s+){0,3}(?:yield|return|rate|interest)\b"
-    r"|\b(?:yield|return|rate)\s+(?:do\s+i\s+|would\s+i\s+|will\s+i\s+|)(?:need|required)",
+    r"|\b(?:yield|return|rate)\s+(?:do\s+i\s+|would\s+i\s+|will\s+i\s+|)(?:need|required)"
+    r"|\b(?:required|needed|necessary|minimum)\s+(?:yield|return|rate|interest)",
     _I,
 )
 CAPITAL_CUE = re.compile(
     r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
     rf"(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
-    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+big\b|\bcapital\s+(?:needed|for|to)\b"
+    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+big\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
     # "how much for $1,000 a month?", "how much to draw 500 a week", "what nest egg"
     r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw"
-    r"|have|live\s+on|retire\s+on|cover|take\s+out|receive|generate|produce))\b"
+    r"|have|live\s+o(?:n|ff)|retire\s+on|cover|take\s+out|receive|generate|produce))\b"
     r"|\bhow\s+much\s+(?:would|will|does|do)\s+(?:that|this|it)\s+(?:take|need|require|cost)\b"
     r"|\bwhat\s+(?:would|will|do|does|should|must)\s+i\s+need\b"
     r"|\b(?:what|which|how\s+big\s+(?:a|of\s+a))\s+(?:size\s+(?:of\s+)?)?(?:nest[\s-]?egg"
@@ -51,7 +54,8 @@ FOLLOW_UP = re.compile(
     _I,
 )
 INCOME_CUE = re.compile(
-    rf"\bhow\s+much\b{_ANY}{{0,50}}\b(?:pay|earn|generate|make|give|bring|income|produce)"
+    rf"\bhow\s+much\b{_ANY}{{0,50}}\b(?:pay|earn|generate|make|give|bring|income|produce|get|receive"
+    r"|draw|collect)"
     r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
     rf"|\bwhat\s+(?:would|will|does|do|can|could)\b{_ANY}{{0,40}}"
     r"\b(?:pay|earn|generate|give|bring|yield|return)"
@@ -66,12 +70,41 @@ def asks_calculation(text: str) -> bool:
     )
 
 
-def _wants_months(text: str) -> bool:
-    """ "how long ...", or "can I get X by 2030" that asks no other calculation."""
+# a question, of any wording: what its figures imply is asked (see implies_calculation)
+_ASKS = re.compile(
+    r"\?|\b(?:how|what|what'?s|which|when|calculate|compute|work\s+out|figure\s+out)\b", _I
+)
+_YIELD_WORD = re.compile(r"\b(?:yield|return|rate|interest|percent(?:age)?)\b", _I)
+# money owed is not money to invest: "$20,000 of card debt at 24%" is for the basics
+_OWED = re.compile(r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*)\b", _I)
+
+
+def implies_calculation(text: str, numbers: Numbers) -> bool:
+    """A question whose figures alone say which calculation, in words no cue knows:
+    an income or a sum with a rate ("$750 a month at 4.5%, the capital?"), an income
+    and a sum asking a rate, or an income wanted with a saving a month. A message with
+    hours describes a source (passivity), not a calculation."""
+    if not _ASKS.search(text) or numbers.hours_per_month is not None or _OWED.search(text):
+        return False
+    if asks_what_to_do(text):  # "I have $50k at 4%: what should I do?" asks for advice
+        return False
+    income, total = numbers.first("income"), numbers.first("sum")
+    if numbers.rates and (income or total):
+        return True
+    if income and total and _YIELD_WORD.search(text):
+        return True
+    return bool(income and numbers.first("contribution"))
+
+
+def _wants_months(text: str, numbers: Numbers | None = None) -> bool:
+    """ "how long ...", or "can I get X by 2030" or an income wanted with a saving a
+    month, that asks no other calculation."""
     if MONTHS_CUE.search(text):
         return True
-    others = (YIELD_CUE, CAPITAL_CUE, INCOME_CUE)
-    return asks_calculation(text) and not any(p.search(text) for p in others)
+    if any(p.search(text) for p in (YIELD_CUE, CAPITAL_CUE, INCOME_CUE)):
+        return False
+    saving = numbers is not None and numbers.first("contribution") and numbers.first("income")
+    return asks_calculation(text) or bool(saving)
 
 
 @dataclass
@@ -189,10 +222,12 @@ def calculate(
     "and at 4%?" with the question it follows); ``fallback``: the stream whose typical
     yield is used when no yield is given anywhere."""
     asked = asked or text
-    if not asks_calculation(asked):
+    implied = not asks_calculation(asked)
+    if implied and not implies_calculation(asked, numbers):
         return None
     inputs = gather(numbers, earlier, profile, stream, fallback)
-    wants_months, wants_yield = _wants_months(asked), YIELD_CUE.search(asked)
+    wants_months = _wants_months(asked, numbers)
+    wants_yield = YIELD_CUE.search(asked) or (implied and not numbers.rates)
     if wants_months and inputs.contribution is None and (split := _saving(text, numbers)):
         inputs.income, inputs.contribution = split
     if (problem := _impossible(inputs)) is not None:
@@ -202,9 +237,9 @@ def calculate(
         return _needs_rate(inputs) or _months(inputs)
     if wants_yield and inputs.income and inputs.capital:
         return _yield(inputs)
-    if inputs.income and (CAPITAL_CUE.search(asked) or not has_sum):
+    if inputs.income and (CAPITAL_CUE.search(asked) or not has_sum or implied):
         return _needs_rate(inputs) or _capital(inputs)
-    if inputs.capital and INCOME_CUE.search(asked):
+    if inputs.capital and (INCOME_CUE.search(asked) or (implied and not numbers.first("income"))):
         return _needs_rate(inputs) or _income(inputs)
     if not (numbers.amounts or numbers.rates):
         return None  # "how much do I need to start?": a question for the articles

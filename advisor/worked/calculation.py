@@ -41,7 +41,8 @@ CAPITAL_CUE = re.compile(
     r"|\bhow\s+much\s+(?:would|will|does|do)\s+(?:that|this|it)\s+(?:take|need|require|cost)\b"
     r"|\bwhat\s+(?:would|will|do|does|should|must)\s+i\s+need\b"
     r"|\b(?:what|which|how\s+big\s+(?:a|of\s+a))\s+(?:size\s+(?:of\s+)?)?(?:nest[\s-]?egg"
-    r"|portfolio|pot)\b",
+    r"|portfolio|pot)\b|\b(?:portfolio|capital|nest[\s-]?egg|pot)\s+size\b"
+    r"|\bsize\s+of\s+(?:the\s+|my\s+|a\s+)?(?:portfolio|nest[\s-]?egg|pot)\b",
     _I,
 )
 # "can I get $500 a month by 2030 ...?": when, asked with a calendar year

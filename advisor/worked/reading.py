@@ -43,7 +43,7 @@ _HOURS = re.compile(
     re.IGNORECASE,
 )
 _CONTRIBUTION = re.compile(
-    r"\b(?:add(?:ing)?|contribut\w*|sav(?:e|ing)|put(?:ting)?\s+(?:in|aside|away)|deposit\w*|"
+    r"\b(?:add(?:ing|ed|s)?|contribut\w*|sav(?:e|ing)|put(?:ting)?\s+(?:in|aside|away)|deposit\w*|"
     r"invest(?:ing)?|set(?:ting)?\s+aside|top(?:ping)?\s+up)\s+(?:another\s+|an\s+extra\s+)?$",
     re.IGNORECASE,
 )
@@ -55,6 +55,7 @@ _YEAR_BEFORE = re.compile(
     r"\b(?:by|in|until|till|before|after|since|from|of|year|around|end\s+of)\s+$", re.IGNORECASE
 )
 WEEKS_A_YEAR = 52
+_RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
 _MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
 _MULT |= {"bn": 1e9, "billion": 1e9, "trillion": 1e12}
 
@@ -134,6 +135,8 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
         per = _per(m.group("per"))
         if per == "week":  # "$500 a week": read as the same money a month
             value, per = value * WEEKS_A_YEAR / 12, "month"
+        if _RATE_OF.search(before):  # "4% of 500k per month": the rate's base, a sum
+            per = None
         if per and (_CONTRIBUTION.search(before) or _CONTRIBUTION_AFTER.match(text, m.end())):
             role = "contribution"
         elif per:

@@ -76,8 +76,9 @@ _ASKS = re.compile(
     r"\?|\b(?:how|what|what'?s|which|when|calculate|compute|work\s+out|figure\s+out)\b", _I
 )
 _YIELD_WORD = re.compile(r"\b(?:yield|return|rate|interest|percent(?:age)?)\b", _I)
-# money owed is not money to invest: "$20,000 of card debt at 24%" is for the basics
-_OWED = re.compile(r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*)\b", _I)
+# money owed, kept for emergencies or spent is not money to invest: "$20,000 of card
+# debt at 24%", "5k in an emergency fund at 4%" are for the basics
+_OWED = re.compile(r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*|emergency|expenses|bills)\b", _I)
 
 
 def implies_calculation(text: str, numbers: Numbers) -> bool:

@@ -79,7 +79,7 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
         result.route = "statement"
     elif subject is not None and (described or one):
         result.route = "passivity"
-    elif asks_calculation(text) and (numbers.amounts or numbers.rates):
+    elif asks_calculation(text) and (numbers.amounts or numbers.rates or _refers(text, earlier)):
         result.route = "calculation"
     elif asks_comparison(text, found) and not reasons:
         result.route = "comparison"
@@ -92,6 +92,17 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
     elif not streams(found) and wants_less_effort(text, mid_chat=bool(turns)):
         result.route = "preference"  # "something with less hassle": a time criterion
     return result
+
+
+_REFERENT = re.compile(r"\b(?:that|this|it|those|these|then)\b", re.IGNORECASE)
+
+
+def _refers(text: str, earlier: Sequence[Numbers]) -> bool:
+    """A calculation asked with no figure of its own ("how much would I need?", "how long
+    would that take?") takes the figures of the earlier turns, when they state some: a
+    short question, or one that points back at them."""
+    short = len(text.split()) <= 5 or bool(_REFERENT.search(text))
+    return short and any(n.first("income") or n.rates for n in earlier)
 
 
 def _follows_calculation(text: str, turns: Sequence[Turn]) -> str | None:

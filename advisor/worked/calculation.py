@@ -50,7 +50,7 @@ _BY_YEAR = re.compile(r"\b(?:by|before|in)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d
 # "and at 4 percent?", "what about at 5%?", "with $600 a month instead?": the previous
 # calculation again with a new figure
 FOLLOW_UP = re.compile(
-    r"^\s*(?:and|but|ok(?:ay)?|so|then)?[\s,]*(?:what|how)?\s*(?:about|if)?\s*"
+    r"^\s*(?:(?:and|but|ok(?:ay)?|so|then|well)\b[\s,]*)*(?:what|how)?\s*(?:about|if)?\s*"
     r"(?:at|with|for|on|if|adding|using|assuming)\b",
     _I,
 )
@@ -81,6 +81,20 @@ _YIELD_WORD = re.compile(r"\b(?:yield|return|rate|interest|percent(?:age)?)\b", 
 _OWED = re.compile(r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*|emergency|expenses|bills)\b", _I)
 
 
+# an opinion asked about the figures ("is a 5% yield on $20k sustainable?"): the articles
+_OPINION = re.compile(
+    r"\b(?:good|bad|safe|safer|sustainable|risks?|risky|realistic|reasonable|normal|worth"
+    r"|better|best|should|okay|ok|fair|typical|taxe[ds]?|tax)\b",
+    _I,
+)
+# what a sum at a rate is asked for: what it pays over a period
+_PAYS = re.compile(
+    r"\b(?:a|per|each|every)\s+(?:month|year|week)\b|\b(?:monthly|yearly|annual(?:ly)?|weekly)\b"
+    r"|\b(?:payout|pays?|earns?|income|produces?|generates?|gives?|yields?\s+me)\b",
+    _I,
+)
+
+
 def implies_calculation(text: str, numbers: Numbers) -> bool:
     """A question whose figures alone say which calculation, in words no cue knows:
     an income or a sum with a rate ("$750 a month at 4.5%, the capital?"), an income
@@ -88,10 +102,10 @@ def implies_calculation(text: str, numbers: Numbers) -> bool:
     hours describes a source (passivity), not a calculation."""
     if not _ASKS.search(text) or numbers.hours_per_month is not None or _OWED.search(text):
         return False
-    if asks_what_to_do(text):  # "I have $50k at 4%: what should I do?" asks for advice
+    if asks_what_to_do(text) or _OPINION.search(text):  # advice or an opinion is asked
         return False
     income, total = numbers.first("income"), numbers.first("sum")
-    if numbers.rates and (income or total):
+    if numbers.rates and (income or (total and _PAYS.search(text))):
         return True
     if income and total and _YIELD_WORD.search(text):
         return True
@@ -188,6 +202,18 @@ def _saving(text: str, numbers: Numbers) -> tuple[Amount, Amount] | None:
     return goal, Amount(said.value, said.currency, said.per, "contribution", said.marked)
 
 
+def _new_saving(text: str, numbers: Numbers) -> Numbers:
+    """In a follow-up to a "how long" question ("and with $1,500 a month?"), the one
+    monthly sum written after "with"/"by" is the saving, not a new goal."""
+    monthly = [a for a in numbers.amounts if a.role == "income"]
+    if len(monthly) != 1 or not _SAVING_BEFORE.search(text[: monthly[0].start]):
+        return numbers
+    said = monthly[0]
+    saving = Amount(said.value, said.currency, said.per, "contribution", said.marked, said.start)
+    amounts = [saving if a is said else a for a in numbers.amounts]
+    return Numbers(amounts, numbers.rates, numbers.hours_per_month, numbers.hours_per_week)
+
+
 def _impossible(inputs: Inputs) -> str | None:
     """One line on an input no calculation can take, or None."""
     if inputs.income is not None and inputs.income.value == 0:
@@ -227,8 +253,10 @@ def calculate(
     implied = not asks_calculation(asked)
     if implied and not implies_calculation(asked, numbers):
         return None
-    inputs = gather(numbers, earlier, profile, stream, fallback)
     wants_months = _wants_months(asked, numbers)
+    if wants_months and asked != text:
+        numbers = _new_saving(text, numbers)
+    inputs = gather(numbers, earlier, profile, stream, fallback)
     wants_yield = YIELD_CUE.search(asked) or (implied and not numbers.rates)
     if wants_months and inputs.contribution is None and (split := _saving(text, numbers)):
         inputs.income, inputs.contribution = split
@@ -243,7 +271,7 @@ def calculate(
         return _needs_rate(inputs) or _capital(inputs)
     if inputs.capital and (INCOME_CUE.search(asked) or (implied and not numbers.first("income"))):
         return _needs_rate(inputs) or _income(inputs)
-    if not (numbers.amounts or numbers.rates):
+    if not (numbers.amounts or numbers.rates or any(n.amounts or n.rates for n in earlier)):
         return None  # "how much do I need to start?": a question for the articles
     return Worked("calculation", _missing_line(asked, inputs), "calculator")
 

@@ -21,14 +21,18 @@ _NUM = (
 )
 _CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
-_MONEY = re.compile(
-    rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
-    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion)\b)?"
+_AFTER = (  # a currency and a period written after the number
     r"(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
     r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk)\b"
-    r"|\s?(?:monthly|weekly|yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?",
+    r"|\s?(?:monthly|weekly|yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?"
+)
+_MONEY = re.compile(
+    rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
+    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion)\b)?" + _AFTER,
     re.IGNORECASE,
 )
+# "401k", "403(b)": a retirement account's name, not money
+_ACCOUNT = re.compile(r"(?:401|403|457)\s?\(?[kb]\)?(?!\w)", re.IGNORECASE)
 _NOT_MONEY = re.compile(
     r"\s?(?:%|percent|per\s?cent|hours?|hrs?|h\b|years?|yrs?|months?|weeks?|days?|x\b|times)",
     re.IGNORECASE,
@@ -56,7 +60,15 @@ _YEAR_BEFORE = re.compile(
 )
 WEEKS_A_YEAR = 52
 _RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
-_MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
+_MULT = {
+    "hundred": 1e2,
+    "k": 1e3,
+    "thousand": 1e3,
+    "grand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+}
 _MULT |= {"bn": 1e9, "billion": 1e9, "trillion": 1e12}
 
 
@@ -94,8 +106,24 @@ def _number(text: str) -> float:
     return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
 
 
+@cache
+def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
+    """An amount written with words ("two thousand a month", "a grand"), with the
+    words of ``advisor/prompts/number_words.yaml``, and the value of each word."""
+    table: dict[str, dict[str, float]] = prompts.data("number_words.yaml")  # type: ignore[assignment]
+    values = {str(k).lower(): float(v) for k, v in table["whole"].items()} | {"a": 1.0, "an": 1.0}
+    words = "|".join(sorted(values, key=len, reverse=True))
+    pattern = re.compile(
+        rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)(?P<num>{words})\s+"
+        r"(?P<mult>hundred|thousand|grand|million|billion)\b" + _AFTER,
+        re.IGNORECASE,
+    )
+    return pattern, values
+
+
 def _value(m: re.Match[str]) -> float:
-    value = _number(m.group("num"))
+    raw = m.group("num")
+    value = _word_money()[1][raw.lower()] if raw[0].isalpha() else _number(raw)
     if m.group("power"):
         value = value ** int(m.group("power"))
     elif m.group("exp"):
@@ -120,8 +148,11 @@ def _calendar_year(text: str, m: re.Match[str], value: float) -> bool:
 
 def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
     found: list[Amount] = []
-    for m in _MONEY.finditer(text):
+    matches = [*_MONEY.finditer(text), *_word_money()[0].finditer(text)]
+    for m in sorted(matches, key=lambda m: m.start()):
         if any(m.start("num") < b and a < m.end("num") for a, b in taken):
+            continue
+        if _ACCOUNT.match(text, m.start("num")):
             continue
         if not m.group("per") and _NOT_MONEY.match(text, m.end()):
             continue

@@ -13,7 +13,12 @@ from typing import Any
 from advisor.core.answers import Turn
 from advisor.core.settings import Settings
 from advisor.users.statements.questions import StatementQuestion, asks_statement
-from advisor.worked.calculation import FOLLOW_UP, asks_calculation, implies_calculation
+from advisor.worked.calculation import (
+    FOLLOW_UP,
+    asks_advice,
+    asks_calculation,
+    implies_calculation,
+)
 from advisor.worked.comparison import asks_comparison
 from advisor.worked.effort import wants_less_effort
 from advisor.worked.names import Mention, mentions
@@ -108,7 +113,7 @@ def _refers(text: str, earlier: Sequence[Numbers]) -> bool:
 def _follows_calculation(text: str, turns: Sequence[Turn]) -> str | None:
     """For "and at 4 percent?" right after a calculation question: that question and
     this message, whose words together say which calculation; else None."""
-    if not FOLLOW_UP.match(text):
+    if not FOLLOW_UP.match(text) or asks_advice(text):
         return None
     last = next((t.content for t in reversed(turns) if t.role == "user"), None)
     return f"{last} {text}" if last is not None and asks_calculation(last) else None

@@ -27,6 +27,7 @@ MONTHS_CUE = re.compile(
 )
 YIELD_CUE = re.compile(
     r"\b(?:what|which)\s+(?:\w+\s+){0,3}(?:yield|return|rate|interest)\b"
+    r"|\bwhat\s+(?:%|percent(?:age)?\b)"
     r"|\b(?:yield|return|rate)\s+(?:do\s+i\s+|would\s+i\s+|will\s+i\s+|)(?:need|required)"
     r"|\b(?:required|needed|necessary|minimum)\s+(?:yield|return|rate|interest)",
     _I,
@@ -34,7 +35,7 @@ YIELD_CUE = re.compile(
 CAPITAL_CUE = re.compile(
     r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
     rf"(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
-    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+big\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
+    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+(?:big|large)\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
     # "how much for $1,000 a month?", "how much to draw 500 a week", "what nest egg"
     r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw"
     r"|have|live\s+o(?:n|ff)|retire\s+on|cover|take\s+out|receive|generate|produce))\b"
@@ -50,8 +51,8 @@ _BY_YEAR = re.compile(r"\b(?:by|before|in)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d
 # "and at 4 percent?", "what about at 5%?", "with $600 a month instead?": the previous
 # calculation again with a new figure
 FOLLOW_UP = re.compile(
-    r"^\s*(?:(?:and|but|ok(?:ay)?|so|then|well)\b[\s,]*)*(?:what|how)?\s*(?:about|if)?\s*"
-    r"(?:at|with|for|on|if|adding|using|assuming)\b",
+    r"^\s*(?:(?:and|but|ok(?:ay)?|so|then|well)\b[\s,]*)*(?:(?:what|how)\s+about\b"
+    r"|(?:what\s+)?if\b|at\b|with\b|for\b|on\b|adding\b|using\b|assuming\b)",
     _I,
 )
 INCOME_CUE = re.compile(
@@ -75,7 +76,7 @@ def asks_calculation(text: str) -> bool:
 _ASKS = re.compile(
     r"\?|\b(?:how|what|what'?s|which|when|calculate|compute|work\s+out|figure\s+out)\b", _I
 )
-_YIELD_WORD = re.compile(r"\b(?:yield|return|rate|interest|percent(?:age)?)\b", _I)
+_YIELD_WORD = re.compile(r"\b(?:yield|return|rate|interest|percent(?:age)?)\b|%", _I)
 # money owed, kept for emergencies or spent is not money to invest: "$20,000 of card
 # debt at 24%", "5k in an emergency fund at 4%" are for the basics
 _OWED = re.compile(r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*|emergency|expenses|bills)\b", _I)
@@ -84,7 +85,8 @@ _OWED = re.compile(r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*|emergency|expens
 # an opinion asked about the figures ("is a 5% yield on $20k sustainable?"): the articles
 _OPINION = re.compile(
     r"\b(?:good|bad|safe|safer|sustainable|risks?|risky|realistic|reasonable|normal|worth"
-    r"|better|best|should|okay|ok|fair|typical|taxe[ds]?|tax)\b",
+    r"|better|best|fair|typical|taxe[ds]?|tax)\b|\b(?:is|are)\s+(?:that|it|this)\s+ok(?:ay)?\b"
+    r"|\bshould\s+i\s+(?:pick|choose|buy|go|use|do|start|try|get|sell|keep)\b",
     _I,
 )
 # what a sum at a rate is asked for: what it pays over a period
@@ -95,6 +97,11 @@ _PAYS = re.compile(
 )
 
 
+def asks_advice(text: str) -> bool:
+    """Whether ``text`` asks what to do or an opinion of its figures, not a figure."""
+    return asks_what_to_do(text) or bool(_OPINION.search(text))
+
+
 def implies_calculation(text: str, numbers: Numbers) -> bool:
     """A question whose figures alone say which calculation, in words no cue knows:
     an income or a sum with a rate ("$750 a month at 4.5%, the capital?"), an income
@@ -102,7 +109,7 @@ def implies_calculation(text: str, numbers: Numbers) -> bool:
     hours describes a source (passivity), not a calculation."""
     if not _ASKS.search(text) or numbers.hours_per_month is not None or _OWED.search(text):
         return False
-    if asks_what_to_do(text) or _OPINION.search(text):  # advice or an opinion is asked
+    if asks_advice(text):
         return False
     income, total = numbers.first("income"), numbers.first("sum")
     if numbers.rates and (income or (total and _PAYS.search(text))):

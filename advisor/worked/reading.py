@@ -15,14 +15,15 @@ from advisor import prompts
 from advisor.conversation.facts import _CODES, _SYMBOLS
 
 # "1,500.50", "10 000" (a space between thousands), "1,5" (a decimal comma: 1.5), "2.5"
-_NUM = (
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
+_NUM = (  # "2.000 €": a thousands point, read only before a euro sign or word
+    r"(?P<num>(?P<dotted>\d{1,3}(?:\.\d{3})+)(?=\s?(?:€|eur\b|euros?\b))"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
     r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
 )
 _CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
 _AFTER = (  # a currency and a period written after the number
-    r"(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
+    r"(?:\s?(?P<post>[$€£¥₹]))?(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
     r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk)\b"
     r"|\s?(?:monthly|weekly|yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?"
 )
@@ -114,7 +115,7 @@ def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
     values = {str(k).lower(): float(v) for k, v in table["whole"].items()} | {"a": 1.0, "an": 1.0}
     words = "|".join(sorted(values, key=len, reverse=True))
     pattern = re.compile(
-        rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)(?P<num>{words})\s+"
+        rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)(?P<num>(?P<dotted>){words})\s+"
         r"(?P<mult>hundred|thousand|grand|million|billion)\b" + _AFTER,
         re.IGNORECASE,
     )
@@ -123,7 +124,10 @@ def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
 
 def _value(m: re.Match[str]) -> float:
     raw = m.group("num")
-    value = _word_money()[1][raw.lower()] if raw[0].isalpha() else _number(raw)
+    if raw[0].isalpha():
+        value = _word_money()[1][raw.lower()]
+    else:
+        value = float(raw.replace(".", "")) if m.group("dotted") else _number(raw)
     if m.group("power"):
         value = value ** int(m.group("power"))
     elif m.group("exp"):
@@ -157,7 +161,12 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
         if not m.group("per") and _NOT_MONEY.match(text, m.end()):
             continue
         marked = bool(
-            m.group("sym") or m.group("code") or m.group("pre") or m.group("mult") or m.group("per")
+            m.group("sym")
+            or m.group("post")
+            or m.group("code")
+            or m.group("pre")
+            or m.group("mult")
+            or m.group("per")
         )
         value = _value(m)
         if not marked and (abs(value) < 100 or _calendar_year(text, m, value)):
@@ -175,7 +184,7 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
         else:
             role = "sum"
         code = (m.group("code") or m.group("pre") or "").lower()
-        currency = _SYMBOLS.get(m.group("sym") or "") or _CODES.get(code)
+        currency = _SYMBOLS.get(m.group("sym") or m.group("post") or "") or _CODES.get(code)
         found.append(Amount(value, currency, per, role, marked, m.start()))
     return found
 

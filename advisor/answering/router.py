@@ -13,7 +13,7 @@ from typing import Any
 from advisor.core.answers import Turn
 from advisor.core.settings import Settings
 from advisor.users.statements.questions import StatementQuestion, asks_statement
-from advisor.worked.calculation import (
+from advisor.worked.asks import (
     FOLLOW_UP,
     asks_advice,
     asks_calculation,

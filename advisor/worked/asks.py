@@ -27,8 +27,8 @@ YIELD_CUE = re.compile(
     _I,
 )
 CAPITAL_CUE = re.compile(
-    r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+|\$+\s*)?(?:do|would|will|should|must)\s+i\s+"
-    rf"(?:need|have|save|accumulate|build\s+up)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
+    r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
+    rf"(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
     r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+(?:big|large)\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
     # "how much for $1,000 a month?", "how much to draw 500 a week", "what nest egg"
     r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw"
@@ -55,7 +55,7 @@ INCOME_CUE = re.compile(
     r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
     rf"|\bwhat\s+(?:would|will|does|do|can|could)\b{_ANY}{{0,40}}"
     r"\b(?:pay|earn|generate|give|bring|yield|return)"
-    r"|\bincome\s+(?:(?:per|a|each)\s+(?:month|year)\s+)?(?:from|on|of)\b|\bmonthly\s+income\b",
+    r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b",
     _I,
 )
 
@@ -93,8 +93,7 @@ _PAYS = re.compile(
 
 def asks_advice(text: str) -> bool:
     """Whether ``text`` asks what to do or an opinion of its figures, not a figure."""
-    figure = re.search(r"\bhow\s+(?:much|long|many|soon)\b", text, _I)  # "how much do I ..."
-    return (asks_what_to_do(text) and not figure) or bool(_OPINION.search(text))
+    return asks_what_to_do(text) or bool(_OPINION.search(text))
 
 
 def implies_calculation(text: str, numbers: Numbers) -> bool:

@@ -34,14 +34,13 @@ _MONEY = re.compile(
 )
 # "401k", "403(b)": a retirement account's name, not money
 _ACCOUNT = re.compile(r"(?:401|403|457)\s?\(?[kb]\)?(?!\w)", re.IGNORECASE)
-# "%", "percent", "per cent", "pct" and their common misspellings ("percnt", "precent")
-PERCENT = r"(?:%|(?:per\s?cent|percnt|prcnt|prcent|precent|pecent|percen|pct)\b)"
 _NOT_MONEY = re.compile(
-    rf"\s?(?:{PERCENT}|hours?|hrs?|h\b|years?|yrs?|months?|weeks?|days?|x\b|times)",
+    r"\s?(?:%|percent|per\s?cent|hours?|hrs?|h\b|years?|yrs?|months?|weeks?|days?|x\b|times)",
     re.IGNORECASE,
 )
 _RATE = re.compile(
-    rf"(?P<neg>-\s?)?(?P<num>\d+(?:\.\d+|,\d{{1,2}}(?!\d))?)\s?{PERCENT}", re.IGNORECASE
+    r"(?P<neg>-\s?)?(?P<num>\d+(?:\.\d+|,\d{1,2}(?!\d))?)\s?(?:%|percent\b|per\s?cent\b|pct\b)",
+    re.IGNORECASE,
 )
 _HOURS = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b\s*(?:a|per|each|every|/)?\s*"
@@ -61,7 +60,7 @@ _YEAR_BEFORE = re.compile(
     r"\b(?:by|in|until|till|before|after|since|from|of|year|around|end\s+of)\s+$", re.IGNORECASE
 )
 WEEKS_A_YEAR = 52
-_RATE_OF = re.compile(rf"{PERCENT}\s+of\s*$", re.IGNORECASE)
+_RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
 _MULT = {
     "hundred": 1e2,
     "k": 1e3,
@@ -204,7 +203,8 @@ def _word_rate() -> tuple[re.Pattern[str], dict[str, float]]:
     whole, frac = alternatives(table["whole"]), alternatives(table["fractions"])
     pattern = re.compile(
         rf"\b(?:(?P<whole>{whole}|\d+(?:\.\d+)?)(?:\s+and\s+an?\s+(?P<more>{frac}))?"
-        rf"|(?:an?\s+)?(?P<part>{frac})(?:\s+(?:of\s+)?(?:a|an|one))?)\s*" + PERCENT,
+        rf"|(?:an?\s+)?(?P<part>{frac})(?:\s+(?:of\s+)?(?:a|an|one))?)\s*"
+        r"(?:%|percent\b|per\s?cent\b|pct\b)",
         re.IGNORECASE,
     )
     return pattern, values

@@ -13,7 +13,12 @@ from typing import Any
 from advisor.core.answers import Turn
 from advisor.core.settings import Settings
 from advisor.users.statements.questions import StatementQuestion, asks_statement
-from advisor.worked.calculation import asks_calculation
+from advisor.worked.asks import (
+    FOLLOW_UP,
+    asks_advice,
+    asks_calculation,
+    implies_calculation,
+)
 from advisor.worked.comparison import asks_comparison
 from advisor.worked.effort import wants_less_effort
 from advisor.worked.names import Mention, mentions
@@ -57,6 +62,8 @@ class Plan:
     known: dict[str, Any] = field(default_factory=dict)  # facts of the earlier turns
     statement: StatementQuestion | None = None  # what it asks of the person's statements
     settings: Settings | None = None  # where the person's statements are kept
+    text: str = ""  # the message the route was read from (spelt right, if that chose it)
+    asked: str = ""  # the words that say which calculation, for a follow-up ("and at 4%?")
 
 
 def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None) -> Plan:
@@ -65,7 +72,7 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
     numbers, found = read_numbers(text), mentions(text)
     earlier = [read_numbers(t.content) for t in turns if t.role == "user"]
     result = Plan(None, numbers, found, earlier, stated_facts(text), conversation_facts(turns))
-    result.settings = settings
+    result.settings, result.text = settings, text
     subject = asks_passivity(text)
     described = numbers.hours_per_month is not None and any(a.per for a in numbers.amounts)
     named = [m for m in mentions(subject or "") if m.stream]
@@ -77,12 +84,49 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
         result.route = "statement"
     elif subject is not None and (described or one):
         result.route = "passivity"
-    elif asks_calculation(text) and (numbers.amounts or numbers.rates):
+    elif asks_calculation(text) and (numbers.amounts or numbers.rates or _refers(text, earlier)):
         result.route = "calculation"
     elif asks_comparison(text, found) and not reasons:
         result.route = "comparison"
     elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
         result.route = "preference"
+    elif implies_calculation(text, numbers):
+        result.route = "calculation"  # "$750 a month at 4.5 percent: the capital?"
+    elif (numbers.amounts or numbers.rates) and (asked := _follows_calculation(text, turns)):
+        result.route, result.asked = "calculation", asked  # "and at 4 percent?"
     elif not streams(found) and wants_less_effort(text, mid_chat=bool(turns)):
         result.route = "preference"  # "something with less hassle": a time criterion
+    return result
+
+
+_REFERENT = re.compile(r"\b(?:that|this|it|those|these|then)\b", re.IGNORECASE)
+
+
+def _refers(text: str, earlier: Sequence[Numbers]) -> bool:
+    """A calculation asked with no figure of its own ("how much would I need?", "how long
+    would that take?") takes the figures of the earlier turns, when they state some: a
+    short question, or one that points back at them."""
+    short = len(text.split()) <= 5 or bool(_REFERENT.search(text))
+    return short and any(n.first("income") or n.rates for n in earlier)
+
+
+def _follows_calculation(text: str, turns: Sequence[Turn]) -> str | None:
+    """For "and at 4 percent?" right after a calculation question: that question and
+    this message, whose words together say which calculation; else None."""
+    if not FOLLOW_UP.match(text) or asks_advice(text):
+        return None
+    last = next((t.content for t in reversed(turns) if t.role == "user"), None)
+    return f"{last} {text}" if last is not None and asks_calculation(last) else None
+
+
+def plan_message(
+    text: str, spelt: str, turns: Sequence[Turn] = (), settings: Settings | None = None
+) -> Plan:
+    """The route for ``text``, or, when it reads none, for ``spelt`` (the message spelt
+    right: "how mcuh do I need ..." is a calculation too)."""
+    result = plan(text, turns, settings)
+    if result.route is None and spelt != text:
+        corrected = plan(spelt, turns, settings)
+        if corrected.route is not None:
+            return corrected
     return result

@@ -213,7 +213,7 @@ class Advisor:
         read = self._read(question, turns, user, profile, chosen)
         passages = self._retrieve(read.standalone, read.vector, read.spelt, turns, user, k)
         verdict, suggest = self._route(read, passages, turns)
-        plan = router.plan(question, turns, self.settings)
+        plan = router.plan_message(question, read.spelt, turns, self.settings)
         # a bare calculation or "stocks or real estate?" can look off topic or like a
         # pick to the guard; injections, code and insider trading are declined still
         worked_ok = plan.route is not None and verdict.reason in ("off_topic", "specific_pick")
@@ -229,7 +229,7 @@ class Advisor:
             return declined
         if plan.route is not None:
             worked = dispatch.work(
-                plan, question, read.known, passages, manifest=self.store.manifest, user=user
+                plan, plan.text, read.known, passages, manifest=self.store.manifest, user=user
             )
             if worked is not None:
                 return (yield from self._worked(worked, read, primary, turns))

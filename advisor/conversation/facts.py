@@ -34,7 +34,7 @@ _MONEY = (
 )
 _PER_MONTH = r"(?:a|per|each|every|/)\s?(?:month|mo)\b|monthly"
 _CAPITAL = re.compile(
-    rf"\b(?:i\s+have|i've\s+got|i\s+got|i\s+own|i\s+hold|i\s+saved|i\s+have\s+saved|"
+    rf"\b(?:i\s+have|i've\s+got|i\s+got|(?:and|but|also)\s+(?:already\s+)?have(?:\s+got)?|i\s+own|i\s+hold|i\s+saved|i\s+have\s+saved|"
     rf"savings\s+of|saved\s+up|with|capital\s+of|invest|budget\s+of|sitting\s+on)\s+"
     rf"(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|some\s+|over\s+|)"
     rf"{_MONEY}(?!\s*(?:{_PER_MONTH}))(?!\s*(?:hours?|hrs?|h|years?|yrs?|months?)\b)",

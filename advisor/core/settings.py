@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         default=True,
         description="guess statement rows no rule names with the embedding model",
     )
+    default_yield_stream: str = Field(
+        default="robo_advisor",
+        description="catalog stream whose typical yield a calculation uses when none is "
+        "given (said in the answer); empty: ask for the yield",
+    )
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     ollama_url: str = "http://127.0.0.1:11434"

@@ -13,39 +13,17 @@ from typing import Any
 
 from advisor.core.answers import Figure
 from advisor.recommender import calculators
+from advisor.worked.asks import (
+    CAPITAL_CUE,
+    INCOME_CUE,
+    MONTHS_CUE,
+    YIELD_CUE,
+    asks_calculation,
+    implies_calculation,
+    wants_months,
+)
 from advisor.worked.base import TOO_LARGE, Worked, figure, money, percent
 from advisor.worked.reading import Amount, Numbers
-
-_I = re.IGNORECASE
-_ANY = r"(?:[^?.]|\.(?=\d))"  # within one sentence; "$1.5k" keeps its decimal point
-MONTHS_CUE = re.compile(
-    r"\bhow\s+(?:long|soon|many\s+(?:months|years))\b|\bwhen\s+(?:will|would|could|can|do|does)\b"
-    r"|\buntil\b|\btill\b|\btime\s+to\s+reach\b|\bby\s+when\b",
-    _I,
-)
-YIELD_CUE = re.compile(
-    r"\b(?:what|which)\s+(?:\w+\s+){0,3}(?:yield|return|rate|interest)\b"
-    r"|\b(?:yield|return|rate)\s+(?:do\s+i\s+|would\s+i\s+|will\s+i\s+|)(?:need|required)",
-    _I,
-)
-CAPITAL_CUE = re.compile(
-    r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
-    rf"(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
-    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+big\b|\bcapital\s+(?:needed|for|to)\b",
-    _I,
-)
-INCOME_CUE = re.compile(
-    rf"\bhow\s+much\b{_ANY}{{0,50}}\b(?:pay|earn|generate|make|give|bring|income|produce)"
-    r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
-    rf"|\bwhat\s+(?:would|will|does|do|can|could)\b{_ANY}{{0,40}}"
-    r"\b(?:pay|earn|generate|give|bring|yield|return)"
-    r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b",
-    _I,
-)
-
-
-def asks_calculation(text: str) -> bool:
-    return any(p.search(text) for p in (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE))
 
 
 @dataclass
@@ -56,6 +34,7 @@ class Inputs:
     rates: list[float]  # one rate, or the low and high of a catalog range
     rate_source: str  # "" (stated), or where a catalog yield comes from
     currency: str | None
+    guessed: bool = False  # no yield given anywhere: the default stream's typical yield
 
 
 def _monthly(a: Amount | None) -> float | None:
@@ -65,10 +44,16 @@ def _monthly(a: Amount | None) -> float | None:
 
 
 def gather(
-    numbers: Numbers, earlier: Sequence[Numbers], profile: dict[str, Any] | None, stream: Any
+    numbers: Numbers,
+    earlier: Sequence[Numbers],
+    profile: dict[str, Any] | None,
+    stream: Any,
+    fallback: Any = None,
 ) -> Inputs:
     """The message's numbers, with what it leaves out taken from earlier turns (latest
-    first), then the profile, then the catalog's typical yield for ``stream``."""
+    first), then the profile; the yield: the message's, the catalog's typical yield for
+    ``stream``, an earlier turn's, then the typical yield of the ``fallback`` stream
+    (the setting ``default_yield_stream``), said as such."""
 
     def pick(role: str) -> Amount | None:
         for source in [numbers, *reversed(earlier)]:
@@ -94,11 +79,18 @@ def gather(
         source = f"the typical {stream.returns.what} of {stream.name} ({stream.returns.source})"
     if not rates:
         rates = next((n.rates[:1] for n in reversed(earlier) if n.rates), [])
+    if not rates and fallback is not None and fallback.returns.unit == "annual_yield":
+        rates = [fallback.returns.low, fallback.returns.high]
+        source = (
+            f"no yield was given, so I used the typical yield of a {fallback.name.lower()} "
+            f"({fallback.returns.source})"
+        )
+        return Inputs(income, capital, contribution, rates, source, currency, guessed=True)
     return Inputs(income, capital, contribution, rates, source, currency)
 
 
 # "how long to reach $500 a month with $200 a month": the second monthly sum is a saving
-_SAVING_BEFORE = re.compile(r"\b(?:with|by|from)\s+(?:about\s+|around\s+)?$", _I)
+_SAVING_BEFORE = re.compile(r"\b(?:with|by|from)\s+(?:about\s+|around\s+)?$", re.IGNORECASE)
 
 
 def _saving(text: str, numbers: Numbers) -> tuple[Amount, Amount] | None:
@@ -111,6 +103,18 @@ def _saving(text: str, numbers: Numbers) -> tuple[Amount, Amount] | None:
     said = next((a for a in monthly if _SAVING_BEFORE.search(text[: a.start])), monthly[1])
     goal = next(a for a in monthly if a is not said)
     return goal, Amount(said.value, said.currency, said.per, "contribution", said.marked)
+
+
+def _new_saving(text: str, numbers: Numbers) -> Numbers:
+    """In a follow-up to a "how long" question ("and with $1,500 a month?"), the one
+    monthly sum written after "with"/"by" is the saving, not a new goal."""
+    monthly = [a for a in numbers.amounts if a.role == "income"]
+    if len(monthly) != 1 or not _SAVING_BEFORE.search(text[: monthly[0].start]):
+        return numbers
+    said = monthly[0]
+    saving = Amount(said.value, said.currency, said.per, "contribution", said.marked, said.start)
+    amounts = [saving if a is said else a for a in numbers.amounts]
+    return Numbers(amounts, numbers.rates, numbers.hours_per_month, numbers.hours_per_week)
 
 
 def _impossible(inputs: Inputs) -> str | None:
@@ -140,28 +144,39 @@ def calculate(
     earlier: Sequence[Numbers] = (),
     profile: dict[str, Any] | None = None,
     stream: Any = None,
+    *,
+    fallback: Any = None,
+    asked: str | None = None,
 ) -> Worked | None:
-    """The calculation ``text`` asks for, worked out; None when it asks none."""
-    if not asks_calculation(text):
+    """The calculation ``text`` asks for, worked out; None when it asks none. ``asked``:
+    the words that say which calculation, when not ``text`` alone (a follow-up such as
+    "and at 4%?" with the question it follows); ``fallback``: the stream whose typical
+    yield is used when no yield is given anywhere."""
+    asked = asked or text
+    implied = not asks_calculation(asked)
+    if implied and not implies_calculation(asked, numbers):
         return None
-    inputs = gather(numbers, earlier, profile, stream)
-    wants_months, wants_yield = MONTHS_CUE.search(text), YIELD_CUE.search(text)
-    if wants_months and inputs.contribution is None and (split := _saving(text, numbers)):
+    months_asked = wants_months(asked, numbers)
+    if months_asked and asked != text:
+        numbers = _new_saving(text, numbers)
+    inputs = gather(numbers, earlier, profile, stream, fallback)
+    wants_yield = YIELD_CUE.search(asked) or (implied and not numbers.rates)
+    if months_asked and inputs.contribution is None and (split := _saving(text, numbers)):
         inputs.income, inputs.contribution = split
     if (problem := _impossible(inputs)) is not None:
         return Worked("calculation", problem, "calculator")
     has_sum = numbers.first("sum") is not None
-    if wants_months and inputs.income:
+    if months_asked and inputs.income:
         return _needs_rate(inputs) or _months(inputs)
     if wants_yield and inputs.income and inputs.capital:
         return _yield(inputs)
-    if inputs.income and (CAPITAL_CUE.search(text) or not has_sum):
+    if inputs.income and (CAPITAL_CUE.search(asked) or not has_sum or implied):
         return _needs_rate(inputs) or _capital(inputs)
-    if inputs.capital and INCOME_CUE.search(text):
+    if inputs.capital and (INCOME_CUE.search(asked) or (implied and not numbers.first("income"))):
         return _needs_rate(inputs) or _income(inputs)
-    if not (numbers.amounts or numbers.rates):
+    if not (numbers.amounts or numbers.rates or any(n.amounts or n.rates for n in earlier)):
         return None  # "how much do I need to start?": a question for the articles
-    return Worked("calculation", _missing_line(text, inputs), "calculator")
+    return Worked("calculation", _missing_line(asked, inputs), "calculator")
 
 
 def _missing_line(text: str, inputs: Inputs) -> str:
@@ -191,7 +206,7 @@ def _rate_note(inputs: Inputs) -> str:
     return (
         f"at {percent(low)} to {percent(high)} a year, {inputs.rate_source}: a rough public "
         "rule of thumb, not a promise"
-    )
+    ) + ("; say your own yield (“at 5%”) for one figure" if inputs.guessed else "")
 
 
 def _span(values: list[float], currency: str | None) -> str:
@@ -266,7 +281,7 @@ def _duration(months: int) -> str:
 def _months(inputs: Inputs) -> Worked:
     assert inputs.income is not None
     goal, cur = _monthly(inputs.income) or 0.0, inputs.currency
-    add = inputs.contribution.value if inputs.contribution else 0.0
+    add = _monthly(inputs.contribution) or 0.0
     start = inputs.capital.value if inputs.capital else 0.0
     figures: list[Figure] = []
     spans: list[str] = []

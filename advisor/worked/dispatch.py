@@ -54,7 +54,10 @@ def work(
         return worked
     if plan.route == "calculation":
         stream = catalog.get(streams[0]) if streams else None
-        worked = calculate(text, plan.numbers, plan.earlier, after, stream)
+        fallback = _default_stream(catalog, plan)
+        worked = calculate(
+            text, plan.numbers, plan.earlier, after, stream, fallback=fallback, asked=plan.asked
+        )
         if worked is not None:
             worked.passages = citer.passages
         return worked
@@ -65,3 +68,12 @@ def work(
             return least_effort(before)
         return update(plan.facts, before, user=user, manifest=manifest)
     return None
+
+
+def _default_stream(catalog: Any, plan: Plan) -> Any:
+    """The stream whose typical yield a calculation uses when none is given (the
+    setting ``default_yield_stream``), or None when the catalog lacks it."""
+    from advisor.core.settings import get_settings
+
+    wanted = (plan.settings or get_settings()).default_yield_stream
+    return next((s for s in catalog.streams if s.id == wanted), None) if wanted else None

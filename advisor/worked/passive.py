@@ -33,7 +33,10 @@ PASSIVE_CUE = re.compile(
     r"(?:really\s+|truly\s+|still\s+|actually\s+|considered\s+|counted\s+as\s+|count\s+as\s+|"
     r"more\s+|less\s+)?passive(?:\s+income)?(?=\s*(?:[?,.!:;]|$|\bor\b|\bonce\b|\bif\b|"
     r"\bwhen\b|\bat\s+all\b|\benough\b|\bthan\b))"
-    r"|\bhow\s+passive\s+(?:is|are)\s+(?P<subject2>[^?.,;:]{1,60})",
+    r"|\bhow\s+passive\s+(?:is|are)\s+(?P<subject2>[^?.,;:]{1,60})"
+    # "... 20 hours a week. passive?", "passive or not?", "is that passive or active?"
+    r"|(?:^|[.!?,;:]\s*|\s-+\s*)(?:so\s+)?(?:really\s+|truly\s+)?passive(?:\s+income)?\s*(?:\?|$)"
+    r"|\bpassive\s+or\s+(?:not|active)\b",
     re.IGNORECASE,
 )
 # a job is active income whatever it pays; work paid by the hour or the client, and a

@@ -9,24 +9,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from advisor import prompts
 from advisor.conversation.facts import _CODES, _SYMBOLS
 
 # "1,500.50", "10 000" (a space between thousands), "1,5" (a decimal comma: 1.5), "2.5"
-_NUM = (
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
+_NUM = (  # "2.000 €": a thousands point, read only before a euro sign or word
+    r"(?P<num>(?P<dotted>\d{1,3}(?:\.\d{3})+)(?=\s?(?:€|eur\b|euros?\b))"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
     r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
 )
 _CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
+_AFTER = (  # a currency and a period written after the number
+    r"(?:\s?(?P<post>[$€£¥₹]))?(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
+    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk)\b"
+    r"|\s?(?:monthly|weekly|yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?"
+)
 _MONEY = re.compile(
     rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
-    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion)\b)?"
-    r"(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
-    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|year|yr|annum)\b|\s?monthly\b"
-    r"|\s?(?:yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?",
+    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion)\b)?" + _AFTER,
     re.IGNORECASE,
 )
+# "401k", "403(b)": a retirement account's name, not money
+_ACCOUNT = re.compile(r"(?:401|403|457)\s?\(?[kb]\)?(?!\w)", re.IGNORECASE)
 _NOT_MONEY = re.compile(
     r"\s?(?:%|percent|per\s?cent|hours?|hrs?|h\b|years?|yrs?|months?|weeks?|days?|x\b|times)",
     re.IGNORECASE,
@@ -41,7 +48,7 @@ _HOURS = re.compile(
     re.IGNORECASE,
 )
 _CONTRIBUTION = re.compile(
-    r"\b(?:add(?:ing)?|contribut\w*|sav(?:e|ing)|put(?:ting)?\s+(?:in|aside|away)|deposit\w*|"
+    r"\b(?:add(?:ing|ed|s)?|contribut\w*|sav(?:e|ing)|put(?:ting)?\s+(?:in|aside|away)|deposit\w*|"
     r"invest(?:ing)?|set(?:ting)?\s+aside|top(?:ping)?\s+up)\s+(?:another\s+|an\s+extra\s+)?$",
     re.IGNORECASE,
 )
@@ -49,7 +56,20 @@ _CONTRIBUTION = re.compile(
 _CONTRIBUTION_AFTER = re.compile(
     r"\s*(?:in\s+|of\s+)?(?:contributions?|deposits?|savings|saved|added|invested)\b", re.IGNORECASE
 )
-_MULT = {"k": 1e3, "thousand": 1e3, "grand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
+_YEAR_BEFORE = re.compile(
+    r"\b(?:by|in|until|till|before|after|since|from|of|year|around|end\s+of)\s+$", re.IGNORECASE
+)
+WEEKS_A_YEAR = 52
+_RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
+_MULT = {
+    "hundred": 1e2,
+    "k": 1e3,
+    "thousand": 1e3,
+    "grand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+}
 _MULT |= {"bn": 1e9, "billion": 1e9, "trillion": 1e12}
 
 
@@ -87,8 +107,27 @@ def _number(text: str) -> float:
     return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
 
 
+@cache
+def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
+    """An amount written with words ("two thousand a month", "a grand"), with the
+    words of ``advisor/prompts/number_words.yaml``, and the value of each word."""
+    table: dict[str, dict[str, float]] = prompts.data("number_words.yaml")  # type: ignore[assignment]
+    values = {str(k).lower(): float(v) for k, v in table["whole"].items()} | {"a": 1.0, "an": 1.0}
+    words = "|".join(sorted(values, key=len, reverse=True))
+    pattern = re.compile(
+        rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)(?P<num>(?P<dotted>){words})\s+"
+        r"(?P<mult>hundred|thousand|grand|million|billion)\b" + _AFTER,
+        re.IGNORECASE,
+    )
+    return pattern, values
+
+
 def _value(m: re.Match[str]) -> float:
-    value = _number(m.group("num"))
+    raw = m.group("num")
+    if raw[0].isalpha():
+        value = _word_money()[1][raw.lower()]
+    else:
+        value = float(raw.replace(".", "")) if m.group("dotted") else _number(raw)
     if m.group("power"):
         value = value ** int(m.group("power"))
     elif m.group("exp"):
@@ -98,27 +137,46 @@ def _value(m: re.Match[str]) -> float:
 
 
 def _per(text: str | None) -> str | None:
+    """ "year", "week" or "month" for the period written after an amount."""
     if not text:
         return None
-    yearly = re.search(r"year|yr|annum|annually|p\.\s?a", text, re.IGNORECASE)
-    return "year" if yearly else "month"
+    if re.search(r"year|yr|annum|annually|p\.\s?a", text, re.IGNORECASE):
+        return "year"
+    return "week" if re.search(r"week|wk", text, re.IGNORECASE) else "month"
+
+
+def _calendar_year(text: str, m: re.Match[str], value: float) -> bool:
+    """ "by 2030", "in 2028": a year written as a bare number, not money."""
+    return 1900 <= value <= 2100 and bool(_YEAR_BEFORE.search(text[: m.start("num")]))
 
 
 def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
     found: list[Amount] = []
-    for m in _MONEY.finditer(text):
+    matches = [*_MONEY.finditer(text), *_word_money()[0].finditer(text)]
+    for m in sorted(matches, key=lambda m: m.start()):
         if any(m.start("num") < b and a < m.end("num") for a, b in taken):
+            continue
+        if _ACCOUNT.match(text, m.start("num")):
             continue
         if not m.group("per") and _NOT_MONEY.match(text, m.end()):
             continue
         marked = bool(
-            m.group("sym") or m.group("code") or m.group("pre") or m.group("mult") or m.group("per")
+            m.group("sym")
+            or m.group("post")
+            or m.group("code")
+            or m.group("pre")
+            or m.group("mult")
+            or m.group("per")
         )
         value = _value(m)
-        if not marked and abs(value) < 100:
-            continue  # "2 streams", "in 10": a count, not money
+        if not marked and (abs(value) < 100 or _calendar_year(text, m, value)):
+            continue  # "2 streams", "in 10": a count, not money; "by 2030": a year
         before = text[max(0, m.start() - 40) : m.start()].rstrip() + " "
         per = _per(m.group("per"))
+        if per == "week":  # "$500 a week": read as the same money a month
+            value, per = value * WEEKS_A_YEAR / 12, "month"
+        if _RATE_OF.search(before):  # "4% of 500k per month": the rate's base, a sum
+            per = None
         if per and (_CONTRIBUTION.search(before) or _CONTRIBUTION_AFTER.match(text, m.end())):
             role = "contribution"
         elif per:
@@ -126,19 +184,58 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
         else:
             role = "sum"
         code = (m.group("code") or m.group("pre") or "").lower()
-        currency = _SYMBOLS.get(m.group("sym") or "") or _CODES.get(code)
+        currency = _SYMBOLS.get(m.group("sym") or m.group("post") or "") or _CODES.get(code)
         found.append(Amount(value, currency, per, role, marked, m.start()))
     return found
+
+
+@cache
+def _word_rate() -> tuple[re.Pattern[str], dict[str, float]]:
+    """A rate written with words (``advisor/prompts/number_words.yaml``): "four percent",
+    "3 and a half percent", "half a percent", and the value of each word."""
+    table: dict[str, dict[str, float]] = prompts.data("number_words.yaml")  # type: ignore[assignment]
+    values = {str(k).lower(): float(v) for part in table.values() for k, v in part.items()}
+
+    def alternatives(words: dict[str, float]) -> str:
+        ordered = sorted((str(w) for w in words), key=len, reverse=True)
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+    whole, frac = alternatives(table["whole"]), alternatives(table["fractions"])
+    pattern = re.compile(
+        rf"\b(?:(?P<whole>{whole}|\d+(?:\.\d+)?)(?:\s+and\s+an?\s+(?P<more>{frac}))?"
+        rf"|(?:an?\s+)?(?P<part>{frac})(?:\s+(?:of\s+)?(?:a|an|one))?)\s*"
+        r"(?:%|percent\b|per\s?cent\b|pct\b)",
+        re.IGNORECASE,
+    )
+    return pattern, values
+
+
+def _rates(text: str, taken: list[tuple[int, int]]) -> list[float]:
+    """Yearly rates as fractions, in the order written; their spans go to ``taken``."""
+    pattern, words = _word_rate()
+    found: list[tuple[int, float]] = []
+    for m in pattern.finditer(text):
+        whole, more, part = m.group("whole"), m.group("more"), m.group("part")
+        if whole and whole[0].isdigit() and not more:
+            continue  # "4 percent": the plain form below
+        key = re.sub(r"\s+", " ", (whole or part or "").lower())
+        value = float(whole) if whole and whole[0].isdigit() else words[key]
+        found.append((m.start(), (value + words.get((more or "").lower(), 0.0)) / 100))
+        taken.append(m.span())
+    for m in _RATE.finditer(text):
+        if any(m.start() < b and a < m.end() for a, b in taken):
+            continue
+        rate = _number(m.group("num")) / 100
+        found.append((m.start(), -rate if m.group("neg") else rate))
+        taken.append(m.span())
+    return [rate for _, rate in sorted(found)]
 
 
 def read_numbers(text: str) -> Numbers:
     """Amounts, yearly rates and hours stated in ``text``."""
     numbers = Numbers()
     taken: list[tuple[int, int]] = []
-    for m in _RATE.finditer(text):
-        rate = _number(m.group("num")) / 100
-        numbers.rates.append(-rate if m.group("neg") else rate)
-        taken.append(m.span())
+    numbers.rates = _rates(text, taken)
     stated: tuple[float, str | None] | None = None  # the first hours and their period
     for m in _HOURS.finditer(text):
         taken.append(m.span())

@@ -1,0 +1,124 @@
+"""Which calculation a message asks, read by rules: the cue words of each ("how much do
+I need", "how long", "what yield", "what would X pay"), a question whose figures alone
+imply one ("$750 a month at 4.5%: the capital?"), a follow-up ("and at 4%?"), and the
+questions that ask advice or an opinion of their figures instead. Used by the router
+and by :mod:`advisor.worked.calculation`."""
+
+from __future__ import annotations
+
+import re
+
+from advisor.conversation.facts import asks_what_to_do
+from advisor.worked.reading import Numbers
+
+_I = re.IGNORECASE
+_ANY = r"(?:[^?.]|\.(?=\d))"  # within one sentence; "$1.5k" keeps its decimal point
+MONTHS_CUE = re.compile(
+    r"\bhow\s+(?:long|soon|many\s+(?:months|years))\b|\bwhen\s+(?:will|would|could|can|do|does)\b"
+    r"|\buntil\b|\btill\b|\btime\s+to\s+reach\b|\bby\s+when\b"
+    r"|\b(?:years?|months?|time)\s+(?:needed|required|it\s+(?:will\s+)?takes?|to\s+(?:get|hit))\b",
+    _I,
+)
+YIELD_CUE = re.compile(
+    r"\b(?:what|which)\s+(?:\w+\s+){0,3}(?:yield|return|rate|interest)\b"
+    r"|\bwhat\s+(?:%|percent(?:age)?\b)"
+    r"|\b(?:yield|return|rate)\s+(?:do\s+i\s+|would\s+i\s+|will\s+i\s+|)(?:need|required)"
+    r"|\b(?:required|needed|necessary|minimum)\s+(?:yield|return|rate|interest)",
+    _I,
+)
+CAPITAL_CUE = re.compile(
+    r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
+    rf"(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
+    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+(?:big|large)\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
+    # "how much for $1,000 a month?", "how much to draw 500 a week", "what nest egg"
+    r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw"
+    r"|have|live\s+o(?:n|ff)|retire\s+on|cover|take\s+out|receive|generate|produce))\b"
+    r"|\bhow\s+much\s+(?:would|will|does|do)\s+(?:that|this|it)\s+(?:take|need|require|cost)\b"
+    r"|\bwhat\s+(?:would|will|do|does|should|must)\s+i\s+need\b"
+    r"|\b(?:what|which|how\s+big\s+(?:a|of\s+a))\s+(?:size\s+(?:of\s+)?)?(?:nest[\s-]?egg"
+    r"|portfolio|pot)\b|\b(?:portfolio|capital|nest[\s-]?egg|pot)\s+size\b"
+    r"|\bsize\s+of\s+(?:the\s+|my\s+|a\s+)?(?:portfolio|nest[\s-]?egg|pot)\b",
+    _I,
+)
+# "can I get $500 a month by 2030 ...?": when, asked with a calendar year
+_BY_YEAR = re.compile(r"\b(?:by|before|in)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d\b", _I)
+# "and at 4 percent?", "what about at 5%?", "with $600 a month instead?": the previous
+# calculation again with a new figure
+FOLLOW_UP = re.compile(
+    r"^\s*(?:(?:and|but|ok(?:ay)?|so|then|well)\b[\s,]*)*(?:(?:what|how)\s+about\b"
+    r"|(?:what\s+)?if\b|at\b|with\b|for\b|on\b|adding\b|using\b|assuming\b)",
+    _I,
+)
+INCOME_CUE = re.compile(
+    rf"\bhow\s+much\b{_ANY}{{0,50}}\b(?:pay|earn|generate|make|give|bring|income|produce|get|receive"
+    r"|draw|collect)"
+    r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
+    rf"|\bwhat\s+(?:would|will|does|do|can|could)\b{_ANY}{{0,40}}"
+    r"\b(?:pay|earn|generate|give|bring|yield|return)"
+    r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b",
+    _I,
+)
+
+
+def asks_calculation(text: str) -> bool:
+    return any(p.search(text) for p in (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE)) or bool(
+        _BY_YEAR.search(text) and re.search(r"\b(?:can|could|will|would)\s+i\b", text, _I)
+    )
+
+
+# a question, of any wording: what its figures imply is asked (see implies_calculation)
+_ASKS = re.compile(
+    r"\?|\b(?:how|what|what'?s|which|when|calculate|compute|work\s+out|figure\s+out)\b", _I
+)
+_YIELD_WORD = re.compile(r"\b(?:yield|return|rate|interest|percent(?:age)?)\b|%", _I)
+# money owed, kept for emergencies or spent is not money to invest: "$20,000 of card
+# debt at 24%", "5k in an emergency fund at 4%" are for the basics
+_OWED = re.compile(r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*|emergency|expenses|bills)\b", _I)
+
+
+# an opinion asked about the figures ("is a 5% yield on $20k sustainable?"): the articles
+_OPINION = re.compile(
+    r"\b(?:good|bad|safe|safer|sustainable|risks?|risky|realistic|reasonable|normal|worth"
+    r"|better|best|fair|typical|taxe[ds]?|tax)\b|\b(?:is|are)\s+(?:that|it|this)\s+ok(?:ay)?\b"
+    r"|\bshould\s+i\s+(?:pick|choose|buy|go|use|do|start|try|get|sell|keep)\b",
+    _I,
+)
+# what a sum at a rate is asked for: what it pays over a period
+_PAYS = re.compile(
+    r"\b(?:a|per|each|every)\s+(?:month|year|week)\b|\b(?:monthly|yearly|annual(?:ly)?|weekly)\b"
+    r"|\b(?:payout|pays?|earns?|income|produces?|generates?|gives?|yields?\s+me)\b",
+    _I,
+)
+
+
+def asks_advice(text: str) -> bool:
+    """Whether ``text`` asks what to do or an opinion of its figures, not a figure."""
+    return asks_what_to_do(text) or bool(_OPINION.search(text))
+
+
+def implies_calculation(text: str, numbers: Numbers) -> bool:
+    """A question whose figures alone say which calculation, in words no cue knows:
+    an income or a sum with a rate ("$750 a month at 4.5%, the capital?"), an income
+    and a sum asking a rate, or an income wanted with a saving a month. A message with
+    hours describes a source (passivity), not a calculation."""
+    if not _ASKS.search(text) or numbers.hours_per_month is not None or _OWED.search(text):
+        return False
+    if asks_advice(text):
+        return False
+    income, total = numbers.first("income"), numbers.first("sum")
+    if numbers.rates and (income or (total and _PAYS.search(text))):
+        return True
+    if income and total and _YIELD_WORD.search(text):
+        return True
+    return bool(income and numbers.first("contribution"))
+
+
+def wants_months(text: str, numbers: Numbers | None = None) -> bool:
+    """ "how long ...", or "can I get X by 2030" or an income wanted with a saving a
+    month, that asks no other calculation."""
+    if MONTHS_CUE.search(text):
+        return True
+    if any(p.search(text) for p in (YIELD_CUE, CAPITAL_CUE, INCOME_CUE)):
+        return False
+    saving = numbers is not None and numbers.first("contribution") and numbers.first("income")
+    return asks_calculation(text) or bool(saving)

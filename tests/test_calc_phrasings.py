@@ -533,8 +533,11 @@ def test_an_income_with_no_yield_anywhere_takes_the_default_streams_range_and_sa
         pytest.approx(capital(1000, high)),
         pytest.approx(capital(1000, low)),
     ]
-    assert "no yield was given" in answer.answer and stream.returns.source in answer.answer
+    assert "used because no yield was given" in answer.answer
+    assert stream.returns.source in answer.answer
     assert "say your own yield" in answer.answer and "Assumptions:" in answer.answer
+    # both ends of the range written as money: "$300,000 to $400,000"
+    assert f"${capital(1000, high):,.0f} to ${capital(1000, low):,.0f}" in answer.answer
 
 
 def test_without_a_default_stream_the_missing_yield_is_asked_for(library_home, embedder):

@@ -82,8 +82,8 @@ def gather(
     if not rates and fallback is not None and fallback.returns.unit == "annual_yield":
         rates = [fallback.returns.low, fallback.returns.high]
         source = (
-            f"no yield was given, so I used the typical yield of a {fallback.name.lower()} "
-            f"({fallback.returns.source})"
+            f"the typical yield of a {fallback.name.lower()}, used because no yield was "
+            f"given ({fallback.returns.source})"
         )
         return Inputs(income, capital, contribution, rates, source, currency, guessed=True)
     return Inputs(income, capital, contribution, rates, source, currency)
@@ -210,7 +210,11 @@ def _rate_note(inputs: Inputs) -> str:
 
 
 def _span(values: list[float], currency: str | None) -> str:
-    texts = [money(v, currency if i == len(values) - 1 else None) for i, v in enumerate(values)]
+    """"$600,000 to $800,000", "600,000 to 800,000 EUR": a sign written before a number
+    goes on each, a code written after one only on the last."""
+    prefixed = not money(1, currency)[0].isdigit()
+    last = len(values) - 1
+    texts = [money(v, currency if prefixed or i == last else None) for i, v in enumerate(values)]
     return " to ".join(dict.fromkeys(texts))
 
 

@@ -210,7 +210,7 @@ def _rate_note(inputs: Inputs) -> str:
 
 
 def _span(values: list[float], currency: str | None) -> str:
-    """"$600,000 to $800,000", "600,000 to 800,000 EUR": a sign written before a number
+    """ "$600,000 to $800,000", "600,000 to 800,000 EUR": a sign written before a number
     goes on each, a code written after one only on the last."""
     prefixed = not money(1, currency)[0].isdigit()
     last = len(values) - 1

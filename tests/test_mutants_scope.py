@@ -70,7 +70,7 @@ def test_anchor_vectors_are_cached_under_a_key_of_the_texts_and_model_and_reused
 
     texts = anchor_texts()
     key = hashlib.sha256(("\n".join(texts) + "st:all-MiniLM-L6-v2").encode()).hexdigest()[:16]
-    cache = tmp_path / "cache"
+    cache = tmp_path / "cache" / "guard"  # made, parents and all
     Guard(embedder, cache_dir=cache)
     path = cache / f"anchors-{key}.npy"
     assert sorted(p.name for p in cache.iterdir()) == [path.name]  # no temporary file left

@@ -349,7 +349,8 @@ def test_a_definition_is_supported_only_by_definitions_or_what_follows_it(engine
     remark = "Many people hold bonds for decades at a time."
     defines = "A coupon refers to the interest a bond pays."
     gap = "Filler line says nothing at all here."
-    text = f"{lead} {gap} {gap.replace('here', 'there')} {gap.replace('here', 'now')} {remark} {defines}"
+    gaps = " ".join(gap.replace("here", g) for g in ("here", "there", "now"))
+    text = f"{lead} {gaps} {remark} {defines}"
     cos = {lead: 0.9, remark: 0.85, defines: 0.8}
     for g in ("here", "there", "now"):
         cos[gap.replace("here", g)] = 0.05

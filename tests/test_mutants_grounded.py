@@ -440,3 +440,234 @@ def test_an_answer_the_passages_do_not_cover_says_so(engine):
     history = [Turn(role="user", content="How do bonds work?"), Turn(role="assistant", content="…")]
     request = EngineRequest("How do coupons arrive?", [far], basis(0), history=history)
     assert "".join(engine.stream(request)) == quoted
+
+
+# -- more edges of the selection -----------------------------------------------------------
+
+
+def test_list_items_look_past_a_paragraph_only_to_a_later_line():
+    # nothing numbered ahead: the list ends, even though the passage's first line would
+    # go on with the numbering
+    lines = ["2. Two items here.", "1. One item here.", "Text between."]
+    assert _list_items(lines, 1) == (["1. One item here."], 2, [])
+
+
+def test_a_short_numbered_or_bulleted_sentence_is_kept_from_five_words():
+    assert units_of("- Rent out spare rooms.", 1) == [Unit("Rent out spare rooms.", 1, 0)]
+    assert units_of("- Rent out rooms.", 1) == []
+    assert units_of("Xero sends invoices to every client each month.", 1) == [
+        Unit("Xero sends invoices to every client each month.", 1, 0)
+    ]
+
+
+def test_a_sentence_repeated_by_an_overlapping_chunk_is_one_unit_with_both_places(engine):
+    from advisor.answering.engines.context import Unit as U
+
+    passages = [
+        Passage(id="1", text=f"{S1} {S2}", source="a.md", title="a", doc_id="a"),
+        Passage(id="2", text=f"{S2} {S3}", source="a.md", title="a", doc_id="a"),
+    ]
+    units = engine._units(EngineRequest("How do bonds work?", passages, basis(0)))
+    assert units == [U(S1, 1, 0), U(S2, 1, 1, places=[(1, 1), (2, 0)]), U(S3, 2, 1)]
+
+
+def test_a_filler_sentence_right_after_the_lead_is_kept_only_when_it_leans_on_it(engine):
+    lead = "Bonds pay coupons twice a year to holders."
+    leaning = "This keeps the cash coming for decades."  # leans, shares no question word
+    plain = "Savings accounts give a small steady rate."
+    generic = (0.6 * basis(0) + 0.8 * basis(1)).astype(np.float32)  # filler
+    gap = "Filler line says nothing at all here."
+    # right after the lead and leaning on it: kept although it is filler
+    cos = {lead: 0.9, leaning: generic, gap: 0.05}
+    assert ask(engine, "How do bonds work?", [f"{lead} {leaning}"], cos) == [lead, leaning]
+    # filler right after the lead that does not lean: left out
+    cos = {lead: 0.9, plain: generic, gap: 0.05}
+    assert ask(engine, "How do bonds work?", [f"{lead} {plain}"], cos) == [lead]
+    # filler that leans but is far from the lead: left out
+    text = f"{lead} {gap} {gap.replace('here', 'now')} {gap.replace('here', 'there')} {leaning}"
+    cos = {lead: 0.9, leaning: generic, gap: 0.05}
+    cos.update({gap.replace("here", g): 0.05 for g in ("now", "there")})
+    assert ask(engine, "How do bonds work?", [text], cos) == [lead]
+
+
+def test_a_weak_far_sentence_does_not_stop_the_search_for_a_following_one(engine):
+    gaps = [f"Filler line {w} says nothing at all here." for w in ("one", "two", "three")]
+    text = f"{S1} {S4} {' '.join(gaps)} {S3}"
+    cos = {S1: 0.9, S4: 0.26, S3: 0.45, **{g: 0.05 for g in gaps}}
+    # S3 (0.75) is under 0.65 x 1.2 but before S4 (0.56 >= 0.45 x 1.2) in score order
+    assert ask(engine, "How do bonds work?", [text], cos) == [S1, S4]
+
+
+def test_a_near_duplicate_does_not_stop_the_search_for_a_later_sentence(engine):
+    lead = near(0.8, 2)
+    close = (0.8 * basis(0) + 0.6 * (0.8 * basis(2) + 0.6 * basis(3))).astype(np.float32)
+    text = f"{S1} {S3} {S4}"
+    cos = {S1: lead, S3: close, S4: 0.6}
+    assert ask(engine, "How do bonds work?", [text], cos) == [S1, S4]
+
+
+def test_the_word_budget_counts_every_supporting_sentence(engine):
+    lead = "Coupons arrive twice a year for every holder of the bond."  # 11 words
+    first = " ".join(["Interest"] + ["word"] * 29) + "."  # 30 words: 41
+    second = " ".join(["Savings"] + ["word"] * 29) + "."  # 30 more: 71
+    cos = {lead: 0.9, first: 0.8, second: 0.7}
+    assert ask(engine, "How do bonds work?", [f"{lead} {first} {second}"], cos) == [lead, first]
+
+
+def test_a_question_with_no_words_of_its_own_scores_by_meaning_alone(engine):
+    gaps = [f"Filler line {w} says nothing at all here." for w in ("one", "two", "three")]
+    text = f"{S1} {' '.join(gaps)} {S3}"
+    cos = {S1: 0.9, S3: 0.47, **{g: 0.05 for g in gaps}}
+    # 0.77 < 0.65 x 1.2; no share of words is added to either
+    assert ask(engine, "Tell me more, really.", [text], cos) == [S1]
+    cos[S3] = 0.49
+    assert ask(engine, "Tell me more, really.", [text], cos) == [S1, S3]
+
+
+def test_supporting_sentences_after_the_lead_come_in_the_source_s_order(engine):
+    lead = "Bonds pay a fixed coupon to every holder."
+    x = "Interest is paid on a schedule to lenders."
+    y = "Savings accounts give a small steady rate."
+    # x is also the first passage's only sentence; in the second it comes two after the
+    # lead, y one after
+    passages = [x, f"{lead} {y} {x}"]
+    cos = {x: 0.6, lead: 0.95, y: 0.8}
+    assert ask(engine, "How do bonds work?", passages, cos) == [lead, y, x]
+
+
+def test_when_every_chosen_sentence_leans_on_a_missing_one_the_best_that_stands_alone_leads(
+    engine,
+):
+    leaning = "This means coupons arrive twice a year for holders."
+    gaps = [f"Filler line {w} says nothing at all here." for w in ("one", "two", "three")]
+    alone = "Bonds pay a fixed coupon to every holder."
+    text = f"{leaning} {' '.join(gaps)} {alone}"
+    cos = {leaning: 0.9, alone: 0.2, **{g: 0.05 for g in gaps}}
+    assert ask(engine, "How do bonds work?", [text], cos) == [alone]
+
+
+def test_a_follow_up_s_topic_counts_when_a_sentence_names_nothing_else(engine):
+    about = "REITs are what it is all about."  # its only content word is the topic's
+    cos = {S1: 0.9, about: 0.7}
+    # S1: 1.2, off the topic; about: 0.7 + 0.25 x 1/2 + 0.3 = 1.125 >= 1.2 - 0.08
+    assert ask(engine, "How do REITs pay?", [f"{S1} {about}"], cos, focus="REITs") == [about]
+    # nothing names the topic: every sentence may be quoted
+    cos = {S1: 0.9, S2: 0.8}
+    assert ask(engine, "How do bonds work?", [f"{S1} {S2}"], cos, focus="gold") == [S1, S2]
+
+
+def test_a_quoted_question_in_the_text_is_a_question_too(engine):
+    asked = "He asked me, “Why would anyone buy bonds at all?”"
+    answer = "Coupons arrive twice a year for every holder."
+    rival = "Savings accounts give a small and steady rate."
+    text = f"{asked} {answer} {rival}"
+    cos = {asked: 0.9, answer: 0.2, rival: 0.9}
+    # answer: 1.2 - 0.01 = 1.19 < rival 1.2; the question 0.9
+    assert ask(engine, "How do bonds work?", [text], cos)[0] == rival
+    # a question as the last sentence has no answer to give its score to
+    assert ask(engine, "How do bonds work?", [f"{rival} {asked}"], cos) == [rival, asked]
+
+
+def test_a_sentence_a_little_closer_to_the_question_than_to_passive_income_is_still_filler(
+    engine,
+):
+    named = "Bonds pay coupons twice a year to holders."
+    # cosine 0.6 with the question, 0.62 with "passive income": 0.6 < 0.62 + 0.05
+    vague = (0.6 * basis(0) + 0.62 * basis(1) + np.sqrt(1 - 0.36 - 0.3844) * basis(5)).astype(
+        np.float32
+    )
+    gap = "Nothing here at all to see, move along."
+    cos = {S1: vague, named: 0.4, gap: 0.05}
+    text = f"{S1} {gap} {named}"
+    assert ask(engine, "How do bonds work?", [text], cos)[0] == named
+
+
+def test_sentences_are_joined_by_a_space_and_a_list_stands_apart(engine):
+    listed = "Ways to earn:\n- Rent out a spare room to a lodger.\n- Buy and hold dividend stocks."
+    passages = [
+        Passage(id="1", text=S1, source="1.md", title="1", doc_id="1", score=0.5),
+        Passage(id="2", text=S2, source="2.md", title="2", doc_id="2", score=0.5),
+        Passage(id="3", text=listed, source="3.md", title="3", doc_id="3", score=0.5),
+    ]
+    engine.embedder.remember(
+        [S1, S2, listed], np.stack([near(0.6, 2), near(0.7, 3), near(0.72, 4)])
+    )
+    request = EngineRequest("How do coupons arrive?", passages, basis(0))
+    # S1: 0.6 + 0.25 + 0.3; S2: 0.7 + 0.15; the list: 0.72 + 0.1, in that order
+    assert "".join(engine.stream(request)) == (
+        f"{S1[:-1]} [1]. {S2[:-1]} [2].\n\n"
+        "Ways to earn:\n- Rent out a spare room to a lodger.\n- Buy and hold dividend stocks [3]."
+    )
+
+
+# -- one sentence per side of a comparison -------------------------------------------------
+
+
+def sides(texts: list[str], scores: list[float], a: str, b: str) -> list[str]:
+    from advisor.conversation.question_types import QuestionType
+
+    units = [Unit(t, 1, k) for k, t in enumerate(texts)]
+    qtype = QuestionType(kind="comparison", sides=[a, b])
+    chosen = GroundedEngine._sides(None, qtype, units, np.array(scores))  # type: ignore[arg-type]
+    return [texts[i] for i in chosen]
+
+
+def test_a_one_word_side_borrows_the_other_side_s_noun():
+    texts = [
+        "Active traders buy and sell all day.",
+        "Active income is paid for hours worked.",
+        "Passive income keeps paying without work.",
+    ]
+    # "active" alone would take the traders (0.9); "active income" takes the second
+    assert sides(texts, [0.9, 0.5, 0.5], "active", "passive income") == texts[1:]
+    # two words on the first side, or a noun already there: nothing is borrowed
+    texts2 = ["Active trading pays day by day.", *texts[1:]]
+    assert sides(texts2, [0.9, 0.5, 0.5], "active trading", "passive income") == [
+        texts2[0],
+        texts2[2],
+    ]
+    # "income" names the second and third; the second also names "active": -0.1
+    assert sides(texts, [0.9, 0.5, 0.5], "active", "income") == [texts[0], texts[2]]
+
+
+def test_better_and_worse_are_not_a_side_s_subject():
+    texts = ["Gold is better than cash for some.", "REITs pay out their income.", "Bonds pay."]
+    assert sides(texts, [0.9, 0.5, 0.5], "better REITs", "worse bonds") == texts[1:]
+    assert sides(texts, [0.9, 0.5, 0.5], "better", "bonds") == []
+
+
+def test_a_side_is_found_by_all_its_words_else_by_any():
+    texts = ["REITs", "Income REITs pay a lot.", "REITs are funds.", "Bonds pay coupons."]
+    # all words of "REITs": every unit naming them; the best
+    assert sides(texts, [0.9, 0.5, 0.4, 0.5], "REITs", "bonds") == [texts[0], texts[3]]
+    # no unit has all of "mortgage REITs": one with any of them
+    assert sides(texts, [0.3, 0.5, 0.4, 0.5], "mortgage REITs", "bonds") == [texts[1], texts[3]]
+
+
+def test_a_side_s_subject_and_a_definition_count_and_naming_both_sides_costs():
+    texts = [
+        "Many like REITs for their income.",  # names it, not its subject
+        "REITs pay most of their income out.",  # its subject: +0.08
+        "Bonds pay coupons twice a year.",
+    ]
+    assert sides(texts, [0.57, 0.5, 0.5], "REITs", "bonds") == [texts[1], texts[2]]
+    assert sides(texts, [0.59, 0.5, 0.5], "REITs", "bonds") == [texts[0], texts[2]]
+    texts = [
+        "Many hold REITs for a steady income.",
+        "Many say a REIT refers to a property fund.",  # defines: +0.08
+        "Bonds pay coupons twice a year.",
+    ]
+    assert sides(texts, [0.57, 0.5, 0.5], "REIT", "bonds") == [texts[1], texts[2]]
+    assert sides(texts, [0.59, 0.5, 0.5], "REIT", "bonds") == [texts[0], texts[2]]
+    texts = [
+        "Many hold REITs and bonds for income.",  # both sides: -0.1
+        "Many hold REITs for a steady income.",
+        "Bonds pay coupons twice a year.",
+    ]
+    assert sides(texts, [0.59, 0.5, 0.5], "REITs", "bonds") == [texts[1], texts[2]]
+    assert sides(texts, [0.61, 0.5, 0.5], "REITs", "bonds") == [texts[0], texts[2]]
+
+
+def test_one_unit_cannot_answer_both_sides():
+    texts = ["Many hold REITs and bonds for income."]
+    assert sides(texts, [0.9], "REITs", "bonds") == []

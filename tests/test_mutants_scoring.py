@@ -499,3 +499,62 @@ def test_rank_puts_fitting_streams_first_then_by_score():
     assert fitting == sorted(fitting, reverse=True)
     assert {s.stream.id for s in ranked} == set(S)
     assert rank(_ready()) == rank(_ready(), CATALOG)  # the catalog is loaded when not given
+
+
+# -- edges the first mutation run found unpinned ----------------------------------------
+
+
+def test_capital_exactly_at_the_least_needed_or_none_at_all():
+    assert _fit_capital(Profile(capital=500), STOCKS) == Fit(
+        "capital", 0.6, f"{WANTS_500}; you have $500", ""
+    )
+    assert _fit_capital(Profile(capital=0), STOCKS) == Fit(
+        "capital", 0.0, f"{WANTS_500}; you have $0", "needs $500+"
+    )
+
+
+def test_free_hours_exactly_at_the_least_needed():
+    assert _fit_time(Profile(hours_per_week=0.5), STOCKS) == Fit(
+        "free time", 0.6, f"{WANTS_HOURS}; you have 0.5 hours a week", ""
+    )
+
+
+def test_a_goal_with_no_surplus_known_grows_the_capital_alone():
+    p = Profile(goal_monthly_income=500, capital=100_000, horizon_years=10)
+    income = 100_000 * (1 + 0.06 / 12) ** 120 * 0.03 / 12
+    assert income == pytest.approx(454.85, abs=0.01)
+    fit = _fit_goal(p, ETFS)
+    assert fit is not None and fit.fit == pytest.approx(income / 500)
+
+
+def test_each_fit_is_named_and_an_unknown_is_marked_unknown():
+    assert _fit_risk(Profile(risk_tolerance="high"), STOCKS).attribute == "risk"
+    assert _fit_risk(Profile(), STOCKS).known is False
+    reits = S["reits"]
+    assert (reits.skills, reits.skills_needed) == (["investing", "property"], [])
+    assert _fit_skills(Profile(skills=["finance", "landlord"]), reits, CATALOG) == Fit(
+        "skills", 1.0, "no special skill needed; your investing, property helps"
+    )
+    both = _fit_skills(Profile(skills=["landlord", "business"]), RENTAL, CATALOG)
+    assert both.short == "uses your management, property"
+
+
+def test_the_catalog_given_is_the_one_scored_against():
+    # a catalog that reads "knitting" as writing, and whose safe yield (the best a risk-1
+    # stream pays) is 25 %: debt at 20 % is then no reason to hold back
+    safe = BONDS.model_copy(update={"returns": BONDS.returns.model_copy(update={"high": 0.25})})
+    custom = CATALOG.model_copy(
+        update={
+            "skill_aliases": {**CATALOG.skill_aliases, "knitting": "writing"},
+            "streams": [BLOG, ETFS, safe],
+        }
+    )
+    knitter = _ready(skills=["knitting"])
+    assert score_stream(knitter, BLOG, custom).fits[3].fit == 1.0
+    assert score_stream(knitter, BLOG, CATALOG).fits[3].fit == 0.2
+    ranked = {s.stream.id: s for s in rank(knitter, custom)}
+    assert set(ranked) == {"blog_ads", "dividend_etfs", "bonds_tbills_cds"}
+    assert ranked["blog_ads"].fits[3].fit == 1.0
+    debt = _ready(high_interest_debt=5_000, debt_rate=20)
+    assert score_stream(debt, ETFS, custom).blocked == []
+    assert score_stream(debt, ETFS, CATALOG).blocked == ["basics"]

@@ -556,16 +556,26 @@ def test_a_follow_up_s_topic_counts_when_a_sentence_names_nothing_else(engine):
     assert ask(engine, "How do bonds work?", [f"{S1} {S2}"], cos, focus="gold") == [S1, S2]
 
 
-def test_a_quoted_question_in_the_text_is_a_question_too(engine):
-    asked = "He asked me, “Why would anyone buy bonds at all?”"
+def test_a_question_in_the_text_gives_its_score_less_a_hair_to_the_sentence_after_it(engine):
+    asked = "Why would anyone want to buy these at all?"
     answer = "Coupons arrive twice a year for every holder."
     rival = "Savings accounts give a small and steady rate."
-    text = f"{asked} {answer} {rival}"
     cos = {asked: 0.9, answer: 0.2, rival: 0.9}
-    # answer: 1.2 - 0.01 = 1.19 < rival 1.2; the question 0.9
-    assert ask(engine, "How do bonds work?", [text], cos)[0] == rival
+    # answer: 1.2 - 0.01 = 1.19, just under the rival's 1.2; the question: 1.2 - 0.3
+    assert ask(engine, "How do bonds work?", [f"{asked} {answer} {rival}"], cos)[0] == rival
     # a question as the last sentence has no answer to give its score to
     assert ask(engine, "How do bonds work?", [f"{rival} {asked}"], cos) == [rival, asked]
+
+
+def test_a_question_in_closing_quotes_is_a_question_too(engine):
+    asked = "He asked “why would anyone buy these at all?”"
+    answer = "Coupons arrive twice a year for every holder."
+    rival = "Savings accounts give a small and steady rate."
+    assert [u.text for u in units_of(f"{asked}\n{answer}", 1)] == [asked, answer]
+    cos = {asked: 0.95, answer: 0.2, rival: 0.9}
+    # answer: 1.25 - 0.01 = 1.24 leads; the question 0.95, the rival 1.2
+    text = f"{asked}\n{answer} {rival}"
+    assert ask(engine, "How do bonds work?", [text], cos)[0] == answer
 
 
 def test_a_sentence_a_little_closer_to_the_question_than_to_passive_income_is_still_filler(
@@ -628,12 +638,21 @@ def test_a_one_word_side_borrows_the_other_side_s_noun():
     ]
     # "income" names the second and third; the second also names "active": -0.1
     assert sides(texts, [0.9, 0.5, 0.5], "active", "income") == [texts[0], texts[2]]
+    # the noun is the other side's last word
+    texts = [
+        "Active income is paid for hours worked.",
+        "Active streams need you there daily.",
+        "Passive income streams keep paying.",
+    ]
+    assert sides(texts, [0.9, 0.5, 0.5], "active", "passive income streams") == texts[1:]
 
 
 def test_better_and_worse_are_not_a_side_s_subject():
     texts = ["Gold is better than cash for some.", "REITs pay out their income.", "Bonds pay."]
     assert sides(texts, [0.9, 0.5, 0.5], "better REITs", "worse bonds") == texts[1:]
     assert sides(texts, [0.9, 0.5, 0.5], "better", "bonds") == []
+    texts = ["Gold is worse than cash for some.", "REITs pay out their income.", "Bonds pay."]
+    assert sides(texts, [0.9, 0.5, 0.5], "REITs", "worse bonds") == texts[1:]
 
 
 def test_a_side_is_found_by_all_its_words_else_by_any():
@@ -641,7 +660,7 @@ def test_a_side_is_found_by_all_its_words_else_by_any():
     # all words of "REITs": every unit naming them; the best
     assert sides(texts, [0.9, 0.5, 0.4, 0.5], "REITs", "bonds") == [texts[0], texts[3]]
     # no unit has all of "mortgage REITs": one with any of them
-    assert sides(texts, [0.3, 0.5, 0.4, 0.5], "mortgage REITs", "bonds") == [texts[1], texts[3]]
+    assert sides(texts, [0.3, 0.5, 0.4, 0.6], "mortgage REITs", "bonds") == [texts[1], texts[3]]
 
 
 def test_a_side_s_subject_and_a_definition_count_and_naming_both_sides_costs():
@@ -671,3 +690,11 @@ def test_a_side_s_subject_and_a_definition_count_and_naming_both_sides_costs():
 def test_one_unit_cannot_answer_both_sides():
     texts = ["Many hold REITs and bonds for income."]
     assert sides(texts, [0.9], "REITs", "bonds") == []
+
+
+def test_every_sentence_of_a_paragraph_between_list_items_is_weighed():
+    from advisor.answering.engines.grounded import _sentences_into
+
+    units: list[Unit] = []
+    _sentences_into(units, ["- Rent a room", "Bonds pay coupons twice a year.", "Ok."], 4)
+    assert units == [Unit("Bonds pay coupons twice a year.", 4, 0)]

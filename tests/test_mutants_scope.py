@@ -17,6 +17,9 @@ CLASSES = [
     "in_scope", "off_topic", "code", "injection", "specific_pick", "insider_trading",
     "tax_specific", "gambling",
 ]  # fmt: skip
+ANCHORS = prompts.data("guard_anchors.yaml")
+N = sum(len(v) for v in ANCHORS.values())  # 74 when written
+IN = len(ANCHORS["in_scope"])  # 22
 PLAIN = "How does rental income work?"  # no rule or pick cue, English, known words
 GIBBERISH = "blorf zanquix fribble wug"  # four words, none known
 
@@ -46,20 +49,20 @@ def check(guard, question=PLAIN, top=0.0, **scores):  # type: ignore[no-untyped-
 def test_the_anchor_texts_are_every_class_s_examples_in_file_order():
     anchors = prompts.data("guard_anchors.yaml")
     texts = anchor_texts()
-    assert len(texts) == 74
+    assert len(texts) == N
     assert texts[0] == "What is passive income and how is it different from active income?"
-    assert texts[22] == "What is the capital city of a country?"  # off_topic's first
+    assert texts[IN] == "What is the capital city of a country?"  # off_topic's first
     assert texts == [t for c in CLASSES for t in anchors[c]]
 
 
 def test_each_anchor_row_is_its_text_s_embedding_and_is_labelled_with_its_class(embedder, tmp_path):
     made = Guard(embedder, cache_dir=tmp_path)
     texts = anchor_texts()
-    assert made.matrix.shape == (74, 384)
+    assert made.matrix.shape == (N, 384)
     assert np.allclose(made.matrix, embedder.embed(texts), atol=1e-6)
-    assert made.labels[:22] == ["in_scope"] * 22
-    assert made.labels[22] == "off_topic"
-    assert len(made.labels) == 74
+    assert made.labels[:IN] == ["in_scope"] * IN
+    assert made.labels[IN] == "off_topic"
+    assert len(made.labels) == N
     assert made.embedder is embedder
 
 
@@ -75,9 +78,9 @@ def test_anchor_vectors_are_cached_under_a_key_of_the_texts_and_model_and_reused
     path = cache / f"anchors-{key}.npy"
     assert sorted(p.name for p in cache.iterdir()) == [path.name]  # no temporary file left
     saved = np.load(path)
-    assert saved.shape == (74, 384)
+    assert saved.shape == (N, 384)
     # a cached file of the right shape is used as it is, not recomputed
-    marked = np.full((74, 384), 0.5, dtype=np.float32)
+    marked = np.full((N, 384), 0.5, dtype=np.float32)
     np.save(path, marked)
     assert np.array_equal(Guard(embedder, cache_dir=cache).matrix, marked)
 
@@ -87,12 +90,12 @@ def test_a_cached_file_of_the_wrong_shape_or_unreadable_is_recomputed(embedder, 
     Guard(embedder, cache_dir=tmp_path)
     (path,) = tmp_path.iterdir()
     if content == "wrong shape":
-        np.save(path, np.zeros((74, 10), dtype=np.float32))
+        np.save(path, np.zeros((N, 10), dtype=np.float32))
     else:
         path.write_bytes(b"garbage, not numpy")
     fresh = Guard(embedder, cache_dir=tmp_path).matrix
     assert np.allclose(fresh, embedder.embed(anchor_texts()), atol=1e-6)
-    assert np.load(path).shape == (74, 384)  # and the cache is written again
+    assert np.load(path).shape == (N, 384)  # and the cache is written again
 
 
 def test_an_unwritable_cache_folder_still_gives_the_anchors(embedder, tmp_path):
@@ -105,7 +108,7 @@ def test_an_unwritable_cache_folder_still_gives_the_anchors(embedder, tmp_path):
 def test_without_a_cache_folder_nothing_is_written(embedder, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     made = Guard(embedder)
-    assert made.matrix.shape == (74, 384)
+    assert made.matrix.shape == (N, 384)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -123,7 +126,7 @@ def test_anchor_vectors_kept_as_library_sentence_vectors_are_stored_for_a_new_pr
         texts = anchor_texts()
         assert np.allclose(made.matrix, embedder.embed(texts), atol=1e-6)
         keys = [SentenceVectors(manifest, embedder)._key(t) for t in texts]
-        assert len(manifest.sentence_vectors(keys)) == 74  # every anchor kept
+        assert len(manifest.sentence_vectors(keys)) == N  # every anchor kept
     finally:
         manifest.close()
 

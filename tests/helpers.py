@@ -7,7 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Generator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -32,6 +34,20 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def drain(stream: Generator[T, object, R]) -> tuple[list[T], R]:
+    """Every item a generator yields, and the value it returns at the end."""
+    out: list[T] = []
+    while True:
+        try:
+            out.append(next(stream))
+        except StopIteration as stop:
+            return out, stop.value
 
 
 def make_settings(home: Path, **overrides: object):  # type: ignore[no-untyped-def]

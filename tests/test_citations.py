@@ -5,7 +5,7 @@ it cites."""
 from __future__ import annotations
 
 import pytest
-from helpers import CORPUS
+from helpers import CORPUS, drain
 
 
 @pytest.mark.parametrize(
@@ -175,12 +175,6 @@ def test_a_stream_keeps_markers_beyond_the_count_and_an_unfinished_one_at_the_en
         yield "1"
         return "done"
 
-    stream = renumbered(pieces(), count=3)
-    out = []
-    while True:
-        try:
-            out.append(next(stream))
-        except StopIteration as stop:
-            assert stop.value == "done"
-            break
+    out, returned = drain(renumbered(pieces(), count=3))
+    assert returned == "done"
     assert "".join(out) == "Rent [1] and [9] and [1"

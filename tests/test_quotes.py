@@ -9,7 +9,7 @@ from collections.abc import Generator
 import numpy as np
 import pytest
 from fakes import FakeChatModel
-from helpers import CORPUS
+from helpers import CORPUS, drain
 
 from advisor.answering.answer_text import strip_label
 from advisor.answering.citations import Renumbering, renumbered
@@ -71,14 +71,8 @@ def test_a_marker_split_over_stream_pieces_is_renumbered_whole():
         yield from ["Rent is passive [", "3", "]. Wages are active [1", "]. Rent again [3]."]
         return "done"
 
-    stream = renumbered(pieces())
-    out = []
-    while True:
-        try:
-            out.append(next(stream))
-        except StopIteration as stop:
-            assert stop.value == "done"
-            break
+    out, returned = drain(renumbered(pieces()))
+    assert returned == "done"
     assert "".join(out) == "Rent is passive [1]. Wages are active [2]. Rent again [1]."
 
 

@@ -159,7 +159,7 @@ def report(results: list[dict[str, object]]) -> str:
     for r in results:
         rows.append(
             f"| {r['path']} | {r['mutants']} | {r['killed']} | {r['score']} % "
-            f"| {r['seconds']} s ({r['jobs']} jobs) |"
+            f"| {r['seconds']} s ({r['jobs']} job{'s' * (r['jobs'] != 1)}) |"
         )
     out = "\n".join(rows) + "\n"
     for r in results:

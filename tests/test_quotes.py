@@ -164,3 +164,15 @@ def test_an_llm_sees_the_sentence_a_passage_leans_on_or_a_note_that_it_is_missin
     third = user.split('<passage n="3"')[1].split("</passage>")[0]
     assert "At its core, passive income comes without daily work." in first
     assert "not shown" in third and "At its core" not in third
+
+
+def test_a_sentence_keeps_its_closing_quote_or_bracket_so_a_quote_of_it_is_never_half_open():
+    text = "He asked me, “Why bother at all?” Next one. (A bracket.) Then “quoted.”) And 4%."
+    assert split_sentences(text) == [
+        "He asked me, “Why bother at all?”",
+        "Next one.",
+        "(A bracket.)",
+        "Then “quoted.”)",
+        "And 4%.",
+    ]
+    assert split_sentences('He said "no." 2024 was good.') == ['He said "no."', "2024 was good."]

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
-_SPLIT = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# a sentence ends at . ! ? or …, with the closing quotes or brackets after it (up to two:
+# `?”)`), which stay with it; the next one starts with a capital or a digit
+_SPLIT = re.compile(
+    r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’)\]])|(?<=[.!?…][\"”’)\]]{2}))\s+(?=[\"“‘(\[]?[A-Z0-9])"
+)
 _WORD = re.compile(r"[a-z0-9]+(?:[’'][a-z]+)?")
 _MARKER = re.compile(r"\s*\[(\d{1,3})\]")
 STOPWORDS = frozenset(

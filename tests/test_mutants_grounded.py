@@ -223,6 +223,13 @@ def test_a_one_word_side_borrows_the_other_side_s_noun():
         "Passive income streams keep paying.",
     ]
     assert sides(texts, [0.9, 0.5, 0.5], "active", "passive income streams") == texts[1:]
+    # a word is borrowed unless the side is that very word ("incomes" is not "income")
+    texts = [
+        "Incomes rose in every state last year.",
+        "Incomes income from dividends is passive.",
+        "Passive income keeps paying.",
+    ]
+    assert sides(texts, [0.9, 0.5, 0.5], "incomes", "passive income") == texts[1:]
 
 
 def test_better_and_worse_are_not_a_side_s_subject():

@@ -311,7 +311,7 @@ class GroundedEngine:
         """One unit per side of a comparison: the best-scoring unit about that side,
         preferring one whose subject it is and that does not name the other side."""
         a, b = qtype.sides
-        if len(a.split()) == 1 and len(b.split()) > 1 and b.split()[-1] not in a:
+        if len(a.split()) == 1 and len(b.split()) > 1 and b.split()[-1] != a:
             a = f"{a} {b.split()[-1]}"  # "active and passive income": active income
         sides = [a, b]
         chosen: list[int] = []

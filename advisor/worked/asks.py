@@ -60,7 +60,20 @@ INCOME_CUE = re.compile(
 )
 
 
+# "when will interest rates drop below 4%?": a forecast of the markets, which no
+# calculation answers (the articles do not either)
+_FORECAST = re.compile(
+    r"\b(?:interest\s+rates?|mortgage\s+rates?|rates|prices|the\s+(?:stock\s+)?market|markets"
+    r"|inflation|the\s+economy|house\s+prices|a\s+recession)\s+(?:\w+\s+){0,2}"
+    r"(?:drop|fall|rise|go\s+(?:up|down)|come\s+down|crash|recover|peak|bottom\s+out"
+    r"|increase|decrease|start|end)\b",
+    _I,
+)
+
+
 def asks_calculation(text: str) -> bool:
+    if _FORECAST.search(text):
+        return False
     return any(p.search(text) for p in (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE)) or bool(
         _BY_YEAR.search(text) and re.search(r"\b(?:can|could|will|would)\s+i\b", text, _I)
     )

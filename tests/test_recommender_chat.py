@@ -63,12 +63,24 @@ def test_streaming_yields_the_text_then_the_answer(chat):
 
 def test_without_a_saved_profile_it_answers_then_says_which_facts_to_set(chat):
     advisor, engine = chat
-    answer = advisor.ask("Which streams suit me?", user="newbie")
+    answer = advisor.ask("What passive income streams would suit me?", user="newbie")
     assert answer.engine == "fake" and len(engine.requests) == 1
     body, hint = answer.answer.split("\n\n", 1)
     assert "[1]" in body
     assert "I have $5,000 saved" in hint and "advisor profile" not in hint
     assert not answer.warnings
+
+
+def test_a_request_the_library_does_not_cover_gets_only_the_facts_it_needs(chat):
+    """ "Which streams suit me?" finds no passage near it: "the sources do not cover
+    this" before the list of facts would contradict it, so the list is the answer."""
+    advisor, engine = chat
+    answer = advisor.ask("Which streams suit me?", user="newbie")
+    assert engine.requests == []  # no engine asked to answer from passages that miss
+    assert answer.route == "suggestions" and answer.engine == "recommender"
+    assert answer.answer.startswith("To say which streams suit you I need a few facts")
+    assert "do not cover" not in answer.answer and "[1]" not in answer.answer
+    assert "savings you could invest" in answer.answer  # fields as a person names them
 
 
 def test_an_anonymous_request_explains_how_to_get_suggestions(chat):

@@ -23,11 +23,12 @@ from advisor.conversation.condense import (
 )
 from advisor.conversation.facts import asks_what_to_do, extract_facts
 from advisor.conversation.facts import describe as describe_facts
+from advisor.conversation.question_text import clean_question
 from advisor.conversation.smalltalk import small_talk_reply
 from advisor.conversation.spelling import speller_for
 from advisor.conversation.suggest_intent import wants_suggestions
 from advisor.core.answers import Answer, AnswerStream, Passage, Turn
-from advisor.core.errors import InputError, NotFoundError
+from advisor.core.errors import NotFoundError
 from advisor.core.reasons import Reason
 from advisor.core.settings import Settings, get_settings
 from advisor.embeddings import Embedder, Vector, get_embedder
@@ -41,27 +42,6 @@ from advisor.worked import dispatch, phrasing
 from advisor.worked.base import Worked
 
 log = logging.getLogger(__name__)
-
-
-def _clean_question(question: object, limit: int) -> str:
-    if not isinstance(question, str):
-        raise InputError("the question must be text")
-    text = question.replace("\x00", "").strip()
-    try:  # bytes that were not UTF-8 (a terminal's argv, a JSON "\udcff") reach us as
-        text.encode("utf-8")  # lone surrogates, which the tokenizer cannot take
-    except UnicodeEncodeError as exc:
-        raise InputError(
-            f"the question is not valid UTF-8 text (character {exc.start + 1}): "
-            "type it again or save it as UTF-8"
-        ) from None
-    if not text:
-        raise InputError("the question is empty: ask something about passive or active income")
-    if len(text) > limit:
-        raise InputError(
-            f"the question is {len(text):,} characters; the limit is {limit:,} "
-            "(ADVISOR_MAX_QUESTION_CHARS)"
-        )
-    return text
 
 
 @dataclass(frozen=True)
@@ -138,7 +118,7 @@ class Advisor:
         return [LIBRARY] + ([user_collection(user)] if user is not None else [])
 
     def search(self, query: str, *, user: str | None = None, k: int | None = None) -> list[Passage]:
-        query = _clean_question(query, self.settings.max_question_chars)
+        query = clean_question(query, self.settings.max_question_chars)
         return list(
             self.retriever.search(query, collections=self.collections(user), k=k or self.settings.k)
         )
@@ -192,7 +172,7 @@ class Advisor:
         engine: str | None,
         profile: dict[str, Any] | None,
     ) -> Generator[str, None, Answer]:
-        question = _clean_question(question, self.settings.max_question_chars)
+        question = clean_question(question, self.settings.max_question_chars)
         turns = [
             # earlier turns are context: replace undecodable bytes rather than fail on them
             Turn(role=t.role, content=t.content.encode("utf-8", "replace").decode("utf-8"))
@@ -255,11 +235,7 @@ class Advisor:
         request = EngineRequest(
             read.standalone, passages, read.vector, turns, read.profile, focus=focus
         )
-        text, used = yield from self._generate(chosen, request)
-        if suggest:  # no facts yet: answer, then say which facts would help
-            hint = "\n\n" + recommender.profile_hint(user)
-            text += hint
-            yield hint
+        text, used = yield from self._suggest_or_generate(chosen, request, suggest, user)
         text = text.strip() or "The sources I have do not cover this question."
         answer = finish_answer(text, read.standalone, passages, used, request.notes)
         answer.profile_facts = read.facts or None
@@ -348,6 +324,23 @@ class Advisor:
         fused = rrf([[p.id for p in passages], [p.id for p in second]])
         by_id = {p.id: p for p in second} | {p.id: p for p in passages}
         return [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:k]
+
+    def _suggest_or_generate(
+        self, chosen: Engine, request: EngineRequest, suggest: bool, user: str | None
+    ) -> Generator[str, None, tuple[str, str]]:
+        """The engine's answer, then, for suggestions asked with no facts, which facts
+        would help; those alone when the library does not cover the request."""
+        from advisor.answering.coverage import covers
+
+        if not suggest:
+            return (yield from self._generate(chosen, request))
+        hint = recommender.profile_hint(user)
+        if not covers(request.question, request.passages, follow_up=bool(request.history)):
+            yield hint
+            return hint, "recommender"
+        text, used = yield from self._generate(chosen, request)
+        yield "\n\n" + hint
+        return f"{text}\n\n{hint}", used
 
     def _generate(
         self, chosen: Engine, request: EngineRequest

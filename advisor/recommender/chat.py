@@ -13,7 +13,13 @@ from advisor.core.settings import DEFAULT_CORPUS
 from advisor.recommender.catalog import SourceQuote, load_catalog
 from advisor.recommender.scoring import Scored, rank
 from advisor.recommender.suggestions import DISCLAIMER, nothing_fits, suggest
-from advisor.users.profile import BASICS_FIELDS, RANKING_FIELDS, Profile, validate_profile
+from advisor.users.profile import (
+    BASICS_FIELDS,
+    RANKING_FIELDS,
+    Profile,
+    field_list,
+    validate_profile,
+)
 
 if TYPE_CHECKING:
     from advisor.core.answers import Passage
@@ -89,7 +95,7 @@ def profile_hint(user: str | None = None) -> str:
     """What to tell someone who asks for suggestions before giving any facts. Worded for
     any interface: the facts can be typed in the chat (each interface adds its own way
     to save them)."""
-    fields = ", ".join(f.replace("_", " ") for f in (*BASICS_FIELDS, *RANKING_FIELDS))
+    fields = field_list((*BASICS_FIELDS, *RANKING_FIELDS))
     return (
         "To say which streams suit you I need a few facts about you: "
         f"{fields}. Tell me in a sentence, for example “I have $5,000 saved, 5 hours a "
@@ -99,9 +105,8 @@ def profile_hint(user: str | None = None) -> str:
 
 
 def _missing_chat_line(missing: Sequence[str]) -> str:
-    shown = ", ".join(m.replace("_", " ") for m in missing)
     return (
-        f"Knowing your {shown} could change these suggestions: tell me, for example "
+        f"Knowing your {field_list(missing)} could change these suggestions: tell me, for example "
         f"“{_SAY[missing[0]]}”."
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -130,6 +131,14 @@ FIELD_LABELS = {
     "high_interest_debt": "high-interest debt (cards, personal loans)",
     "debt_rate": "interest rate on that debt (% a year)",
 }
+
+
+def field_list(fields: Sequence[str]) -> str:
+    """Fields as a person names them, in a sentence: "emergency fund, monthly expenses
+    and horizon in years"."""
+    labels = [FIELD_LABELS.get(f, f.replace("_", " ")) for f in fields]
+    return " and ".join(labels) if len(labels) < 3 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
 
 # Other names people type for a field (`advisor profile set debt 5000`).
 FIELD_ALIASES = {

@@ -86,9 +86,10 @@ _EXAMPLES = {
 
 def _missing_line(missing: Sequence[str], user: str | None) -> str:
     who = user or "ID"
-    shown = ", ".join(m.replace("_", " ") for m in missing)
+    from advisor.users.profile import field_list
+
     first = missing[0]
     return (
-        f"Knowing your {shown} could change these suggestions: set them with "
+        f"Knowing your {field_list(missing)} could change these suggestions: set them with "
         f"`advisor profile --user {who} set {first} {_EXAMPLES[first]}`."
     )

@@ -355,7 +355,7 @@ def test_suggest_with_a_bad_profile_file_names_the_field(capsys, tmp_path):
 
 def test_answer_for_without_a_profile_says_which_facts_to_give_in_words_any_interface_can_use():
     text, passages = answer_for(None, user="dee")
-    assert "I have $5,000 saved" in text and "capital" in text
+    assert "I have $5,000 saved" in text and "savings you could invest" in text  # as said
     assert "advisor " not in text and "--" not in text  # no terminal syntax
     assert passages == []
 

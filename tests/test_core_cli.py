@@ -194,4 +194,11 @@ def test_reingest_restores_vectors_missing_from_the_vector_store(capsys, home_co
     assert code == 0 and f"{count} chunk(s) added" in out
     fresh = Advisor(make_settings(home_copy), embedder=embedder)
     hit = fresh.search("How many email subscribers?")[0]
-    assert hit.dense_rank == 1 and "150,000" in hit.text
+    # seen once in three fresh-clone CI runs (5 Dec): no dense hit at all after the
+    # re-ingest; say what the fresh store saw, for whoever meets it next
+    seen = fresh.store.vectors.collection(LIBRARY, create=False)
+    assert hit.dense_rank == 1 and "150,000" in hit.text, (
+        hit.dense_rank,
+        None if seen is None else (seen.id, seen.count()),
+        fresh.store.vectors.query(LIBRARY, fresh.embedder.embed(["email subscribers"])[0], 3),
+    )

@@ -15,6 +15,8 @@ from advisor.core.settings import Settings
 from advisor.users.statements.questions import StatementQuestion, asks_statement
 from advisor.worked.asks import (
     FOLLOW_UP,
+    MONTHS_CUE,
+    MULTIPLY,
     asks_advice,
     asks_calculation,
     implies_calculation,
@@ -105,7 +107,9 @@ _REFERENT = re.compile(r"\b(?:that|this|it|those|these|then)\b", re.IGNORECASE)
 def _refers(text: str, earlier: Sequence[Numbers]) -> bool:
     """A calculation asked with no figure of its own ("how much would I need?", "how long
     would that take?") takes the figures of the earlier turns, when they state some: a
-    short question, or one that points back at them."""
+    short question, or one that points back at them. "How long to double?" needs none."""
+    if MULTIPLY.search(text) and MONTHS_CUE.search(text):
+        return True  # "how long until my savings double?": the return is asked for
     short = len(text.split()) <= 5 or bool(_REFERENT.search(text))
     return short and any(n.first("income") or n.rates for n in earlier)
 

@@ -124,6 +124,45 @@ def future_value(
     return start * growth + contribution * (growth - 1) / rate
 
 
+def months_to_sum(
+    target: float, annual_return: float, monthly_contribution: float, start_capital: float = 0.0
+) -> int | None:
+    """The first whole month at whose end the capital (``start_capital`` compounding
+    monthly at ``annual_return / 12``, ``monthly_contribution`` added at each month's
+    end) reaches ``target``: the closed form ``n = ln((T·i + c) ÷ (S·i + c)) ÷ ln(1 + i)``,
+    or ``(T − S) ÷ c`` at no return. 0 when the start already holds it; None when it is
+    never reached (nothing added and no return, or nothing at all)."""
+    goal = _number("target", target, positive=True)
+    start = _number("start_capital", start_capital)
+    add = _number("monthly_contribution", monthly_contribution)
+    rate = _rate("annual_return", annual_return) / 12
+    if start >= goal:
+        return 0
+    if rate == 0:
+        return math.ceil((goal - start) / add - 1e-9) if add > 0 else None
+    if add == 0 and start == 0:
+        return None
+    months = math.log((goal * rate + add) / (start * rate + add)) / math.log(1 + rate)
+    return max(1, math.ceil(months - 1e-9))
+
+
+def contribution_needed(
+    target: float, annual_return: float, months: int, start_capital: float = 0.0
+) -> float:
+    """What to add at the end of each month for ``months`` months so that the capital,
+    ``start_capital`` compounding monthly at ``annual_return / 12``, reaches ``target``
+    (0 when the start alone gets there): ``(T − S·(1+i)^n) · i ÷ ((1+i)^n − 1)``."""
+    goal = _number("target", target, positive=True)
+    start = _number("start_capital", start_capital)
+    rate = _rate("annual_return", annual_return) / 12
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise InputError(f"months must be a whole number of at least 1, not {months!r}")
+    if rate == 0:
+        return max(0.0, (goal - start) / months)
+    growth = (1 + rate) ** months
+    return max(0.0, (goal - start * growth) * rate / (growth - 1))
+
+
 def months_to_goal(
     goal_monthly_income: float,
     annual_yield: float,
@@ -226,11 +265,15 @@ def passivity(
     elif keeps is False:
         reason = "it stops paying when you stop putting in your time, so it is active"
     elif label == "active":
-        reason = f"{hours:g} hours a month is more than {SEMI_PASSIVE_HOURS:g}: it is a job"
+        reason = (
+            f"{round(hours, 1):g} hours a month is more than {SEMI_PASSIVE_HOURS:g}: it is a job"
+        )
     else:
         limit = PASSIVE_HOURS if label == "passive" else SEMI_PASSIVE_HOURS
         reason = (
-            f"it keeps paying without you and takes {hours:g} hours a month (at most {limit:g})"
+            f"it keeps paying without you and takes {round(hours, 1):g} "
+            f"hour{'' if round(hours, 1) == 1 else 's'} a month "
+            f"(at most {limit:g})"
         )
     assumptions = [
         "passive income keeps coming without your continuous time; employment is always "

@@ -27,8 +27,8 @@ YIELD_CUE = re.compile(
     _I,
 )
 CAPITAL_CUE = re.compile(
-    r"\bhow\s+much\s+(?:money\s+|capital\s+|savings\s+)?(?:do|would|will|should|must)\s+i\s+"
-    rf"(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
+    r"\bhow\s+much\s+(?:(?!(?:time|hours?|effort|work|experience|skills?)\b)\w+\s+){0,2}?"
+    rf"(?:do|would|will|should|must)\s+i\s+(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
     r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+(?:big|large)\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
     # "how much for $1,000 a month?", "how much to draw 500 a week", "what nest egg"
     r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw"
@@ -59,6 +59,28 @@ INCOME_CUE = re.compile(
     _I,
 )
 
+# savings that grow: "how much will I have after 10 years", "what will $25,000 grow to",
+# "what will it be worth"; "how much must I save a month to have $500k in 25 years"
+FUTURE_CUE = re.compile(
+    r"\bhow\s+much\s+(?:money\s+)?(?:will|would|could|can|do|does)\s+(?:i|we|it|that|this|they"
+    r"|my\s+\w+)\s+(?:have|be|get|end\s+up|grow|accumulate|be\s+worth)\b(?!\s+(?:invested|saved"
+    r"|put\s+(?:in|away)|to\s+(?:invest|save|put)))"
+    rf"|\bwhat\s+(?:will|would|could|does|do|might)\b{_ANY}{{0,80}}?\b(?:be\s+worth|grow\s+(?:in)?to"
+    r"|become|turn\s+into|amount\s+to|end\s+up|add\s+up\s+to|i\s+have)\b"
+    r"|\b(?:be\s+)?worth\s+(?:in|after)\b|\bend\s+up\s+with\b|\bfuture\s+value\b"
+    r"|\bhow\s+much\s+(?:would|will)\s+\S+\s+(?:\S+\s+)?(?:grow|become)\b",
+    _I,
+)
+SAVING_CUE = re.compile(
+    rf"\bhow\s+much\b{_ANY}{{0,40}}?\b(?:save|invest|put\s+(?:away|aside|in)|add|set\s+aside"
+    r"|contribute|deposit)\s+(?:each|a|per|every)\s+(?:month|year|week)\b"
+    r"|\bhow\s+much\s+(?:\w+\s+){0,4}?(?:a|per|each|every)\s+(?:month|year)\s+(?:to|should|must|do)\b"
+    r"|\b(?:monthly|yearly)\s+(?:savings?|contributions?|investments?|deposits?)\s+"
+    r"(?:needed|required|do\s+i\s+need|would\s+i\s+need)",
+    _I,
+)
+# "how long to double my money": a sum multiplied
+MULTIPLY = re.compile(r"\b(?P<word>double|triple|quadruple|(?P<times>[2-9]|10)\s?x)\b", _I)
 
 # "when will interest rates drop below 4%?": a forecast of the markets, which no
 # calculation answers (the articles do not either)
@@ -74,7 +96,8 @@ _FORECAST = re.compile(
 def asks_calculation(text: str) -> bool:
     if _FORECAST.search(text):
         return False
-    return any(p.search(text) for p in (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE)) or bool(
+    cues = (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE, FUTURE_CUE, SAVING_CUE)
+    return any(p.search(text) for p in cues) or bool(
         _BY_YEAR.search(text) and re.search(r"\b(?:can|could|will|would)\s+i\b", text, _I)
     )
 
@@ -86,7 +109,9 @@ _ASKS = re.compile(
 _YIELD_WORD = re.compile(r"\b(?:yield|return|rate|interest|percent(?:age)?)\b|%", _I)
 # money owed, kept for emergencies or spent is not money to invest: "$20,000 of card
 # debt at 24%", "5k in an emergency fund at 4%" are for the basics
-_OWED = re.compile(r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*|emergency|expenses|bills)\b", _I)
+_OWED = re.compile(
+    r"\b(?:debts?|loans?|owe|owing|apr|borrow\w*|emergency|expenses|(?<!t-)bills)\b", _I
+)
 
 
 # an opinion asked about the figures ("is a 5% yield on $20k sustainable?"): the articles

@@ -58,6 +58,14 @@ def plural(count: float, unit: str) -> str:
     return f"{count:g} {unit}{'' if count == 1 else 's'}"
 
 
+def duration(months: int) -> str:
+    """ "2 years and 3 months", "1 year", "5 months"; "no time" for 0."""
+    years, rest = divmod(months, 12)
+    parts = [f"{years} year{'s' * (years != 1)}"] * bool(years)
+    parts += [f"{rest} month{'s' * (rest != 1)}"] * bool(rest)
+    return " and ".join(parts) or "no time"
+
+
 def figure(label: str, value: float, text: str) -> Figure:
     return Figure(label=label, value=round(value, 6), text=text)
 

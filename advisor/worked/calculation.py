@@ -22,7 +22,8 @@ from advisor.worked.asks import (
     implies_calculation,
     wants_months,
 )
-from advisor.worked.base import TOO_LARGE, Worked, figure, money, percent
+from advisor.worked.base import TOO_LARGE, Worked, duration, figure, money, percent
+from advisor.worked.growth import grow
 from advisor.worked.reading import Amount, Numbers
 
 
@@ -153,6 +154,8 @@ def calculate(
     "and at 4%?" with the question it follows); ``fallback``: the stream whose typical
     yield is used when no yield is given anywhere."""
     asked = asked or text
+    if (grown := grow(asked, numbers, earlier)) is not None:
+        return grown
     implied = not asks_calculation(asked)
     if implied and not implies_calculation(asked, numbers):
         return None
@@ -228,14 +231,39 @@ def _capital(inputs: Inputs) -> Worked:
     figures = [figure("capital needed", v, money(v, cur)) for v in values]
     r = inputs.rates[0]
     text = (
-        f"**You need {_span(values, cur)} invested** to take {money(income, cur)} a month, "
-        f"{_rate_note(inputs)}.\n\n"
+        f"**You need {_span(values, cur)} invested** to take {_per_month(inputs.income, cur)}, "
+        f"{_rate_note(inputs)}.{_against(inputs, income, values)}\n\n"
         f"Formula: capital = monthly income × 12 ÷ yearly yield = {money(income, None)} × 12 ÷ "
         f"{percent(r)} = {money(calculators.capital_needed(income, r), None)}"
         f"{' (at the low end of the yield range)' if len(values) > 1 else ''}.\n"
         f"Assumptions: {ASSUME}; the capital itself is never spent."
     )
     return Worked("calculation", text, "calculator", figures=figures)
+
+
+def _per_month(amount: Amount, cur: str | None) -> str:
+    """ "$1,000 a month", or "$70,000 a year ($5,833 a month)" for a yearly sum."""
+    monthly = money(_monthly(amount) or 0.0, cur)
+    if amount.per == "year":
+        return f"{money(amount.value, cur)} a year ({monthly} a month)"
+    return f"{monthly} a month"
+
+
+def _against(inputs: Inputs, income: float, needed: list[float]) -> str:
+    """For "can $150k at 5% give me $1,000 a month?": what the sum the message names
+    pays, and how far it is from the capital needed (at one yield only)."""
+    have, cur = inputs.capital, inputs.currency
+    if have is None or have.start < 0 or have.value <= 0 or len(needed) != 1:
+        return ""
+    pays = have.value * inputs.rates[0] / 12
+    if have.value >= needed[0]:
+        return (
+            f" Your {money(have.value, cur)} is enough: it pays about {money(pays, cur)} a month."
+        )
+    return (
+        f" Your {money(have.value, cur)} pays about {money(pays, cur)} a month, "
+        f"{money(needed[0] - have.value, cur)} short of that."
+    )
 
 
 def _income(inputs: Inputs) -> Worked:
@@ -275,13 +303,6 @@ def _yield(inputs: Inputs) -> Worked:
     )
 
 
-def _duration(months: int) -> str:
-    years, rest = divmod(months, 12)
-    parts = [f"{years} year{'s' * (years != 1)}"] * bool(years)
-    parts += [f"{rest} month{'s' * (rest != 1)}"] * bool(rest)
-    return " and ".join(parts) or "no time"
-
-
 def _months(inputs: Inputs) -> Worked:
     assert inputs.income is not None
     goal, cur = _monthly(inputs.income) or 0.0, inputs.currency
@@ -295,7 +316,7 @@ def _months(inputs: Inputs) -> Worked:
             spans.append("more than 100 years")
             continue
         figures.append(figure("months to the goal", plan.months, f"{plan.months} months"))
-        spans.append(f"{plan.months} months ({_duration(plan.months)})")
+        spans.append(f"{plan.months} months ({duration(plan.months)})")
     target = calculators.capital_needed(goal, inputs.rates[0])
     figures.append(figure("capital at the goal", target, money(target, cur)))
     reach = " to ".join(dict.fromkeys(spans))

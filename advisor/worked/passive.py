@@ -29,11 +29,11 @@ if TYPE_CHECKING:
 
 # "is <subject> (really) passive (income)?": the subject is the named group
 PASSIVE_CUE = re.compile(
-    r"\b(?:is|are|would|isn'?t|does)\s+(?P<subject>[^?.,;:]{0,60}?)\s*(?:be\s+)?"
+    r"\b(?:is|are|would|isn'?t|does)\s+(?P<subject>(?:[^?.,;:]|[.,](?=\d)){0,90}?)\s*(?:be\s+)?"
     r"(?:really\s+|truly\s+|still\s+|actually\s+|considered\s+|counted\s+as\s+|count\s+as\s+|"
     r"more\s+|less\s+)?passive(?:\s+income)?(?=\s*(?:[?,.!:;]|$|\bor\b|\bonce\b|\bif\b|"
     r"\bwhen\b|\bat\s+all\b|\benough\b|\bthan\b))"
-    r"|\bhow\s+passive\s+(?:is|are)\s+(?P<subject2>[^?.,;:]{1,60})"
+    r"|\bhow\s+passive\s+(?:is|are)\s+(?P<subject2>(?:[^?.,;:]|[.,](?=\d)){1,90})"
     # "... 20 hours a week. passive?", "passive or not?", "is that passive or active?"
     r"|(?:^|[.!?,;:]\s*|\s-+\s*)(?:so\s+)?(?:really\s+|truly\s+)?passive(?:\s+income)?\s*(?:\?|$)"
     r"|\bpassive\s+or\s+(?:not|active)\b",

@@ -24,8 +24,8 @@ _CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
 _AFTER = (  # a currency and a period written after the number
     r"(?:\s?(?P<post>[$€£¥₹]))?(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
-    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk)\b"
-    r"|\s?(?:monthly|weekly|yearly|annually)\b|\s?p\.\s?a\.?(?!\w))?"
+    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk|quarter|qtr|day)\b"
+    r"|\s?(?:monthly|weekly|yearly|annually|quarterly|daily)\b|\s?p\.\s?a\.?(?!\w))?"
 )
 _MONEY = re.compile(
     rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
@@ -59,6 +59,38 @@ _CONTRIBUTION_AFTER = re.compile(
 _YEAR_BEFORE = re.compile(
     r"\b(?:by|in|until|till|before|after|since|from|of|year|around|end\s+of)\s+$", re.IGNORECASE
 )
+# a sum written after these words is one to reach: "until I have $50k", "to hit $1M",
+# "grow to $80,000", "from $20,000 to $80,000", "how long to $50,000", "I'm at 250k"
+_TARGET_BEFORE = re.compile(
+    r"(?:\breach(?:es|ing)?|\bhit(?:s|ting)?|\bget(?:s|ting)?\s+to|\bgrow(?:s|n)?\s+(?:\S+\s+){0,3}?to"
+    r"|\b(?:until|till|before|when)\s+(?:i|we|it|my\s+\w+)\s+(?:have|has|hit|reach|get\s+to)"
+    r"|(?:\bi\s*'?\s*m|\bam|\bis|\bare)\s+at|\b(?:to|and|will|would|i'?ll|i'?d)\s+have"
+    r"|\baccumulat\w*|\bbuild(?:ing)?(?:\s+up)?(?:\s+(?:a|an|my))?|\bsav(?:e|ing)(?:\s+up)?"
+    r"|\bamass|\bbecomes?|\bto\s+get|\bturn\s+into"
+    r"|\b(?:goal|target)\s+(?:is|of)|\bhow\s+long\s+to|\bturn(?:s|ed)?\s+(?:\S+\s+){0,3}?into"
+    r"|(?:\d|\bk|\bthousand|\bmillion|\bgrand)\s+to)"
+    r"\s+(?:about\s+|around\s+|roughly\s+|a\s+total\s+of\s+|at\s+least\s+)?$",
+    re.IGNORECASE,
+)
+# a span of time: "in 25 years", "after 18 months", "for the next 10 years"
+_DURATION = re.compile(
+    r"\b(?:in|after|for|over|within|during)\s+(?:the\s+next\s+|another\s+|about\s+)?"
+    r"(?P<num>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|fifteen|twenty|thirty|forty|fifty)\s*-?\s*(?P<unit>years?|yrs?|months?|mos?)\b",
+    re.IGNORECASE,
+)
+# what an amount pays for, when no period is written: "my $1,800 rent" is a month's,
+# "a $70k salary" a year's (a salary under 12,000 is taken as a month's)
+_COST_AFTER = re.compile(
+    r"\s*(?:in\s+|of\s+|for\s+)?(?:monthly\s+|annual\s+|yearly\s+)?"
+    r"(?P<noun>rent|mortgage|bills|expenses|living\s+costs|salary|wages?|paycheck|pension)\b",
+    re.IGNORECASE,
+)
+_COST_BEFORE = re.compile(
+    r"\b(?P<noun>rent|mortgage|bills|expenses|living\s+costs|salary|wages?|paycheck|pension)"
+    r"\s+(?:of|is|are|at|was|costs?|runs?)?\s*(?:about\s+|around\s+)?$",
+    re.IGNORECASE,
+)
 WEEKS_A_YEAR = 52
 _RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
 _MULT = {
@@ -81,6 +113,7 @@ class Amount:
     role: str  # "income", "contribution" or "sum"
     marked: bool  # written as money ($, a code, k/million) or with a period
     start: int = -1  # where the message writes it (-1: not from a message)
+    target: bool = False  # a sum to reach ("until I have $50k", "to hit $1M")
 
 
 @dataclass
@@ -91,6 +124,7 @@ class Numbers:
     rates: list[float] = field(default_factory=list)  # fractions a year: 0.04
     hours_per_month: float | None = None
     hours_per_week: float | None = None
+    duration_months: float | None = None  # "in 25 years", "after 18 months"
 
     @property
     def currency(self) -> str | None:
@@ -113,7 +147,9 @@ def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
     words of ``advisor/prompts/number_words.yaml``, and the value of each word."""
     table: dict[str, dict[str, float]] = prompts.data("number_words.yaml")  # type: ignore[assignment]
     values = {str(k).lower(): float(v) for k, v in table["whole"].items()} | {"a": 1.0, "an": 1.0}
-    words = "|".join(sorted(values, key=len, reverse=True))
+    values |= {"half a": 0.5, "a half": 0.5, "quarter of a": 0.25, "a quarter of a": 0.25}
+    ordered = sorted(values, key=len, reverse=True)
+    words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
     pattern = re.compile(
         rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)(?P<num>(?P<dotted>){words})\s+"
         r"(?P<mult>hundred|thousand|grand|million|billion)\b" + _AFTER,
@@ -125,7 +161,7 @@ def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
 def _value(m: re.Match[str]) -> float:
     raw = m.group("num")
     if raw[0].isalpha():
-        value = _word_money()[1][raw.lower()]
+        value = _word_money()[1][re.sub(r"\s+", " ", raw.lower())]
     else:
         value = float(raw.replace(".", "")) if m.group("dotted") else _number(raw)
     if m.group("power"):
@@ -137,12 +173,26 @@ def _value(m: re.Match[str]) -> float:
 
 
 def _per(text: str | None) -> str | None:
-    """ "year", "week" or "month" for the period written after an amount."""
+    """ "year", "quarter", "week", "day" or "month" for the period written after an
+    amount."""
     if not text:
         return None
     if re.search(r"year|yr|annum|annually|p\.\s?a", text, re.IGNORECASE):
         return "year"
+    if re.search(r"quarter|qtr", text, re.IGNORECASE):
+        return "quarter"
+    if re.search(r"day|daily", text, re.IGNORECASE):
+        return "day"
     return "week" if re.search(r"week|wk", text, re.IGNORECASE) else "month"
+
+
+def _cost_period(text: str, m: re.Match[str], before: str, value: float) -> str | None:
+    """ "month" for "$1,800 rent", "year" for "a $70k salary", else None."""
+    found = _COST_AFTER.match(text, m.end()) or _COST_BEFORE.search(before)
+    if found is None:
+        return None
+    pay = found.group("noun").lower() in {"salary", "wage", "wages", "pension"}
+    return "year" if pay and value >= 12_000 else "month"
 
 
 def _calendar_year(text: str, m: re.Match[str], value: float) -> bool:
@@ -172,9 +222,13 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
         if not marked and (abs(value) < 100 or _calendar_year(text, m, value)):
             continue  # "2 streams", "in 10": a count, not money; "by 2030": a year
         before = text[max(0, m.start() - 40) : m.start()].rstrip() + " "
-        per = _per(m.group("per"))
+        per = _per(m.group("per")) or _cost_period(text, m, before, value)
         if per == "week":  # "$500 a week": read as the same money a month
             value, per = value * WEEKS_A_YEAR / 12, "month"
+        elif per == "quarter":  # "$1,000 a quarter": a third of it a month
+            value, per = value / 3, "month"
+        elif per == "day":  # "$50 a day": the same money a month
+            value, per = value * 365 / 12, "month"
         if _RATE_OF.search(before):  # "4% of 500k per month": the rate's base, a sum
             per = None
         if per and (_CONTRIBUTION.search(before) or _CONTRIBUTION_AFTER.match(text, m.end())):
@@ -185,7 +239,8 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
             role = "sum"
         code = (m.group("code") or m.group("pre") or "").lower()
         currency = _SYMBOLS.get(m.group("sym") or m.group("post") or "") or _CODES.get(code)
-        found.append(Amount(value, currency, per, role, marked, m.start()))
+        target = per is None and bool(_TARGET_BEFORE.search(before))
+        found.append(Amount(value, currency, per, role, marked, m.start(), target))
     return found
 
 
@@ -231,6 +286,46 @@ def _rates(text: str, taken: list[tuple[int, int]]) -> list[float]:
     return [rate for _, rate in sorted(found)]
 
 
+# "by 60 ... I'm 35", "by age 65, I am 40": the span between two ages; "by 2040": until then
+_BY_AGE = re.compile(
+    r"\b(?:by|at|until|till)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?(?P<age>[2-9]\d)\b(?!\s*%)", re.I
+)
+_AGE_NOW = re.compile(
+    r"\b(?:i\s*'?\s*m|i\s+am|aged)\s+(?P<age>[1-9]\d)\b(?!\s*%)"
+    r"|\b(?P<old>[1-9]\d)\s+(?:years?\s+old|y/?o)\b",
+    re.I,
+)
+_BY_YEAR = re.compile(
+    r"\b(?:by|in|until|till|before)\s+(?:the\s+end\s+of\s+)?(?P<year>20\d\d)\b", re.I
+)
+
+
+def _until(text: str) -> float | None:
+    """Months until an age or a calendar year the message names, or None."""
+    import datetime as dt
+
+    now, by = _AGE_NOW.search(text), _BY_AGE.search(text)
+    if now and by:
+        gap = int(by.group("age")) - int(now.group("age") or now.group("old"))
+        return gap * 12.0 if gap > 0 else None
+    if (year := _BY_YEAR.search(text)) is not None:
+        gap = int(year.group("year")) - dt.date.today().year
+        return gap * 12.0 if gap > 0 else None
+    return None
+
+
+def _duration(text: str) -> float | None:
+    """The first span of time written in ``text`` ("in 25 years", "by 60 if I'm 35",
+    "by 2040"), in months."""
+    m = _DURATION.search(text)
+    if m is None:
+        return _until(text)
+    raw = m.group("num").lower()
+    words = {"a": 1.0, "an": 1.0, "thirty": 30.0, "forty": 40.0, "fifty": 50.0}
+    value = float(raw) if raw[0].isdigit() else words.get(raw) or _word_money()[1][raw]
+    return value * (12 if m.group("unit").lower().startswith("y") else 1)
+
+
 def read_numbers(text: str) -> Numbers:
     """Amounts, yearly rates and hours stated in ``text``."""
     numbers = Numbers()
@@ -242,6 +337,7 @@ def read_numbers(text: str) -> Numbers:
         if stated is None:
             stated = float(m.group("num")), m.group("unit")
     numbers.amounts = _amounts(text, taken)
+    numbers.duration_months = _duration(text)
     if stated is not None:
         hours, unit = stated
         # "$20,000 a month for 160 hours": hours without a period share the pay's

@@ -233,9 +233,9 @@ def _projection(
     if plan.months is None:
         reach = "not within 100 years"
     else:
-        from advisor.worked.calculation import _duration
+        from advisor.worked.base import duration
 
-        reach = f"after {plan.months} months ({_duration(plan.months)})"
+        reach = f"after {plan.months} months ({duration(plan.months)})"
         figures.append(figure("months to the goal", plan.months, f"{plan.months} months"))
     body = (
         f"Investing the whole surplus in {stream.name} each month, your passive income "

@@ -97,6 +97,20 @@ GROWTH = [
     ),
     ("What does $800 a month invested for 30 years at 7% turn into?", fv(0, 800, 0.07, 360)),
     ("I am 40, how much will I have by 65 saving 500 a month at 6%?", fv(0, 500, 0.06, 300)),
+    (
+        "Suppose I deposit $250 monthly at 3% interest. How much after 5 years?",
+        fv(0, 250, 0.03, 60),
+    ),
+    ("What will my $50k be in 20 years at 8%?", fv(50_000, 0, 0.08, 240)),
+    (
+        "savings of 35,000 and I add 600 every month. 5% growth. how many yrs until 100,000?",
+        months_to(100_000, 0.05, 600, 35_000),
+    ),
+    ("When will 500/month at 6% get me to 75,000?", months_to(75_000, 0.06, 500)),
+    (
+        "if i stick 50 quid a week in an ISA at 4% how much will i have in 10 years",
+        fv(0, 50 * 52 / 12, 0.04, 120),
+    ),
     # doubling
     (
         "How long does it take to double my money at 8%?",
@@ -265,3 +279,24 @@ def test_the_saving_needed_reaches_the_sum_exactly():
     assert calculators.contribution_needed(1200, 0.0, 12) == pytest.approx(100)
     with pytest.raises(Exception, match="months must be a whole number"):
         calculators.contribution_needed(1000, 0.05, 0)
+
+
+def test_is_it_enough_sets_what_the_saving_comes_to_against_the_sum_wanted(advisor: Advisor):
+    answer = advisor.ask(
+        "I want to have $200k in 10 years. I can invest $1,000 a month. Is 6% enough?"
+    )
+    have, need = fv(0, 1000, 0.06, 120), saving(200_000, 0.06, 120)
+    assert answer.route == "calculation", answer.answer
+    assert [f.value for f in answer.figures] == [
+        pytest.approx(have, rel=1e-4),
+        pytest.approx(need, rel=1e-4),
+    ]
+    assert answer.answer.startswith("**Not quite")
+    assert states(answer.answer, 200_000 - have, 0.005), answer.answer
+    yes = advisor.ask("I want $100k in 10 years saving $1,000 a month. Is 6% enough?")
+    assert yes.answer.startswith("**Yes")
+
+
+def test_a_rate_of_inflation_is_not_taken_as_the_yield(advisor: Advisor):
+    answer = advisor.ask("With 3% inflation ignored, what does $2M pay at 3.5% per year?")
+    assert [f.value for f in answer.figures] == [pytest.approx(2_000_000 * 0.035 / 12)]

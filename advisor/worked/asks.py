@@ -14,7 +14,7 @@ from advisor.worked.reading import Numbers
 _I = re.IGNORECASE
 _ANY = r"(?:[^?.]|\.(?=\d))"  # within one sentence; "$1.5k" keeps its decimal point
 MONTHS_CUE = re.compile(
-    r"\bhow\s+(?:long|soon|many\s+(?:months|years))\b|\bwhen\s+(?:will|would|could|can|do|does)\b"
+    r"\bhow\s+(?:long|soon|many\s+(?:months|years|yrs|mos))\b|\bwhen\s+(?:will|would|could|can|do|does)\b"
     r"|\buntil\b|\btill\b|\btime\s+to\s+reach\b|\bby\s+when\b"
     r"|\b(?:years?|months?|time)\s+(?:needed|required|it\s+(?:will\s+)?takes?|to\s+(?:get|hit))\b",
     _I,
@@ -55,7 +55,8 @@ INCOME_CUE = re.compile(
     r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
     rf"|\bwhat\s+(?:would|will|does|do|can|could)\b{_ANY}{{0,40}}"
     r"\b(?:pay|earn|generate|give|bring|yield|return)"
-    r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b",
+    r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b"
+    r"|\bwhat\s+(?:could|can|would|will|might|should)\s+i\s+(?:expect|get|earn|receive|collect)\b",
     _I,
 )
 
@@ -68,12 +69,16 @@ FUTURE_CUE = re.compile(
     rf"|\bwhat\s+(?:will|would|could|does|do|might)\b{_ANY}{{0,80}}?\b(?:be\s+worth|grow\s+(?:in)?to"
     r"|become|turn\s+into|amount\s+to|end\s+up|add\s+up\s+to|i\s+have)\b"
     r"|\b(?:be\s+)?worth\s+(?:in|after)\b|\bend\s+up\s+with\b|\bfuture\s+value\b"
+    # "how much after 5 years?", "what will my $50k be in 20 years?"
+    r"|\bhow\s+much\s+(?:money\s+|is\s+that\s+|will\s+that\s+be\s+)?(?:after|in|by)\s+(?:\d|a|an|one|two"
+    r"|three|four|five|six|seven|eight|nine|ten|twenty|thirty)"
+    rf"|\bwhat\s+(?:will|would)\b{_ANY}{{0,60}}?\bbe\s+(?:in|after|by)\b"
     r"|\bhow\s+much\s+(?:would|will)\s+\S+\s+(?:\S+\s+)?(?:grow|become)\b",
     _I,
 )
 SAVING_CUE = re.compile(
     rf"\bhow\s+much\b{_ANY}{{0,40}}?\b(?:save|invest|put\s+(?:away|aside|in)|add|set\s+aside"
-    r"|contribute|deposit)\s+(?:each|a|per|every)\s+(?:month|year|week)\b"
+    r"|contribute|deposit)\s+(?:(?:each|a|per|every)\s+(?:month|year|week)|monthly|yearly|weekly)\b"
     r"|\bhow\s+much\s+(?:\w+\s+){0,4}?(?:a|per|each|every)\s+(?:month|year)\s+(?:to|should|must|do)\b"
     r"|\b(?:monthly|yearly)\s+(?:savings?|contributions?|investments?|deposits?)\s+"
     r"(?:needed|required|do\s+i\s+need|would\s+i\s+need)",

@@ -20,6 +20,10 @@ from advisor.worked.base import TOO_LARGE, Worked, duration, figure, money, perc
 from advisor.worked.reading import Amount, Numbers
 
 _NO_RETURN = re.compile(r"\bno\s+(?:interest|return|returns|growth|gains?)\b", re.IGNORECASE)
+_ENOUGH = re.compile(
+    r"\b(?:enough|on\s+track|get\s+there|make\s+it|reach\s+(?:it|that|my\s+goal)|will\s+i\s+have)\b",
+    re.IGNORECASE,
+)
 _MILLIONAIRE = re.compile(r"\bmillionaire\b", re.IGNORECASE)
 _TIMES = {"double": 2.0, "triple": 3.0, "quadruple": 4.0}
 ASSUME = (
@@ -33,7 +37,7 @@ class Plan:
     """What a growth question gives: the sum to reach (or a multiple of the start), the
     start, the saving a month, the yearly return (None: not given) and the months."""
 
-    kind: str  # "future", "reach", "double" or "saving"
+    kind: str  # "future", "reach", "double", "saving" or "enough"
     target: float | None
     start: float
     add: float
@@ -52,12 +56,16 @@ def _kind(asked: str, target: Amount | None) -> str | None:
         return "reach"
     if target is None and FUTURE_CUE.search(asked):
         return "future"
+    if target is not None and _ENOUGH.search(asked):
+        return "enough"  # "I want $200k in 10 years, saving $1,000 a month: is 6% enough?"
     return None
 
 
 def _grows(plan: Plan, numbers: Numbers) -> bool:
     """Whether a "future" question is about savings growing: it names a span of time or
     a saving a month, not only an income wanted (that is a capital question)."""
+    if plan.kind == "enough":
+        return plan.months is not None and bool(plan.add or plan.start)
     if plan.kind != "future":
         return True
     return plan.months is not None or numbers.first("contribution") is not None
@@ -161,6 +169,8 @@ def grow(asked: str, numbers: Numbers, earlier: Sequence[Numbers] = ()) -> Worke
             "Over how many years? Say it (“in 10 years”) and I will work it out.",
             "calculator",
         )
+    if plan.kind == "enough":
+        return _enough(plan)
     return _saving(plan) if plan.kind == "saving" else _future(plan)
 
 
@@ -275,4 +285,33 @@ def _saving(plan: Plan) -> Worked:
         f"Formula: {formula}.\nAssumptions: {ASSUME}."
     )
     figures = [figure("monthly saving needed", needed, money(needed, cur))]
+    return Worked("calculation", text, "calculator", figures=figures)
+
+
+def _enough(plan: Plan) -> Worked:
+    """Whether the saving and the start reach the sum in time: what they come to, how far
+    that is from the sum, and the saving a month that would reach it."""
+    assert plan.target is not None and plan.months is not None
+    cur, rate, months = plan.currency, plan.rate or 0.0, round(plan.months)
+    value = calculators.future_value(plan.start, plan.add, rate, months)
+    needed = calculators.contribution_needed(plan.target, rate, months, plan.start)
+    goal = money(plan.target, cur)
+    if value >= plan.target:
+        lead = f"**Yes: after {duration(months)} you would have about {money(value, cur)}**"
+        tail = f", {money(value - plan.target, cur)} more than {goal}"
+    else:
+        lead = f"**Not quite: after {duration(months)} you would have about {money(value, cur)}**"
+        tail = (
+            f", {money(plan.target - value, cur)} short of {goal}; saving about "
+            f"{money(needed, cur)} a month would reach it"
+        )
+    text = (
+        f"{lead}{tail} ({_adding(plan)}, {_rate_words(plan)}).\n\n"
+        "Formula: start × (1 + r)^n + saving × ((1 + r)^n − 1) ÷ r, with "
+        f"{_growth_words(rate)} and n = {months} months.\nAssumptions: {ASSUME}."
+    )
+    figures = [
+        figure("future value", value, money(value, cur)),
+        figure("monthly saving needed", needed, money(needed, cur)),
+    ]
     return Worked("calculation", text, "calculator", figures=figures)

@@ -23,7 +23,7 @@ _NUM = (  # "2.000 €": a thousands point, read only before a euro sign or word
 _CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
 _AFTER = (  # a currency and a period written after the number
-    r"(?:\s?(?P<post>[$€£¥₹]))?(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)\b)?"
+    r"(?:\s?(?P<post>[$€£¥₹]))?(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|quid|inr|rupees|cad|aud|chf)\b)?"
     r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk|quarter|qtr|day)\b"
     r"|\s?(?:monthly|weekly|yearly|annually|quarterly|daily)\b|\s?p\.\s?a\.?(?!\w))?"
 )
@@ -62,14 +62,19 @@ _YEAR_BEFORE = re.compile(
 # a sum written after these words is one to reach: "until I have $50k", "to hit $1M",
 # "grow to $80,000", "from $20,000 to $80,000", "how long to $50,000", "I'm at 250k"
 _TARGET_BEFORE = re.compile(
-    r"(?:\breach(?:es|ing)?|\bhit(?:s|ting)?|\bget(?:s|ting)?\s+to|\bgrow(?:s|n)?\s+(?:\S+\s+){0,3}?to"
+    r"(?:\breach(?:es|ing)?|\bhit(?:s|ting)?|\bget(?:s|ting)?\s+(?:me\s+|us\s+)?to|\buntil|\btill|\bgrow(?:s|n)?\s+(?:\S+\s+){0,3}?to"
     r"|\b(?:until|till|before|when)\s+(?:i|we|it|my\s+\w+)\s+(?:have|has|hit|reach|get\s+to)"
     r"|(?:\bi\s*'?\s*m|\bam|\bis|\bare)\s+at|\b(?:to|and|will|would|i'?ll|i'?d)\s+have"
     r"|\baccumulat\w*|\bbuild(?:ing)?(?:\s+up)?(?:\s+(?:a|an|my))?|\bsav(?:e|ing)(?:\s+up)?"
-    r"|\bamass|\bbecomes?|\bto\s+get|\bturn\s+into"
+    r"|\bamass|\bbecomes?|\bto\s+get|\bturn\s+into|\b(?:i|we)\s+(?:want|need)"
     r"|\b(?:goal|target)\s+(?:is|of)|\bhow\s+long\s+to|\bturn(?:s|ed)?\s+(?:\S+\s+){0,3}?into"
     r"|(?:\d|\bk|\bthousand|\bmillion|\bgrand)\s+to)"
     r"\s+(?:about\s+|around\s+|roughly\s+|a\s+total\s+of\s+|at\s+least\s+)?$",
+    re.IGNORECASE,
+)
+# a sum that is the start of a growth: "$50k becomes $100k", "$5,000 grows to"
+_GROWS_AFTER = re.compile(
+    r"\s*(?:will\s+|would\s+)?(?:becomes?|grows?|turns?\s+into|reach(?:es)?|hits?|doubles?)\b",
     re.IGNORECASE,
 )
 # a span of time: "in 25 years", "after 18 months", "for the next 10 years"
@@ -90,6 +95,11 @@ _COST_BEFORE = re.compile(
     r"\b(?P<noun>rent|mortgage|bills|expenses|living\s+costs|salary|wages?|paycheck|pension)"
     r"\s+(?:of|is|are|at|was|costs?|runs?)?\s*(?:about\s+|around\s+)?$",
     re.IGNORECASE,
+)
+# a rate that is inflation, not a yield: "3% inflation", "inflation of 3%"
+_INFLATION = re.compile(r"\s*(?:a\s+year\s+|annual\s+|yearly\s+)?inflation\b", re.IGNORECASE)
+_INFLATION_BEFORE = re.compile(
+    r"\binflation\s+(?:of|at|is|rate\s+of|runs\s+at|around|about)?\s*$", re.IGNORECASE
 )
 WEEKS_A_YEAR = 52
 _RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
@@ -238,8 +248,10 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
         else:
             role = "sum"
         code = (m.group("code") or m.group("pre") or "").lower()
+        code = "gbp" if code == "quid" else code
         currency = _SYMBOLS.get(m.group("sym") or m.group("post") or "") or _CODES.get(code)
         target = per is None and bool(_TARGET_BEFORE.search(before))
+        target = target and not _GROWS_AFTER.match(text, m.end())  # "until $50k becomes"
         found.append(Amount(value, currency, per, role, marked, m.start(), target))
     return found
 
@@ -279,6 +291,9 @@ def _rates(text: str, taken: list[tuple[int, int]]) -> list[float]:
         taken.append(m.span())
     for m in _RATE.finditer(text):
         if any(m.start() < b and a < m.end() for a, b in taken):
+            continue
+        if _INFLATION.match(text, m.end()) or _INFLATION_BEFORE.search(text[: m.start()]):
+            taken.append(m.span())  # "3% inflation" is not a yield
             continue
         rate = _number(m.group("num")) / 100
         found.append((m.start(), -rate if m.group("neg") else rate))

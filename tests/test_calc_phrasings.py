@@ -493,6 +493,11 @@ CASES += [
         months(3000, 0.05, 2000),
     ),
     calc(
+        "and at 5%, what's that monthly?",
+        income(80_000, 0.05),
+        history=said(["I've saved $80,000 so far."]),
+    ),
+    calc(
         "and if I had 50k to start?",
         months(1000, 0.05, 500, 50_000),
         history=said(["how long until $1,000 a month if I add $500 a month at 5%?"]),
@@ -586,3 +591,14 @@ def test_figures_in_a_question_for_advice_or_an_opinion_do_not_make_it_a_calcula
 def test_advice_asked_right_after_a_calculation_is_not_taken_for_a_follow_up(advisor: Advisor):
     history = said(["what would $100k pay me a month at 4%?"])
     assert advisor.ask("On $5k, should I pick ETFs?", history=history).route != "calculation"
+
+
+def test_a_stream_whose_range_starts_at_zero_works_out_the_high_end_and_says_why(
+    advisor: Advisor,
+):
+    answer = advisor.ask("how much do i need to earn 2,000 a month from rental property?")
+    low, high = stream_range("rental_property")
+    assert low == 0 and answer.route == "calculation"
+    assert [f.value for f in answer.figures] == [pytest.approx(capital(2000, high))]
+    assert "pays nothing at all, so only the high end is worked out" in answer.answer
+    assert f"at {high * 100:g}% a year," in answer.answer

@@ -20,6 +20,9 @@ HELD_OUT_PICKS = [
     ("thinking about putting 5k into solana", "coin"),
     ("should i buy more dogecoin", "coin"),
     ("Are Vanguard funds a good buy?", "fund"),
+    # the name and the wish to buy apart in the message
+    ("Ethereum keeps climbing. Is it going to go up more, should I buy?", "coin"),
+    ("Will Nvidia go up after earnings? Should I buy now?", "company"),
 ]
 KINDS_OF_INVESTMENT = [
     "Should I put my savings into index funds or bonds?",
@@ -32,6 +35,8 @@ KINDS_OF_INVESTMENT = [
     "is it worth buying bonds now",
     "How can I get Patreon subscribers?",
     "SHOULD I BUY GOLD OR BONDS",
+    "Is passive income going to go up with inflation, should I buy bonds?",
+    "Will my rental income go up if I buy a second flat?",
 ]
 
 

@@ -19,6 +19,7 @@ from advisor.worked.asks import (
     MULTIPLY,
     asks_advice,
     asks_calculation,
+    implied_with_earlier,
     implies_calculation,
 )
 from advisor.worked.comparison import asks_comparison
@@ -92,7 +93,7 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
         result.route = "comparison"
     elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
         result.route = "preference"
-    elif implies_calculation(text, numbers):
+    elif implies_calculation(text, numbers) or implied_with_earlier(text, numbers, earlier):
         result.route = "calculation"  # "$750 a month at 4.5 percent: the capital?"
     elif (numbers.amounts or numbers.rates) and (asked := _follows_calculation(text, turns)):
         result.route, result.asked = "calculation", asked  # "and at 4 percent?"

@@ -101,6 +101,28 @@ def named_pick(question: str) -> str | None:
         if kinds:
             fund = any(t.lower() in {"etf", "etfs", "fund", "funds"} for t in tokens)
             return "coin" if "coin" in kinds else ("fund" if fund or "fund" in kinds else kinds[0])
+    return _named_elsewhere(question)
+
+
+# "Is Dogecoin going to go up, should I buy?": the name and the wish to buy are apart
+_INTENT = re.compile(
+    r"\b(?:should\s+i\s+(?:buy|sell|invest|get\s+in)|worth\s+buying|go(?:es|ing)?\s+(?:to\s+go\s+)?up"
+    r"|to\s+the\s+moon|moon(?:ing)?|pump(?:ing)?|(?:buy|sell)\s+(?:now|today|it|some))\b",
+    re.IGNORECASE,
+)
+
+
+def _named_elsewhere(question: str) -> str | None:
+    """``coin`` or ``company`` when the message names one from the lists of
+    ``picks.yaml`` anywhere and asks, anywhere, whether to buy it or whether it will rise."""
+    if not _INTENT.search(question):
+        return None
+    for token in _TOKEN.findall(question):
+        low = token.lstrip("$").rstrip(".'’").lower()
+        if low in _words("coins") and low not in _SECURITY:
+            return "coin"
+        if low in _words("companies"):
+            return "company"
     return None
 
 

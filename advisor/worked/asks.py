@@ -7,6 +7,7 @@ and by :mod:`advisor.worked.calculation`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from advisor.conversation.facts import asks_what_to_do
 from advisor.worked.reading import Numbers
@@ -154,6 +155,20 @@ def implies_calculation(text: str, numbers: Numbers) -> bool:
     if income and total and _YIELD_WORD.search(text):
         return True
     return bool(income and numbers.first("contribution"))
+
+
+_POINTS_BACK = re.compile(r"\b(?:that|this|it|those|these)\b", _I)
+
+
+def implied_with_earlier(text: str, numbers: Numbers, earlier: Sequence[Numbers]) -> bool:
+    """ "and at 5%, what's that monthly?" after "I've saved $80,000": a message that
+    points back, whose figures with the earlier turns' imply a calculation."""
+    if not earlier or not _POINTS_BACK.search(text):
+        return False
+    amounts = [*numbers.amounts, *(a for n in reversed(earlier) for a in n.amounts)]
+    rates = numbers.rates or next((n.rates for n in reversed(earlier) if n.rates), [])
+    merged = Numbers(amounts, rates, numbers.hours_per_month, numbers.hours_per_week)
+    return implies_calculation(text, merged)
 
 
 def wants_months(text: str, numbers: Numbers | None = None) -> bool:

@@ -19,6 +19,7 @@ from advisor.worked.asks import (
     MONTHS_CUE,
     YIELD_CUE,
     asks_calculation,
+    implied_with_earlier,
     implies_calculation,
     wants_months,
 )
@@ -76,8 +77,13 @@ def gather(
         )
     rates, source = list(numbers.rates[:1]), ""
     if not rates and stream is not None and stream.returns.unit == "annual_yield":
-        rates = [stream.returns.low, stream.returns.high]
+        rates = [r for r in (stream.returns.low, stream.returns.high) if r > 0]
         source = f"the typical {stream.returns.what} of {stream.name} ({stream.returns.source})"
+        if stream.returns.low <= 0 < stream.returns.high:  # rental property: 0 % to 5 %
+            source += (
+                f"; its low end, {percent(stream.returns.low)}, pays nothing at all, so only "
+                "the high end is worked out and no sum is sure to pay it"
+            )
     if not rates:
         rates = next((n.rates[:1] for n in reversed(earlier) if n.rates), [])
     if not rates and fallback is not None and fallback.returns.unit == "annual_yield":
@@ -157,7 +163,9 @@ def calculate(
     if (grown := grow(asked, numbers, earlier)) is not None:
         return grown
     implied = not asks_calculation(asked)
-    if implied and not implies_calculation(asked, numbers):
+    if implied and not (
+        implies_calculation(asked, numbers) or implied_with_earlier(asked, numbers, earlier)
+    ):
         return None
     months_asked = wants_months(asked, numbers)
     if months_asked and asked != text:
@@ -206,9 +214,9 @@ def _rate_note(inputs: Inputs) -> str:
     if not inputs.rate_source:
         return f"at {percent(inputs.rates[0])} a year"
     low, high = inputs.rates[0], inputs.rates[-1]
+    span = percent(low) if low == high else f"{percent(low)} to {percent(high)}"
     return (
-        f"at {percent(low)} to {percent(high)} a year, {inputs.rate_source}: a rough public "
-        "rule of thumb, not a promise"
+        f"at {span} a year, {inputs.rate_source}: a rough public rule of thumb, not a promise"
     ) + ("; say your own yield (“at 5%”) for one figure" if inputs.guessed else "")
 
 

@@ -200,7 +200,7 @@ class Advisor:
         if (
             not verdict.in_scope
             and not worked_ok
-            and not (suggest and read.facts and verdict.reason == "off_topic")
+            and not (suggest and verdict.reason == "off_topic")
         ):
             declined = yield from self._declined(
                 read.standalone, read.vector, passages, verdict, turns

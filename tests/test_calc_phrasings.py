@@ -492,6 +492,12 @@ CASES += [
         "i'm 30, save 2000 a month, want 3000 a month passive by retirement, 5% returns. how long",
         months(3000, 0.05, 2000),
     ),
+    # "pcm", "p/m", lakh and crore
+    calc("£1k pcm from dividends at 4%, how much capital?", capital(1000, 0.04), shows="GBP"),
+    calc("$500 p/m at 5%: capital?", capital(500, 0.05)),
+    calc("How much monthly income does 1 crore give at 6%?", income(10_000_000, 0.06)),
+    calc("what does 25 lakh earn at 7.5% per annum", income(2_500_000, 0.075)),
+    ranged("how much in bonds for 1k pm", "bonds_tbills_cds", lambda r: capital(1000, r)),
     calc(
         "and at 5%, what's that monthly?",
         income(80_000, 0.05),

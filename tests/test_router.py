@@ -40,6 +40,45 @@ def test_powers_and_negatives_are_read_as_written():
 
 
 @pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("call me at 5 pm about 200k", [(200_000, None)]),  # a time of day, not money
+        ("1.5k p.m. please", [(1500, "month")]),
+        ("my rent is $2,000", [(2000, "month")]),  # a rent is a month's
+        ("a $70k salary", [(70_000, "year")]),  # a salary a year's
+        ("a $3,000 salary", [(3000, "month")]),  # ... unless it is too small for that
+        ("$1,200 a quarter", [(400, "month")]),
+        ("$30 a day", [(30 * 365 / 12, "month")]),
+        ("half a million", [(500_000, None)]),
+        ("2 crore and 5 lakh", [(20_000_000, None), (500_000, None)]),
+    ],
+)
+def test_amounts_are_read_with_the_period_their_words_give(text, amounts):
+    got = [(a.value, a.per) for a in read_numbers(text).amounts]
+    assert got == [(pytest.approx(v), per) for v, per in amounts]
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("in 25 years", 300),
+        ("after 18 months", 18),
+        ("for the next ten years", 120),
+        ("by 60 if I'm 35 now", 300),
+        ("I am 40 and want it by age 65", 300),
+        ("at 7%, I'm 30", None),
+    ],
+)
+def test_a_span_of_time_is_read_in_months(text, months):
+    assert read_numbers(text).duration_months == months
+
+
+def test_a_rate_of_inflation_is_not_read_as_a_yield():
+    assert read_numbers("with 3% inflation and a 5% yield").rates == [0.05]
+    assert read_numbers("inflation of 2.5%, return 6%").rates == [0.06]
+
+
+@pytest.mark.parametrize(
     ("text", "sides"),
     [
         ("stocks or real estate", ["dividend_stocks", "rental_property"]),

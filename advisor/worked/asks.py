@@ -35,6 +35,8 @@ CAPITAL_CUE = re.compile(
     r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw"
     r"|have|live\s+o(?:n|ff)|retire\s+on|cover|take\s+out|receive|generate|produce))\b"
     r"|\bhow\s+much\s+(?:would|will|does|do)\s+(?:that|this|it)\s+(?:take|need|require|cost)\b"
+    # "how much in bonds for 1k a month?", "how much in REITs to make $500 a month"
+    r"|\bhow\s+much\s+in\s+(?:[\w-]+\s+){1,3}?(?:for|to\s+(?:get|make|earn|generate|produce))\b"
     r"|\bwhat\s+(?:would|will|do|does|should|must)\s+i\s+need\b"
     r"|\b(?:what|which|how\s+big\s+(?:a|of\s+a))\s+(?:size\s+(?:of\s+)?)?(?:nest[\s-]?egg"
     r"|portfolio|pot)\b|\b(?:portfolio|capital|nest[\s-]?egg|pot)\s+size\b"

@@ -24,12 +24,13 @@ _CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
 _AFTER = (  # a currency and a period written after the number
     r"(?:\s?(?P<post>[$€£¥₹]))?(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|quid|inr|rupees|cad|aud|chf)\b)?"
-    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk|quarter|qtr|day)\b"
+    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk|quarter|qtr|day)\b|\s?(?:pcm|p\.?m\.?|p/m)(?![\w/])"
     r"|\s?(?:monthly|weekly|yearly|annually|quarterly|daily)\b|\s?p\.\s?a\.?(?!\w))?"
 )
 _MONEY = re.compile(
     rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
-    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion)\b)?" + _AFTER,
+    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion|lakhs?|lacs?|crores?|cr)\b)?"
+    + _AFTER,
     re.IGNORECASE,
 )
 # "401k", "403(b)": a retirement account's name, not money
@@ -101,6 +102,7 @@ _INFLATION = re.compile(r"\s*(?:a\s+year\s+|annual\s+|yearly\s+)?inflation\b", r
 _INFLATION_BEFORE = re.compile(
     r"\binflation\s+(?:of|at|is|rate\s+of|runs\s+at|around|about)?\s*$", re.IGNORECASE
 )
+_BARE_PM = re.compile(r"\s?p\.?m\.?", re.IGNORECASE)
 WEEKS_A_YEAR = 52
 _RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
 _MULT = {
@@ -110,6 +112,13 @@ _MULT = {
     "grand": 1e3,
     "m": 1e6,
     "mn": 1e6,
+    "lakh": 1e5,  # India: 1 lakh = 100,000; 1 crore = 10,000,000
+    "lakhs": 1e5,
+    "lac": 1e5,
+    "lacs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
+    "cr": 1e7,
     "million": 1e6,
 }
 _MULT |= {"bn": 1e9, "billion": 1e9, "trillion": 1e12}
@@ -228,6 +237,14 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
             or m.group("mult")
             or m.group("per")
         )
+        if _BARE_PM.fullmatch(m.group("per") or "") and not (
+            m.group("sym")
+            or m.group("post")
+            or m.group("code")
+            or m.group("pre")
+            or m.group("mult")
+        ):
+            continue  # "at 5 pm": a time of day, not 5 a month
         value = _value(m)
         if not marked and (abs(value) < 100 or _calendar_year(text, m, value)):
             continue  # "2 streams", "in 10": a count, not money; "by 2030": a year

@@ -498,6 +498,32 @@ CASES += [
     calc("How much monthly income does 1 crore give at 6%?", income(10_000_000, 0.06)),
     calc("what does 25 lakh earn at 7.5% per annum", income(2_500_000, 0.075)),
     ranged("how much in bonds for 1k pm", "bonds_tbills_cds", lambda r: capital(1000, r)),
+    # a follow-up's one amount replaces the earlier amount like it
+    calc(
+        "and for $4,000?",
+        capital(4000, 0.04),
+        history=said(["How much do I need at 4% for $3,000 a month?"]),
+    ),
+    calc("how about $500k?", income(500_000, 0.05), history=said(["What does $300k pay at 5%?"])),
+    calc(
+        "and for $30,000?",
+        capital(2500, 0.04),
+        history=said(["how much would I need to get $24,000 a year at 4%?"]),
+    ),
+    calc(
+        "what if I add $1,500 instead?",
+        months(2000, 0.05, 1500),
+        history=said(
+            ["I want $2,000 a month.", "How long would it take if I add $1,000 a month at 5%?"]
+        ),
+    ),
+    # a supposition about rates is not a forecast; "per year?" is the same calculation
+    calc(
+        "what if rates drop to 3%?",
+        capital(2500, 0.03),
+        history=said(["how much do i need for 2500 a month at 4%"]),
+    ),
+    calc("per year?", income(1_000_000, 0.04), history=said(["What would $1M pay me at 4%?"])),
     calc(
         "and at 5%, what's that monthly?",
         income(80_000, 0.05),

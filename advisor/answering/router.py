@@ -17,6 +17,7 @@ from advisor.worked.asks import (
     FOLLOW_UP,
     MONTHS_CUE,
     MULTIPLY,
+    PERIOD_ONLY,
     asks_advice,
     asks_calculation,
     implied_with_earlier,
@@ -95,7 +96,9 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
         result.route = "preference"
     elif implies_calculation(text, numbers) or implied_with_earlier(text, numbers, earlier):
         result.route = "calculation"  # "$750 a month at 4.5 percent: the capital?"
-    elif (numbers.amounts or numbers.rates) and (asked := _follows_calculation(text, turns)):
+    elif (numbers.amounts or numbers.rates or PERIOD_ONLY.match(text)) and (
+        asked := _follows_calculation(text, turns)
+    ):
         result.route, result.asked = "calculation", asked  # "and at 4 percent?"
     elif not streams(found) and wants_less_effort(text, mid_chat=bool(turns)):
         result.route = "preference"  # "something with less hassle": a time criterion
@@ -118,7 +121,7 @@ def _refers(text: str, earlier: Sequence[Numbers]) -> bool:
 def _follows_calculation(text: str, turns: Sequence[Turn]) -> str | None:
     """For "and at 4 percent?" right after a calculation question: that question and
     this message, whose words together say which calculation; else None."""
-    if not FOLLOW_UP.match(text) or asks_advice(text):
+    if not (FOLLOW_UP.match(text) or PERIOD_ONLY.match(text)) or asks_advice(text):
         return None
     last = next((t.content for t in reversed(turns) if t.role == "user"), None)
     return f"{last} {text}" if last is not None and asks_calculation(last) else None

@@ -87,6 +87,13 @@ SAVING_CUE = re.compile(
     r"(?:needed|required|do\s+i\s+need|would\s+i\s+need)",
     _I,
 )
+# "per year?", "and monthly?": the previous calculation, in the other period (the answer
+# gives both)
+PERIOD_ONLY = re.compile(
+    r"^\s*(?:and\s+|so\s+|ok(?:ay)?,?\s+)?(?:what\s+about\s+|how\s+much\s+)?(?:(?:per|a|each|every|in\s+a)\s+"
+    r"(?:year|month|week)|yearly|annually|monthly|per\s+annum|annual(?:ly)?)\s*\??\s*$",
+    _I,
+)
 # "how long to double my money": a sum multiplied
 MULTIPLY = re.compile(r"\b(?P<word>double|triple|quadruple|(?P<times>[2-9]|10)\s?x)\b", _I)
 
@@ -101,8 +108,12 @@ _FORECAST = re.compile(
 )
 
 
+# "what if rates drop to 3%?": a supposition, not a forecast
+_SUPPOSE = re.compile(r"\b(?:what\s+if|if|suppose|supposing|assuming|say)\b", _I)
+
+
 def asks_calculation(text: str) -> bool:
-    if _FORECAST.search(text):
+    if _FORECAST.search(text) and not _SUPPOSE.search(text):
         return False
     cues = (MONTHS_CUE, YIELD_CUE, CAPITAL_CUE, INCOME_CUE, FUTURE_CUE, SAVING_CUE)
     return any(p.search(text) for p in cues) or bool(

@@ -6,6 +6,7 @@ figure first, then the formula and the assumptions."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -124,6 +125,51 @@ def _new_saving(text: str, numbers: Numbers) -> Numbers:
     return Numbers(amounts, numbers.rates, numbers.hours_per_month, numbers.hours_per_week)
 
 
+_ADDED = re.compile(
+    r"\b(?:add|adding|added|save|saving|put(?:ting)?\s+(?:in|away|aside)|contribut\w*|deposit\w*"
+    r"|invest(?:ing)?)\s+(?:only\s+|just\s+|another\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_START = re.compile(
+    r"\b(?:to\s+start|start(?:ing)?\s+(?:with|from|out)|(?:i|we)\s+(?:had|have|own)|already|up\s*front"
+    r"|lump\s+sum|initial(?:ly)?|saved|savings|invested)\b",
+    re.IGNORECASE,
+)
+
+
+def _as_before(text: str, numbers: Numbers, earlier: Sequence[Numbers]) -> Numbers:
+    """In a follow-up ("and for $4,000?", "how about $500k?", "what if I add $1,500
+    instead?"), the one amount written without a period takes the role and period of the
+    earlier amount it replaces: the saving, after a verb of adding; else the amount of
+    the latest earlier turn nearest to it in size."""
+    if len(numbers.amounts) != 1 or numbers.amounts[0].per is not None:
+        return numbers
+    said = numbers.amounts[0]
+    if said.value <= 0 or _START.search(text):
+        return numbers  # "and if I had 50k to start?": a sum to start from, as read
+    previous = next((n.amounts for n in reversed(earlier) if n.amounts), [])
+    if _ADDED.search(text[: said.start]):
+        like = next((a for a in previous if a.role == "contribution"), None)
+        like = like or Amount(0.0, None, "month", "contribution", True)
+    else:
+        sized = [a for a in previous if a.value > 0]
+        if not sized:
+            return numbers
+        like = min(sized, key=lambda a: abs(math.log(a.value / said.value)))
+    same = Amount(
+        said.value, said.currency, like.per, like.role, said.marked, said.start, like.target
+    )
+    return Numbers(
+        [same],
+        numbers.rates,
+        numbers.hours_per_month,
+        numbers.hours_per_week,
+        numbers.duration_months,
+    )
+
+
 def _impossible(inputs: Inputs) -> str | None:
     """One line on an input no calculation can take, or None."""
     if inputs.income is not None and inputs.income.value == 0:
@@ -160,6 +206,8 @@ def calculate(
     "and at 4%?" with the question it follows); ``fallback``: the stream whose typical
     yield is used when no yield is given anywhere."""
     asked = asked or text
+    if asked != text:
+        numbers = _as_before(text, numbers, earlier)
     if (grown := grow(asked, numbers, earlier)) is not None:
         return grown
     implied = not asks_calculation(asked)

@@ -164,6 +164,11 @@ def test_with_no_return_given_the_answer_says_it_assumed_none_and_how_to_give_on
             fv(0, 700, 0.07, 120),
         ),
         (
+            said("I'm 40 and have $100k."),
+            "How much will it be at 60 if it grows 6% a year?",
+            fv(100_000, 0, 0.06, 240),
+        ),
+        (
             said("how long until I have $100,000 if I save $1,000 a month at 5%?"),
             "and at 8 percent?",
             months_to(100_000, 0.08, 1000),

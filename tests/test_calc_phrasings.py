@@ -525,6 +525,11 @@ CASES += [
     ),
     calc("per year?", income(1_000_000, 0.04), history=said(["What would $1M pay me at 4%?"])),
     calc(
+        "and at 3.5%?",
+        capital(1000, 0.035),
+        history=said(["I'm aiming for 1000 a month in passive income."]),
+    ),
+    calc(
         "and at 5%, what's that monthly?",
         income(80_000, 0.05),
         history=said(["I've saved $80,000 so far."]),

@@ -94,12 +94,14 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
         result.route = "comparison"
     elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
         result.route = "preference"
-    elif implies_calculation(text, numbers) or implied_with_earlier(text, numbers, earlier):
+    elif implies_calculation(text, numbers):
         result.route = "calculation"  # "$750 a month at 4.5 percent: the capital?"
     elif (numbers.amounts or numbers.rates or PERIOD_ONLY.match(text)) and (
         asked := _follows_calculation(text, turns)
     ):
         result.route, result.asked = "calculation", asked  # "and at 4 percent?"
+    elif implied_with_earlier(text, numbers, earlier):
+        result.route = "calculation"  # "I have $80,000." ... "what's that monthly at 5%?"
     elif not streams(found) and wants_less_effort(text, mid_chat=bool(turns)):
         result.route = "preference"  # "something with less hassle": a time criterion
     return result

@@ -174,9 +174,12 @@ _POINTS_BACK = re.compile(r"\b(?:that|this|it|those|these)\b", _I)
 
 
 def implied_with_earlier(text: str, numbers: Numbers, earlier: Sequence[Numbers]) -> bool:
-    """ "and at 5%, what's that monthly?" after "I've saved $80,000": a message that
-    points back, whose figures with the earlier turns' imply a calculation."""
-    if not earlier or not _POINTS_BACK.search(text):
+    """ "and at 5%, what's that monthly?" after "I've saved $80,000", "and at 3.5%?"
+    after "I'm aiming for 1000 a month": a message with a figure that points back or
+    follows on, whose figures with the earlier turns' imply a calculation."""
+    if not earlier or not (numbers.rates or numbers.amounts):
+        return False  # a figure of its own: "and what about REITs?" asks no calculation
+    if not (_POINTS_BACK.search(text) or FOLLOW_UP.match(text)):
         return False
     amounts = [*numbers.amounts, *(a for n in reversed(earlier) for a in n.amounts)]
     rates = numbers.rates or next((n.rates for n in reversed(earlier) if n.rates), [])

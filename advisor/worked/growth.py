@@ -103,6 +103,10 @@ def read_plan(asked: str, numbers: Numbers, earlier: Sequence[Numbers] = ()) -> 
     if rate is None and _NO_RETURN.search(asked):
         rate = 0.0
     months = next((n.duration_months for n in sources if n.duration_months), None)
+    if months is None:  # "I'm 40 ..." then "how much will it be at 60?"
+        now = next((n.age_now for n in sources if n.age_now), None)
+        by = next((n.age_by for n in sources if n.age_by), None)
+        months = (by - now) * 12.0 if now and by and by > now else None
     currency = next((n.currency for n in sources if n.currency), None)
     monthly = (add.value / 12 if add.per == "year" else add.value) if add else 0.0
     return Plan(

@@ -65,7 +65,7 @@ _YEAR_BEFORE = re.compile(
 _TARGET_BEFORE = re.compile(
     r"(?:\breach(?:es|ing)?|\bhit(?:s|ting)?|\bget(?:s|ting)?\s+(?:me\s+|us\s+)?to|\buntil|\btill|\bgrow(?:s|n)?\s+(?:\S+\s+){0,3}?to"
     r"|\b(?:until|till|before|when)\s+(?:i|we|it|my\s+\w+)\s+(?:have|has|hit|reach|get\s+to)"
-    r"|(?:\bi\s*'?\s*m|\bam|\bis|\bare)\s+at|\b(?:to|and|will|would|i'?ll|i'?d)\s+have"
+    r"|(?:\bi\s*'?\s*m|\bam|\bis|\bare)\s+at|\b(?:to|will|would|i'?ll|i'?d)\s+have"
     r"|\baccumulat\w*|\bbuild(?:ing)?(?:\s+up)?(?:\s+(?:a|an|my))?|\bsav(?:e|ing)(?:\s+up)?"
     r"|\bamass|\bbecomes?|\bto\s+get|\bturn\s+into|\b(?:i|we)\s+(?:want|need)"
     r"|\b(?:goal|target)\s+(?:is|of)|\bhow\s+long\s+to|\bturn(?:s|ed)?\s+(?:\S+\s+){0,3}?into"
@@ -144,6 +144,8 @@ class Numbers:
     hours_per_month: float | None = None
     hours_per_week: float | None = None
     duration_months: float | None = None  # "in 25 years", "after 18 months"
+    age_now: int | None = None  # "I'm 40"
+    age_by: int | None = None  # "by 60", "at age 65"
 
     @property
     def currency(self) -> str | None:
@@ -370,6 +372,10 @@ def read_numbers(text: str) -> Numbers:
             stated = float(m.group("num")), m.group("unit")
     numbers.amounts = _amounts(text, taken)
     numbers.duration_months = _duration(text)
+    if (now := _AGE_NOW.search(text)) is not None:
+        numbers.age_now = int(now.group("age") or now.group("old"))
+    if (by := _BY_AGE.search(text)) is not None:
+        numbers.age_by = int(by.group("age"))
     if stated is not None:
         hours, unit = stated
         # "$20,000 a month for 160 hours": hours without a period share the pay's

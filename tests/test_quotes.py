@@ -176,3 +176,23 @@ def test_a_sentence_keeps_its_closing_quote_or_bracket_so_a_quote_of_it_is_never
         "And 4%.",
     ]
     assert split_sentences('He said "no." 2024 was good.') == ['He said "no."', "2024 was good."]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Dr. Smith holds REITs. They pay monthly.",
+            ["Dr. Smith holds REITs.", "They pay monthly."],
+        ),
+        (
+            "The U.S. Treasury sells bills. Some pay 4%.",
+            ["The U.S. Treasury sells bills.", "Some pay 4%."],
+        ),
+        ("Hold e.g. REITs or bonds. Then wait.", ["Hold e.g. REITs or bonds.", "Then wait."]),
+        # "etc." often ends a sentence, so it still does
+        ("Fees, taxes etc. Then the rest.", ["Fees, taxes etc.", "Then the rest."]),
+    ],
+)
+def test_a_stop_after_an_abbreviation_does_not_end_a_sentence(text, sentences):
+    assert split_sentences(text) == sentences

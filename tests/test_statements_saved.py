@@ -73,6 +73,30 @@ def test_a_fact_the_person_changed_after_saving_is_theirs_and_stays(
     assert after["monthly_surplus"] == 1234 and after["income_sources"] == []
 
 
+def test_savings_the_person_typed_are_not_replaced_by_an_accounts_balance(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    chase = str(FIXTURES / "us_chase.csv")
+    assert cli(capsys, "profile", "--user", "ann", "set", "capital", "50000")[0] == 0
+    report = _json(capsys, "statement", "-u", "ann", "import", chase, "--save-facts", "--json")
+    assert report["proposed_facts"]["capital"] != 50000  # the statement has a balance
+    saved = _profile(capsys)
+    assert saved["capital"] == 50000  # typed: kept
+    assert saved["monthly_surplus"] == report["proposed_facts"]["monthly_surplus"]
+    assert cli(capsys, "statement", "-u", "ann", "delete", "us_chase.csv")[0] == 0
+    assert _profile(capsys)["capital"] == 50000  # not derived, so not removed either
+
+
+def test_a_balance_saved_from_a_statement_is_replaced_by_the_next_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    chase = str(FIXTURES / "us_chase.csv")
+    report = _json(capsys, "statement", "-u", "ann", "import", chase, "--save-facts", "--json")
+    assert _profile(capsys)["capital"] == report["proposed_facts"]["capital"]
+    again = _json(capsys, "statement", "-u", "ann", "import", chase, "--save-facts", "--json")
+    assert _profile(capsys)["capital"] == again["proposed_facts"]["capital"]
+
+
 def test_deleting_the_user_leaves_nothing_derived_from_their_statements(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

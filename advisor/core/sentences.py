@@ -4,6 +4,7 @@ checker and the eval metrics."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # a sentence ends at . ! ? or …, with the closing quotes or brackets after it (up to two:
 # `?”)`), which stay with it; the next one starts with a capital or a digit
@@ -24,14 +25,33 @@ STOPWORDS = frozenset(
 )
 
 
+@cache
+def _abbreviations() -> re.Pattern[str]:
+    """A piece that ends with an abbreviation's stop ("Dr.", "e.g.", "U.S."), from
+    ``advisor/prompts/abbreviations.yaml``."""
+    from advisor import prompts
+
+    words = [str(w) for part in prompts.data("abbreviations.yaml").values() for w in part]
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s(“\"])(?:{alternatives})\.$")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences of prose; each line of a list or table stays on its own."""
+    """Sentences of prose; each line of a list or table stays on its own. A stop after
+    an abbreviation ("Dr. Smith", "e.g. REITs") does not end one."""
     out: list[str] = []
     for line in text.split("\n"):
         line = line.strip()
         if not line:
             continue
-        out.extend(s.strip() for s in _SPLIT.split(line) if s.strip())
+        pieces = [s.strip() for s in _SPLIT.split(line) if s.strip()]
+        joined: list[str] = []
+        for piece in pieces:
+            if joined and _abbreviations().search(joined[-1]):
+                joined[-1] = f"{joined[-1]} {piece}"
+            else:
+                joined.append(piece)
+        out.extend(joined)
     return out
 
 

@@ -230,14 +230,22 @@ def _records(settings: Settings, user: str) -> list[dict[str, Any]]:
 
 def save_derived_facts(
     settings: Settings, user: str, names: Sequence[str], facts: dict[str, Any]
-) -> None:
-    """Save the facts to the profile and record which statements they came from."""
+) -> dict[str, Any]:
+    """Save the facts to the profile and record which statements they came from; returns
+    the facts saved. Savings the person typed are theirs: an account's balance does not
+    replace them (a balance saved from an earlier statement is replaced)."""
+    from advisor.users.profile_store import load_profile
     from advisor.users.statements.facts import save_statement_facts
 
+    typed = load_profile(settings, user).capital
+    derived = {r["facts"].get("capital") for r in _records(settings, user)}
+    if typed is not None and typed not in derived:
+        facts = {k: v for k, v in facts.items() if k != "capital"}
     save_statement_facts(settings, user, facts)
     records = [r for r in _records(settings, user) if set(r["from"]) - set(names)]
     records.append({"from": list(names), "facts": facts})
     _write_json(statements_dir(settings, user) / FACTS_FILE, records)
+    return facts
 
 
 def save_stored_facts(settings: Settings, user: str) -> dict[str, Any]:
@@ -245,8 +253,7 @@ def save_stored_facts(settings: Settings, user: str) -> dict[str, Any]:
     report = stored_report(settings, user)
     if report is None:
         raise NotFoundError(f"no statement of {user!r} is stored: import one first")
-    save_derived_facts(settings, user, report["files"], report["proposed_facts"])
-    return dict(report["proposed_facts"])
+    return save_derived_facts(settings, user, report["files"], report["proposed_facts"])
 
 
 def delete_statement(settings: Settings, user: str, name: str) -> list[str]:

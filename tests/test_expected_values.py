@@ -102,8 +102,8 @@ def test_passivity_reasons_name_the_limit_and_employment_is_always_active():
     stops = passivity(1, 5_000, keeps_paying_without_you=False)
     assert stops.label == "active" and "stops paying" in stops.reason
     assert "more than 40" in passivity(41, 5_000).reason
-    assert any("not said" in a for a in passivity(1, 100).assumptions)
-    assert not any("not said" in a for a in passivity(1, 100, True).assumptions)
+    assert any("you did not say" in a for a in passivity(1, 100).assumptions)
+    assert not any("you did not say" in a for a in passivity(1, 100, True).assumptions)
 
 
 def test_a_whole_month_of_hours_is_the_most_accepted():
@@ -303,7 +303,7 @@ def test_price_growth_adds_to_the_yield_when_the_capital_grows():
 
 def test_unsaid_keeping_paying_is_stated_as_an_assumption():
     assert passivity(1, 100).assumptions[-1] == (
-        "assumed to keep paying if you stop working on it (not said)"
+        "you did not say whether it stops paying when you stop working on it: assumed not"
     )
 
 

@@ -88,7 +88,7 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
         result.route = "statement"
     elif subject is not None and (described or one):
         result.route = "passivity"
-    elif asks_calculation(text) and (numbers.amounts or numbers.rates or _refers(text, earlier)):
+    elif asks_calculation(text) and (_figured(numbers) or _refers(text, earlier)):
         result.route = "calculation"
     elif asks_comparison(text, found) and not reasons:
         result.route = "comparison"
@@ -108,6 +108,11 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
 
 
 _REFERENT = re.compile(r"\b(?:that|this|it|those|these|then)\b", re.IGNORECASE)
+
+
+def _figured(numbers: Numbers) -> bool:
+    """An amount, a rate or a span of time ("how much will I have after 12 years?")."""
+    return bool(numbers.amounts or numbers.rates or numbers.duration_months)
 
 
 def _refers(text: str, earlier: Sequence[Numbers]) -> bool:

@@ -266,7 +266,8 @@ def passivity(
         reason = "it stops paying when you stop putting in your time, so it is active"
     elif label == "active":
         reason = (
-            f"{round(hours, 1):g} hours a month is more than {SEMI_PASSIVE_HOURS:g}: it is a job"
+            f"{round(hours, 1):g} hours a month is more than {SEMI_PASSIVE_HOURS:g}, as much "
+            "time as a part-time job"
         )
     else:
         limit = PASSIVE_HOURS if label == "passive" else SEMI_PASSIVE_HOURS
@@ -282,7 +283,9 @@ def passivity(
         "hours per 100 of income is a secondary figure: high pay does not make work passive",
     ]
     if keeps is None:
-        assumptions.append("assumed to keep paying if you stop working on it (not said)")
+        assumptions.append(
+            "you did not say whether it stops paying when you stop working on it: assumed not"
+        )
     return Passivity(
         hours_per_100=per_100,
         label=label,

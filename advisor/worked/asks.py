@@ -72,6 +72,8 @@ FUTURE_CUE = re.compile(
     rf"|\bwhat\s+(?:will|would|could|does|do|might)\b{_ANY}{{0,80}}?\b(?:be\s+worth|grow\s+(?:in)?to"
     r"|become|turn\s+into|amount\s+to|end\s+up|add\s+up\s+to|i\s+have)\b"
     r"|\b(?:be\s+)?worth\s+(?:in|after)\b|\bend\s+up\s+with\b|\bfuture\s+value\b"
+    r"|\bfinal\s+(?:amount|value|corpus|balance|sum)\b|\bmaturity\s+(?:amount|value)\b"
+    r"|\b(?:corpus|balance|total)\s+(?:after|in|at\s+the\s+end)\b"
     # "how much after 5 years?", "what will my $50k be in 20 years?"
     r"|\bhow\s+much\s+(?:money\s+|is\s+that\s+|will\s+that\s+be\s+)?(?:after|in|by)\s+(?:\d|a|an|one|two"
     r"|three|four|five|six|seven|eight|nine|ten|twenty|thirty)"

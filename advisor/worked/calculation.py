@@ -232,7 +232,7 @@ def calculate(
     if inputs.income and (CAPITAL_CUE.search(asked) or not has_sum or implied):
         return _needs_rate(inputs) or _capital(inputs)
     if inputs.capital and (INCOME_CUE.search(asked) or (implied and not numbers.first("income"))):
-        return _needs_rate(inputs) or _income(inputs)
+        return _needs_rate(inputs) or _income(inputs, asked)
     if not (numbers.amounts or numbers.rates or any(n.amounts or n.rates for n in earlier)):
         return None  # "how much do I need to start?": a question for the articles
     return Worked("calculation", _missing_line(asked, inputs), "calculator")
@@ -322,16 +322,26 @@ def _against(inputs: Inputs, income: float, needed: list[float]) -> str:
     )
 
 
-def _income(inputs: Inputs) -> Worked:
+# "what would 40 grand give me a year?": the yearly figure leads
+_YEARLY = re.compile(
+    r"\b(?:a|per|each|every)\s+year\b|\byearly\b|\bannual(?:ly)?\b|\bper\s+annum\b", re.I
+)
+_MONTHLY = re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b", re.I)
+
+
+def _income(inputs: Inputs, asked: str = "") -> Worked:
     assert inputs.capital is not None
     capital, cur = inputs.capital.value, inputs.currency
     if capital == 0:
         return Worked("calculation", "A sum of 0 pays nothing: give a sum above 0.", "calculator")
     values = sorted(capital / calculators.capital_needed(1.0, r) for r in inputs.rates)
     figures = [figure("monthly income", v, money(v, cur)) for v in values]
+    monthly = f"{_span(values, cur)} a month"
+    yearly = f"{_span([v * 12 for v in values], cur)} a year"
+    if _YEARLY.search(asked) and not _MONTHLY.search(asked):
+        monthly, yearly = yearly, monthly
     text = (
-        f"**{money(capital, cur)} pays about {_span(values, cur)} a month** "
-        f"({_span([v * 12 for v in values], cur)} a year), {_rate_note(inputs)}.\n\n"
+        f"**{money(capital, cur)} pays about {monthly}** ({yearly}), {_rate_note(inputs)}.\n\n"
         f"Formula: monthly income = capital × yearly yield ÷ 12 = {money(capital, None)} × "
         f"{percent(inputs.rates[0])} ÷ 12 = {money(values[0], None)}.\n"
         f"Assumptions: {ASSUME}."

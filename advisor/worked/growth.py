@@ -179,6 +179,13 @@ def grow(asked: str, numbers: Numbers, earlier: Sequence[Numbers] = ()) -> Worke
 
 
 def _double(plan: Plan) -> Worked:
+    if plan.rate == 0:
+        return Worked(
+            "calculation",
+            "At 0% a year money never grows by itself, so it never doubles: only what you add "
+            "makes it bigger.",
+            "calculator",
+        )
     if not plan.rate:
         return Worked(
             "calculation",

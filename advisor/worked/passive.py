@@ -35,8 +35,11 @@ PASSIVE_CUE = re.compile(
     r"\bwhen\b|\bat\s+all\b|\benough\b|\bthan\b))"
     r"|\bhow\s+passive\s+(?:is|are)\s+(?P<subject2>(?:[^?.,;:]|[.,](?=\d)){1,90})"
     # "... 20 hours a week. passive?", "passive or not?", "is that passive or active?"
-    r"|(?:^|[.!?,;:]\s*|\s-+\s*)(?:so\s+)?(?:really\s+|truly\s+)?passive(?:\s+income)?\s*(?:\?|$)"
-    r"|\bpassive\s+or\s+(?:not|active)\b",
+    r"|(?:^|[.!?,;:]\s*|\s[-–—]+\s*)(?:so\s+)?(?:really\s+|truly\s+)?passive(?:\s+income)?\s*(?:\?|$)"
+    r"|\bpassive\s+or\s+(?:not|active)\b|\bactive\s+or\s+passive\b"
+    # "how would you classify that", "what kind of income is that"
+    r"|\bhow\s+(?:would|do|should)\s+(?:you|i|we)\s+(?:classify|call|class|label|categori[sz]e|rate)"
+    r"\s+(?:that|it|this)\b|\bwhat\s+(?:kind|type|sort)\s+of\s+income\s+is\s+(?:that|it|this)\b",
     re.IGNORECASE,
 )
 # a job is active income whatever it pays; work paid by the hour or the client, and a
@@ -104,7 +107,8 @@ def from_figures(text: str, numbers: Numbers, citer: Citer) -> Worked | None:
     lines = [
         f"**{rated.label.capitalize()}**: {rated.reason}.",
         "",
-        f"{round(numbers.hours_per_month, 1):g} hours a month for {money(monthly, cur)} a month "
+        f"{plural(round(numbers.hours_per_month, 1), 'hour')} a month for "
+        f"{money(monthly, cur)} a month "
         f"is {per:.2f} hours per 100 of income a month (a secondary figure: high pay does not "
         "make work passive).",
         "",

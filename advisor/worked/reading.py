@@ -43,19 +43,23 @@ _RATE = re.compile(
     r"(?P<neg>-\s?)?(?P<num>\d+(?:\.\d+|,\d{1,2}(?!\d))?)\s?(?:%|percent\b|per\s?cent\b|pct\b)",
     re.IGNORECASE,
 )
+_HOUR_WORDS = {"zero": 0.0, "a": 1.0, "an": 1.0, "half an": 0.5, "half a": 0.5}
 _HOURS = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b\s*(?:a|per|each|every|/)?\s*"
+    r"(?P<num>\d+(?:\.\d+)?|\b(?:zero|half\s+an?|an?|one|two|three|four|five|six|seven|eight|nine"
+    r"|ten|eleven|twelve|fifteen|twenty|thirty|forty))\s*(?:hours?|hrs?|h)\b\s*"
+    r"(?:of\s+(?:work|my\s+time|effort)\s*)?(?:a|per|each|every|/)?\s*"
     r"(?P<unit>week|wk|day|month)?",
     re.IGNORECASE,
 )
 _CONTRIBUTION = re.compile(
-    r"\b(?:add(?:ing|ed|s)?|contribut\w*|sav(?:e|ing)|put(?:ting)?\s+(?:in|aside|away)|deposit\w*|"
-    r"invest(?:ing)?|set(?:ting)?\s+aside|top(?:ping)?\s+up)\s+(?:another\s+|an\s+extra\s+)?$",
+    r"\b(?:add(?:ing|ed|s)?|contribut\w*|sav(?:e|ed|ing)|put(?:ting)?\s+(?:in|aside|away)|deposit\w*|"
+    r"invest(?:ing)?|set(?:ting)?\s+aside|top(?:ping)?\s+up|sip\s+of)\s+(?:another\s+|an\s+extra\s+)?$",
     re.IGNORECASE,
 )
 # "$200 monthly contributions", "$300 a month in deposits": a contribution named after it
 _CONTRIBUTION_AFTER = re.compile(
-    r"\s*(?:in\s+|of\s+)?(?:contributions?|deposits?|savings|saved|added|invested)\b", re.IGNORECASE
+    r"\s*(?:in\s+|of\s+|as\s+an?\s+)?(?:contributions?|deposits?|savings|saved|added|invested|sips?)\b",
+    re.IGNORECASE,
 )
 _YEAR_BEFORE = re.compile(
     r"\b(?:by|in|until|till|before|after|since|from|of|year|around|end\s+of)\s+$", re.IGNORECASE
@@ -102,6 +106,8 @@ _INFLATION = re.compile(r"\s*(?:a\s+year\s+|annual\s+|yearly\s+)?inflation\b", r
 _INFLATION_BEFORE = re.compile(
     r"\binflation\s+(?:of|at|is|rate\s+of|runs\s+at|around|about)?\s*$", re.IGNORECASE
 )
+# "from 0 capital", "with 50 saved": a small bare number that is money all the same
+_SUM_AFTER = re.compile(r"\s*(?:capital|savings|saved|invested|in\s+savings)\b", re.IGNORECASE)
 _BARE_PM = re.compile(r"\s?p\.?m\.?", re.IGNORECASE)
 WEEKS_A_YEAR = 52
 _RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
@@ -171,18 +177,30 @@ def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
     values |= {"half a": 0.5, "a half": 0.5, "quarter of a": 0.25, "a quarter of a": 0.25}
     ordered = sorted(values, key=len, reverse=True)
     words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-    pattern = re.compile(
-        rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)(?P<num>(?P<dotted>){words})\s+"
+    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    units = "one|two|three|four|five|six|seven|eight|nine"
+    pattern = re.compile(  # "twenty-five thousand", "fifty thousand euros", "a grand"
+        rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)"
+        rf"(?P<num>(?P<dotted>)(?:(?:{tens})[\s-](?:{units})|{words}))\s+"
         r"(?P<mult>hundred|thousand|grand|million|billion)\b" + _AFTER,
         re.IGNORECASE,
     )
     return pattern, values
 
 
+def _words_value(raw: str) -> float:
+    """ "fifty" -> 50, "twenty-five" -> 25, "half a" -> 0.5."""
+    values = _word_money()[1]
+    key = re.sub(r"\s+", " ", raw.lower())
+    if key in values:
+        return values[key]
+    return sum(values[part] for part in re.split(r"[\s-]+", key))
+
+
 def _value(m: re.Match[str]) -> float:
     raw = m.group("num")
     if raw[0].isalpha():
-        value = _word_money()[1][re.sub(r"\s+", " ", raw.lower())]
+        value = _words_value(raw)
     else:
         value = float(raw.replace(".", "")) if m.group("dotted") else _number(raw)
     if m.group("power"):
@@ -248,7 +266,8 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
         ):
             continue  # "at 5 pm": a time of day, not 5 a month
         value = _value(m)
-        if not marked and (abs(value) < 100 or _calendar_year(text, m, value)):
+        small = abs(value) < 100 and not _SUM_AFTER.match(text, m.end())
+        if not marked and (small or _calendar_year(text, m, value)):
             continue  # "2 streams", "in 10": a count, not money; "by 2030": a year
         before = text[max(0, m.start() - 40) : m.start()].rstrip() + " "
         per = _per(m.group("per")) or _cost_period(text, m, before, value)
@@ -369,7 +388,11 @@ def read_numbers(text: str) -> Numbers:
     for m in _HOURS.finditer(text):
         taken.append(m.span())
         if stated is None:
-            stated = float(m.group("num")), m.group("unit")
+            raw = re.sub(r"\s+", " ", m.group("num").lower())
+            hours = float(raw) if raw[0].isdigit() else _HOUR_WORDS.get(raw)
+            if hours is None:
+                hours = _word_money()[1][raw]
+            stated = hours, m.group("unit")
     numbers.amounts = _amounts(text, taken)
     numbers.duration_months = _duration(text)
     if (now := _AGE_NOW.search(text)) is not None:

@@ -6,7 +6,6 @@ figure first, then the formula and the assumptions."""
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from advisor.worked.asks import (
     wants_months,
 )
 from advisor.worked.base import TOO_LARGE, Worked, duration, figure, money, percent
+from advisor.worked.follow_ups import as_before, new_saving, split_saving
 from advisor.worked.growth import grow
 from advisor.worked.reading import Amount, Numbers
 
@@ -97,79 +97,6 @@ def gather(
     return Inputs(income, capital, contribution, rates, source, currency)
 
 
-# "how long to reach $500 a month with $200 a month": the second monthly sum is a saving
-_SAVING_BEFORE = re.compile(r"\b(?:with|by|from)\s+(?:about\s+|around\s+)?$", re.IGNORECASE)
-
-
-def _saving(text: str, numbers: Numbers) -> tuple[Amount, Amount] | None:
-    """The goal and the saving, of two monthly sums in a "how long" question that names
-    no saving as such: the one written after "with"/"by" (else the second) is added each
-    month, the other is the income wanted."""
-    monthly = [a for a in numbers.amounts if a.role == "income"]
-    if len(monthly) < 2:
-        return None
-    said = next((a for a in monthly if _SAVING_BEFORE.search(text[: a.start])), monthly[1])
-    goal = next(a for a in monthly if a is not said)
-    return goal, Amount(said.value, said.currency, said.per, "contribution", said.marked)
-
-
-def _new_saving(text: str, numbers: Numbers) -> Numbers:
-    """In a follow-up to a "how long" question ("and with $1,500 a month?"), the one
-    monthly sum written after "with"/"by" is the saving, not a new goal."""
-    monthly = [a for a in numbers.amounts if a.role == "income"]
-    if len(monthly) != 1 or not _SAVING_BEFORE.search(text[: monthly[0].start]):
-        return numbers
-    said = monthly[0]
-    saving = Amount(said.value, said.currency, said.per, "contribution", said.marked, said.start)
-    amounts = [saving if a is said else a for a in numbers.amounts]
-    return Numbers(amounts, numbers.rates, numbers.hours_per_month, numbers.hours_per_week)
-
-
-_ADDED = re.compile(
-    r"\b(?:add|adding|added|save|saving|put(?:ting)?\s+(?:in|away|aside)|contribut\w*|deposit\w*"
-    r"|invest(?:ing)?)\s+(?:only\s+|just\s+|another\s+)?$",
-    re.IGNORECASE,
-)
-
-
-_START = re.compile(
-    r"\b(?:to\s+start|start(?:ing)?\s+(?:with|from|out)|(?:i|we)\s+(?:had|have|own)|already|up\s*front"
-    r"|lump\s+sum|initial(?:ly)?|saved|savings|invested)\b",
-    re.IGNORECASE,
-)
-
-
-def _as_before(text: str, numbers: Numbers, earlier: Sequence[Numbers]) -> Numbers:
-    """In a follow-up ("and for $4,000?", "how about $500k?", "what if I add $1,500
-    instead?"), the one amount written without a period takes the role and period of the
-    earlier amount it replaces: the saving, after a verb of adding; else the amount of
-    the latest earlier turn nearest to it in size."""
-    if len(numbers.amounts) != 1 or numbers.amounts[0].per is not None:
-        return numbers
-    said = numbers.amounts[0]
-    if said.value <= 0 or _START.search(text):
-        return numbers  # "and if I had 50k to start?": a sum to start from, as read
-    previous = next((n.amounts for n in reversed(earlier) if n.amounts), [])
-    if _ADDED.search(text[: said.start]):
-        like = next((a for a in previous if a.role == "contribution"), None)
-        like = like or Amount(0.0, None, "month", "contribution", True)
-    else:
-        sized = [a for a in previous if a.value > 0]
-        if not sized:
-            return numbers
-        like = min(sized, key=lambda a: abs(math.log(a.value / said.value)))
-    same = Amount(
-        said.value, said.currency, like.per, like.role, said.marked, said.start, like.target
-    )
-    return Numbers(
-        [same],
-        numbers.rates,
-        numbers.hours_per_month,
-        numbers.hours_per_week,
-        numbers.duration_months,
-    )
-
-
 def _impossible(inputs: Inputs) -> str | None:
     """One line on an input no calculation can take, or None."""
     if inputs.income is not None and inputs.income.value == 0:
@@ -207,7 +134,7 @@ def calculate(
     yield is used when no yield is given anywhere."""
     asked = asked or text
     if asked != text:
-        numbers = _as_before(text, numbers, earlier)
+        numbers = as_before(text, numbers, earlier)
     if (grown := grow(asked, numbers, earlier)) is not None:
         return grown
     implied = not asks_calculation(asked)
@@ -217,10 +144,10 @@ def calculate(
         return None
     months_asked = wants_months(asked, numbers)
     if months_asked and asked != text:
-        numbers = _new_saving(text, numbers)
+        numbers = new_saving(text, numbers)
     inputs = gather(numbers, earlier, profile, stream, fallback)
     wants_yield = YIELD_CUE.search(asked) or (implied and not numbers.rates)
-    if months_asked and inputs.contribution is None and (split := _saving(text, numbers)):
+    if months_asked and inputs.contribution is None and (split := split_saving(text, numbers)):
         inputs.income, inputs.contribution = split
     if (problem := _impossible(inputs)) is not None:
         return Worked("calculation", problem, "calculator")

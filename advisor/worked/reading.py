@@ -13,6 +13,7 @@ from functools import cache
 
 from advisor import prompts
 from advisor.conversation.facts import _CODES, _SYMBOLS
+from advisor.worked.rates import ages, parse_number, read_rates, read_tax, span_months
 
 # "1,500.50", "10 000" (a space between thousands), "1,5" (a decimal comma: 1.5), "2.5"
 _NUM = (  # "2.000 €": a thousands point, read only before a euro sign or word
@@ -37,10 +38,6 @@ _MONEY = re.compile(
 _ACCOUNT = re.compile(r"(?:401|403|457)\s?\(?[kb]\)?(?!\w)", re.IGNORECASE)
 _NOT_MONEY = re.compile(
     r"\s?(?:%|percent|per\s?cent|hours?|hrs?|h\b|years?|yrs?|months?|weeks?|days?|x\b|times)",
-    re.IGNORECASE,
-)
-_RATE = re.compile(
-    r"(?P<neg>-\s?)?(?P<num>\d+(?:\.\d+|,\d{1,2}(?!\d))?)\s?(?:%|percent\b|per\s?cent\b|pct\b)",
     re.IGNORECASE,
 )
 _HOUR_WORDS = {"zero": 0.0, "a": 1.0, "an": 1.0, "half an": 0.5, "half a": 0.5}
@@ -82,13 +79,6 @@ _GROWS_AFTER = re.compile(
     r"\s*(?:will\s+|would\s+)?(?:becomes?|grows?|turns?\s+into|reach(?:es)?|hits?|doubles?)\b",
     re.IGNORECASE,
 )
-# a span of time: "in 25 years", "after 18 months", "for the next 10 years"
-_DURATION = re.compile(
-    r"\b(?:in|after|for|over|within|during)\s+(?:the\s+next\s+|another\s+|about\s+)?"
-    r"(?P<num>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
-    r"|twelve|fifteen|twenty|thirty|forty|fifty)\s*-?\s*(?P<unit>years?|yrs?|months?|mos?)\b",
-    re.IGNORECASE,
-)
 # what an amount pays for, when no period is written: "my $1,800 rent" is a month's,
 # "a $70k salary" a year's (a salary under 12,000 is taken as a month's)
 _COST_AFTER = re.compile(
@@ -100,11 +90,6 @@ _COST_BEFORE = re.compile(
     r"\b(?P<noun>rent|mortgage|bills|expenses|living\s+costs|salary|wages?|paycheck|pension)"
     r"\s+(?:of|is|are|at|was|costs?|runs?)?\s*(?:about\s+|around\s+)?$",
     re.IGNORECASE,
-)
-# a rate that is inflation, not a yield: "3% inflation", "inflation of 3%"
-_INFLATION = re.compile(r"\s*(?:a\s+year\s+|annual\s+|yearly\s+)?inflation\b", re.IGNORECASE)
-_INFLATION_BEFORE = re.compile(
-    r"\binflation\s+(?:of|at|is|rate\s+of|runs\s+at|around|about)?\s*$", re.IGNORECASE
 )
 # "from 0 capital", "with 50 saved": a small bare number that is money all the same
 _SUM_AFTER = re.compile(r"\s*(?:capital|savings|saved|invested|in\s+savings)\b", re.IGNORECASE)
@@ -150,6 +135,7 @@ class Numbers:
     hours_per_month: float | None = None
     hours_per_week: float | None = None
     duration_months: float | None = None  # "in 25 years", "after 18 months"
+    tax_rate: float | None = None  # "with a 25% tax": a fraction
     age_now: int | None = None  # "I'm 40"
     age_by: int | None = None  # "by 60", "at age 65"
 
@@ -159,13 +145,6 @@ class Numbers:
 
     def first(self, role: str) -> Amount | None:
         return next((a for a in self.amounts if a.role == role), None)
-
-
-def _number(text: str) -> float:
-    """ "1,500" -> 1500, "10 000" -> 10000, "1,5" (a decimal comma) -> 1.5."""
-    if re.fullmatch(r"\d+,\d{1,2}", text):
-        return float(text.replace(",", "."))
-    return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
 
 
 @cache
@@ -202,7 +181,7 @@ def _value(m: re.Match[str]) -> float:
     if raw[0].isalpha():
         value = _words_value(raw)
     else:
-        value = float(raw.replace(".", "")) if m.group("dotted") else _number(raw)
+        value = float(raw.replace(".", "")) if m.group("dotted") else parse_number(raw)
     if m.group("power"):
         value = value ** int(m.group("power"))
     elif m.group("exp"):
@@ -294,96 +273,12 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
     return found
 
 
-@cache
-def _word_rate() -> tuple[re.Pattern[str], dict[str, float]]:
-    """A rate written with words (``advisor/prompts/number_words.yaml``): "four percent",
-    "3 and a half percent", "half a percent", and the value of each word."""
-    table: dict[str, dict[str, float]] = prompts.data("number_words.yaml")  # type: ignore[assignment]
-    values = {str(k).lower(): float(v) for part in table.values() for k, v in part.items()}
-
-    def alternatives(words: dict[str, float]) -> str:
-        ordered = sorted((str(w) for w in words), key=len, reverse=True)
-        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-
-    whole, frac = alternatives(table["whole"]), alternatives(table["fractions"])
-    pattern = re.compile(
-        rf"\b(?:(?P<whole>{whole}|\d+(?:\.\d+)?)(?:\s+and\s+an?\s+(?P<more>{frac}))?"
-        rf"|(?:an?\s+)?(?P<part>{frac})(?:\s+(?:of\s+)?(?:a|an|one))?)\s*"
-        r"(?:%|percent\b|per\s?cent\b|pct\b)",
-        re.IGNORECASE,
-    )
-    return pattern, values
-
-
-def _rates(text: str, taken: list[tuple[int, int]]) -> list[float]:
-    """Yearly rates as fractions, in the order written; their spans go to ``taken``."""
-    pattern, words = _word_rate()
-    found: list[tuple[int, float]] = []
-    for m in pattern.finditer(text):
-        whole, more, part = m.group("whole"), m.group("more"), m.group("part")
-        if whole and whole[0].isdigit() and not more:
-            continue  # "4 percent": the plain form below
-        key = re.sub(r"\s+", " ", (whole or part or "").lower())
-        value = float(whole) if whole and whole[0].isdigit() else words[key]
-        found.append((m.start(), (value + words.get((more or "").lower(), 0.0)) / 100))
-        taken.append(m.span())
-    for m in _RATE.finditer(text):
-        if any(m.start() < b and a < m.end() for a, b in taken):
-            continue
-        if _INFLATION.match(text, m.end()) or _INFLATION_BEFORE.search(text[: m.start()]):
-            taken.append(m.span())  # "3% inflation" is not a yield
-            continue
-        rate = _number(m.group("num")) / 100
-        found.append((m.start(), -rate if m.group("neg") else rate))
-        taken.append(m.span())
-    return [rate for _, rate in sorted(found)]
-
-
-# "by 60 ... I'm 35", "by age 65, I am 40": the span between two ages; "by 2040": until then
-_BY_AGE = re.compile(
-    r"\b(?:by|at|until|till)\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?(?P<age>[2-9]\d)\b(?!\s*%)", re.I
-)
-_AGE_NOW = re.compile(
-    r"\b(?:i\s*'?\s*m|i\s+am|aged)\s+(?P<age>[1-9]\d)\b(?!\s*%)"
-    r"|\b(?P<old>[1-9]\d)\s+(?:years?\s+old|y/?o)\b",
-    re.I,
-)
-_BY_YEAR = re.compile(
-    r"\b(?:by|in|until|till|before)\s+(?:the\s+end\s+of\s+)?(?P<year>20\d\d)\b", re.I
-)
-
-
-def _until(text: str) -> float | None:
-    """Months until an age or a calendar year the message names, or None."""
-    import datetime as dt
-
-    now, by = _AGE_NOW.search(text), _BY_AGE.search(text)
-    if now and by:
-        gap = int(by.group("age")) - int(now.group("age") or now.group("old"))
-        return gap * 12.0 if gap > 0 else None
-    if (year := _BY_YEAR.search(text)) is not None:
-        gap = int(year.group("year")) - dt.date.today().year
-        return gap * 12.0 if gap > 0 else None
-    return None
-
-
-def _duration(text: str) -> float | None:
-    """The first span of time written in ``text`` ("in 25 years", "by 60 if I'm 35",
-    "by 2040"), in months."""
-    m = _DURATION.search(text)
-    if m is None:
-        return _until(text)
-    raw = m.group("num").lower()
-    words = {"a": 1.0, "an": 1.0, "thirty": 30.0, "forty": 40.0, "fifty": 50.0}
-    value = float(raw) if raw[0].isdigit() else words.get(raw) or _word_money()[1][raw]
-    return value * (12 if m.group("unit").lower().startswith("y") else 1)
-
-
 def read_numbers(text: str) -> Numbers:
     """Amounts, yearly rates and hours stated in ``text``."""
     numbers = Numbers()
     taken: list[tuple[int, int]] = []
-    numbers.rates = _rates(text, taken)
+    numbers.tax_rate = read_tax(text, taken)
+    numbers.rates = read_rates(text, taken)
     stated: tuple[float, str | None] | None = None  # the first hours and their period
     for m in _HOURS.finditer(text):
         taken.append(m.span())
@@ -394,11 +289,8 @@ def read_numbers(text: str) -> Numbers:
                 hours = _word_money()[1][raw]
             stated = hours, m.group("unit")
     numbers.amounts = _amounts(text, taken)
-    numbers.duration_months = _duration(text)
-    if (now := _AGE_NOW.search(text)) is not None:
-        numbers.age_now = int(now.group("age") or now.group("old"))
-    if (by := _BY_AGE.search(text)) is not None:
-        numbers.age_by = int(by.group("age"))
+    numbers.duration_months = span_months(text)
+    numbers.age_now, numbers.age_by = ages(text)
     if stated is not None:
         hours, unit = stated
         # "$20,000 a month for 160 hours": hours without a period share the pay's

@@ -351,3 +351,42 @@ def test_a_rate_of_inflation_is_not_taken_as_the_yield(advisor: Advisor):
 def test_a_yearly_question_leads_with_the_yearly_figure(advisor: Advisor):
     answer = advisor.ask("how much would 40 grand give me a year at 5%?")
     assert answer.answer.startswith("**40,000 pays about 2,000 a year** (167 a month)")
+
+
+@pytest.mark.parametrize(
+    ("history", "text", "expected", "says"),
+    [
+        (
+            [],
+            "With a 25% tax on dividends, how much at 4% to net $1,000 a month?",
+            1000 / 0.75 * 12 / 0.04,
+            "before 25% tax, to keep $1,000 a month after it",
+        ),
+        (
+            said("I'm taxed at 20%."),
+            "what yield do I need on $400k to net $1,500 a month?",
+            1500 / 0.8 * 12 / 400_000,
+            "before 20% tax",
+        ),
+        ([], "$300k at 5%, taxed at 30%: monthly income?", 300_000 * 0.05 / 12, "$875 a month"),
+        (
+            [],
+            "What does $300k pay at 5% after tax?",
+            300_000 * 0.05 / 12,
+            "These figures are before tax",
+        ),
+    ],
+)
+def test_a_tax_rate_is_applied_and_said_and_no_rate_says_the_figures_are_before_tax(
+    advisor: Advisor, history: list[dict[str, str]], text: str, expected: float, says: str
+):
+    answer = advisor.ask(text, history=history)
+    assert answer.route == "calculation", answer.answer
+    assert [f.value for f in answer.figures] == [pytest.approx(expected, rel=1e-4)]
+    assert says in answer.answer
+
+
+def test_a_tax_of_100_percent_or_more_is_refused_in_one_line(advisor: Advisor):
+    answer = advisor.ask("how much at 4% to net $1,000 a month with a 100% tax?")
+    assert answer.route == "calculation" and not answer.figures
+    assert "leaves no income at all" in answer.answer

@@ -32,7 +32,8 @@ CAPITAL_CUE = re.compile(
     rf"(?:do|would|will|should|must)\s+i\s+(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
     r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+(?:big|large)\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
     # "how much for $1,000 a month?", "how much to draw 500 a week", "what nest egg"
-    r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw"
+    r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw|net"
+    r"|clear|take\s+home"
     r"|have|live\s+o(?:n|ff)|retire\s+on|cover|take\s+out|receive|generate|produce))\b"
     r"|\bhow\s+much\s+(?:would|will|does|do)\s+(?:that|this|it)\s+(?:take|need|require|cost)\b"
     # "how much in bonds for 1k a month?", "how much in REITs to make $500 a month"
@@ -162,8 +163,8 @@ def implies_calculation(text: str, numbers: Numbers) -> bool:
     hours describes a source (passivity), not a calculation."""
     if not _ASKS.search(text) or numbers.hours_per_month is not None or _OWED.search(text):
         return False
-    if asks_advice(text):
-        return False
+    if asks_advice(re.sub(r"\btax(?:es|ed)?\b", "", text, flags=_I) if numbers.tax_rate else text):
+        return False  # "with a 25% tax, ...": a figure to compute, not tax advice
     income, total = numbers.first("income"), numbers.first("sum")
     if numbers.rates and (income or (total and _PAYS.search(text))):
         return True

@@ -27,6 +27,7 @@ from advisor.worked.base import TOO_LARGE, Worked, duration, figure, money, perc
 from advisor.worked.follow_ups import as_before, new_saving, split_saving
 from advisor.worked.growth import grow
 from advisor.worked.reading import Amount, Numbers
+from advisor.worked.tax import gross_up, impossible, tax_rate, with_tax
 
 
 @dataclass
@@ -146,11 +147,30 @@ def calculate(
     if months_asked and asked != text:
         numbers = new_saving(text, numbers)
     inputs = gather(numbers, earlier, profile, stream, fallback)
-    wants_yield = YIELD_CUE.search(asked) or (implied and not numbers.rates)
     if months_asked and inputs.contribution is None and (split := split_saving(text, numbers)):
         inputs.income, inputs.contribution = split
-    if (problem := _impossible(inputs)) is not None:
+    tax = tax_rate(numbers, earlier)
+    if (problem := _impossible(inputs) or impossible(tax)) is not None:
         return Worked("calculation", problem, "calculator")
+    net = inputs.income
+    if tax and net is not None:
+        inputs.income = gross_up(net, tax)
+    worked = _choose(asked, numbers, earlier, inputs, implied=implied, months_asked=months_asked)
+    return with_tax(worked, tax, net, inputs.currency, asked) if worked else None
+
+
+def _choose(
+    asked: str,
+    numbers: Numbers,
+    earlier: Sequence[Numbers],
+    inputs: Inputs,
+    *,
+    implied: bool,
+    months_asked: bool,
+) -> Worked | None:
+    """Which calculation the inputs allow, worked out; None for a question with no
+    figure at all (the articles answer it)."""
+    wants_yield = YIELD_CUE.search(asked) or (implied and not numbers.rates)
     has_sum = numbers.first("sum") is not None
     if months_asked and inputs.income:
         return _needs_rate(inputs) or _months(inputs)

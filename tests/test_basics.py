@@ -117,6 +117,13 @@ def test_the_chat_answer_leads_with_the_debt_and_says_why():
         ("Is it smart to invest my emergency savings in stocks?", "cannot fall"),
         ("Should I invest while carrying card debt?", "Pay off high-interest debt"),
         ("I have credit card debt, should I buy dividend stocks?", "Pay off high-interest debt"),
+        # money needed within two years, in what can fall
+        (
+            "I need the money in 6 months for a house down payment. Should I buy stocks?",
+            "Money you need within 6 months should not be in anything that can fall",
+        ),
+        ("I'll need 20k next year, should I put it in REITs?", "Money you need next year"),
+        ("Are REITs good in the short term?", "Money you need in the short term"),
     ],
 )
 def test_principle_questions_get_the_principle_not_a_pitch(question, says):
@@ -126,7 +133,15 @@ def test_principle_questions_get_the_principle_not_a_pitch(question, says):
 
 
 @pytest.mark.parametrize(
-    "question", ["What is a REIT?", "How do dividend ETFs work?", "What is an emergency fund?"]
+    "question",
+    [
+        "What is a REIT?",
+        "How do dividend ETFs work?",
+        "What is an emergency fund?",
+        "I've been investing for 6 months, should I buy more stocks?",  # a past span
+        "I need the money in 10 years: should I buy index funds?",  # long enough
+        "I need the money in 6 months: is a money-market fund fine?",  # cannot fall
+    ],
 )
 def test_other_questions_get_no_principle(question):
     assert principle_answer(question) is None

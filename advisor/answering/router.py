@@ -26,7 +26,7 @@ from advisor.worked.asks import (
 from advisor.worked.comparison import asks_comparison
 from advisor.worked.effort import wants_less_effort
 from advisor.worked.names import Mention, mentions
-from advisor.worked.passive import asks_passivity
+from advisor.worked.passive import asks_passivity, employed
 from advisor.worked.preference import PREFERENCE_CUE, conversation_facts, stated_facts
 from advisor.worked.reading import Numbers, read_numbers
 
@@ -86,7 +86,7 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
     result.statement = asks_statement(text)  # the person's own money, from their statements
     if result.statement is not None:
         result.route = "statement"
-    elif subject is not None and (described or one):
+    elif subject is not None and (described or one or employed(text)):
         result.route = "passivity"
     elif asks_calculation(text) and (_figured(numbers) or _refers(text, earlier)):
         result.route = "calculation"

@@ -15,6 +15,10 @@ from advisor.recommender.catalog import Catalog, load_catalog
 from advisor.users.profile import Profile, missing_basics
 
 BUFFER_MONTHS = 3.0  # months of expenses an emergency fund should cover
+# Money needed soon must not sit in what can fall: streams that can fall are excluded for
+# a horizon under NO_FALLS_YEARS and penalised up to CALM_YEARS (advisor.recommender.scoring).
+NO_FALLS_YEARS = 2.0
+CALM_YEARS = 5.0
 
 
 def safe_yield(catalog: Catalog | None = None) -> float:
@@ -95,6 +99,39 @@ def check(p: Profile, catalog: Catalog | None = None) -> Basics:
     return Basics(steps=steps, unknown=missing_basics(p))
 
 
+# money needed within NO_FALLS_YEARS: "in 6 months", "next year", "for a down payment soon"
+_SOON = re.compile(
+    r"\b(?:in|within|over\s+the\s+next)\s+(?:the\s+next\s+|about\s+|just\s+)?(?P<n>\d+(?:\.\d+)?|a|an|one"
+    r"|two|three|four|five|six|nine|eighteen|a\s+few|a\s+couple\s+of)\s+(?P<unit>months?|years?)\b"
+    r"|\b(?P<word>next\s+year|this\s+year|short[- ]term|very\s+soon|soon)\b",
+    re.I,
+)
+_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_SMALL |= {"nine": 9, "eighteen": 18, "a few": 3, "a couple of": 2}
+_CAN_FALL = re.compile(
+    r"\b(?:stocks?|shares?|equit\w+|reits?|etfs?|index\s+funds?|crypto\w*|bitcoin|p2p|"
+    r"peer[- ]to[- ]peer|dividend\s+\w+|property|real\s+estate|the\s+(?:stock\s+)?market)\b",
+    re.I,
+)
+
+
+def _needed_soon(question: str) -> str | None:
+    """ "within 6 months", "next year" when the question says the money is needed
+    within :data:`NO_FALLS_YEARS`; else None."""
+    m = _SOON.search(question)
+    if m is None:
+        return None
+    if m.group("word"):
+        word = re.sub(r"\s+", " ", m.group("word").lower())
+        return "in the short term" if word.startswith("short") else word
+    raw = re.sub(r"\s+", " ", m.group("n").lower())
+    count = float(raw) if raw[0].isdigit() else float(_SMALL[raw])
+    months = count * (12 if m.group("unit").lower().startswith("y") else 1)
+    if months >= NO_FALLS_YEARS * 12:
+        return None
+    return f"within {m.group('n')} {m.group('unit')}"
+
+
 _BUFFER_WORDS = re.compile(r"\b(?:emergency\s+(?:fund|savings|money|cash)|rainy[- ]day)", re.I)
 _DEBT_WORDS = re.compile(
     r"\b(?:(?:credit[- ]?)?card\s+debt|credit\s+cards?|debts?|loans?\s+at|payday|overdraft)\b", re.I
@@ -107,8 +144,9 @@ _INVEST_WORDS = re.compile(
 
 
 def principle_answer(question: str, profile: Profile | None = None) -> str | None:
-    """The principle, when a question asks about investing an emergency fund or
-    investing while carrying debt; None for any other question. The service should
+    """The principle, when a question asks about investing an emergency fund, money
+    needed within two years in what can fall, or investing while carrying debt; None for
+    any other question. The service should
     answer with this (plus the disclaimer) before the recommender or retrieval."""
     p = profile or Profile()
     invests = bool(_INVEST_WORDS.search(question))
@@ -121,6 +159,15 @@ def principle_answer(question: str, profile: Profile | None = None) -> str | Non
             f"money-market fund or T-bills), about {BUFFER_MONTHS:g} months of expenses.{have} "
             "REITs, shares and other assets that can lose a third of their value in a bad "
             "year are for money beyond that buffer."
+        )
+    if (soon := _needed_soon(question)) and _CAN_FALL.search(question):
+        return (
+            f"Money you need {soon} should not be in anything that can fall: shares, REITs, "
+            "crypto and property can lose a third of their value in a bad year and take "
+            "years to recover. Keep it where it cannot fall and can be withdrawn when you "
+            "need it (a savings account, a money-market fund, or T-bills or CDs that mature "
+            f"before then). Assets that can fall are for money you will not need for at "
+            f"least {CALM_YEARS:g} years."
         )
     if _DEBT_WORDS.search(question) and invests:
         safe = safe_yield()

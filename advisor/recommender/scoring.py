@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from advisor.core.formats import money, percent
+from advisor.recommender.basics import CALM_YEARS, NO_FALLS_YEARS
 from advisor.recommender.basics import check as check_basics
 from advisor.recommender.calculators import capital_needed, future_value
 from advisor.recommender.catalog import Catalog, Stream, load_catalog
@@ -33,8 +34,6 @@ SAVING_MONTHS = 12  # a surplus saved for up to a year counts towards the capita
 # Money needed soon must not sit in what can fall: streams of risk VOLATILE and above are
 # excluded for a horizon under NO_FALLS_YEARS and penalised up to CALM_YEARS.
 VOLATILE = 3
-NO_FALLS_YEARS = 2.0
-CALM_YEARS = 5.0
 # The most of a person's money one undiversified stream may take; a fund spreads its
 # own risk and may take all of it (a plan that assumes all of it says so).
 MAX_SHARE = 0.5

@@ -49,7 +49,7 @@ def work(
         if worked is None:
             subject = [m.stream for m in mentions(passive.asks_passivity(text) or "") if m.stream]
             if not subject:
-                return None
+                return passive.from_employment(citer) if passive.employed(text) else None
             worked = passive.from_catalog(catalog.get(subject[0]), citer, manifest)
         return worked
     if plan.route == "calculation":

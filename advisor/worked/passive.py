@@ -32,7 +32,7 @@ PASSIVE_CUE = re.compile(
     r"\b(?:is|are|would|isn'?t|does)\s+(?P<subject>(?:[^?.,;:]|[.,](?=\d)){0,90}?)\s*(?:be\s+)?"
     r"(?:really\s+|truly\s+|still\s+|actually\s+|considered\s+|counted\s+as\s+|count\s+as\s+|"
     r"more\s+|less\s+)?passive(?:\s+income)?(?=\s*(?:[?,.!:;]|$|\bor\b|\bonce\b|\bif\b|"
-    r"\bwhen\b|\bat\s+all\b|\benough\b|\bthan\b))"
+    r"\bwhen\b|\bat\s+all\b|\benough\b|\bthan\b|\bbecause\b|\bsince\b|\bnow\b))"
     r"|\bhow\s+passive\s+(?:is|are)\s+(?P<subject2>(?:[^?.,;:]|[.,](?=\d)){1,90})"
     # "... 20 hours a week. passive?", "passive or not?", "is that passive or active?"
     r"|(?:^|[.!?,;:]\s*|\s[-–—]+\s*)(?:so\s+)?(?:really\s+|truly\s+)?passive(?:\s+income)?\s*(?:\?|$)"
@@ -120,6 +120,32 @@ def from_figures(text: str, numbers: Numbers, citer: Citer) -> Worked | None:
     return Worked(
         "passivity", "\n".join(lines), "calculator", passages=citer.passages, figures=figures
     )
+
+
+_PAID_FOR_TIME = re.compile(
+    r"\b(?:tutor\w*|freelanc\w*|consult\w*|client\s+work|per\s+hour|hourly|shifts?|gig\s+work"
+    r"|uber|doordash|delivery\s+driv\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def employed(text: str) -> bool:
+    """Whether the message speaks of a job, a salary or wages, or work paid by the hour
+    or the client (freelancing, tutoring, consulting)."""
+    return bool(_EMPLOYMENT.search(text) or _PAID_FOR_TIME.search(text))
+
+
+def from_employment(citer: Citer) -> Worked:
+    """The verdict on a job's pay, whatever it pays and with no figures needed."""
+    text = (
+        "**Active**: pay for your time (a salary, wages, freelance or hourly work) stops "
+        "when you stop working, however well it pays. "
+        "Passive income is what keeps coming without your continuous time; high pay does "
+        "not make work passive."
+    )
+    if (why := _why_passage(citer.pool)) is not None:
+        text += f"\n\nWhy: {quoted(why[0], citer.cite(why[1]))}"
+    return Worked("passivity", text, "calculator", passages=citer.passages)
 
 
 def from_catalog(stream: Stream, citer: Citer, manifest: Manifest | None) -> Worked:

@@ -261,7 +261,8 @@ def test_an_amount_named_by_what_it_pays_for_takes_that_period(
 def test_a_sum_asked_against_an_income_is_set_against_the_capital_needed(advisor: Advisor):
     answer = advisor.ask("Can $150k at 5% give me $1,000 a month?")
     assert "You need $240,000 invested" in answer.answer
-    assert "Your $150,000 pays about $625 a month, $90,000 short of that." in answer.answer
+    assert "Your $150,000 pays about $625 a month, $90,000 short of that" in answer.answer
+    assert "it would need a yield of 8%." in answer.answer
     enough = advisor.ask("Can $300k at 5% give me $1,000 a month?")
     assert "Your $300,000 is enough: it pays about $1,250 a month." in enough.answer
 
@@ -390,3 +391,160 @@ def test_a_tax_of_100_percent_or_more_is_refused_in_one_line(advisor: Advisor):
     answer = advisor.ask("how much at 4% to net $1,000 a month with a 100% tax?")
     assert answer.route == "calculation" and not answer.figures
     assert "leaves no income at all" in answer.answer
+
+
+def _range(stream: str, fn) -> list[float]:  # type: ignore[no-untyped-def]
+    from advisor.recommender import load_catalog
+
+    r = load_catalog().get(stream).returns
+    return [fn(r.low), fn(r.high)]
+
+
+def _total(stream: str, fn) -> list[float]:  # type: ignore[no-untyped-def]
+    from advisor.recommender import load_catalog
+
+    t = load_catalog().get(stream).returns.total_return
+    assert t is not None
+    return [fn(t.low), fn(t.high)]
+
+
+# A second blind round (a helper's, 72 questions, 47 read right before these fixes): the
+# failures, kept as tests. Each expected figure is worked out here.
+CONVERSATIONS = [
+    ([], "hw much do i need invsted to get 2,5k montly at 5%", lambda: [2500 * 12 / 0.05]),
+    (
+        ["I want 40k a year in passive income", "assume a 5% yield"],
+        "so how much do i need",
+        lambda: [40_000 / 0.05],
+    ),
+    ([], "I have 1.5L in an FD at 7%, monthly interest?", lambda: [150_000 * 0.07 / 12]),
+    (
+        ["How much income would £300k produce at 4 percent?"],
+        "ok and with 20k more",
+        lambda: [320_000 * 0.04 / 12],
+    ),
+    (
+        ["I've got $100,000 in cash"],
+        "how much a month would a high-yield savings account give me?",
+        lambda: _range("money_market_funds", lambda r: 100_000 * r / 12),
+    ),
+    (
+        [],
+        "half a million in bonds whats the income per month",
+        lambda: _range("bonds_tbills_cds", lambda r: 500_000 * r / 12),
+    ),
+    (
+        ["I have 60k to invest"],
+        "what would p2p lending pay me monthly?",
+        lambda: _range("p2p_lending", lambda r: 60_000 * r / 12),
+    ),
+    (
+        ["Suppose I put 300k into REITs"],
+        "whats the monthly income",
+        lambda: _range("reits", lambda r: 300_000 * r / 12),
+    ),
+    (
+        [],
+        "If I invest four hundred thousand pounds at 3.75 per cent, what's my income each month?",
+        lambda: [400_000 * 0.0375 / 12],
+    ),
+    (["I have $500,000 and want $2,500 a month"], "is 5% enough?", lambda: [600_000, 0.06]),
+    (
+        ["I have 10k and save 700 a month, want 1k a month at 5%, how long?"],
+        "what if i save 1000 a month instead?",
+        lambda: [months_to(1000 * 12 / 0.05, 0.05, 1000, 10_000)],
+    ),
+    (
+        ["how much will I have in 10 years if I invest $400 a month at 8%?"],
+        "and in 20 years?",
+        lambda: [fv(0, 400, 0.08, 240)],
+    ),
+    (
+        [],
+        "if I put $500 a month into dividend ETFs for 10 years how much will I have",
+        lambda: _total("dividend_etfs", lambda r: fv(0, 500, r, 120)),
+    ),
+    (
+        ["I have 1.5L now and can put 10k per month"],
+        "at 12% what will it become in 10 yrs",
+        lambda: [fv(150_000, 10_000, 0.12, 120)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "expected"), CONVERSATIONS, ids=[c[1][:50] for c in CONVERSATIONS]
+)
+def test_a_calculation_in_a_conversation_states_the_closed_form_figures(
+    advisor: Advisor, before: list[str], text: str, expected
+):  # type: ignore[no-untyped-def]
+    history: list[dict[str, str]] = []
+    for turn in before:
+        reply = advisor.ask(turn, history=history)
+        history += [
+            {"role": "user", "content": turn},
+            {"role": "assistant", "content": reply.answer},
+        ]
+    answer = advisor.ask(text, history=history)
+    assert answer.route == "calculation", answer.answer
+    for value in expected():
+        assert states(answer.answer, value, 0.005), (value, answer.answer)
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "label"),
+    [
+        (
+            ["I have a dividend portfolio paying $400 a month"],
+            "I check it about 1 hour a month. is that passive?",
+            "Passive",
+        ),
+        (
+            ["I run an etsy shop selling printables, it brings in about 250 dollars a month."],
+            "i spend like 10 hours a week on it, does it count as passive?",
+            "Active",
+        ),
+        (
+            ["my blog earns €200 monthly"],
+            "i work on it 20 hours per month, so passive or active?",
+            "Semi-passive",
+        ),
+        (
+            ["I have a vending machine route that pays me $900 a month."],
+            "it takes me about 12 hours a month. how passive is that?",
+            "Semi-passive",
+        ),
+        ([], "side hustle doing deliveries 6h a month for 200 is it passive", "Active"),
+    ],
+)
+def test_the_pay_in_the_turn_before_and_the_hours_in_this_one_get_a_verdict(
+    advisor: Advisor, before: list[str], text: str, label: str
+):
+    history = [
+        m
+        for t in before
+        for m in ({"role": "user", "content": t}, {"role": "assistant", "content": "Noted."})
+    ]
+    answer = advisor.ask(text, history=history)
+    assert answer.route == "passivity", answer.answer
+    assert answer.answer.startswith(f"**{label}**"), answer.answer
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "says"),
+    [
+        ([], "how much capital do I need to earn a monthly income?", "the monthly income you want"),
+        (["I want 3000 a month"], "what yield do i need?", "I need the sum you have"),
+    ],
+)
+def test_a_calculation_missing_its_one_figure_asks_for_it(
+    advisor: Advisor, before: list[str], text: str, says: str
+):
+    history = [
+        m
+        for t in before
+        for m in ({"role": "user", "content": t}, {"role": "assistant", "content": "Noted."})
+    ]
+    answer = advisor.ask(text, history=history)
+    assert answer.route == "calculation" and not answer.figures, answer.answer
+    assert says in answer.answer

@@ -14,7 +14,10 @@ from advisor.core.answers import Turn
 from advisor.core.settings import Settings
 from advisor.users.statements.questions import StatementQuestion, asks_statement
 from advisor.worked.asks import (
+    CAPITAL_CUE,
     FOLLOW_UP,
+    INCOME_CUE,
+    INCOME_WORDS,
     MONTHS_CUE,
     MULTIPLY,
     PERIOD_ONLY,
@@ -68,6 +71,7 @@ class Plan:
     settings: Settings | None = None  # where the person's statements are kept
     text: str = ""  # the message the route was read from (spelt right, if that chose it)
     asked: str = ""  # the words that say which calculation, for a follow-up ("and at 4%?")
+    previous: str = ""  # the user's turn before this one
 
 
 def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None) -> Plan:
@@ -77,8 +81,14 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
     earlier = [read_numbers(t.content) for t in turns if t.role == "user"]
     result = Plan(None, numbers, found, earlier, stated_facts(text), conversation_facts(turns))
     result.settings, result.text = settings, text
+    result.previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
     subject = asks_passivity(text)
-    described = numbers.hours_per_month is not None and any(a.per for a in numbers.amounts)
+    # the hours here, the pay here or in the turn before ("my blog earns €200 a month" ...
+    # "I work on it 20 hours a month: passive?")
+    pay = [*numbers.amounts, *(earlier[-1].amounts if earlier else [])]
+    described = numbers.hours_per_month is not None and (
+        any(a.per for a in pay) or bool(numbers.amounts)  # "6h a month for 200"
+    )
     named = [m for m in mentions(subject or "") if m.stream]
     # "why would X be more passive than Y?" asks for reasons: the articles give them
     reasons = bool(_WHY.match(text))
@@ -88,20 +98,24 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
         result.route = "statement"
     elif subject is not None and (described or one or employed(text)):
         result.route = "passivity"
-    elif asks_calculation(text) and (_figured(numbers) or _refers(text, earlier)):
+    elif asks_calculation(text) and (_figured(numbers) or _refers(text, earlier, found)):
         result.route = "calculation"
     elif asks_comparison(text, found) and not reasons:
         result.route = "comparison"
-    elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
-        result.route = "preference"
-    elif implies_calculation(text, numbers):
-        result.route = "calculation"  # "$750 a month at 4.5 percent: the capital?"
-    elif (numbers.amounts or numbers.rates or PERIOD_ONLY.match(text)) and (
+    elif (_figured(numbers) or PERIOD_ONLY.match(text)) and (
         asked := _follows_calculation(text, turns)
     ):
         result.route, result.asked = "calculation", asked  # "and at 4 percent?"
-    elif implied_with_earlier(text, numbers, earlier):
+    elif result.facts and (PREFERENCE_CUE.search(text) or (turns and "?" not in text)):
+        result.route = "preference"
+    elif implies_calculation(text, numbers, yields=_yields(found)):
+        result.route = "calculation"  # "$750 a month at 4.5 percent: the capital?"
+    elif implied_with_earlier(text, numbers, earlier, yields=_yields(found)):
         result.route = "calculation"  # "I have $80,000." ... "what's that monthly at 5%?"
+    if result.route == "calculation" and not streams(found) and earlier and not earlier[-1].rates:
+        # "Suppose I put 300k into REITs" ... "what's the monthly income?": that stream
+        last = next((t.content for t in reversed(turns) if t.role == "user"), "")
+        result.found = [*found, *(m for m in mentions(last) if m.stream)]
     elif not streams(found) and wants_less_effort(text, mid_chat=bool(turns)):
         result.route = "preference"  # "something with less hassle": a time criterion
     return result
@@ -115,14 +129,34 @@ def _figured(numbers: Numbers) -> bool:
     return bool(numbers.amounts or numbers.rates or numbers.duration_months)
 
 
-def _refers(text: str, earlier: Sequence[Numbers]) -> bool:
+def _yields(found: Sequence[Mention]) -> bool:
+    """Whether a stream named has a typical yield in the catalog (a rate to use)."""
+    from advisor.recommender import load_catalog
+
+    catalog = load_catalog()
+    return any(catalog.get(s).returns.unit == "annual_yield" for s in streams(found))
+
+
+_FILLER = re.compile(r"^\s*(?:(?:so|and|ok(?:ay)?|then|well|right|alright)\b[\s,]*)+", re.I)
+
+
+def _refers(text: str, earlier: Sequence[Numbers], found: Sequence[Mention] = ()) -> bool:
     """A calculation asked with no figure of its own ("how much would I need?", "how long
-    would that take?") takes the figures of the earlier turns, when they state some: a
-    short question, or one that points back at them. "How long to double?" needs none."""
+    would that take?", "what would p2p lending pay me monthly?") takes the figures of the
+    earlier turns, when they state some: a short question, one that points back at them,
+    or one that names a stream with a typical yield. "How long to double?" needs none;
+    "how much capital do I need for a monthly income?" asks for the income."""
     if MULTIPLY.search(text) and MONTHS_CUE.search(text):
         return True  # "how long until my savings double?": the return is asked for
-    short = len(text.split()) <= 5 or bool(_REFERENT.search(text))
-    return short and any(n.first("income") or n.rates for n in earlier)
+    if INCOME_WORDS.search(text) and CAPITAL_CUE.search(text):
+        return True  # answered with the one figure still needed
+    words = _FILLER.sub("", text).split()  # "so how much do I need?": five words
+    short = len(words) <= 5 or bool(_REFERENT.search(text)) or _yields(found)
+    # an income or a rate to work from; a sum alone answers only what it would pay
+    usable = any(n.first("income") or n.rates for n in earlier) or bool(
+        INCOME_CUE.search(text) and any(n.first("sum") for n in earlier)
+    )
+    return short and usable
 
 
 def _follows_calculation(text: str, turns: Sequence[Turn]) -> str | None:

@@ -26,7 +26,7 @@ from advisor.conversation.facts import describe as describe_facts
 from advisor.conversation.question_text import clean_question
 from advisor.conversation.smalltalk import small_talk_reply
 from advisor.conversation.spelling import speller_for
-from advisor.conversation.suggest_intent import wants_suggestions
+from advisor.conversation.suggest_intent import asks_nothing, wants_suggestions
 from advisor.core.answers import Answer, AnswerStream, Passage, Turn
 from advisor.core.errors import NotFoundError
 from advisor.core.reasons import Reason
@@ -292,7 +292,7 @@ class Advisor:
             verdict = self.guard.check(read.spelt, joined, top)
         log.debug("guard %s", verdict)
         suggest = wants_suggestions(read.spelt, read.vector, self.embedder) or bool(
-            read.facts and asks_what_to_do(read.spelt)
+            read.facts and (asks_what_to_do(read.spelt) or (not turns and asks_nothing(read.spelt)))
         )
         return verdict, suggest
 

@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from advisor.embeddings import Embedder, Vector
 
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i’m|i've|i’ve|me|my|mine|myself|we|our|us)\b", re.IGNORECASE)
+# a message that asks nothing ("I want 3000 a month."): its facts are taken as a wish for
+# suggestions that use them, rather than a question for the articles
+_ASKING = re.compile(
+    r"\?|\b(?:how|what|what'?s|whats|which|when|why|where|who|should|could|can|would|will|is"
+    r"|are|do|does|tell|explain|show|give|help|suggest|recommend)\b",
+    re.IGNORECASE,
+)
 INTENT_MARGIN = 0.06
 INTENT_FLOOR = 0.5
 
@@ -40,3 +47,8 @@ def wants_suggestions(question: str, vector: Vector, embedder: Embedder) -> bool
     best_suggest = float((suggest_m @ vector).max())
     best_explain = float((explain_m @ vector).max())
     return best_suggest >= INTENT_FLOOR and best_suggest > best_explain + INTENT_MARGIN
+
+
+def asks_nothing(text: str) -> bool:
+    """Whether ``text`` only states something ("I want 3000 a month.")."""
+    return not _ASKING.search(text)

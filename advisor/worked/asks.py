@@ -50,7 +50,8 @@ _BY_YEAR = re.compile(r"\b(?:by|before|in)\s+(?:the\s+end\s+of\s+)?(?:19|20)\d\d
 # calculation again with a new figure
 FOLLOW_UP = re.compile(
     r"^\s*(?:(?:and|but|ok(?:ay)?|so|then|well)\b[\s,]*)*(?:(?:what|how)\s+about\b"
-    r"|(?:what\s+)?if\b|at\b|with\b|for\b|on\b|adding\b|using\b|assuming\b)",
+    r"|(?:what\s+)?if\b|at\b|with\b|for\b|on\b|in\b|after\b|over\b|adding\b|using\b"
+    r"|assum\w*|suppose\b|say\b|is\s+\S+\s+enough\b)",
     _I,
 )
 INCOME_CUE = re.compile(
@@ -124,6 +125,11 @@ def asks_calculation(text: str) -> bool:
     )
 
 
+# money a month or a year: "how much capital do I need for a monthly income?" asks for
+# the one figure it lacks (the income), not the articles
+INCOME_WORDS = re.compile(
+    r"\b(?:income|a\s+month|monthly|per\s+month|a\s+year|yearly)\b", re.IGNORECASE
+)
 # a question, of any wording: what its figures imply is asked (see implies_calculation)
 _ASKS = re.compile(
     r"\?|\b(?:how|what|what'?s|which|when|calculate|compute|work\s+out|figure\s+out)\b", _I
@@ -156,17 +162,19 @@ def asks_advice(text: str) -> bool:
     return asks_what_to_do(text) or bool(_OPINION.search(text))
 
 
-def implies_calculation(text: str, numbers: Numbers) -> bool:
+def implies_calculation(text: str, numbers: Numbers, *, yields: bool = False) -> bool:
     """A question whose figures alone say which calculation, in words no cue knows:
     an income or a sum with a rate ("$750 a month at 4.5%, the capital?"), an income
     and a sum asking a rate, or an income wanted with a saving a month. A message with
-    hours describes a source (passivity), not a calculation."""
+    hours describes a source (passivity), not a calculation. ``yields``: a stream named
+    has a typical yield (it stands for the rate)."""
     if not _ASKS.search(text) or numbers.hours_per_month is not None or _OWED.search(text):
         return False
     if asks_advice(re.sub(r"\btax(?:es|ed)?\b", "", text, flags=_I) if numbers.tax_rate else text):
         return False  # "with a 25% tax, ...": a figure to compute, not tax advice
     income, total = numbers.first("income"), numbers.first("sum")
-    if numbers.rates and (income or (total and _PAYS.search(text))):
+    rated = bool(numbers.rates) or yields  # "half a million in bonds: the income?"
+    if rated and (income or (total and _PAYS.search(text))):
         return True
     if income and total and _YIELD_WORD.search(text):
         return True
@@ -176,7 +184,9 @@ def implies_calculation(text: str, numbers: Numbers) -> bool:
 _POINTS_BACK = re.compile(r"\b(?:that|this|it|those|these)\b", _I)
 
 
-def implied_with_earlier(text: str, numbers: Numbers, earlier: Sequence[Numbers]) -> bool:
+def implied_with_earlier(
+    text: str, numbers: Numbers, earlier: Sequence[Numbers], *, yields: bool = False
+) -> bool:
     """ "and at 5%, what's that monthly?" after "I've saved $80,000", "and at 3.5%?"
     after "I'm aiming for 1000 a month": a message with a figure that points back or
     follows on, whose figures with the earlier turns' imply a calculation."""
@@ -187,7 +197,7 @@ def implied_with_earlier(text: str, numbers: Numbers, earlier: Sequence[Numbers]
     amounts = [*numbers.amounts, *(a for n in reversed(earlier) for a in n.amounts)]
     rates = numbers.rates or next((n.rates for n in reversed(earlier) if n.rates), [])
     merged = Numbers(amounts, rates, numbers.hours_per_month, numbers.hours_per_week)
-    return implies_calculation(text, merged)
+    return implies_calculation(text, merged, yields=yields)
 
 
 def wants_months(text: str, numbers: Numbers | None = None) -> bool:

@@ -16,6 +16,7 @@ from advisor.recommender import calculators
 from advisor.worked.asks import (
     CAPITAL_CUE,
     INCOME_CUE,
+    INCOME_WORDS,
     MONTHS_CUE,
     YIELD_CUE,
     asks_calculation,
@@ -136,11 +137,13 @@ def calculate(
     asked = asked or text
     if asked != text:
         numbers = as_before(text, numbers, earlier)
-    if (grown := grow(asked, numbers, earlier)) is not None:
+    if (grown := grow(asked, numbers, earlier, stream)) is not None:
         return grown
     implied = not asks_calculation(asked)
+    yields = stream is not None and stream.returns.unit == "annual_yield"
     if implied and not (
-        implies_calculation(asked, numbers) or implied_with_earlier(asked, numbers, earlier)
+        implies_calculation(asked, numbers, yields=yields)
+        or implied_with_earlier(asked, numbers, earlier, yields=yields)
     ):
         return None
     months_asked = wants_months(asked, numbers)
@@ -176,11 +179,19 @@ def _choose(
         return _needs_rate(inputs) or _months(inputs)
     if wants_yield and inputs.income and inputs.capital:
         return _yield(inputs)
+    if YIELD_CUE.search(asked) and not numbers.rates and inputs.income and not inputs.capital:
+        return Worked(
+            "calculation",
+            "To work out the yield you need I need the sum you have or will invest, for "
+            "example “I have $200,000”.",
+            "calculator",
+        )
     if inputs.income and (CAPITAL_CUE.search(asked) or not has_sum or implied):
         return _needs_rate(inputs) or _capital(inputs)
     if inputs.capital and (INCOME_CUE.search(asked) or (implied and not numbers.first("income"))):
         return _needs_rate(inputs) or _income(inputs, asked)
-    if not (numbers.amounts or numbers.rates or any(n.amounts or n.rates for n in earlier)):
+    figured = numbers.amounts or numbers.rates or any(n.amounts or n.rates for n in earlier)
+    if not figured and not (INCOME_WORDS.search(asked) and CAPITAL_CUE.search(asked)):
         return None  # "how much do I need to start?": a question for the articles
     return Worked("calculation", _missing_line(asked, inputs), "calculator")
 
@@ -265,7 +276,8 @@ def _against(inputs: Inputs, income: float, needed: list[float]) -> str:
         )
     return (
         f" Your {money(have.value, cur)} pays about {money(pays, cur)} a month, "
-        f"{money(needed[0] - have.value, cur)} short of that."
+        f"{money(needed[0] - have.value, cur)} short of that; it would need a yield of "
+        f"{percent(income * 12 / have.value)}."
     )
 
 

@@ -13,6 +13,7 @@ from advisor.worked.calculation import calculate
 from advisor.worked.comparison import compare
 from advisor.worked.names import mentions
 from advisor.worked.preference import least_effort, update
+from advisor.worked.reading import Numbers
 
 if TYPE_CHECKING:
     from advisor.answering.router import Plan
@@ -45,7 +46,13 @@ def work(
         where = plan.settings or get_settings()
         return statement_answer(plan.statement, plan.numbers, text, where, user)
     if plan.route == "passivity":
-        worked = passive.from_figures(text, plan.numbers, citer)
+        numbers, said = plan.numbers, text
+        if not any(a.per for a in numbers.amounts) and plan.earlier:
+            # "my blog earns €200 a month" ... "I work on it 20 hours a month: passive?"
+            amounts = [*(a for a in plan.earlier[-1].amounts if a.per), *numbers.amounts]
+            numbers = Numbers(amounts, [], numbers.hours_per_month, numbers.hours_per_week)
+            said = f"{plan.previous} {text}"
+        worked = passive.from_figures(said, numbers, citer)
         if worked is None:
             subject = [m.stream for m in mentions(passive.asks_passivity(text) or "") if m.stream]
             if not subject:

@@ -53,17 +53,32 @@ _START = re.compile(
 )
 
 
+_MORE = re.compile(r"\b(?:more|extra|additional|another|on\s+top)\b", re.IGNORECASE)
+
+
 def as_before(text: str, numbers: Numbers, earlier: Sequence[Numbers]) -> Numbers:
     """In a follow-up ("and for $4,000?", "how about $500k?", "what if I add $1,500
     instead?"), the one amount written without a period takes the role and period of the
     earlier amount it replaces: the saving, after a verb of adding; else the amount of
-    the latest earlier turn nearest to it in size."""
+    the latest earlier turn nearest to it in size. "20k more" is added to the earlier sum."""
     if len(numbers.amounts) != 1 or numbers.amounts[0].per is not None:
         return numbers
     said = numbers.amounts[0]
-    if said.value <= 0 or _START.search(text):
-        return numbers  # "and if I had 50k to start?": a sum to start from, as read
     previous = next((n.amounts for n in reversed(earlier) if n.amounts), [])
+    more = _MORE.search(text)
+    if said.value <= 0 or (_START.search(text) and not more):
+        return numbers  # "and if I had 50k to start?": a sum to start from, as read
+    if more and (like := next((a for a in previous if a.per is None), None)) is not None:
+        # "ok and with 20k more": added to the earlier sum
+        value = like.value + said.value
+        more_of = Amount(value, said.currency or like.currency, None, like.role, True, said.start)
+        return Numbers(
+            [more_of],
+            numbers.rates,
+            numbers.hours_per_month,
+            numbers.hours_per_week,
+            numbers.duration_months,
+        )
     if _ADDED.search(text[: said.start]):
         like = next((a for a in previous if a.role == "contribution"), None)
         like = like or Amount(0.0, None, "month", "contribution", True)

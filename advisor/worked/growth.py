@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from advisor.recommender import calculators
 from advisor.worked.asks import FUTURE_CUE, MONTHS_CUE, MULTIPLY, SAVING_CUE
@@ -156,13 +157,43 @@ def _growth_words(rate: float) -> str:
     return f"r = {percent(rate)} ÷ 12 a month" if rate else "no return"
 
 
-def grow(asked: str, numbers: Numbers, earlier: Sequence[Numbers] = ()) -> Worked | None:
-    """The growth calculation ``asked`` names, worked out; None when it asks none."""
+def grow(
+    asked: str, numbers: Numbers, earlier: Sequence[Numbers] = (), stream: Any = None
+) -> Worked | None:
+    """The growth calculation ``asked`` names, worked out; None when it asks none. With
+    no return given and a ``stream`` named, at both ends of its typical total return."""
     plan = read_plan(asked, numbers, earlier)
     if plan is None or not _grows(plan, numbers):
         return None
     if (problem := _impossible(plan)) is not None:
         return Worked("calculation", problem, "calculator")
+    total = getattr(getattr(stream, "returns", None), "total_return", None)
+    timed = plan.months is not None or plan.kind in ("reach", "double")
+    if plan.rate is None and total is not None and timed:
+        return _ranged(plan, stream, total)
+    return _work(plan)
+
+
+def _ranged(plan: Plan, stream: Any, total: Any) -> Worked:
+    """The calculation at the low and at the high end of a stream's typical total
+    return (yield and price growth), each worked out in full."""
+    works = [_work(replace(plan, rate=r)) for r in (total.low, total.high)]
+    if not all(w.figures for w in works):
+        return works[0]
+    leads = [w.text.split("\n\n", 1)[0] for w in works]
+    rest = works[0].text.split("\n\n", 1)[1] if "\n\n" in works[0].text else ""
+    text = (
+        f"With the typical total return of {stream.name}, {percent(total.low)} to "
+        f"{percent(total.high)} a year ({total.source}; a rough public rule of thumb, not a "
+        f"promise; say your own return, such as “at 5%”, for one figure):\n\n"
+        f"- {leads[0]}\n- {leads[1]}\n\n{rest}"
+    )
+    return Worked(
+        "calculation", text.strip(), "calculator", figures=[*works[0].figures, *works[1].figures]
+    )
+
+
+def _work(plan: Plan) -> Worked:
     if plan.kind == "double":
         return _double(plan)
     if plan.kind == "reach":

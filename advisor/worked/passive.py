@@ -51,7 +51,7 @@ _EMPLOYMENT = re.compile(
     re.IGNORECASE,
 )
 _TIME_FOR_MONEY = re.compile(
-    r"\b(?:tutor\w*|freelanc\w*|consult\w*|client\s+work|per\s+hour|hourly|"
+    r"\b(?:tutor\w*|freelanc\w*|consult\w*|client\s+work|per\s+hour|hourly|deliver(?:y|ies|ing)|"
     r"side\s+(?:business|hustle|gig)|"
     r"stops?\s+(?:when|if)\s+I\s+stop)\b",
     re.IGNORECASE,
@@ -87,6 +87,10 @@ def from_figures(text: str, numbers: Numbers, citer: Citer) -> Worked | None:
     """The verdict for a source the person describes in ``text``: whether it keeps
     paying without them (a job never does), then its hours a month against its pay."""
     income = next((a for a in numbers.amounts if a.per), None)
+    taken = ""
+    if income is None and numbers.hours_per_month is not None and numbers.amounts:
+        # "6h a month for 200": the pay shares the hours' month
+        income, taken = numbers.amounts[0], " (the pay taken as a month's, like the hours)"
     if numbers.hours_per_month is None or income is None:
         return None
     monthly = income.value / 12 if income.per == "year" else income.value
@@ -108,7 +112,7 @@ def from_figures(text: str, numbers: Numbers, citer: Citer) -> Worked | None:
         f"**{rated.label.capitalize()}**: {rated.reason}.",
         "",
         f"{plural(round(numbers.hours_per_month, 1), 'hour')} a month for "
-        f"{money(monthly, cur)} a month "
+        f"{money(monthly, cur)} a month{taken} "
         f"is {per:.2f} hours per 100 of income a month (a secondary figure: high pay does not "
         "make work passive).",
         "",

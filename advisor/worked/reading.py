@@ -25,13 +25,15 @@ _CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
 _AFTER = (  # a currency and a period written after the number
     r"(?:\s?(?P<post>[$€£¥₹]))?(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|quid|inr|rupees|cad|aud|chf)\b)?"
-    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|year|yr|annum|week|wk|quarter|qtr|day)\b|\s?(?:pcm|p\.?m\.?|p/m)(?![\w/])"
-    r"|\s?(?:monthly|weekly|yearly|annually|quarterly|daily)\b|\s?p\.\s?a\.?(?!\w))?"
+    r"(?P<per>\s?(?:a|per|each|every|/|in\s+a)\s?(?:month|mo|mth|mnth|year|yr|annum|week|wk|quarter|qtr|day)\b"
+    r"|\s?(?:pcm|p\.?m\.?|p/m)(?![\w/])"
+    r"|\s?(?:monthly|montly|monthy|mothly|mnthly|weekly|yearly|annually|quarterly|daily)\b"
+    r"|\s?p\.\s?a\.?(?!\w))?"
 )
 _MONEY = re.compile(
     rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
-    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion|lakhs?|lacs?|crores?|cr)\b)?"
-    + _AFTER,
+    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion|lakhs?|lacs?|crores?|cr"
+    r"|(?-i:L))\b)?" + _AFTER,
     re.IGNORECASE,
 )
 # "401k", "403(b)": a retirement account's name, not money
@@ -49,7 +51,7 @@ _HOURS = re.compile(
     re.IGNORECASE,
 )
 _CONTRIBUTION = re.compile(
-    r"\b(?:add(?:ing|ed|s)?|contribut\w*|sav(?:e|ed|ing)|put(?:ting)?\s+(?:in|aside|away)|deposit\w*|"
+    r"\b(?:add(?:ing|ed|s)?|contribut\w*|sav(?:e|ed|ing)|put(?:ting)?(?:\s+(?:in|aside|away))?|deposit\w*|"
     r"invest(?:ing)?|set(?:ting)?\s+aside|top(?:ping)?\s+up|sip\s+of)\s+(?:another\s+|an\s+extra\s+)?$",
     re.IGNORECASE,
 )
@@ -98,12 +100,15 @@ WEEKS_A_YEAR = 52
 _RATE_OF = re.compile(r"(?:%|\bpercent|\bper\s?cent|\bpct)\s+of\s*$", re.IGNORECASE)
 _MULT = {
     "hundred": 1e2,
+    "hundred thousand": 1e5,
+    "hundred million": 1e8,
     "k": 1e3,
     "thousand": 1e3,
     "grand": 1e3,
     "m": 1e6,
     "mn": 1e6,
-    "lakh": 1e5,  # India: 1 lakh = 100,000; 1 crore = 10,000,000
+    "lakh": 1e5,  # India: 1 lakh = 100,000; 1 crore = 10,000,000; "1.5L"
+    "l": 1e5,
     "lakhs": 1e5,
     "lac": 1e5,
     "lacs": 1e5,
@@ -161,7 +166,8 @@ def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
     pattern = re.compile(  # "twenty-five thousand", "fifty thousand euros", "a grand"
         rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)"
         rf"(?P<num>(?P<dotted>)(?:(?:{tens})[\s-](?:{units})|{words}))\s+"
-        r"(?P<mult>hundred|thousand|grand|million|billion)\b" + _AFTER,
+        r"(?P<mult>hundred\s+thousand|hundred\s+million|hundred|thousand|grand|million|billion)\b"
+        + _AFTER,
         re.IGNORECASE,
     )
     return pattern, values
@@ -186,7 +192,7 @@ def _value(m: re.Match[str]) -> float:
         value = value ** int(m.group("power"))
     elif m.group("exp"):
         value *= 10 ** int(m.group("exp"))
-    value *= _MULT.get((m.group("mult") or "").lower(), 1.0)
+    value *= _MULT.get(re.sub(r"\s+", " ", (m.group("mult") or "").lower()), 1.0)
     return -value if m.group("neg") else value
 
 

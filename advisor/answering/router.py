@@ -18,8 +18,10 @@ from advisor.worked.asks import (
     FOLLOW_UP,
     INCOME_CUE,
     INCOME_WORDS,
+    LIVE_OFF,
     MONTHS_CUE,
     MULTIPLY,
+    NEEDS_YIELD,
     PERIOD_ONLY,
     asks_advice,
     asks_calculation,
@@ -126,7 +128,7 @@ _REFERENT = re.compile(r"\b(?:that|this|it|those|these|then)\b", re.IGNORECASE)
 
 def _figured(numbers: Numbers) -> bool:
     """An amount, a rate or a span of time ("how much will I have after 12 years?")."""
-    return bool(numbers.amounts or numbers.rates or numbers.duration_months)
+    return bool(numbers.amounts or numbers.rates or numbers.duration_months or numbers.tax_rate)
 
 
 def _yields(found: Sequence[Mention]) -> bool:
@@ -150,6 +152,8 @@ def _refers(text: str, earlier: Sequence[Numbers], found: Sequence[Mention] = ()
         return True  # "how long until my savings double?": the return is asked for
     if INCOME_WORDS.search(text) and CAPITAL_CUE.search(text):
         return True  # answered with the one figure still needed
+    if NEEDS_YIELD.search(text) or (LIVE_OFF.search(text) and MONTHS_CUE.search(text)):
+        return True  # "what yield do I need?", "how long until I can live off it?"
     words = _FILLER.sub("", text).split()  # "so how much do I need?": five words
     short = len(words) <= 5 or bool(_REFERENT.search(text)) or _yields(found)
     # an income or a rate to work from; a sum alone answers only what it would pay
@@ -162,7 +166,8 @@ def _refers(text: str, earlier: Sequence[Numbers], found: Sequence[Mention] = ()
 def _follows_calculation(text: str, turns: Sequence[Turn]) -> str | None:
     """For "and at 4 percent?" right after a calculation question: that question and
     this message, whose words together say which calculation; else None."""
-    if not (FOLLOW_UP.match(text) or PERIOD_ONLY.match(text)) or asks_advice(text):
+    plain = re.sub(r"\btax(?:es|ed)?\b", "", text, flags=re.I)  # "and after a 20% tax?"
+    if not (FOLLOW_UP.match(text) or PERIOD_ONLY.match(text)) or asks_advice(plain):
         return None
     last = next((t.content for t in reversed(turns) if t.role == "user"), None)
     return f"{last} {text}" if last is not None and asks_calculation(last) else None

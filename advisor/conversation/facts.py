@@ -29,7 +29,7 @@ _CODES = {
 }
 _MONEY = (
     r"(?P<sym>[$€£¥₹])?\s?(?P<num>\d{1,3}(?:[,\s]\d{3})+|\d+(?:\.\d+)?)\s?"
-    r"(?P<mult>k|K|thousand|grand|m|M|million)?\b\s?"
+    r"(?P<mult>k|K|thousand|grand|m|M|million|lakhs?|lacs?|crores?|(?-i:L))?\b\s?"
     r"(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|inr|rupees|cad|aud|chf)?\b"
 )
 _PER_MONTH = r"(?:a|per|each|every|/)\s?(?:month|mo)\b|monthly"
@@ -191,6 +191,10 @@ def _amount(m: re.Match[str]) -> tuple[float, str | None]:
         num *= 1_000
     elif mult in {"m", "million"}:
         num *= 1_000_000
+    elif mult in {"l", "lakh", "lakhs", "lac", "lacs"}:  # India: 1 lakh = 100,000
+        num *= 100_000
+    elif mult in {"crore", "crores"}:
+        num *= 10_000_000
     currency = _SYMBOLS.get(m.group("sym") or "") or _CODES.get((m.group("code") or "").lower())
     return num, currency
 

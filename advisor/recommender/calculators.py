@@ -272,8 +272,8 @@ def passivity(
     else:
         limit = PASSIVE_HOURS if label == "passive" else SEMI_PASSIVE_HOURS
         reason = (
-            f"it keeps paying without you and takes {round(hours, 1):g} "
-            f"hour{'' if round(hours, 1) == 1 else 's'} a month "
+            f"it keeps paying without you and takes {round(hours, 2):g} "
+            f"hour{'' if round(hours, 2) == 1 else 's'} a month "
             f"(at most {limit:g})"
         )
     assumptions = [

@@ -60,7 +60,8 @@ INCOME_CUE = re.compile(
     r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
     rf"|\bwhat\s+(?:would|will|does|do|can|could)\b{_ANY}{{0,40}}"
     r"\b(?:pay|earn|generate|give|bring|yield|return)"
-    r"|\bincome\s+(?:from|on|of)\b|\bmonthly\s+income\b"
+    r"|\bincome\s+(?:from|on|of)\b|\b(?:monthly|weekly|yearly|annual)\s+(?:income|interest|payout"
+    r"|dividends?|returns?)\b"
     r"|\bwhat\s+(?:could|can|would|will|might|should)\s+i\s+(?:expect|get|earn|receive|collect)\b",
     _I,
 )
@@ -71,7 +72,8 @@ FUTURE_CUE = re.compile(
     r"\bhow\s+much\s+(?:money\s+)?(?:will|would|could|can|do|does)\s+(?:i|we|it|that|this|they"
     r"|my\s+\w+)\s+(?:have|be|get|end\s+up|grow|accumulate|be\s+worth)\b(?!\s+(?:invested|saved"
     r"|put\s+(?:in|away)|to\s+(?:invest|save|put)))"
-    rf"|\bwhat\s+(?:will|would|could|does|do|might)\b{_ANY}{{0,80}}?\b(?:be\s+worth|grow\s+(?:in)?to"
+    rf"|\bwhat(?:'ll|\s+will|\s+would|\s+could|\s+does|\s+do|\s+might)\b{_ANY}{{0,80}}?\b"
+    r"(?:be\s+worth|grow\s+(?:in)?to"
     r"|become|turn\s+into|amount\s+to|end\s+up|add\s+up\s+to|i\s+have)\b"
     r"|\b(?:be\s+)?worth\s+(?:in|after)\b|\bend\s+up\s+with\b|\bfuture\s+value\b"
     r"|\bfinal\s+(?:amount|value|corpus|balance|sum)\b|\bmaturity\s+(?:amount|value)\b"
@@ -88,7 +90,9 @@ SAVING_CUE = re.compile(
     r"|contribute|deposit)\s+(?:(?:each|a|per|every)\s+(?:month|year|week)|monthly|yearly|weekly)\b"
     r"|\bhow\s+much\s+(?:\w+\s+){0,4}?(?:a|per|each|every)\s+(?:month|year)\s+(?:to|should|must|do)\b"
     r"|\b(?:monthly|yearly)\s+(?:savings?|contributions?|investments?|deposits?)\s+"
-    r"(?:needed|required|do\s+i\s+need|would\s+i\s+need)",
+    r"(?:needed|required|do\s+i\s+need|would\s+i\s+need)"
+    r"|\bwhat\s+(?:monthly\s+|yearly\s+|weekly\s+)?(?:saving|contribution|deposit|investment)s?\s+"
+    r"(?:gets?|would\s+get|takes?|do\s+i\s+need|is\s+needed)\b",
     _I,
 )
 # "per year?", "and monthly?": the previous calculation, in the other period (the answer
@@ -125,6 +129,20 @@ def asks_calculation(text: str) -> bool:
     )
 
 
+# "what yield do I need?" with no figure at all: asked of the person's own plan
+NEEDS_YIELD = re.compile(
+    r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:yield|return|rate|interest(?:\s+rate)?)\s+"
+    r"(?:do|would|will|should|must)\s+i\s+need\b|\b(?:required|needed)\s+(?:yield|return|rate)\b",
+    re.IGNORECASE,
+)
+# living on one's investments: "how long until I can live off my investments?" asks a
+# calculation whose figures are still to be given
+LIVE_OFF = re.compile(
+    r"\b(?:live\s+o(?:ff|n)\s+(?:my\s+)?(?:investments?|savings|portfolio|dividends|interest|passive)"
+    r"|retire|financial(?:ly)?\s+(?:independen\w+|free(?:dom)?)|quit\s+my\s+job"
+    r"|replace\s+my\s+(?:salary|income|wage))",
+    re.IGNORECASE,
+)
 # money a month or a year: "how much capital do I need for a monthly income?" asks for
 # the one figure it lacks (the income), not the articles
 INCOME_WORDS = re.compile(

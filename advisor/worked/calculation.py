@@ -17,7 +17,9 @@ from advisor.worked.asks import (
     CAPITAL_CUE,
     INCOME_CUE,
     INCOME_WORDS,
+    LIVE_OFF,
     MONTHS_CUE,
+    NEEDS_YIELD,
     YIELD_CUE,
     asks_calculation,
     implied_with_earlier,
@@ -191,12 +193,26 @@ def _choose(
     if inputs.capital and (INCOME_CUE.search(asked) or (implied and not numbers.first("income"))):
         return _needs_rate(inputs) or _income(inputs, asked)
     figured = numbers.amounts or numbers.rates or any(n.amounts or n.rates for n in earlier)
-    if not figured and not (INCOME_WORDS.search(asked) and CAPITAL_CUE.search(asked)):
+    asks_one = (INCOME_WORDS.search(asked) and CAPITAL_CUE.search(asked)) or NEEDS_YIELD.search(
+        asked
+    )
+    if not figured and not (asks_one or (LIVE_OFF.search(asked) and MONTHS_CUE.search(asked))):
         return None  # "how much do I need to start?": a question for the articles
     return Worked("calculation", _missing_line(asked, inputs), "calculator")
 
 
 def _missing_line(text: str, inputs: Inputs) -> str:
+    if YIELD_CUE.search(text):
+        return (
+            "To work out the yield you need I need the income you want and the sum you have, "
+            "for example “$1,000 a month from $250,000”."
+        )
+    if LIVE_OFF.search(text):
+        return (
+            "To work this out I need the monthly income you want to live on, what you have "
+            "now, what you can add a month, and a yield, for example “$3,000 a month; I have "
+            "$50,000 and add $1,000 a month, at 5%”."
+        )
     if MONTHS_CUE.search(text) or CAPITAL_CUE.search(text):
         return (
             "To work this out I need the monthly income you want, for example "
@@ -221,9 +237,12 @@ def _rate_note(inputs: Inputs) -> str:
         return f"at {percent(inputs.rates[0])} a year"
     low, high = inputs.rates[0], inputs.rates[-1]
     span = percent(low) if low == high else f"{percent(low)} to {percent(high)}"
+    abroad = inputs.currency not in (None, "USD")  # the catalog's figures are US ones
     return (
-        f"at {span} a year, {inputs.rate_source}: a rough public rule of thumb, not a promise"
-    ) + ("; say your own yield (“at 5%”) for one figure" if inputs.guessed else "")
+        (f"at {span} a year, {inputs.rate_source}: a rough public rule of thumb, not a promise")
+        + (f"; these are US figures, and yields in {inputs.currency} may differ" if abroad else "")
+        + ("; say your own yield (“at 5%”) for one figure" if inputs.guessed else "")
+    )
 
 
 def _span(values: list[float], currency: str | None) -> str:
@@ -286,6 +305,7 @@ _YEARLY = re.compile(
     r"\b(?:a|per|each|every)\s+year\b|\byearly\b|\bannual(?:ly)?\b|\bper\s+annum\b", re.I
 )
 _MONTHLY = re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b", re.I)
+_WEEKLY = re.compile(r"\b(?:a|per|each|every)\s+week\b|\bweekly\b", re.I)
 
 
 def _income(inputs: Inputs, asked: str = "") -> Worked:
@@ -299,6 +319,9 @@ def _income(inputs: Inputs, asked: str = "") -> Worked:
     yearly = f"{_span([v * 12 for v in values], cur)} a year"
     if _YEARLY.search(asked) and not _MONTHLY.search(asked):
         monthly, yearly = yearly, monthly
+    elif _WEEKLY.search(asked) and not _MONTHLY.search(asked):  # "how much a week ...?"
+        weekly = _span([v * 12 / 52 for v in values], cur)
+        monthly, yearly = f"{weekly} a week", f"{monthly}, {yearly}"
     text = (
         f"**{money(capital, cur)} pays about {monthly}** ({yearly}), {_rate_note(inputs)}.\n\n"
         f"Formula: monthly income = capital × yearly yield ÷ 12 = {money(capital, None)} × "
@@ -314,11 +337,16 @@ def _yield(inputs: Inputs) -> Worked:
     if capital <= 0:
         return Worked("calculation", "The sum must be above 0 to need a yield.", "calculator")
     needed = calculators.capital_needed(income, 1.0) / capital
-    lead = f"**You need a yield of {percent(needed)} a year**"
+    lead, warn = f"**You need a yield of {percent(needed)} a year**", ""
     if needed > calculators.MAX_RATE:
         lead = f"**You would need {percent(needed)} a year, more than any investment pays**"
+    elif needed > calculators.PLAUSIBLE_YIELD:
+        warn = (
+            f" That is above {percent(calculators.PLAUSIBLE_YIELD)} a year: few investments pay "
+            "that for long, and those that promise it carry high risk."
+        )
     text = (
-        f"{lead} for {money(capital, cur)} to pay {money(income, cur)} a month.\n\n"
+        f"{lead} for {money(capital, cur)} to pay {money(income, cur)} a month.{warn}\n\n"
         f"Formula: yield = monthly income × 12 ÷ capital = {money(income, None)} × 12 ÷ "
         f"{money(capital, None)} = {percent(needed)}.\n"
         f"Assumptions: {ASSUME}."

@@ -37,6 +37,7 @@ PASSIVE_CUE = re.compile(
     # "... 20 hours a week. passive?", "passive or not?", "is that passive or active?"
     r"|(?:^|[.!?,;:]\s*|\s[-–—]+\s*)(?:so\s+)?(?:really\s+|truly\s+)?passive(?:\s+income)?\s*(?:\?|$)"
     r"|\bpassive\s+or\s+(?:not|active)\b|\bactive\s+or\s+passive\b"
+    r"|\bpassive\s*,\s*semi(?:[- ]?passive)?\s*,?\s*or\s+active\b"
     # "how would you classify that", "what kind of income is that"
     r"|\bhow\s+(?:would|do|should)\s+(?:you|i|we)\s+(?:classify|call|class|label|categori[sz]e|rate)"
     r"\s+(?:that|it|this)\b|\bwhat\s+(?:kind|type|sort)\s+of\s+income\s+is\s+(?:that|it|this)\b",
@@ -111,7 +112,7 @@ def from_figures(text: str, numbers: Numbers, citer: Citer) -> Worked | None:
     lines = [
         f"**{rated.label.capitalize()}**: {rated.reason}.",
         "",
-        f"{plural(round(numbers.hours_per_month, 1), 'hour')} a month for "
+        f"{plural(round(numbers.hours_per_month, 2), 'hour')} a month for "
         f"{money(monthly, cur)} a month{taken} "
         f"is {per:.2f} hours per 100 of income a month (a secondary figure: high pay does not "
         "make work passive).",

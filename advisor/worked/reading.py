@@ -32,7 +32,7 @@ _AFTER = (  # a currency and a period written after the number
 )
 _MONEY = re.compile(
     rf"(?P<neg>-\s?|minus\s)?(?:\b(?P<pre>{_CODES_RE})\s?)?(?P<sym>[$€£¥₹])?\s?{_NUM}{_POWER}?"
-    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion|lakhs?|lacs?|crores?|cr"
+    r"(?:\s?(?P<mult>k|thousand|grand|m|mn|million|bn|billion|trillion|lakhs?|lacs?|crores?|cr|mil|mill"
     r"|(?-i:L))\b)?" + _AFTER,
     re.IGNORECASE,
 )
@@ -43,6 +43,12 @@ _NOT_MONEY = re.compile(
     re.IGNORECASE,
 )
 _HOUR_WORDS = {"zero": 0.0, "a": 1.0, "an": 1.0, "half an": 0.5, "half a": 0.5}
+# "30 min a month": time in minutes, read as hours
+_MINUTES = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?:min|mins|minutes?)\b\s*(?:a|per|each|every|/)?\s*"
+    r"(?P<unit>week|wk|day|month)?",
+    re.IGNORECASE,
+)
 _HOURS = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|\b(?:zero|half\s+an?|an?|one|two|three|four|five|six|seven|eight|nine"
     r"|ten|eleven|twelve|fifteen|twenty|thirty|forty))\s*(?:hours?|hrs?|h)\b\s*"
@@ -71,7 +77,7 @@ _TARGET_BEFORE = re.compile(
     r"|(?:\bi\s*'?\s*m|\bam|\bis|\bare)\s+at|\b(?:to|will|would|i'?ll|i'?d)\s+have"
     r"|\baccumulat\w*|\bbuild(?:ing)?(?:\s+up)?(?:\s+(?:a|an|my))?|\bsav(?:e|ing)(?:\s+up)?"
     r"|\bamass|\bbecomes?|\bto\s+get|\bturn\s+into|\b(?:i|we)\s+(?:want|need)"
-    r"|\b(?:goal|target)\s+(?:is|of)|\bhow\s+long\s+to|\bturn(?:s|ed)?\s+(?:\S+\s+){0,3}?into"
+    r"|\b(?:goal|target)\s*(?:is|of|:)|\bhow\s+long\s+to|\bturn(?:s|ed)?\s+(?:\S+\s+){0,3}?into"
     r"|(?:\d|\bk|\bthousand|\bmillion|\bgrand)\s+to)"
     r"\s+(?:about\s+|around\s+|roughly\s+|a\s+total\s+of\s+|at\s+least\s+)?$",
     re.IGNORECASE,
@@ -107,6 +113,8 @@ _MULT = {
     "grand": 1e3,
     "m": 1e6,
     "mn": 1e6,
+    "mil": 1e6,
+    "mill": 1e6,
     "lakh": 1e5,  # India: 1 lakh = 100,000; 1 crore = 10,000,000; "1.5L"
     "l": 1e5,
     "lakhs": 1e5,
@@ -166,8 +174,8 @@ def _word_money() -> tuple[re.Pattern[str], dict[str, float]]:
     pattern = re.compile(  # "twenty-five thousand", "fifty thousand euros", "a grand"
         rf"\b(?P<sym>)(?P<pre>)(?P<neg>)(?P<power>)(?P<exp>)"
         rf"(?P<num>(?P<dotted>)(?:(?:{tens})[\s-](?:{units})|{words}))\s+"
-        r"(?P<mult>hundred\s+thousand|hundred\s+million|hundred|thousand|grand|million|billion)\b"
-        + _AFTER,
+        r"(?P<mult>hundred\s+thousand|hundred\s+million|hundred|thousand|grand|million|mil|mill"
+        r"|billion)\b" + _AFTER,
         re.IGNORECASE,
     )
     return pattern, values
@@ -286,6 +294,10 @@ def read_numbers(text: str) -> Numbers:
     numbers.tax_rate = read_tax(text, taken)
     numbers.rates = read_rates(text, taken)
     stated: tuple[float, str | None] | None = None  # the first hours and their period
+    for m in _MINUTES.finditer(text):
+        taken.append(m.span())
+        if stated is None:
+            stated = float(m.group("num")) / 60, m.group("unit")
     for m in _HOURS.finditer(text):
         taken.append(m.span())
         if stated is None:

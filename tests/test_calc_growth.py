@@ -495,6 +495,28 @@ CONVERSATIONS = [
         "when do i hit half a mil",
         lambda: [months_to(500_000, 0.08, 2000)],
     ),
+    # a fourth blind round (70 questions; 64 read right before these fixes)
+    (
+        ["G'day, I've got A$20,000 sitting in a side account."],
+        "If I add A$500 a month at 6.5%, what'll it be in 12 years?",
+        lambda: [fv(20_000, 500, 0.065, 144)],
+    ),
+    (
+        ["I want $3,000 a month of passive income."],
+        "How much if I use dividend stocks?",
+        lambda: _range("dividend_stocks", lambda r: 3000 * 12 / r),
+    ),
+    (
+        [],
+        "How much will $300 a month in dividend ETFs grow to in 20 years?",
+        lambda: _total("dividend_etfs", lambda r: fv(0, 300, r, 240)),
+    ),
+    ([], "save 250 a wk at 7 pct for 10 yrs how much", lambda: [fv(0, 250 * 52 / 12, 0.07, 120)]),
+    (
+        [],
+        "need 1 mil by age 50 im 30 rn got 50k how much a month at 7%",
+        lambda: [saving(1_000_000, 0.07, 240, 50_000)],
+    ),
     (
         ["I have 1.5L now and can put 10k per month"],
         "at 12% what will it become in 10 yrs",
@@ -637,3 +659,14 @@ def test_a_yield_above_ten_percent_is_said_to_be_rare_and_risky(advisor: Advisor
 def test_catalog_yields_used_for_another_currency_are_said_to_be_us_figures(advisor: Advisor):
     answer = advisor.ask("how much do I need in a money market fund for £1,000 a month?")
     assert "these are US figures, and yields in GBP may differ" in answer.answer
+
+
+def test_australian_and_canadian_dollars_keep_their_currency(advisor: Advisor):
+    answer = advisor.ask("I want C$3,000 a month. At 4% how much do I need?")
+    assert "900,000 CAD" in answer.answer
+    assert "AUD" in advisor.ask("what does A$200,000 pay at 5%?").answer
+
+
+def test_driving_for_a_ride_app_is_paid_time_and_active(advisor: Advisor):
+    answer = advisor.ask("i drive uber 20hrs a week makes 1600 a month is that passive")
+    assert answer.answer.startswith("**Active**: it stops paying when you stop")

@@ -81,8 +81,8 @@ FUTURE_CUE = re.compile(
     # "how much after 5 years?", "what will my $50k be in 20 years?"
     r"|\bhow\s+much\s+(?:money\s+|is\s+that\s+|will\s+that\s+be\s+)?(?:after|in|by)\s+(?:\d|a|an|one|two"
     r"|three|four|five|six|seven|eight|nine|ten|twenty|thirty)"
-    rf"|\bwhat\s+(?:will|would)\b{_ANY}{{0,60}}?\bbe\s+(?:in|after|by)\b"
-    r"|\bhow\s+much\s+(?:would|will)\s+\S+\s+(?:\S+\s+)?(?:grow|become)\b",
+    rf"|\bwhat(?:'ll|\s+will|\s+would)\b{_ANY}{{0,60}}?\bbe\s+(?:in|after|by)\b"
+    rf"|\bhow\s+much\s+(?:would|will)\b{_ANY}{{0,60}}?\b(?:grow|become|add\s+up)\b",
     _I,
 )
 SAVING_CUE = re.compile(
@@ -102,6 +102,8 @@ PERIOD_ONLY = re.compile(
     r"(?:year|month|week)|yearly|annually|monthly|per\s+annum|annual(?:ly)?)\s*\??\s*$",
     _I,
 )
+# "need 1 mil by 50 ... how much a month?": with a sum to reach, the saving a month
+HOW_MUCH_A_MONTH = re.compile(r"\bhow\s+much\s+(?:a|per|each|every)\s+(?:month|week)\b", _I)
 # "how long to double my money": a sum multiplied
 MULTIPLY = re.compile(r"\b(?P<word>double|triple|quadruple|(?P<times>[2-9]|10)\s?x)\b", _I)
 
@@ -191,6 +193,8 @@ def implies_calculation(text: str, numbers: Numbers, *, yields: bool = False) ->
     if asks_advice(re.sub(r"\btax(?:es|ed)?\b", "", text, flags=_I) if numbers.tax_rate else text):
         return False  # "with a 25% tax, ...": a figure to compute, not tax advice
     income, total = numbers.first("income"), numbers.first("sum")
+    if numbers.first("contribution") and numbers.duration_months:
+        return True  # "save 250 a wk at 7 pct for 10 yrs how much"
     rated = bool(numbers.rates) or yields  # "half a million in bonds: the income?"
     if rated and (income or (total and _PAYS.search(text))):
         return True
@@ -208,9 +212,10 @@ def implied_with_earlier(
     """ "and at 5%, what's that monthly?" after "I've saved $80,000", "and at 3.5%?"
     after "I'm aiming for 1000 a month": a message with a figure that points back or
     follows on, whose figures with the earlier turns' imply a calculation."""
-    if not earlier or not (numbers.rates or numbers.amounts):
+    how_much = yields and re.search(r"\bhow\s+much\b", text, _I)  # "how much with REITs?"
+    if not earlier or not (numbers.rates or numbers.amounts or how_much):
         return False  # a figure of its own: "and what about REITs?" asks no calculation
-    if not (_POINTS_BACK.search(text) or FOLLOW_UP.match(text)):
+    if not (_POINTS_BACK.search(text) or FOLLOW_UP.match(text) or how_much):
         return False
     amounts = [*numbers.amounts, *(a for n in reversed(earlier) for a in n.amounts)]
     rates = numbers.rates or next((n.rates for n in reversed(earlier) if n.rates), [])

@@ -16,7 +16,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from advisor.recommender import calculators
-from advisor.worked.asks import FUTURE_CUE, MONTHS_CUE, MULTIPLY, SAVING_CUE
+from advisor.worked.asks import (
+    FUTURE_CUE,
+    HOW_MUCH_A_MONTH,
+    MONTHS_CUE,
+    MULTIPLY,
+    SAVING_CUE,
+)
 from advisor.worked.base import TOO_LARGE, Worked, duration, figure, money, percent
 from advisor.worked.reading import Amount, Numbers
 
@@ -51,7 +57,7 @@ class Plan:
 def _kind(asked: str, target: Amount | None) -> str | None:
     if MULTIPLY.search(asked) and MONTHS_CUE.search(asked):
         return "double"
-    if target is not None and SAVING_CUE.search(asked):
+    if target is not None and (SAVING_CUE.search(asked) or HOW_MUCH_A_MONTH.search(asked)):
         return "saving"
     if target is not None and MONTHS_CUE.search(asked):
         return "reach"
@@ -95,6 +101,9 @@ def read_plan(asked: str, numbers: Numbers, earlier: Sequence[Numbers] = ()) -> 
     if target is None and _MILLIONAIRE.search(asked):
         target = Amount(1e6, None, None, "sum", True, target=True)
     kind = _kind(asked, target)
+    saving_only = numbers.first("contribution") and not numbers.first("income")
+    if kind is None and target is None and saving_only and numbers.duration_months:
+        kind = "future"  # "save 250 a wk at 7 pct for 10 yrs how much"
     if kind is None:
         return None
     start = first(lambda a: a.role == "sum" and not a.target)

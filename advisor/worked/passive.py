@@ -101,7 +101,7 @@ def from_figures(text: str, numbers: Numbers, citer: Citer) -> Worked | None:
             "passivity", "The income must be above 0 to rate how passive it is.", "calculator"
         )
     employment = bool(_EMPLOYMENT.search(text))
-    keeps = False if _TIME_FOR_MONEY.search(text) else None
+    keeps = False if _TIME_FOR_MONEY.search(text) or _PAID_FOR_TIME.search(text) else None
     try:
         rated = calculators.passivity(
             numbers.hours_per_month, monthly, keeps_paying_without_you=keeps, employment=employment

@@ -21,7 +21,8 @@ _NUM = (  # "2.000 €": a thousands point, read only before a euro sign or word
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])"
     r"|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
 )
-_CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf"
+_CODES_RE = r"usd|eur|gbp|inr|cad|aud|chf|au?(?=\$)|ca?(?=\$)"  # "A$500", "C$3,000"
+_DOLLAR_PREFIX = {"a": "AUD", "au": "AUD", "c": "CAD", "ca": "CAD"}
 _POWER = r"(?:\s?(?:\^|\*\*)\s?(?P<power>\d{1,3})|e(?P<exp>\d{1,3}))"
 _AFTER = (  # a currency and a period written after the number
     r"(?:\s?(?P<post>[$€£¥₹]))?(?:\s?(?P<code>usd|dollars?|bucks|eur|euros?|gbp|pounds?|quid|inr|rupees|cad|aud|chf)\b)?"
@@ -76,7 +77,7 @@ _TARGET_BEFORE = re.compile(
     r"|\b(?:until|till|before|when)\s+(?:i|we|it|my\s+\w+)\s+(?:have|has|hit|reach|get\s+to)"
     r"|(?:\bi\s*'?\s*m|\bam|\bis|\bare)\s+at|\b(?:to|will|would|i'?ll|i'?d)\s+have"
     r"|\baccumulat\w*|\bbuild(?:ing)?(?:\s+up)?(?:\s+(?:a|an|my))?|\bsav(?:e|ing)(?:\s+up)?"
-    r"|\bamass|\bbecomes?|\bto\s+get|\bturn\s+into|\b(?:i|we)\s+(?:want|need)"
+    r"|\bamass|\bbecomes?|\bto\s+get|\bturn\s+into|\b(?:i|we)\s+(?:want|need)|^\s*need"
     r"|\b(?:goal|target)\s*(?:is|of|:)|\bhow\s+long\s+to|\bturn(?:s|ed)?\s+(?:\S+\s+){0,3}?into"
     r"|(?:\d|\bk|\bthousand|\bmillion|\bgrand)\s+to)"
     r"\s+(?:about\s+|around\s+|roughly\s+|a\s+total\s+of\s+|at\s+least\s+)?$",
@@ -280,7 +281,9 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[Amount]:
             role = "sum"
         code = (m.group("code") or m.group("pre") or "").lower()
         code = "gbp" if code == "quid" else code
-        currency = _SYMBOLS.get(m.group("sym") or m.group("post") or "") or _CODES.get(code)
+        currency = _DOLLAR_PREFIX.get(code) or (
+            _SYMBOLS.get(m.group("sym") or m.group("post") or "") or _CODES.get(code)
+        )
         target = per is None and bool(_TARGET_BEFORE.search(before))
         target = target and not _GROWS_AFTER.match(text, m.end())  # "until $50k becomes"
         found.append(Amount(value, currency, per, role, marked, m.start(), target))

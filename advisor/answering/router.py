@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from advisor.core.answers import Turn
@@ -78,7 +79,9 @@ class Plan:
 
 def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None) -> Plan:
     """The route for ``text`` after ``turns`` (``settings``: where the person's data is,
-    for the routes that read it)."""
+    for the routes that read it). Words typed on a phone ("hw mch", "wat") are read as
+    the words meant first."""
+    text = phone_words(text)
     numbers, found = read_numbers(text), mentions(text)
     earlier = [read_numbers(t.content) for t in turns if t.role == "user"]
     result = Plan(None, numbers, found, earlier, stated_facts(text), conversation_facts(turns))
@@ -124,6 +127,39 @@ def plan(text: str, turns: Sequence[Turn] = (), settings: Settings | None = None
 
 
 _REFERENT = re.compile(r"\b(?:that|this|it|those|these|then)\b", re.IGNORECASE)
+
+
+def phone_words(text: str) -> str:
+    """``text`` with the words of ``advisor/prompts/phone_words.yaml`` written out, and
+    "two thousand five hundred" as "2,500"."""
+    table, pattern = _phone_table()
+    return _thousands_in_words(pattern.sub(lambda m: table[m.group(0).lower()], text))
+
+
+_UNITS = "one two three four five six seven eight nine".split()
+_THOUSAND_HUNDRED = re.compile(
+    rf"\b(?P<k>{'|'.join(_UNITS)}|ten|twenty|fifty)\s+thousand\s+(?:and\s+)?"
+    rf"(?P<h>{'|'.join(_UNITS)})\s+hundred\b",
+    re.IGNORECASE,
+)
+_WORD_VALUE = {w: i for i, w in enumerate(_UNITS, start=1)} | {"ten": 10, "twenty": 20, "fifty": 50}
+
+
+def _thousands_in_words(text: str) -> str:
+    def digits(m: re.Match[str]) -> str:
+        value = _WORD_VALUE[m.group("k").lower()] * 1000 + _WORD_VALUE[m.group("h").lower()] * 100
+        return f"{value:,}"
+
+    return _THOUSAND_HUNDRED.sub(digits, text)
+
+
+@cache
+def _phone_table() -> tuple[dict[str, str], re.Pattern[str]]:
+    from advisor import prompts
+
+    table = {str(k).lower(): str(v) for k, v in prompts.data("phone_words.yaml").items()}
+    words = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
+    return table, re.compile(rf"(?<![\w'$€£.])(?:{words})(?![\w'.])", re.IGNORECASE)
 
 
 def _figured(numbers: Numbers) -> bool:

@@ -30,7 +30,7 @@ YIELD_CUE = re.compile(
 CAPITAL_CUE = re.compile(
     r"\bhow\s+much\s+(?:(?!(?:time|hours?|effort|work|experience|skills?)\b)\w+\s+){0,2}?"
     rf"(?:do|would|will|should|must)\s+i\s+(?:need|have)\b|\bhow\s+much\b{_ANY}{{0,30}}\b(?:invest\w*|capital|saved|save\s+up|nest\s+egg)"
-    r"|\bwhat\s+(?:capital|sum|amount|size)\b|\bhow\s+(?:big|large)\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
+    r"|\bwhat\s+(?:capital|sum|amount|size|corpus)\b|\bhow\s+(?:big|large)\b|\bcapital\s+(?:needed|required|necessary|for|to)\b"
     # "how much for $1,000 a month?", "how much to draw 500 a week", "what nest egg"
     r"|\bhow\s+much\s+(?:money\s+|cash\s+|capital\s+|savings\s+)?(?:for|to\s+(?:get|make|earn|draw|net"
     r"|clear|take\s+home"
@@ -59,7 +59,7 @@ INCOME_CUE = re.compile(
     r"|draw|collect)"
     r"|\bwhat\s+(?:monthly\s+|yearly\s+|annual\s+)?income\s+(?:would|will|does|do|can|could)\b"
     rf"|\bwhat\s+(?:would|will|does|do|can|could)\b{_ANY}{{0,40}}"
-    r"\b(?:pay|earn|generate|give|bring|yield|return)"
+    r"\b(?:pay|earn|generate|give|bring|yield|return|get|receive)"
     r"|\bincome\s+(?:from|on|of)\b|\b(?:monthly|weekly|yearly|annual)\s+(?:income|interest|payout"
     r"|dividends?|returns?)\b"
     r"|\bwhat\s+(?:could|can|would|will|might|should)\s+i\s+(?:expect|get|earn|receive|collect)\b",

@@ -292,3 +292,100 @@ def test_calc_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     assert message in err and len(err.strip().splitlines()) == 1
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", err), "no argument names in an error"
     assert "fraction" not in err
+
+
+# -- months to a sum and the saving a sum needs (savings that grow) ---------------------
+
+
+def test_months_to_a_sum_is_the_first_month_the_future_value_reaches_it():
+    from advisor.recommender.calculators import future_value, months_to_sum
+
+    for start, add, rate, target in [
+        (0, 500, 0.07, 100_000),
+        (10_000, 500, 0.07, 100_000),
+        (25_000, 0, 0.05, 60_000),
+        (0, 2_000, 0.08, 1_000_000),
+    ]:
+        n = months_to_sum(target, rate, add, start)
+        assert n is not None and n >= 1
+        assert future_value(start, add, rate, n) >= target
+        assert n == 1 or future_value(start, add, rate, n - 1) < target
+
+
+def test_months_to_a_sum_at_no_return_is_the_gap_over_the_saving_rounded_up():
+    from advisor.recommender.calculators import months_to_sum
+
+    assert months_to_sum(10_000, 0.0, 400) == 25  # exactly 25: not 26
+    assert months_to_sum(10_000, 0.0, 300) == 34  # 33.3 -> 34
+    assert months_to_sum(10_000, 0.0, 300, 1_000) == 30
+    assert months_to_sum(10_000, 0.0, 0, 1_000) is None  # never, with nothing added
+
+
+def test_months_to_a_sum_already_held_is_zero_and_one_never_reached_is_none():
+    from advisor.recommender.calculators import months_to_sum
+
+    assert months_to_sum(100, 0.05, 10, 100) == 0
+    assert months_to_sum(100, 0.05, 10, 150) == 0
+    assert months_to_sum(100, 0.05, 0, 0) is None
+    assert months_to_sum(100, 0.05, 1_000_000) == 1  # reached in the first month
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0, 0.05, 100), "target must be above 0"),
+        ((-5, 0.05, 100), "target must be above 0"),
+        ((1000, 0.05, -1), "monthly_contribution must be at least 0"),
+        ((1000, 0.05, 100, -1), "start_capital must be at least 0"),
+        ((1000, 1.5, 100), "annual_return is a fraction"),
+        ((1000, -0.01, 100), "annual_return must be at least 0"),
+    ],
+)
+def test_months_to_a_sum_refuses_bad_input_naming_it(args, message):
+    from advisor.recommender.calculators import months_to_sum
+
+    with pytest.raises(InputError, match=message):
+        months_to_sum(*args)
+
+
+def test_the_saving_needed_reaches_the_sum_exactly_at_the_last_month():
+    from advisor.recommender.calculators import contribution_needed, future_value
+
+    need = contribution_needed(500_000, 0.07, 300, 10_000)
+    assert future_value(10_000, need, 0.07, 300) == pytest.approx(500_000)
+    assert need == pytest.approx(
+        (500_000 - 10_000 * (1 + 0.07 / 12) ** 300) * (0.07 / 12) / ((1 + 0.07 / 12) ** 300 - 1)
+    )
+    assert contribution_needed(1_200, 0.0, 12) == pytest.approx(100)
+    assert contribution_needed(1_200, 0.0, 12, 600) == pytest.approx(50)
+    assert contribution_needed(1_000, 0.05, 12, 5_000) == 0.0  # the start alone gets there
+    assert contribution_needed(1_000, 0.0, 12, 5_000) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((1000, 0.05, 0), "months must be a whole number"),
+        ((1000, 0.05, True), "months must be a whole number"),
+        ((1000, 0.05, 1.5), "months must be a whole number"),
+        ((0, 0.05, 12), "target must be above 0"),
+        ((1000, 2.0, 12), "annual_return is a fraction"),
+        ((1000, 0.05, 12, -1), "start_capital must be at least 0"),
+    ],
+)
+def test_the_saving_needed_refuses_bad_input_naming_it(args, message):
+    from advisor.recommender.calculators import contribution_needed
+
+    with pytest.raises(InputError, match=message):
+        contribution_needed(*args)
+
+
+def test_passivity_reasons_show_hours_to_two_decimals_and_one_hour_in_the_singular():
+    assert passivity(0.5 * 52 / 12, 200).reason.endswith("takes 2.17 hours a month (at most 5)")
+    assert passivity(1, 200).reason.endswith("takes 1 hour a month (at most 5)")
+    assert passivity(26, 1200).reason.endswith("takes 26 hours a month (at most 40)")
+    busy = passivity(43.333, 2000).reason
+    assert busy == "43.33 hours a month is more than 40, as much time as a part-time job"
+    assert passivity(1, 100).assumptions[-1] == (
+        "you did not say whether it stops paying when you stop working on it: assumed not"
+    )

@@ -266,7 +266,7 @@ def passivity(
         reason = "it stops paying when you stop putting in your time, so it is active"
     elif label == "active":
         reason = (
-            f"{round(hours, 1):g} hours a month is more than {SEMI_PASSIVE_HOURS:g}, as much "
+            f"{round(hours, 2):g} hours a month is more than {SEMI_PASSIVE_HOURS:g}, as much "
             "time as a part-time job"
         )
     else:

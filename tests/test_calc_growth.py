@@ -585,11 +585,7 @@ def test_a_calculation_in_a_conversation_states_the_closed_form_figures(
 def test_the_pay_in_the_turn_before_and_the_hours_in_this_one_get_a_verdict(
     advisor: Advisor, before: list[str], text: str, label: str
 ):
-    history = [
-        m
-        for t in before
-        for m in ({"role": "user", "content": t}, {"role": "assistant", "content": "Noted."})
-    ]
+    history = said(*before)
     answer = advisor.ask(text, history=history)
     assert answer.route == "passivity", answer.answer
     assert answer.answer.startswith(f"**{label}**"), answer.answer
@@ -605,11 +601,7 @@ def test_the_pay_in_the_turn_before_and_the_hours_in_this_one_get_a_verdict(
 def test_a_calculation_missing_its_one_figure_asks_for_it(
     advisor: Advisor, before: list[str], text: str, says: str
 ):
-    history = [
-        m
-        for t in before
-        for m in ({"role": "user", "content": t}, {"role": "assistant", "content": "Noted."})
-    ]
+    history = said(*before)
     answer = advisor.ask(text, history=history)
     assert answer.route == "calculation" and not answer.figures, answer.answer
     assert says in answer.answer
@@ -633,11 +625,7 @@ def test_a_calculation_missing_its_one_figure_asks_for_it(
 def test_hours_a_week_minutes_and_three_way_questions_get_a_verdict(
     advisor: Advisor, before: list[str], text: str, label: str
 ):
-    history = [
-        m
-        for t in before
-        for m in ({"role": "user", "content": t}, {"role": "assistant", "content": "Noted."})
-    ]
+    history = said(*before)
     answer = advisor.ask(text, history=history)
     assert answer.route == "passivity" and answer.answer.startswith(f"**{label}**"), answer.answer
 

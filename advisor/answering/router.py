@@ -28,6 +28,7 @@ from advisor.worked.asks import (
     asks_calculation,
     implied_with_earlier,
     implies_calculation,
+    without_tax_word,
 )
 from advisor.worked.comparison import asks_comparison
 from advisor.worked.effort import wants_less_effort
@@ -202,7 +203,7 @@ def _refers(text: str, earlier: Sequence[Numbers], found: Sequence[Mention] = ()
 def _follows_calculation(text: str, turns: Sequence[Turn]) -> str | None:
     """For "and at 4 percent?" right after a calculation question: that question and
     this message, whose words together say which calculation; else None."""
-    plain = re.sub(r"\btax(?:es|ed)?\b", "", text, flags=re.I)  # "and after a 20% tax?"
+    plain = without_tax_word(text)  # "and after a 20% tax?"
     if not (FOLLOW_UP.match(text) or PERIOD_ONLY.match(text)) or asks_advice(plain):
         return None
     last = next((t.content for t in reversed(turns) if t.role == "user"), None)

@@ -177,6 +177,12 @@ _PAYS = re.compile(
 )
 
 
+def without_tax_word(text: str) -> str:
+    """``text`` without the word "tax": beside a tax rate ("and after a 20% tax?") it
+    names a figure to compute, not an opinion asked."""
+    return re.sub(r"\btax(?:es|ed)?\b", "", text, flags=_I)
+
+
 def asks_advice(text: str) -> bool:
     """Whether ``text`` asks what to do or an opinion of its figures, not a figure."""
     return asks_what_to_do(text) or bool(_OPINION.search(text))
@@ -190,7 +196,7 @@ def implies_calculation(text: str, numbers: Numbers, *, yields: bool = False) ->
     has a typical yield (it stands for the rate)."""
     if not _ASKS.search(text) or numbers.hours_per_month is not None or _OWED.search(text):
         return False
-    if asks_advice(re.sub(r"\btax(?:es|ed)?\b", "", text, flags=_I) if numbers.tax_rate else text):
+    if asks_advice(without_tax_word(text) if numbers.tax_rate else text):
         return False  # "with a 25% tax, ...": a figure to compute, not tax advice
     income, total = numbers.first("income"), numbers.first("sum")
     if numbers.first("contribution") and numbers.duration_months:

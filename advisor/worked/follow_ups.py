@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from advisor.worked.reading import Amount, Numbers
 
@@ -36,7 +37,7 @@ def new_saving(text: str, numbers: Numbers) -> Numbers:
     said = monthly[0]
     saving = Amount(said.value, said.currency, said.per, "contribution", said.marked, said.start)
     amounts = [saving if a is said else a for a in numbers.amounts]
-    return Numbers(amounts, numbers.rates, numbers.hours_per_month, numbers.hours_per_week)
+    return replace(numbers, amounts=amounts)
 
 
 _ADDED = re.compile(
@@ -72,13 +73,7 @@ def as_before(text: str, numbers: Numbers, earlier: Sequence[Numbers]) -> Number
         # "ok and with 20k more": added to the earlier sum
         value = like.value + said.value
         more_of = Amount(value, said.currency or like.currency, None, like.role, True, said.start)
-        return Numbers(
-            [more_of],
-            numbers.rates,
-            numbers.hours_per_month,
-            numbers.hours_per_week,
-            numbers.duration_months,
-        )
+        return replace(numbers, amounts=[more_of])
     if _ADDED.search(text[: said.start]):
         like = next((a for a in previous if a.role == "contribution"), None)
         like = like or Amount(0.0, None, "month", "contribution", True)
@@ -90,10 +85,4 @@ def as_before(text: str, numbers: Numbers, earlier: Sequence[Numbers]) -> Number
     same = Amount(
         said.value, said.currency, like.per, like.role, said.marked, said.start, like.target
     )
-    return Numbers(
-        [same],
-        numbers.rates,
-        numbers.hours_per_month,
-        numbers.hours_per_week,
-        numbers.duration_months,
-    )
+    return replace(numbers, amounts=[same])
